@@ -1,0 +1,62 @@
+package actorrent
+
+import "github.com/actorrent/actorrent/messages"
+
+// convertAlert turns an alert posted by an actor into its public value.
+// Unknown types (none today) are dropped rather than crash a caller.
+func (s *Session) convertAlert(m messages.Alert) Alert {
+	base := alertBase{at: m.When()}
+	tb := func(ih InfoHash) torrentAlertBase {
+		return torrentAlertBase{alertBase: base, Handle: TorrentHandle{ih: ih, s: s}}
+	}
+	pb := func(ih InfoHash, addr string, id [20]byte) peerAlertBase {
+		return peerAlertBase{torrentAlertBase: tb(ih), Endpoint: addr, PeerID: id}
+	}
+	switch a := m.(type) {
+	case *messages.AddTorrentAlert:
+		out := AddTorrentAlert{torrentAlertBase: tb(a.InfoHash), Error: a.Err}
+		if p, ok := a.Params.(AddTorrentParams); ok {
+			out.Params = p
+		}
+		return out
+	case *messages.TorrentAddedAlert:
+		return TorrentAddedAlert{tb(a.InfoHash)}
+	case *messages.TorrentRemovedAlert:
+		return TorrentRemovedAlert{tb(a.InfoHash), a.InfoHash}
+	case *messages.TorrentDeletedAlert:
+		return TorrentDeletedAlert{tb(a.InfoHash), a.InfoHash}
+	case *messages.TorrentDeleteFailedAlert:
+		return TorrentDeleteFailedAlert{tb(a.InfoHash), a.InfoHash, a.Err}
+	case *messages.StateChangedAlert:
+		return StateChangedAlert{tb(a.InfoHash), a.State, a.PrevState}
+	case *messages.TorrentCheckedAlert:
+		return TorrentCheckedAlert{tb(a.InfoHash)}
+	case *messages.TorrentFinishedAlert:
+		return TorrentFinishedAlert{tb(a.InfoHash)}
+	case *messages.TorrentPausedAlert:
+		return TorrentPausedAlert{tb(a.InfoHash)}
+	case *messages.TorrentResumedAlert:
+		return TorrentResumedAlert{tb(a.InfoHash)}
+	case *messages.TorrentErrorAlert:
+		return TorrentErrorAlert{tb(a.InfoHash), a.Err}
+	case *messages.FileErrorAlert:
+		return FileErrorAlert{tb(a.InfoHash), a.File, a.Op, a.Err}
+	case *messages.PieceFinishedAlert:
+		return PieceFinishedAlert{tb(a.InfoHash), a.Piece}
+	case *messages.HashFailedAlert:
+		return HashFailedAlert{tb(a.InfoHash), a.Piece}
+	case *messages.PeerConnectAlert:
+		return PeerConnectAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Incoming}
+	case *messages.PeerDisconnectedAlert:
+		return PeerDisconnectedAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
+	case *messages.PeerErrorAlert:
+		return PeerErrorAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
+	case *messages.ListenSucceededAlert:
+		return ListenSucceededAlert{base, a.Addr, a.SockType}
+	case *messages.ListenFailedAlert:
+		return ListenFailedAlert{base, a.Addr, a.Err, a.Op, a.SockType}
+	case *messages.AlertsDroppedAlert:
+		return AlertsDroppedAlert{base, a.Dropped}
+	}
+	return nil
+}

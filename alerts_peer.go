@@ -1,0 +1,107 @@
+package actorrent
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// peerAlertBase holds what every peer alert has.
+type peerAlertBase struct {
+	torrentAlertBase
+	// Endpoint is the peer's address (host:port).
+	Endpoint string
+	// PeerID is the peer's id from its handshake (zero if unknown).
+	PeerID [20]byte
+}
+
+// PeerConnectAlert: a peer connection was established.
+type PeerConnectAlert struct {
+	peerAlertBase
+	Incoming bool
+}
+
+// PeerDisconnectedAlert: a peer connection closed; Error says why (nil
+// when we closed it ourselves).
+type PeerDisconnectedAlert struct {
+	peerAlertBase
+	Error error
+}
+
+// PeerErrorAlert: a peer broke the protocol and was disconnected.
+type PeerErrorAlert struct {
+	peerAlertBase
+	Error error
+}
+
+// ListenSucceededAlert: the session listens on Endpoint.
+type ListenSucceededAlert struct {
+	alertBase
+	Endpoint string
+	SockType int
+}
+
+// ListenFailedAlert: the session could not listen on Endpoint.
+type ListenFailedAlert struct {
+	alertBase
+	Endpoint  string
+	Error     error
+	Operation int
+	SockType  int
+}
+
+// AlertsDroppedAlert: the queue was full and alerts were dropped; Dropped
+// counts them by What() name. Never dropped itself.
+type AlertsDroppedAlert struct {
+	alertBase
+	Dropped map[string]int
+}
+
+func (PeerConnectAlert) Type() int      { return 24 }
+func (PeerDisconnectedAlert) Type() int { return 25 }
+func (PeerErrorAlert) Type() int        { return 23 }
+func (ListenSucceededAlert) Type() int  { return 49 }
+func (ListenFailedAlert) Type() int     { return 48 }
+func (AlertsDroppedAlert) Type() int    { return 95 }
+
+func (PeerConnectAlert) Category() AlertCategory      { return CategoryDebug }
+func (PeerDisconnectedAlert) Category() AlertCategory { return CategoryDebug }
+func (PeerErrorAlert) Category() AlertCategory        { return CategoryPeer }
+func (ListenSucceededAlert) Category() AlertCategory  { return CategoryStatus }
+func (ListenFailedAlert) Category() AlertCategory     { return CategoryStatus | CategoryError }
+func (AlertsDroppedAlert) Category() AlertCategory    { return CategoryError }
+
+func (PeerConnectAlert) What() string      { return "peer_connect" }
+func (PeerDisconnectedAlert) What() string { return "peer_disconnected" }
+func (PeerErrorAlert) What() string        { return "peer_error" }
+func (ListenSucceededAlert) What() string  { return "listen_succeeded" }
+func (ListenFailedAlert) What() string     { return "listen_failed" }
+func (AlertsDroppedAlert) What() string    { return "alerts_dropped" }
+
+func (a PeerConnectAlert) Message() string {
+	dir := "outgoing"
+	if a.Incoming {
+		dir = "incoming"
+	}
+	return fmt.Sprintf("%s peer (%s) connecting (%s)", a.torrentName(), a.Endpoint, dir)
+}
+func (a PeerDisconnectedAlert) Message() string {
+	return fmt.Sprintf("%s peer (%s) disconnecting: %v", a.torrentName(), a.Endpoint, a.Error)
+}
+func (a PeerErrorAlert) Message() string {
+	return fmt.Sprintf("%s peer (%s) peer error: %v", a.torrentName(), a.Endpoint, a.Error)
+}
+func (a ListenSucceededAlert) Message() string {
+	return fmt.Sprintf("successfully listening on [TCP] %s", a.Endpoint)
+}
+func (a ListenFailedAlert) Message() string {
+	return fmt.Sprintf("listening on %s failed: %v", a.Endpoint, a.Error)
+}
+func (a AlertsDroppedAlert) Message() string {
+	names := make([]string, 0, len(a.Dropped))
+	for n, c := range a.Dropped {
+		names = append(names, fmt.Sprintf("%s×%d", n, c))
+	}
+	sort.Strings(names)
+	return "dropped alerts: " + strings.Join(names, ", ")
+}

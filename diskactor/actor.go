@@ -1,0 +1,98 @@
+// Package diskactor is the session's disk actor: it owns every torrent's
+// storage, a write-back cache of received blocks, and a pool of worker
+// actors that hash, write, read and check. A piece gets its bit only after
+// its hash passed and its write succeeded (DESIGN §4).
+package diskactor
+
+import (
+	"runtime"
+
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
+	"github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/zap"
+)
+
+// Config sets up the disk actor.
+type Config struct {
+	// Workers is the size of the worker pool (hashing_threads); 0 means
+	// the number of cores, at least 2.
+	Workers int
+	// CacheSize bounds the bytes of received blocks kept in memory across
+	// all torrents before partial pieces are written out (cache_size).
+	CacheSize int64
+	// MaxOpenFiles bounds open file handles per torrent.
+	MaxOpenFiles int
+	// Log is the zap logger (no-op when nil).
+	Log *zap.Logger
+	// BeforeJob, when set, runs in a worker before each job. Tests use it
+	// to inject faults (a panic fails the job, never the session).
+	BeforeJob func(job any)
+}
+
+// Actor is the disk actor.
+type Actor struct {
+	cfg      Config
+	log      *zap.Logger
+	torrents map[messages.InfoHash]*torrentStore
+	workers  []*actor.PID
+	idle     []*actor.PID
+	queue    []job
+	running  map[*actor.PID]job
+	cached   int64
+	seq      uint64 // orders cached pieces by first arrival
+	counters messages.DiskStatusReply
+}
+
+// New returns the props of a disk actor. Its supervisor strategy restarts a
+// worker that panicked and fails that worker's job with an error.
+func New(cfg Config) *actor.Props {
+	if cfg.Workers <= 0 {
+		cfg.Workers = max(2, runtime.NumCPU())
+	}
+	if cfg.CacheSize <= 0 {
+		cfg.CacheSize = 64 << 20
+	}
+	if cfg.MaxOpenFiles <= 0 {
+		cfg.MaxOpenFiles = 32
+	}
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	return actor.PropsFromProducer(func() actor.Actor {
+		return &Actor{
+			cfg:      cfg,
+			log:      cfg.Log,
+			torrents: map[messages.InfoHash]*torrentStore{},
+			running:  map[*actor.PID]job{},
+		}
+	}, actor.WithSupervisor(supervisor.WorkerStrategy()))
+}
+
+// Receive dispatches on the message type.
+func (a *Actor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.handleStarted(ctx)
+	case *messages.DiskAddTorrent:
+		a.handleAddTorrent(ctx, m)
+	case *messages.DiskRemoveTorrent:
+		a.handleRemoveTorrent(ctx, m)
+	case *messages.DiskWrite:
+		a.handleWrite(ctx, m)
+	case *messages.DiskRead:
+		a.handleRead(ctx, m)
+	case *messages.DiskCheck:
+		a.handleCheck(ctx, m)
+	case *messages.DiskClearPiece:
+		a.handleClearPiece(m)
+	case *messages.DiskStatus:
+		a.handleStatus(ctx)
+	case *jobDone:
+		a.handleJobDone(ctx, m)
+	case *messages.ChildFailed:
+		a.handleWorkerFailed(ctx, m)
+	case *actor.Stopping:
+		a.handleStopping()
+	}
+}

@@ -1,0 +1,5 @@
+package diskactor
+
+import "errors"
+
+var errUnknownTorrent = errors.New("diskactor: torrent not registered")

@@ -1,0 +1,117 @@
+package diskactor
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// ErrJobFailed is the error of a job whose worker panicked.
+var ErrJobFailed = errors.New("diskactor: disk job failed")
+
+func (a *Actor) handleStarted(ctx actor.Context) {
+	props := actor.PropsFromProducer(func() actor.Actor { return &worker{beforeJob: a.cfg.BeforeJob} })
+	for range a.cfg.Workers {
+		pid := ctx.Spawn(props)
+		a.workers = append(a.workers, pid)
+		a.idle = append(a.idle, pid)
+	}
+}
+
+// submit queues a job and counts it against its torrent's fence.
+func (a *Actor) submit(ctx actor.Context, j job) {
+	if t := a.torrents[j.torrent()]; t != nil {
+		t.inflight++
+	}
+	a.queue = append(a.queue, j)
+	a.dispatch(ctx)
+}
+
+// dispatch hands queued jobs to idle workers, oldest first.
+func (a *Actor) dispatch(ctx actor.Context) {
+	for len(a.queue) > 0 && len(a.idle) > 0 {
+		j := a.queue[0]
+		a.queue[0] = nil
+		a.queue = a.queue[1:]
+		w := a.idle[len(a.idle)-1]
+		a.idle = a.idle[:len(a.idle)-1]
+		a.running[w] = j
+		ctx.Send(w, j)
+	}
+}
+
+func (a *Actor) handleJobDone(ctx actor.Context, d *jobDone) {
+	if _, ok := a.running[d.worker]; ok {
+		delete(a.running, d.worker)
+		a.idle = append(a.idle, d.worker)
+	}
+	a.finishJob(ctx, d)
+	a.dispatch(ctx)
+}
+
+// handleWorkerFailed fails the job of a worker that panicked. The worker
+// itself was already restarted by its supervisor strategy.
+func (a *Actor) handleWorkerFailed(ctx actor.Context, m *messages.ChildFailed) {
+	j, ok := a.running[m.Child]
+	if !ok {
+		return
+	}
+	delete(a.running, m.Child)
+	a.idle = append(a.idle, m.Child)
+	a.finishJob(ctx, &jobDone{worker: m.Child, job: j, op: "job",
+		err: fmt.Errorf("%w: %s", ErrJobFailed, m.Reason)})
+	a.dispatch(ctx)
+}
+
+// finishJob applies a job's result. It is the only place job results
+// change the disk actor's state.
+func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
+	t := a.torrents[d.job.torrent()]
+	if t != nil {
+		t.inflight--
+	}
+	switch j := d.job.(type) {
+	case *hashWriteJob:
+		a.finishHashWrite(ctx, t, j, d)
+	case *flushJob:
+		a.finishFlush(ctx, t, j, d)
+	case *readJob:
+		a.counters.BlocksRead++
+		if d.err != nil && t != nil && d.job != nil {
+			// The worker replied unless it panicked; make sure the peer
+			// hears of the failure either way.
+			if d.path == "" {
+				ctx.Send(j.req.ReplyTo, &messages.DiskReadReply{Piece: j.req.Piece, Begin: j.req.Begin, Err: d.err})
+			}
+			a.postFileError(ctx, t, d)
+		}
+	case *checkJob:
+		a.finishCheck(ctx, t, j, d)
+	case *closeJob:
+		if j.replyTo != nil {
+			ctx.Send(j.replyTo, &messages.DiskRemoveTorrentReply{InfoHash: j.ih, Err: d.err})
+		}
+	case *emptyFilesJob:
+		if d.err != nil && t != nil {
+			a.postFileError(ctx, t, d)
+		}
+	}
+	if t != nil {
+		a.maybeClose(ctx, t)
+	}
+}
+
+// postFileError tells the owning torrent about a failed file operation; the
+// torrent turns it into a file_error alert.
+func (a *Actor) postFileError(ctx actor.Context, t *torrentStore, d *jobDone) {
+	ctx.Send(t.owner, &messages.PieceHashed{Piece: -1, Err: d.err, Path: d.path, Op: d.op})
+}
+
+func (a *Actor) handleStatus(ctx actor.Context) {
+	r := a.counters
+	r.CachedBytes = a.cached
+	r.QueuedJobs = len(a.queue)
+	ctx.Respond(&r)
+}

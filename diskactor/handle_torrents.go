@@ -1,0 +1,77 @@
+package diskactor
+
+import (
+	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.DiskAddTorrent) {
+	if old := a.torrents[m.InfoHash]; old != nil && old.removing == nil {
+		return // already registered
+	}
+	a.torrents[m.InfoHash] = newTorrentStore(m, a.cfg.MaxOpenFiles)
+}
+
+// handleRemoveTorrent raises the torrent's fence: its cached blocks are
+// dropped, jobs already queued finish, then its files are closed (or
+// deleted) and the sender gets DiskRemoveTorrentReply.
+func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTorrent) {
+	t := a.torrents[m.InfoHash]
+	if t == nil {
+		ctx.Respond(&messages.DiskRemoveTorrentReply{InfoHash: m.InfoHash})
+		return
+	}
+	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: ctx.Sender()}
+	for piece := range t.partial {
+		a.dropPiece(t, piece)
+	}
+	a.maybeClose(ctx, t)
+}
+
+// maybeClose runs the close job of a torrent being removed once nothing of
+// it is queued or running any more.
+func (a *Actor) maybeClose(ctx actor.Context, t *torrentStore) {
+	if t.removing == nil || t.inflight > 0 {
+		return
+	}
+	delete(a.torrents, t.ih)
+	a.queue = append(a.queue, &closeJob{ih: t.ih, store: t.store, delete: t.removing.deleteFiles, replyTo: t.removing.replyTo})
+	a.dispatch(ctx)
+}
+
+// dropPiece frees a cached piece and gives its credit back.
+func (a *Actor) dropPiece(t *torrentStore, piece int) {
+	cp := t.partial[piece]
+	if cp == nil {
+		return
+	}
+	for i, b := range cp.blocks {
+		if b != nil {
+			bufpool.Put(b)
+			cp.blocks[i] = nil
+		}
+	}
+	a.addCached(t, -cp.bytes)
+	t.releaseCredit(cp.bytes)
+	delete(t.partial, piece)
+}
+
+func (a *Actor) handleClearPiece(m *messages.DiskClearPiece) {
+	if t := a.torrents[m.InfoHash]; t != nil {
+		if cp := t.partial[m.Piece]; cp != nil && !cp.hashing && !cp.flushing {
+			a.dropPiece(t, m.Piece)
+		}
+	}
+}
+
+// handleStopping releases every cached buffer and closes the files; the
+// session stops the disk actor last, after its torrents.
+func (a *Actor) handleStopping() {
+	for _, t := range a.torrents {
+		for piece := range t.partial {
+			a.dropPiece(t, piece)
+		}
+		_ = t.store.Close()
+	}
+}

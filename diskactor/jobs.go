@@ -1,0 +1,91 @@
+package diskactor
+
+import (
+	"crypto/sha1"
+
+	"github.com/actorrent/actorrent/internal/storage"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// A job is work for one worker. Jobs carry everything they touch (the
+// storage is safe for concurrent use), so workers keep no state and a
+// restarted worker loses nothing.
+type job interface {
+	torrent() messages.InfoHash
+}
+
+// hashWriteJob hashes a complete piece and, if the hash matches, writes
+// the blocks still in memory. Blocks that are nil were written earlier (a
+// partial flush) and are read back to hash.
+type hashWriteJob struct {
+	ih       messages.InfoHash
+	store    *storage.Storage
+	piece    int
+	offset   int64 // of the piece in the torrent
+	length   int64 // of the piece
+	blocks   [][]byte
+	expected [sha1.Size]byte
+}
+
+// flushJob writes some blocks of an incomplete piece to free the cache.
+type flushJob struct {
+	ih     messages.InfoHash
+	store  *storage.Storage
+	piece  int
+	offset int64
+	index  []int    // block indices
+	blocks [][]byte // same order as index
+}
+
+// readJob reads a block for a peer; the worker replies to the peer itself.
+type readJob struct {
+	ih     messages.InfoHash
+	store  *storage.Storage
+	req    *messages.DiskRead
+	offset int64
+}
+
+// checkJob hashes one piece already on disk.
+type checkJob struct {
+	ih       messages.InfoHash
+	store    *storage.Storage
+	gen      int
+	piece    int
+	offset   int64
+	size     int64
+	expected [sha1.Size]byte
+}
+
+// closeJob releases (and optionally deletes) a torrent's files.
+type closeJob struct {
+	ih      messages.InfoHash
+	store   *storage.Storage
+	delete  bool
+	replyTo *actor.PID
+}
+
+// emptyFilesJob creates a finished torrent's zero-length files.
+type emptyFilesJob struct {
+	ih    messages.InfoHash
+	store *storage.Storage
+}
+
+func (j *hashWriteJob) torrent() messages.InfoHash  { return j.ih }
+func (j *flushJob) torrent() messages.InfoHash      { return j.ih }
+func (j *readJob) torrent() messages.InfoHash       { return j.ih }
+func (j *checkJob) torrent() messages.InfoHash      { return j.ih }
+func (j *closeJob) torrent() messages.InfoHash      { return j.ih }
+func (j *emptyFilesJob) torrent() messages.InfoHash { return j.ih }
+
+// jobDone is a worker's report to the disk actor.
+type jobDone struct {
+	worker *actor.PID
+	job    job
+	ok     bool   // hash matched (hash and check jobs)
+	err    error  // I/O error
+	op     string // file operation that failed
+	path   string // file that failed
+	// readBack counts blocks read back from disk to finish a hash.
+	readBack int
+}

@@ -1,0 +1,96 @@
+package diskactor
+
+import (
+	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/storage"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// torrentStore is the disk actor's state for one torrent.
+type torrentStore struct {
+	ih     messages.InfoHash
+	info   *metainfo.Info
+	store  *storage.Storage
+	owner  *actor.PID
+	credit messages.CreditReleaser
+	// creditLimit and cached: when cached reaches 3/4 of the torrent's
+	// credit, partial pieces are written out (see flushPartials).
+	creditLimit int64
+	cached      int64
+	// pieces being assembled in the write-back cache
+	partial map[int]*cachedPiece
+	// done marks pieces hashed and written: late blocks for them are dropped.
+	done []bool
+	// inflight counts this torrent's queued and running jobs, for the
+	// removal fence.
+	inflight int
+	// removing is set once DiskRemoveTorrent arrived: the close job runs
+	// when inflight reaches zero.
+	removing *removal
+	// check in progress
+	checkGen     int
+	checkHave    []bool
+	checkPending int
+	checkDone    int
+	checkErr     error
+	emptyCreated bool
+}
+
+type removal struct {
+	deleteFiles bool
+	replyTo     *actor.PID
+}
+
+// cachedPiece holds the received blocks of one piece.
+type cachedPiece struct {
+	blocks   [][]byte // nil until received, or after being flushed
+	received []bool
+	flushed  []bool
+	count    int // blocks received
+	bytes    int64
+	// flushing is true while a flushJob for this piece runs; a complete
+	// piece waits for it before hashing (it may need to read those blocks).
+	flushing bool
+	// hashing is true once the hashWriteJob is queued.
+	hashing bool
+	seq     uint64 // arrival order of the first block, for flush order
+}
+
+func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) *torrentStore {
+	files := make([]storage.FileSpec, len(m.Info.Files))
+	for i, f := range m.Info.Files {
+		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad}
+	}
+	return &torrentStore{
+		ih:      m.InfoHash,
+		info:    m.Info,
+		store:   storage.New(m.SavePath, files, storage.Options{MaxOpenFiles: maxOpen, Sparse: true}),
+		owner:   m.Owner,
+		credit:  m.Credit,
+		creditLimit: m.CreditLimit,
+		partial: map[int]*cachedPiece{},
+		done:    make([]bool, m.Info.NumPieces()),
+	}
+}
+
+func (t *torrentStore) numBlocks(piece int) int {
+	return int((t.info.PieceSize(piece) + bufpool.BlockSize - 1) / bufpool.BlockSize)
+}
+
+func (t *torrentStore) allDone() bool {
+	for _, d := range t.done {
+		if !d {
+			return false
+		}
+	}
+	return true
+}
+
+// releaseCredit gives n bytes of write credit back to the torrent.
+func (t *torrentStore) releaseCredit(n int64) {
+	if t.credit != nil && n > 0 {
+		t.credit.Release(n)
+	}
+}

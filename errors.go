@@ -1,0 +1,29 @@
+package actorrent
+
+import (
+	"errors"
+
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/messages"
+)
+
+// Errors returned by the API. Use errors.Is.
+var (
+	// ErrDuplicateTorrent: the torrent is already in the session and
+	// FlagDuplicateIsError was set.
+	ErrDuplicateTorrent = messages.ErrDuplicateTorrent
+	// ErrInvalidHandle: the handle's torrent is not (or no longer) in the
+	// session.
+	ErrInvalidHandle = errors.New("actorrent: invalid torrent handle")
+	// ErrSessionClosed: the session was closed.
+	ErrSessionClosed = errors.New("actorrent: session closed")
+	// ErrInvalidTorrentFile: a .torrent file is malformed or hostile.
+	ErrInvalidTorrentFile = metainfo.ErrInvalidTorrent
+	// ErrTorrentFileTooLarge: a .torrent file is larger than we read.
+	ErrTorrentFileTooLarge = metainfo.ErrTooLarge
+	// ErrInvalidParams: AddTorrentParams are incomplete or inconsistent.
+	ErrInvalidParams = messages.ErrInvalidParams
+	// ErrInvalidSetting: an unknown setting name or a value of the wrong
+	// type.
+	ErrInvalidSetting = errors.New("actorrent: invalid setting")
+)

@@ -1,0 +1,112 @@
+package actorrent
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// testSettings listens on a free loopback port and queues every alert.
+func testSettings() SettingsPack {
+	p := DefaultSettings()
+	p.SetStr(ListenInterfaces, "127.0.0.1:0")
+	p.SetInt(AlertMask, int(CategoryAll))
+	p.SetInt(AlertQueueSize, 100000)
+	return p
+}
+
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := NewSession(ctx, testSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := s.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return s
+}
+
+// writePayload writes files (relative path → size) of pseudo-random bytes.
+func writePayload(t *testing.T, dir string, files map[string]int64, seed int64) {
+	t.Helper()
+	r := rand.New(rand.NewSource(seed))
+	for name, size := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, size)
+		r.Read(b)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sameTree compares two directory trees byte for byte.
+func sameTree(a, b string) error {
+	seen := map[string]bool{}
+	err := filepath.Walk(a, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, p)
+		seen[rel] = true
+		x, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil {
+			return err
+		}
+		if string(x) != string(y) {
+			return fmt.Errorf("%s differs", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return filepath.Walk(b, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(b, p)
+		if !seen[rel] {
+			return fmt.Errorf("%s is extra", rel)
+		}
+		return nil
+	})
+}
+
+// waitFor polls the handle's status until cond holds or ctx expires.
+func waitFor(ctx context.Context, t *testing.T, h TorrentHandle, what string, cond func(TorrentStatus) bool) TorrentStatus {
+	t.Helper()
+	for {
+		st, err := h.Status(ctx)
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if cond(st) {
+			return st
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s: state %s progress %.3f peers %d error %q",
+				what, StateName(st.State), st.Progress, st.NumPeers, st.Error)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,384 @@
+#!/usr/bin/python3
+"""lt_peer.py: a scriptable libtorrent 2.0 peer for actorrent's interop tests.
+
+Every line on stdout is one JSON object (flushed at once) so that the Go
+harness can follow the peer's life: listening, added, progress, seeding,
+finished, alert, tracker_reply, created, info, error. Only loopback is ever
+used: DHT, LSD, UPnP and NAT-PMP are off and we listen on 127.0.0.1.
+
+Modes:
+  seed      --torrent F --save DIR [--seed-mode] [--upload-limit BPS]
+  download  (--torrent F | --magnet URI) --save DIR [--peer HOST:PORT]...
+            [--download-limit BPS] [--timeout S] [--keep-seeding]
+  create    --path P --out F --piece-size N [--tracker URL]... [--hybrid]
+  info      --torrent F
+Common: --listen 127.0.0.1:0, --tracker URL (extra trackers), --tracker-only,
+        --utp / --no-utp (default: TCP only).
+A running peer exits 0 when stdin reaches EOF or on SIGTERM/SIGINT.
+"""
+
+import argparse
+import json
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+
+try:
+    import libtorrent as lt
+except ImportError as exc:  # reported as a JSON error so Go can show it
+    sys.stdout.write(json.dumps({"event": "error", "message": "import libtorrent: %s" % exc}) + "\n")
+    sys.stdout.flush()
+    sys.exit(1)
+
+PROGRESS_INTERVAL = 0.5
+RECONNECT_INTERVAL = 2.0
+
+# Alerts worth a line even though they are not in the error category.
+INTERESTING_ALERTS = {
+    "hash_failed",
+    "peer_error",
+    "peer_disconnected",
+    "torrent_error",
+    "file_error",
+    "listen_failed",
+    "tracker_error",
+    "tracker_warning",
+    "metadata_failed",
+    "metadata_received",
+    "peer_connect",
+    "incoming_connection",
+}
+
+_out_lock = threading.Lock()
+_stop = threading.Event()
+
+
+def emit(obj):
+    """Print one JSON line and flush: the Go side reads line by line."""
+    line = json.dumps(obj)
+    with _out_lock:
+        try:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            # The harness went away: nobody is listening, stop quietly.
+            _stop.set()
+
+
+def fail(message, code=1):
+    emit({"event": "error", "message": message})
+    sys.exit(code)
+
+
+def _on_signal(signum, _frame):
+    _stop.set()
+
+
+def _watch_stdin():
+    """EOF on stdin is the harness's polite way to say 'stop now'."""
+    try:
+        while True:
+            # os.read on the raw fd: a daemon thread blocked in a buffered
+            # reader would abort the interpreter at shutdown.
+            chunk = os.read(0, 4096)
+            if not chunk:
+                break
+    except (OSError, ValueError):
+        pass
+    _stop.set()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="lt_peer.py")
+    p.add_argument("mode", choices=["seed", "download", "create", "info"])
+    p.add_argument("--torrent")
+    p.add_argument("--magnet")
+    p.add_argument("--save")
+    p.add_argument("--peer", action="append", default=[])
+    p.add_argument("--tracker", action="append", default=[])
+    p.add_argument("--tracker-only", action="store_true")
+    p.add_argument("--listen", default="127.0.0.1:0")
+    p.add_argument("--upload-limit", type=int, default=0)
+    p.add_argument("--download-limit", type=int, default=0)
+    p.add_argument("--seed-mode", action="store_true")
+    p.add_argument("--keep-seeding", action="store_true")
+    p.add_argument("--timeout", type=float, default=120.0)
+    p.add_argument("--utp", dest="utp", action="store_true")
+    p.add_argument("--no-utp", dest="utp", action="store_false")
+    p.set_defaults(utp=False)
+    # create mode
+    p.add_argument("--path")
+    p.add_argument("--out")
+    p.add_argument("--piece-size", type=int, default=0)
+    p.add_argument("--hybrid", action="store_true")
+    return p.parse_args(argv)
+
+
+def hex_v1(ih):
+    """The v1 info-hash of an info_hash_t (or a plain sha1_hash) as hex."""
+    v1 = getattr(ih, "v1", ih)
+    return str(v1)
+
+
+def parse_hostport(s):
+    host, sep, port = s.rpartition(":")
+    if not sep or not host:
+        raise ValueError("peer %r is not HOST:PORT" % s)
+    return host.strip("[]"), int(port)
+
+
+def make_session(args):
+    mask = (
+        lt.alert.category_t.error_notification
+        | lt.alert.category_t.status_notification
+        | lt.alert.category_t.storage_notification
+        | lt.alert.category_t.tracker_notification
+        | lt.alert.category_t.peer_notification
+        | lt.alert.category_t.connect_notification
+    )
+    settings = {
+        "listen_interfaces": args.listen,
+        "outgoing_interfaces": "",
+        "enable_dht": False,
+        "enable_lsd": False,
+        "enable_upnp": False,
+        "enable_natpmp": False,
+        # Plaintext out, but accept encrypted or plain in: our engine speaks plaintext.
+        "out_enc_policy": int(lt.enc_policy.pe_disabled),
+        "in_enc_policy": int(lt.enc_policy.pe_enabled),
+        "allow_multiple_connections_per_ip": True,
+        "announce_to_all_tiers": True,
+        "announce_to_all_trackers": True,
+        "enable_incoming_utp": args.utp,
+        "enable_outgoing_utp": args.utp,
+        "enable_incoming_tcp": True,
+        "enable_outgoing_tcp": True,
+        "alert_mask": int(mask),
+        "stop_tracker_timeout": 1,
+        "user_agent": "actorrent-interop/libtorrent-" + lt.__version__,
+    }
+    if args.upload_limit > 0:
+        settings["upload_rate_limit"] = args.upload_limit
+    if args.download_limit > 0:
+        settings["download_rate_limit"] = args.download_limit
+    ses = lt.session(settings)
+    if args.upload_limit > 0 or args.download_limit > 0:
+        # Loopback peers sit in the unlimited local class; move every address
+        # into the global class so the session rate limits apply to them.
+        f = lt.ip_filter()
+        f.add_rule("0.0.0.0", "255.255.255.255", 1 << ses.global_peer_class_id)
+        f.add_rule("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1 << ses.global_peer_class_id)
+        ses.set_peer_class_filter(f)
+    deadline = time.monotonic() + 10
+    while ses.listen_port() == 0:
+        if time.monotonic() > deadline:
+            fail("session did not start listening on %s" % args.listen)
+        time.sleep(0.01)
+    emit({"event": "listening", "port": ses.listen_port()})
+    return ses
+
+
+def add_torrent(ses, args):
+    if args.torrent:
+        try:
+            atp = lt.add_torrent_params()
+            atp.ti = lt.torrent_info(args.torrent)
+        except RuntimeError as exc:
+            fail("load torrent %s: %s" % (args.torrent, exc))
+    elif args.magnet:
+        try:
+            atp = lt.parse_magnet_uri(args.magnet)
+        except RuntimeError as exc:
+            fail("parse magnet: %s" % exc)
+    else:
+        fail("need --torrent or --magnet")
+    if not args.save:
+        fail("need --save")
+    atp.save_path = args.save
+    # Not auto-managed and not paused: start at once, no queueing surprises.
+    flags = atp.flags
+    flags &= ~lt.torrent_flags.auto_managed
+    flags &= ~lt.torrent_flags.paused
+    flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd
+    if args.seed_mode:
+        flags |= lt.torrent_flags.seed_mode
+    atp.flags = flags
+    if args.tracker:
+        atp.trackers = list(atp.trackers) + list(args.tracker)
+    h = ses.add_torrent(atp)
+    emit({"event": "added", "info_hash": hex_v1(h.info_hashes())})
+    return h
+
+
+def status_fields(st):
+    return {
+        "progress": st.progress,
+        "download_rate": st.download_rate,
+        "upload_rate": st.upload_rate,
+        "num_peers": st.num_peers,
+        "num_seeds": st.num_seeds,
+        "total_download": st.total_download,
+        "total_upload": st.total_upload,
+        "total_payload_download": st.total_payload_download,
+        "total_payload_upload": st.total_payload_upload,
+        "total_failed_bytes": st.total_failed_bytes,
+        "total_redundant_bytes": st.total_redundant_bytes,
+        "state": str(st.state),
+    }
+
+
+def report_alerts(ses):
+    """Print the alerts that help debugging; return the list for the caller."""
+    alerts = ses.pop_alerts()
+    for a in alerts:
+        kind = a.what()
+        if kind == "tracker_reply":
+            emit({"event": "tracker_reply", "type": kind, "message": a.message(),
+                  "num_peers": getattr(a, "num_peers", 0), "url": getattr(a, "url", "")})
+        elif (a.category() & lt.alert.category_t.error_notification) or kind in INTERESTING_ALERTS:
+            emit({"event": "alert", "type": kind, "message": a.message()})
+    return alerts
+
+
+def usage_fields():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return {"max_rss_kib": ru.ru_maxrss, "cpu_seconds": ru.ru_utime + ru.ru_stime}
+
+
+def run_peer(args):
+    if args.mode == "seed" and not args.torrent:
+        fail("seed needs --torrent")
+    ses = make_session(args)
+    h = add_torrent(ses, args)
+    added = time.monotonic()
+    peers = []
+    if not args.tracker_only:
+        try:
+            peers = [parse_hostport(p) for p in args.peer]
+        except ValueError as exc:
+            fail(str(exc))
+
+    def connect_all():
+        for ep in peers:
+            try:
+                h.connect_peer(ep)
+            except RuntimeError as exc:
+                emit({"event": "alert", "type": "connect_peer", "message": str(exc)})
+
+    connect_all()
+    last_progress = 0.0
+    last_retry = time.monotonic()
+    seeding_said = False
+    incomplete_said = False
+    finished_said = False
+    while not _stop.is_set():
+        ses.wait_for_alert(100)
+        report_alerts(ses)
+        now = time.monotonic()
+        st = h.status()
+        if st.errc.value() != 0:
+            fail("torrent error: %s" % st.errc.message())
+        done = st.has_metadata and st.state in (lt.torrent_status.finished, lt.torrent_status.seeding)
+        if now - last_progress >= PROGRESS_INTERVAL:
+            last_progress = now
+            ev = {"event": "progress"}
+            ev.update(status_fields(st))
+            emit(ev)
+        if args.mode == "seed":
+            if not seeding_said and st.state == lt.torrent_status.seeding:
+                seeding_said = True
+                emit({"event": "seeding", "seconds": now - added})
+            elif not incomplete_said and st.state == lt.torrent_status.downloading:
+                # The check found missing or wrong data: say so, since
+                # "seeding" will never come.
+                incomplete_said = True
+                emit({"event": "alert", "type": "seed_incomplete",
+                      "message": "files under %s are incomplete after the check: progress=%.4f" %
+                      (args.save, st.progress)})
+            continue
+        if done and not finished_said:
+            finished_said = True
+            ev = {"event": "finished", "seconds": now - added}
+            ev.update(status_fields(st))
+            ev.update(usage_fields())
+            emit(ev)
+            if not args.keep_seeding:
+                return 0
+        if done:
+            continue
+        if now - added > args.timeout:
+            fail("timeout after %.1fs: progress=%.4f state=%s peers=%d" %
+                 (args.timeout, st.progress, st.state, st.num_peers))
+        if st.num_peers == 0 and now - last_retry >= RECONNECT_INTERVAL:
+            last_retry = now
+            connect_all()
+            if not peers:
+                # Only a tracker can introduce us: ask again, ignoring its interval.
+                h.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
+    if args.mode == "download" and not finished_said:
+        emit({"event": "stopped", "message": "stopped before finishing"})
+        return 3
+    return 0
+
+
+def run_create(args):
+    if not args.path or not args.out:
+        fail("create needs --path and --out")
+    path = os.path.abspath(args.path)
+    fs = lt.file_storage()
+    lt.add_files(fs, path)
+    if fs.num_files() == 0:
+        fail("no files under %s" % path)
+    flags = 0 if args.hybrid else lt.create_torrent.v1_only
+    ct = lt.create_torrent(fs, args.piece_size, flags)
+    for tier, url in enumerate(args.tracker):
+        ct.add_tracker(url, tier)
+    ct.set_creator("actorrent-interop")
+    lt.set_piece_hashes(ct, os.path.dirname(path))
+    data = lt.bencode(ct.generate())
+    with open(args.out, "wb") as f:
+        f.write(data)
+    ti = lt.torrent_info(args.out)
+    emit({"event": "created", "info_hash": hex_v1(ti.info_hashes()), "num_files": fs.num_files(),
+          "piece_size": ti.piece_length(), "num_pieces": ti.num_pieces()})
+    return 0
+
+
+def run_info(args):
+    if not args.torrent:
+        fail("info needs --torrent")
+    try:
+        ti = lt.torrent_info(args.torrent)
+    except RuntimeError as exc:
+        fail("load torrent %s: %s" % (args.torrent, exc))
+    files = ti.files()
+    emit({"event": "info", "info_hash": hex_v1(ti.info_hashes()), "name": ti.name(),
+          "total_size": ti.total_size(), "piece_size": ti.piece_length(),
+          "num_pieces": ti.num_pieces(), "num_files": files.num_files()})
+    return 0
+
+
+def main(argv):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    if args.mode == "create":
+        return run_create(args)
+    if args.mode == "info":
+        return run_info(args)
+    threading.Thread(target=_watch_stdin, daemon=True).start()
+    return run_peer(args)
+
+
+if __name__ == "__main__":
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit:
+        raise
+    except Exception as exc:  # anything unexpected becomes a JSON error line
+        emit({"event": "error", "message": "%s: %s" % (type(exc).__name__, exc)})
+        code = 1
+    sys.exit(code)

@@ -1,0 +1,132 @@
+// Package storage maps a torrent's byte stream (its files concatenated) onto
+// the files under a save path. It is the engine's disk I/O primitive: a
+// Storage is safe for concurrent use by several disk worker goroutines and
+// keeps a bounded, LRU-managed pool of open file handles.
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+)
+
+// Sentinel errors, matched with errors.Is.
+var (
+	// ErrClosed is returned by every call made after Close.
+	ErrClosed = errors.New("storage: closed")
+	// ErrOutOfRange means the request lies (partly) outside the torrent.
+	ErrOutOfRange = errors.New("storage: offset out of range")
+)
+
+// FileSpec describes one file of the torrent.
+type FileSpec struct {
+	// Path is relative to the save path, already sanitised, with OS
+	// separators.
+	Path   string
+	Length int64
+	// Pad marks a BEP 47 padding file: never created, reads as zeros.
+	Pad bool
+}
+
+// Options tunes a Storage. The zero Options means DefaultOptions().
+type Options struct {
+	// MaxOpenFiles bounds the pool of open handles (default 32); the least
+	// recently used idle handle is closed first.
+	MaxOpenFiles int
+	// Sparse makes newly created files get their full size at once
+	// (truncate), which is cheap on sparse file systems (default true).
+	Sparse bool
+}
+
+// DefaultMaxOpenFiles is the handle pool size used when
+// Options.MaxOpenFiles <= 0.
+const DefaultMaxOpenFiles = 32
+
+// DefaultOptions returns the defaults: 32 open files, sparse creation.
+func DefaultOptions() Options { return Options{MaxOpenFiles: DefaultMaxOpenFiles, Sparse: true} }
+
+// FileError says which file and operation failed. Op is one of "open",
+// "create", "truncate", "read", "write", "remove", "sync" or "close".
+type FileError struct {
+	FileIndex int
+	Path      string // absolute
+	Op        string
+	Err       error
+}
+
+// Error implements error.
+func (e *FileError) Error() string {
+	return fmt.Sprintf("storage: %s file %d %q: %v", e.Op, e.FileIndex, e.Path, e.Err)
+}
+
+// Unwrap returns the underlying error (e.g. an *fs.PathError, so that
+// errors.Is(err, fs.ErrNotExist) works).
+func (e *FileError) Unwrap() error { return e.Err }
+
+// file is a FileSpec placed in the torrent's byte stream.
+type file struct {
+	FileSpec
+	offset int64
+	abs    string
+}
+
+// Storage is the set of files of one torrent.
+type Storage struct {
+	savePath string
+	files    []file
+	total    int64
+	opts     Options
+	pool     pool
+}
+
+// New returns a Storage for files under savePath. It does not touch the
+// disk; files are created by the first write to them. A zero Options means
+// DefaultOptions(); a MaxOpenFiles <= 0 means the default.
+func New(savePath string, files []FileSpec, opts Options) *Storage {
+	if opts == (Options{}) {
+		opts = DefaultOptions()
+	}
+	if opts.MaxOpenFiles <= 0 {
+		opts.MaxOpenFiles = DefaultMaxOpenFiles
+	}
+	if abs, err := filepath.Abs(savePath); err == nil {
+		savePath = abs
+	}
+	s := &Storage{savePath: savePath, opts: opts, files: make([]file, len(files))}
+	for i, f := range files {
+		if f.Length < 0 {
+			f.Length = 0
+		}
+		s.files[i] = file{FileSpec: f, offset: s.total, abs: filepath.Join(savePath, f.Path)}
+		s.total += f.Length
+	}
+	s.pool.init(len(files), opts.MaxOpenFiles)
+	return s
+}
+
+// TotalLength returns the sum of the file lengths.
+func (s *Storage) TotalLength() int64 { return s.total }
+
+// FilePath returns the absolute path of file i ("" if out of range).
+func (s *Storage) FilePath(i int) string {
+	if i < 0 || i >= len(s.files) {
+		return ""
+	}
+	return s.files[i].abs
+}
+
+// NumFiles returns the number of files.
+func (s *Storage) NumFiles() int { return len(s.files) }
+
+// firstFile returns the index of the first file whose extent ends after
+// off (zero-length files never contain a byte and are skipped by callers).
+func (s *Storage) firstFile(off int64) int {
+	return sort.Search(len(s.files), func(i int) bool {
+		return s.files[i].offset+s.files[i].Length > off
+	})
+}
+
+func (s *Storage) fileErr(i int, op string, err error) error {
+	return &FileError{FileIndex: i, Path: s.files[i].abs, Op: op, Err: err}
+}

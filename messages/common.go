@@ -1,0 +1,40 @@
+package messages
+
+import (
+	"github.com/actorrent/actorrent/internal/metainfo"
+)
+
+// InfoHash identifies a torrent everywhere.
+type InfoHash = metainfo.InfoHash
+
+// PeerKey is the small value id a torrent gives each of its connections; the
+// piece picker and the choker key their state by it.
+type PeerKey uint64
+
+// Block is one request-sized part of a piece (16 KiB except at the end).
+type Block struct {
+	Piece  int
+	Begin  int
+	Length int
+}
+
+// TorrentState mirrors libtorrent's torrent_status::state_t (same values).
+type TorrentState int
+
+// The states, in libtorrent's numbering.
+const (
+	StateQueuedForChecking TorrentState = iota
+	StateCheckingFiles
+	StateDownloadingMetadata
+	StateDownloading
+	StateFinished
+	StateSeeding
+	StateAllocating
+	StateCheckingResumeData
+)
+
+// CreditReleaser is the disk's view of a torrent's write-credit gate: the
+// disk gives credit back once bytes it was handed are on disk.
+type CreditReleaser interface {
+	Release(n int64)
+}

@@ -1,0 +1,111 @@
+package messages
+
+import (
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// DiskAddTorrent registers a torrent's storage with the disk actor. Owner
+// receives PieceHashed, DiskCheckProgress and DiskCheckReply.
+type DiskAddTorrent struct {
+	InfoHash InfoHash
+	Info     *metainfo.Info
+	SavePath string
+	Owner    *actor.PID
+	Credit   CreditReleaser
+	// CreditLimit is the torrent's write credit: when this much of it is
+	// cached, the disk writes out partial pieces so credit flows again.
+	CreditLimit int64
+}
+
+// DiskRemoveTorrent closes (and with DeleteFiles removes) a torrent's files
+// once every job already queued for it has finished. The sender gets a
+// DiskRemoveTorrentReply.
+type DiskRemoveTorrent struct {
+	InfoHash    InfoHash
+	DeleteFiles bool
+}
+
+// DiskRemoveTorrentReply answers DiskRemoveTorrent.
+type DiskRemoveTorrentReply struct {
+	InfoHash InfoHash
+	Err      error
+}
+
+// DiskWrite hands one received block to the disk. Data is a pooled buffer
+// that the disk owns from now on; its length is the block length. The
+// torrent's credit for len(Data) is released once the bytes are written.
+type DiskWrite struct {
+	InfoHash InfoHash
+	Piece    int
+	Begin    int
+	Data     []byte
+}
+
+// DiskRead asks for a block; the reply (DiskReadReply) goes to ReplyTo.
+type DiskRead struct {
+	InfoHash InfoHash
+	Piece    int
+	Begin    int
+	Length   int
+	ReplyTo  *actor.PID
+}
+
+// DiskReadReply carries the block read (a pooled buffer the receiver owns).
+type DiskReadReply struct {
+	Piece int
+	Begin int
+	Data  []byte
+	Err   error
+	Path  string // the file involved when Err is a file error
+}
+
+// DiskCheck hashes every piece already on disk (full check). Progress and
+// the result go to the torrent's Owner.
+type DiskCheck struct {
+	InfoHash InfoHash
+	// SeedMode marks every piece as had without reading (libtorrent's
+	// seed_mode): the disk only records it.
+	SeedMode bool
+}
+
+// DiskCheckProgress reports checking progress.
+type DiskCheckProgress struct {
+	Checked, Total int
+}
+
+// DiskCheckReply ends a DiskCheck with the pieces that passed.
+type DiskCheckReply struct {
+	Have []bool
+	Err  error
+}
+
+// PieceHashed tells the torrent a completed piece was hashed and, when OK,
+// written. Err is a disk error (write failed) rather than a bad hash.
+type PieceHashed struct {
+	Piece int
+	OK    bool
+	Err   error
+	Path  string
+	// Op is the file operation that failed ("write", "read", ...).
+	Op string
+}
+
+// DiskClearPiece drops whatever the cache holds of a piece (the torrent
+// put it back in the picker).
+type DiskClearPiece struct {
+	InfoHash InfoHash
+	Piece    int
+}
+
+// DiskStatus asks for disk counters; the reply is DiskStatusReply.
+type DiskStatus struct{}
+
+// DiskStatusReply reports the disk's counters.
+type DiskStatusReply struct {
+	CachedBytes   int64
+	BlocksWritten int64
+	BlocksRead    int64
+	ReadBack      int64
+	QueuedJobs    int
+}

@@ -1,0 +1,162 @@
+package messages
+
+import (
+	"net"
+
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Messages to the session actor.
+
+// AddTorrentFlags mirror libtorrent's add_torrent_params flags.
+type AddTorrentFlags uint64
+
+// The flags the engine knows (libtorrent's bit values).
+const (
+	FlagSeedMode           AddTorrentFlags = 0x001
+	FlagOverrideResumeData AddTorrentFlags = 0x002
+	FlagUploadMode         AddTorrentFlags = 0x004
+	FlagShareMode          AddTorrentFlags = 0x008
+	FlagApplyIPFilter      AddTorrentFlags = 0x010
+	FlagPaused             AddTorrentFlags = 0x020
+	FlagAutoManaged        AddTorrentFlags = 0x040
+	FlagDuplicateIsError   AddTorrentFlags = 0x080
+	FlagMergeResumeTracker AddTorrentFlags = 0x100
+	FlagUpdateSubscribe    AddTorrentFlags = 0x200
+	FlagSuperSeeding       AddTorrentFlags = 0x400
+	FlagSequentialDownload AddTorrentFlags = 0x800
+	FlagUseResumeSavePath  AddTorrentFlags = 0x1000
+)
+
+// AddTorrent adds a torrent; reply AddTorrentReply. The session posts
+// add_torrent (and on success torrent_added) alerts.
+type AddTorrent struct {
+	Info     *metainfo.MetaInfo
+	SavePath string
+	Flags    AddTorrentFlags
+	// Async marks AsyncAddTorrent: nobody waits for the reply.
+	Async bool
+	// UserData is echoed in the add_torrent alert (the params).
+	UserData any
+}
+
+// AddTorrentReply answers AddTorrent.
+type AddTorrentReply struct {
+	InfoHash InfoHash
+	Err      error
+}
+
+// FindTorrent looks a torrent up; reply FindTorrentReply.
+type FindTorrent struct {
+	InfoHash InfoHash
+}
+
+// FindTorrentReply answers FindTorrent; PID is nil when unknown.
+type FindTorrentReply struct {
+	PID *actor.PID
+}
+
+// GetTorrents lists the torrents; reply GetTorrentsReply.
+type GetTorrents struct{}
+
+// GetTorrentsReply answers GetTorrents (in the order they were added).
+type GetTorrentsReply struct {
+	InfoHashes []InfoHash
+}
+
+// RemoveTorrentRequest removes a torrent; reply RemoveTorrentReply once the
+// torrent is out of the registry (file deletion finishes later, reported by
+// alert).
+type RemoveTorrentRequest struct {
+	InfoHash    InfoHash
+	DeleteFiles bool
+}
+
+// RemoveTorrentReply answers RemoveTorrentRequest.
+type RemoveTorrentReply struct {
+	Err error
+}
+
+// ToTorrent forwards Msg to the torrent with InfoHash, keeping the sender so
+// the torrent answers the caller directly. Unknown torrents get a
+// TorrentNotFound reply.
+type ToTorrent struct {
+	InfoHash InfoHash
+	Msg      any
+	// NeedsReply marks requests the torrent answers; for the others the
+	// session answers Ack once the message is on its way.
+	NeedsReply bool
+}
+
+// TorrentNotFound answers a ToTorrent for an unknown torrent.
+type TorrentNotFound struct {
+	InfoHash InfoHash
+}
+
+// Ack is a generic empty reply.
+type Ack struct {
+	Err error
+}
+
+// GetSessionStatus asks for session-wide counters; reply SessionStatusReply.
+type GetSessionStatus struct{}
+
+// SessionStatusReply is libtorrent's session_status subset we keep.
+type SessionStatusReply struct {
+	UploadRate, DownloadRate                 int
+	PayloadUploadRate, PayloadDownloadRate   int
+	TotalUpload, TotalDownload               int64
+	TotalPayloadUpload, TotalPayloadDownload int64
+	TotalFailedBytes, TotalRedundantBytes    int64
+	NumPeers                                 int
+	NumUnchoked                              int
+	NumTorrents                              int
+	ListenPort                               int
+	ListenAddrs                              []string
+}
+
+// TorrentStatsUpdate: a torrent's per-second counters for the session.
+type TorrentStatsUpdate struct {
+	InfoHash                               InfoHash
+	Download, Upload                       int64
+	PayloadDownload, PayloadUpload         int64
+	FailedBytes, RedundantBytes            int64
+	DownloadRate, UploadRate               int
+	PayloadDownloadRate, PayloadUploadRate int
+	NumPeers                               int
+}
+
+// TorrentStopped: a torrent actor finished its removal.
+type TorrentStopped struct {
+	InfoHash InfoHash
+}
+
+// CloseSession stops listening, stops every torrent and flushes the disk;
+// reply Ack.
+type CloseSession struct{}
+
+// ListenAddrs asks where the session listens; reply ListenAddrsReply.
+type ListenAddrs struct{}
+
+// ListenAddrsReply answers ListenAddrs.
+type ListenAddrsReply struct {
+	Addrs []string
+}
+
+// ChildFailed is sent by a supervisor strategy (package supervisor) to the
+// parent of an actor that panicked, after the directive was applied, so the
+// parent can fail the job, forget the peer or mark the torrent as errored.
+type ChildFailed struct {
+	Child   *actor.PID
+	Reason  string
+	Message any
+}
+
+// IncomingConnection is a connection whose handshake the session's accept
+// loop has read; the session routes it by info-hash.
+type IncomingConnection struct {
+	Conn      net.Conn
+	Handshake wire.Handshake
+}

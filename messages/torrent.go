@@ -1,0 +1,159 @@
+package messages
+
+import (
+	"net"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/wire"
+)
+
+// Messages to a torrent actor: from the facade (through the session), from
+// the session, and from its peer actors.
+
+// ConnectPeer asks the torrent to connect to addr (host:port).
+type ConnectPeer struct {
+	Addr string
+}
+
+// AttachPeer hands an incoming, already handshaken connection to the torrent.
+// The torrent owns Conn from now on (it closes it if it cannot take it).
+type AttachPeer struct {
+	Conn      net.Conn
+	Handshake wire.Handshake
+}
+
+// PauseTorrent disconnects every peer and stops the torrent's activity.
+type PauseTorrent struct{}
+
+// ResumeTorrent undoes PauseTorrent.
+type ResumeTorrent struct{}
+
+// ForceRecheck discards what the torrent knows of its pieces and checks the
+// files again.
+type ForceRecheck struct{}
+
+// GetTorrentStatus asks for a status snapshot; reply TorrentStatusReply.
+type GetTorrentStatus struct{}
+
+// TorrentStatusReply is a torrent's status snapshot (libtorrent's
+// torrent_status, the fields the facade exposes).
+type TorrentStatusReply struct {
+	InfoHash             InfoHash
+	Name                 string
+	SavePath             string
+	State                TorrentState
+	Paused               bool
+	Error                string
+	Progress             float64
+	TotalDone            int64
+	TotalWantedDone      int64
+	TotalWanted          int64
+	Pieces               bitfield.Bitfield
+	NumPieces            int
+	NumPeers             int
+	NumSeeds             int
+	NumConnections       int
+	DownloadRate         int
+	UploadRate           int
+	DownloadPayloadRate  int
+	UploadPayloadRate    int
+	TotalDownload        int64
+	TotalUpload          int64
+	TotalPayloadDownload int64
+	TotalPayloadUpload   int64
+	TotalFailedBytes     int64
+	TotalRedundantBytes  int64
+	IsSeeding            bool
+	IsFinished           bool
+	SeedMode             bool
+	CheckingProgress     float64
+	AddedTime            time.Time
+	CompletedTime        time.Time
+	BlockSize            int
+}
+
+// RemoveTorrent stops the torrent; with DeleteFiles its files are removed.
+// The torrent stops itself when done.
+type RemoveTorrent struct {
+	DeleteFiles bool
+}
+
+// TorrentFailed is sent by the session's supervisor to a torrent whose
+// actor panicked: it goes to the error state.
+type TorrentFailed struct {
+	Reason string
+}
+
+// Events from peer actors to their torrent.
+
+// PeerConnected: the handshake completed.
+type PeerConnected struct {
+	Key    PeerKey
+	PeerID [20]byte
+	Addr   string
+	// Incoming is true for connections the remote opened.
+	Incoming bool
+}
+
+// PeerClosed: the connection ended; Err is why (nil when we closed it).
+type PeerClosed struct {
+	Key    PeerKey
+	Addr   string
+	PeerID [20]byte
+	Err    error
+	// Protocol marks Err as the peer's fault (peer_error) rather than a
+	// plain disconnect.
+	Protocol bool
+}
+
+// PeerBitfield: the peer's bitfield (also sent for HAVE_ALL as all ones).
+type PeerBitfield struct {
+	Key      PeerKey
+	Bitfield bitfield.Bitfield
+}
+
+// PeerHave: the peer announced a piece.
+type PeerHave struct {
+	Key   PeerKey
+	Piece int
+}
+
+// PeerInterest: the peer became (not) interested in us.
+type PeerInterest struct {
+	Key        PeerKey
+	Interested bool
+}
+
+// RequestBlocks: the peer's pipeline runs low; the torrent answers with
+// BlocksAssigned (possibly empty).
+type RequestBlocks struct {
+	Key PeerKey
+	Max int
+}
+
+// BlocksReceived: requested blocks arrived and went to the disk.
+type BlocksReceived struct {
+	Key    PeerKey
+	Blocks []Block
+}
+
+// BlocksCancelled: requests that will not be answered (choked, rejected,
+// timed out); the torrent puts them back in the picker.
+type BlocksCancelled struct {
+	Key    PeerKey
+	Blocks []Block
+}
+
+// PeerStats: per-second counters of a peer, sent on its tick.
+type PeerStats struct {
+	Key                 PeerKey
+	Download, Upload    int64 // bytes since last report, protocol included
+	PayloadDownload     int64
+	PayloadUpload       int64
+	DownloadRate        int
+	UploadRate          int
+	PayloadDownloadRate int
+	PayloadUploadRate   int
+	IsSeed              bool
+}

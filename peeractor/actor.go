@@ -1,0 +1,158 @@
+// Package peeractor is one peer connection: a socket, its reader and writer
+// goroutines (not actors), the BitTorrent wire state (choke, interest,
+// bitfield), the download request pipeline and the upload queue. The
+// torrent decides what to request and whom to unchoke; the peer applies it.
+package peeractor
+
+import (
+	"context"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+)
+
+// Config describes one connection.
+type Config struct {
+	Key      messages.PeerKey
+	InfoHash messages.InfoHash
+	PeerID   [20]byte // ours
+	Info     *metainfo.Info
+	// Have is our bitfield when the peer starts (the peer keeps its copy
+	// up to date from HavePiece).
+	Have bitfield.Bitfield
+	Disk *actor.PID
+	// Credit is the torrent's write-credit gate.
+	Credit *actors.Credit
+	// Outgoing: Addr to dial. Incoming: Conn with the remote's handshake.
+	Addr      string
+	Conn      net.Conn
+	Handshake *wire.Handshake
+	// Timeouts (zero: defaults).
+	DialTimeout      time.Duration
+	HandshakeTimeout time.Duration
+	InactivityTimeout time.Duration
+}
+
+// Limits that protect us from hostile or broken peers.
+const (
+	maxRequestQueue   = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
+	maxUploadsInFlight = 32 // blocks being read or sent at once
+	maxPipeline        = 500
+	minPipeline        = 32
+	keepAliveInterval  = 90 * time.Second
+	tickInterval       = time.Second
+)
+
+// Actor is the peer actor.
+type Actor struct {
+	cfg    Config
+	conn   net.Conn
+	w      *writer
+	addr   string
+	remote wire.Handshake
+
+	// reader bookkeeping
+	readerCtx    context.Context
+	stopReader   context.CancelFunc
+	readerDone   chan struct{}
+	heldCredit   atomic.Int64 // credit taken by the reader, not yet handed on
+	cancelTicker scheduler.CancelFunc
+
+	connected bool
+	closing   bool
+	closeErr  error
+
+	have      bitfield.Bitfield // ours
+	peerHave  bitfield.Bitfield
+	gotFirst  bool // a message after the handshake arrived (bitfield only first)
+	amChoking, amInterested     bool
+	peerChoking, peerInterested bool
+
+	// download side
+	outstanding map[messages.Block]time.Time
+	cancelled   map[messages.Block]struct{} // cancelled by us; may still arrive
+	asking      bool
+	pipeline    int
+
+	// upload side
+	requests  []messages.Block // from the remote, not yet read
+	inFlight  map[messages.Block]bool // reading or sending; false = cancelled
+	uploading int
+
+	// stats
+	stats            statCounters
+	lastReceive      time.Time
+	lastSend         time.Time
+	lastBlock        time.Time
+}
+
+// New returns the props of a peer actor.
+func New(cfg Config) *actor.Props {
+	if cfg.DialTimeout == 0 {
+		cfg.DialTimeout = 10 * time.Second
+	}
+	if cfg.HandshakeTimeout == 0 {
+		cfg.HandshakeTimeout = 10 * time.Second
+	}
+	if cfg.InactivityTimeout == 0 {
+		cfg.InactivityTimeout = 3 * time.Minute
+	}
+	return actor.PropsFromProducer(func() actor.Actor {
+		return &Actor{
+			cfg:         cfg,
+			have:        cfg.Have.Clone(),
+			peerHave:    bitfield.New(cfg.Info.NumPieces()),
+			amChoking:   true,
+			peerChoking: true,
+			outstanding: map[messages.Block]time.Time{},
+			cancelled:   map[messages.Block]struct{}{},
+			inFlight:    map[messages.Block]bool{},
+			pipeline:    minPipeline,
+			readerDone:  make(chan struct{}),
+		}
+	})
+}
+
+// Receive dispatches on the message type.
+func (a *Actor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.handleStarted(ctx)
+	case *connected:
+		a.handleConnected(ctx, m)
+	case *connectFailed:
+		a.fail(ctx, m.err, false)
+	case *inbound:
+		a.handleInbound(ctx, m)
+	case *ioFailed:
+		a.fail(ctx, m.err, false)
+	case *blockSent:
+		a.handleBlockSent(ctx, m)
+	case *tick:
+		a.handleTick(ctx)
+	case *messages.BlocksAssigned:
+		a.handleBlocksAssigned(ctx, m)
+	case *messages.HavePiece:
+		a.handleHavePiece(m)
+	case *messages.SetInterested:
+		a.handleSetInterested(m)
+	case *messages.SetChoke:
+		a.handleSetChoke(ctx, m)
+	case *messages.CancelBlock:
+		a.handleCancelBlock(m)
+	case *messages.Disconnect:
+		a.fail(ctx, m.Err, false)
+	case *messages.DiskReadReply:
+		a.handleDiskReadReply(ctx, m)
+	case *actor.Stopping:
+		a.handleStopping()
+	}
+}

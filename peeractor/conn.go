@@ -1,0 +1,135 @@
+package peeractor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Errors that end a connection.
+var (
+	ErrInfoHashMismatch = errors.New("peeractor: peer answered with another info-hash")
+	ErrSelfConnection   = errors.New("peeractor: connected to ourselves")
+	ErrInactive         = errors.New("peeractor: peer inactive for too long")
+)
+
+// Messages from the connection goroutines to the actor.
+type (
+	connected struct {
+		conn net.Conn
+		hs   wire.Handshake
+	}
+	connectFailed struct{ err error }
+	inbound       struct {
+		msg  wire.Message
+		size int // bytes on the wire
+	}
+	ioFailed  struct{ err error }
+	blockSent struct{ n int }
+	tick      struct{}
+)
+
+func (a *Actor) ourHandshake() wire.Handshake {
+	return wire.Handshake{InfoHash: a.cfg.InfoHash, PeerID: a.cfg.PeerID}
+}
+
+// handleStarted dials (outgoing) or answers the handshake (incoming) on a
+// goroutine; the result comes back as connected or connectFailed.
+func (a *Actor) handleStarted(ctx actor.Context) {
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	a.readerCtx, a.stopReader = context.WithCancel(context.Background())
+	if a.cfg.Conn != nil {
+		a.addr = a.cfg.Conn.RemoteAddr().String()
+		conn, hs := a.cfg.Conn, *a.cfg.Handshake
+		a.conn = conn
+		go func() {
+			_ = conn.SetWriteDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+			if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
+				root.Send(self, &connectFailed{err: fmt.Errorf("peeractor: send handshake: %w", err)})
+				return
+			}
+			_ = conn.SetWriteDeadline(time.Time{})
+			root.Send(self, &connected{conn: conn, hs: hs})
+		}()
+		return
+	}
+	a.addr = a.cfg.Addr
+	go func() {
+		conn, hs, err := a.dial()
+		if err != nil {
+			root.Send(self, &connectFailed{err: err})
+			return
+		}
+		root.Send(self, &connected{conn: conn, hs: hs})
+	}()
+}
+
+// dial connects and exchanges handshakes, all bounded by timeouts.
+func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
+	d := net.Dialer{Timeout: a.cfg.DialTimeout}
+	ctx, cancel := context.WithTimeout(a.readerCtx, a.cfg.DialTimeout)
+	defer cancel()
+	conn, err := d.DialContext(ctx, "tcp", a.cfg.Addr)
+	if err != nil {
+		return nil, wire.Handshake{}, fmt.Errorf("peeractor: connect %s: %w", a.cfg.Addr, err)
+	}
+	_ = conn.SetDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+	if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
+		conn.Close()
+		return nil, wire.Handshake{}, fmt.Errorf("peeractor: send handshake: %w", err)
+	}
+	hs, err := wire.ReadHandshake(conn)
+	if err != nil {
+		conn.Close()
+		return nil, wire.Handshake{}, fmt.Errorf("peeractor: read handshake: %w", err)
+	}
+	_ = conn.SetDeadline(time.Time{})
+	if hs.InfoHash != a.cfg.InfoHash {
+		conn.Close()
+		return nil, wire.Handshake{}, ErrInfoHashMismatch
+	}
+	return conn, hs, nil
+}
+
+// startReader decodes messages on its own goroutine. A piece block takes
+// write credit before it is handed on: with no credit, the socket is not
+// read, which is how the disk slows a fast peer down.
+func (a *Actor) startReader(ctx actor.Context) {
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	r := wire.NewReader(a.conn)
+	r.SetAlloc(bufpool.Get)
+	go func() {
+		defer close(a.readerDone)
+		for {
+			m, err := r.ReadMessage()
+			if err != nil {
+				root.Send(self, &ioFailed{err: err})
+				return
+			}
+			size := 4
+			if !m.KeepAlive {
+				size += 1 + len(m.Block) + len(m.Bitfield) + len(m.Payload)
+			}
+			if m.ID == wire.Piece && !m.KeepAlive {
+				n := int64(len(m.Block))
+				if err := a.cfg.Credit.Acquire(a.readerCtx, n); err != nil {
+					bufpool.Put(m.Block)
+					return
+				}
+				a.heldCredit.Add(n)
+			}
+			root.Send(self, &inbound{msg: m, size: size})
+		}
+	}()
+}
+
+func (a *Actor) isSelf(hs wire.Handshake) bool {
+	return bytes.Equal(hs.PeerID[:], a.cfg.PeerID[:])
+}

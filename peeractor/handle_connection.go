@@ -1,0 +1,101 @@
+package peeractor
+
+import (
+	"errors"
+	"io"
+	"net"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+)
+
+// handleConnected starts the wire session: tell the torrent, send our
+// bitfield, start the reader, writer and the one-second tick.
+func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
+	if a.closing {
+		m.conn.Close()
+		return
+	}
+	a.conn = m.conn
+	a.remote = m.hs
+	if a.isSelf(m.hs) {
+		a.fail(ctx, ErrSelfConnection, false)
+		return
+	}
+	a.connected = true
+	now := time.Now()
+	a.lastReceive, a.lastSend = now, now
+	a.w = newWriter()
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	go a.w.run(a.conn,
+		func(n int) { root.Send(self, &blockSent{n: n}) },
+		func(err error) { root.Send(self, &ioFailed{err: err}) })
+	ctx.Send(ctx.Parent(), &messages.PeerConnected{
+		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil,
+	})
+	if a.have.Count() > 0 {
+		bits := a.have.Bytes()
+		a.w.control(func(b []byte) []byte {
+			return wire.AppendMessage(b, wire.Message{ID: wire.BitfieldMsg, Bitfield: bits})
+		})
+	}
+	a.startReader(ctx)
+	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, self, &tick{})
+}
+
+// fail closes the connection and stops the actor. protocol marks the
+// peer's fault (peer_error) rather than a plain disconnect.
+func (a *Actor) fail(ctx actor.Context, err error, protocol bool) {
+	if a.closing {
+		return
+	}
+	a.closing = true
+	a.closeErr = err
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		protocol = false
+	}
+	ctx.Send(ctx.Parent(), &messages.PeerClosed{
+		Key: a.cfg.Key, Addr: a.addr, PeerID: a.remote.PeerID, Err: err, Protocol: protocol,
+	})
+	ctx.Stop(ctx.Self())
+}
+
+// handleStopping releases the socket, the goroutines, and any write credit
+// the reader took for blocks that never reached the disk.
+func (a *Actor) handleStopping() {
+	if a.cancelTicker != nil {
+		a.cancelTicker()
+	}
+	if a.stopReader != nil {
+		a.stopReader()
+	}
+	if a.w != nil {
+		a.w.close()
+	}
+	if a.conn != nil {
+		a.conn.Close()
+		if a.connected {
+			// The reader exits promptly once the socket is closed; after
+			// that nobody adds to heldCredit any more.
+			select {
+			case <-a.readerDone:
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}
+	if n := a.heldCredit.Swap(0); n > 0 {
+		a.cfg.Credit.Release(n)
+	}
+}
+
+// releaseHeld gives back credit for a block the actor drops.
+func (a *Actor) releaseHeld(data []byte) {
+	n := int64(len(data))
+	a.heldCredit.Add(-n)
+	a.cfg.Credit.Release(n)
+	bufpool.Put(data)
+}

@@ -1,0 +1,96 @@
+package peeractor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// requestMore asks the torrent for blocks when the pipeline runs below
+// half its depth. One ask is outstanding at a time; the torrent hands out
+// blocks in batches (a future per block would cost more than the block).
+func (a *Actor) requestMore(ctx actor.Context) {
+	if !a.connected || a.closing || a.peerChoking || !a.amInterested || a.asking {
+		return
+	}
+	if len(a.outstanding) > a.pipeline/2 {
+		return
+	}
+	a.asking = true
+	ctx.Send(ctx.Parent(), &messages.RequestBlocks{Key: a.cfg.Key, Max: a.pipeline - len(a.outstanding)})
+}
+
+func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssigned) {
+	a.asking = false
+	if a.closing || a.peerChoking {
+		if len(m.Blocks) > 0 {
+			ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: m.Blocks})
+		}
+		return
+	}
+	if len(m.Blocks) == 0 {
+		return
+	}
+	now := time.Now()
+	for _, b := range m.Blocks {
+		a.outstanding[b] = now
+		delete(a.cancelled, b)
+	}
+	blocks := m.Blocks
+	a.w.control(func(buf []byte) []byte {
+		for _, b := range blocks {
+			buf = wire.AppendRequest(buf, uint32(b.Piece), uint32(b.Begin), uint32(b.Length))
+		}
+		return buf
+	})
+	a.stats.upload += int64(17 * len(blocks))
+	a.lastSend = now
+}
+
+// handleHavePiece: we got a piece. Tell the peer unless it has it already.
+func (a *Actor) handleHavePiece(m *messages.HavePiece) {
+	a.have.Set(m.Piece)
+	if !a.connected || a.closing || a.peerHave.Has(m.Piece) {
+		return
+	}
+	a.w.control(func(b []byte) []byte { return wire.AppendHave(b, uint32(m.Piece)) })
+	a.stats.upload += 9
+}
+
+func (a *Actor) handleSetInterested(m *messages.SetInterested) {
+	if a.amInterested == m.Interested || !a.connected || a.closing {
+		a.amInterested = m.Interested
+		return
+	}
+	a.amInterested = m.Interested
+	id := wire.NotInterested
+	if m.Interested {
+		id = wire.Interested
+	}
+	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
+	a.stats.upload += 5
+}
+
+// handleCancelBlock: another peer delivered a block we also requested
+// here (end game). The block may still arrive; it is then not an error.
+func (a *Actor) handleCancelBlock(m *messages.CancelBlock) {
+	b := m.Block
+	if _, ok := a.outstanding[b]; !ok || a.closing {
+		return
+	}
+	delete(a.outstanding, b)
+	a.cancelled[b] = struct{}{}
+	a.w.control(func(buf []byte) []byte {
+		return wire.AppendMessage(buf, wire.Message{ID: wire.Cancel, Index: uint32(b.Piece), Begin: uint32(b.Begin), Length: uint32(b.Length)})
+	})
+	a.stats.upload += 17
+}
+
+// adjustPipeline sizes the request queue to about two seconds of the
+// current download rate (the bandwidth-delay product), within bounds.
+func (a *Actor) adjustPipeline() {
+	want := a.stats.payloadDownloadRate * 2 / wire.BlockSize
+	a.pipeline = min(maxPipeline, max(minPipeline, want))
+}

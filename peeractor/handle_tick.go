@@ -1,0 +1,68 @@
+package peeractor
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// requestTimeout is how long a request may stay unanswered while the peer
+// sends us nothing else before we give its blocks to other peers.
+const requestTimeout = 60 * time.Second
+
+// statCounters are a peer's byte counters since its last report, and its
+// smoothed rates.
+type statCounters struct {
+	download, upload               int64
+	payloadDownload, payloadUpload int64
+	redundant                      int64
+	downloadRate, uploadRate       int
+	payloadDownloadRate            int
+	payloadUploadRate              int
+}
+
+// smooth is an exponential moving average over one-second samples.
+func smooth(rate int, sample int64) int {
+	return int((int64(rate)*2 + sample) / 3)
+}
+
+// handleTick reports stats, sends keep-alives, drops dead connections and
+// times out stuck requests.
+func (a *Actor) handleTick(ctx actor.Context) {
+	if a.closing {
+		return
+	}
+	now := time.Now()
+	s := &a.stats
+	s.downloadRate = smooth(s.downloadRate, s.download)
+	s.uploadRate = smooth(s.uploadRate, s.upload)
+	s.payloadDownloadRate = smooth(s.payloadDownloadRate, s.payloadDownload)
+	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
+	ctx.Send(ctx.Parent(), &messages.PeerStats{
+		Key: a.cfg.Key, Download: s.download, Upload: s.upload,
+		PayloadDownload: s.payloadDownload, PayloadUpload: s.payloadUpload,
+		DownloadRate: s.downloadRate, UploadRate: s.uploadRate,
+		PayloadDownloadRate: s.payloadDownloadRate, PayloadUploadRate: s.payloadUploadRate,
+		IsSeed: a.peerHave.Len() > 0 && a.peerHave.All(),
+	})
+	s.download, s.upload, s.payloadDownload, s.payloadUpload, s.redundant = 0, 0, 0, 0, 0
+	a.adjustPipeline()
+
+	if now.Sub(a.lastReceive) > a.cfg.InactivityTimeout {
+		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, a.cfg.InactivityTimeout), false)
+		return
+	}
+	if now.Sub(a.lastSend) > keepAliveInterval {
+		a.w.control(wire.AppendKeepAlive)
+		a.lastSend = now
+	}
+	if len(a.outstanding) > 0 && now.Sub(a.lastBlock) > requestTimeout && now.Sub(a.lastReceive) > requestTimeout/2 {
+		a.handleChoked(ctx) // treat as a silent choke: hand the blocks back
+		a.peerChoking = false
+		a.lastBlock = now
+	}
+	a.requestMore(ctx)
+}

@@ -1,0 +1,113 @@
+package peeractor
+
+import (
+	"fmt"
+
+	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// maxBlockRequest is the largest block a peer may ask for (libtorrent
+// refuses over 16 KiB... 128 KiB to be liberal with old clients).
+const maxBlockRequest = 128 * 1024
+
+// handleRemoteRequest queues a block request from the peer.
+func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
+	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
+		b.Length > maxBlockRequest || int64(b.Begin)+int64(b.Length) > a.cfg.Info.PieceSize(b.Piece) {
+		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
+	}
+	if a.amChoking || !a.have.Has(b.Piece) {
+		// A request racing our choke, or for a piece we do not have:
+		// libtorrent ignores these; so do we.
+		return nil
+	}
+	if len(a.requests) >= maxRequestQueue {
+		return ErrRequestFlood
+	}
+	a.requests = append(a.requests, b)
+	a.serve(ctx)
+	return nil
+}
+
+func (a *Actor) handleRemoteCancel(b messages.Block) {
+	for i, r := range a.requests {
+		if r == b {
+			a.requests = append(a.requests[:i], a.requests[i+1:]...)
+			return
+		}
+	}
+	if _, ok := a.inFlight[b]; ok {
+		a.inFlight[b] = false // drop it when the read comes back
+	}
+}
+
+// serve starts disk reads for queued requests, keeping a bounded number of
+// blocks in flight (being read or waiting in the writer).
+func (a *Actor) serve(ctx actor.Context) {
+	for len(a.requests) > 0 && a.uploading < maxUploadsInFlight && !a.closing {
+		b := a.requests[0]
+		a.requests = a.requests[1:]
+		if _, dup := a.inFlight[b]; dup {
+			continue
+		}
+		a.inFlight[b] = true
+		a.uploading++
+		ctx.Send(a.cfg.Disk, &messages.DiskRead{InfoHash: a.cfg.InfoHash, Piece: b.Piece, Begin: b.Begin, Length: b.Length, ReplyTo: ctx.Self()})
+	}
+}
+
+func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply) {
+	b := messages.Block{Piece: m.Piece, Begin: m.Begin, Length: len(m.Data)}
+	if m.Err != nil {
+		b.Length = 0
+		for k := range a.inFlight {
+			if k.Piece == m.Piece && k.Begin == m.Begin {
+				b = k
+			}
+		}
+	}
+	live, ok := a.inFlight[b]
+	delete(a.inFlight, b)
+	if m.Err != nil || !ok || !live || a.closing || a.amChoking {
+		if m.Data != nil {
+			bufpool.Put(m.Data)
+		}
+		a.uploading--
+		if m.Err == nil {
+			a.serve(ctx)
+		}
+		return
+	}
+	a.w.block(func(buf []byte) []byte {
+		return wire.AppendPieceHeader(buf, uint32(m.Piece), uint32(m.Begin), len(m.Data))
+	}, m.Data)
+}
+
+// handleBlockSent: a block left the socket; start the next read.
+func (a *Actor) handleBlockSent(ctx actor.Context, m *blockSent) {
+	a.uploading--
+	a.stats.upload += int64(m.n + 13)
+	a.stats.payloadUpload += int64(m.n)
+	a.serve(ctx)
+}
+
+func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
+	if a.amChoking == m.Choke || !a.connected || a.closing {
+		a.amChoking = m.Choke
+		return
+	}
+	a.amChoking = m.Choke
+	id := wire.Unchoke
+	if m.Choke {
+		id = wire.Choke
+		a.requests = a.requests[:0] // a choke discards the peer's requests
+		for b := range a.inFlight {
+			a.inFlight[b] = false
+		}
+	}
+	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
+	a.stats.upload += 5
+}

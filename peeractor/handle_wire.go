@@ -1,0 +1,131 @@
+package peeractor
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Protocol violations (peer_error).
+var (
+	ErrUnrequestedBlock = errors.New("peeractor: peer sent a block we did not request")
+	ErrInvalidIndex     = errors.New("peeractor: invalid piece index")
+	ErrInvalidRequest   = errors.New("peeractor: invalid request")
+	ErrBitfieldNotFirst = errors.New("peeractor: bitfield after the first message")
+	ErrBadBitfield      = errors.New("peeractor: malformed bitfield")
+	ErrRequestFlood     = errors.New("peeractor: too many outstanding requests")
+)
+
+// handleInbound applies one message from the peer.
+func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
+	m := in.msg
+	if a.closing {
+		if m.ID == wire.Piece && !m.KeepAlive {
+			a.releaseHeld(m.Block)
+		}
+		return
+	}
+	a.lastReceive = time.Now()
+	a.stats.download += int64(in.size)
+	if m.KeepAlive {
+		return
+	}
+	first := !a.gotFirst
+	a.gotFirst = true
+	var err error
+	switch m.ID {
+	case wire.Choke:
+		a.handleChoked(ctx)
+	case wire.Unchoke:
+		a.peerChoking = false
+		a.requestMore(ctx)
+	case wire.Interested, wire.NotInterested:
+		a.peerInterested = m.ID == wire.Interested
+		ctx.Send(ctx.Parent(), &messages.PeerInterest{Key: a.cfg.Key, Interested: a.peerInterested})
+	case wire.Have:
+		err = a.handlePeerHave(ctx, int(m.Index))
+	case wire.BitfieldMsg:
+		err = a.handlePeerBitfield(ctx, m.Bitfield, first)
+	case wire.Request:
+		err = a.handleRemoteRequest(ctx, messages.Block{Piece: int(m.Index), Begin: int(m.Begin), Length: int(m.Length)})
+	case wire.Cancel:
+		a.handleRemoteCancel(messages.Block{Piece: int(m.Index), Begin: int(m.Begin), Length: int(m.Length)})
+	case wire.Piece:
+		err = a.handlePiece(ctx, int(m.Index), int(m.Begin), m.Block)
+	default:
+		// Port, extension and fast messages are not negotiated yet; a
+		// peer may still send them harmlessly.
+	}
+	if err != nil {
+		a.fail(ctx, err, true)
+	}
+}
+
+func (a *Actor) handlePeerHave(ctx actor.Context, piece int) error {
+	if piece < 0 || piece >= a.peerHave.Len() {
+		return fmt.Errorf("%w: have %d of %d", ErrInvalidIndex, piece, a.peerHave.Len())
+	}
+	if a.peerHave.Has(piece) {
+		return nil
+	}
+	a.peerHave.Set(piece)
+	ctx.Send(ctx.Parent(), &messages.PeerHave{Key: a.cfg.Key, Piece: piece})
+	return nil
+}
+
+func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte, first bool) error {
+	if !first {
+		return ErrBitfieldNotFirst
+	}
+	bf, err := bitfield.FromBytes(bits, a.cfg.Info.NumPieces())
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadBitfield, err)
+	}
+	a.peerHave = bf
+	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
+	return nil
+}
+
+// handleChoked: without the fast extension, every pending request is void.
+func (a *Actor) handleChoked(ctx actor.Context) {
+	a.peerChoking = true
+	if len(a.outstanding) == 0 {
+		return
+	}
+	blocks := make([]messages.Block, 0, len(a.outstanding))
+	for b := range a.outstanding {
+		blocks = append(blocks, b)
+		a.cancelled[b] = struct{}{}
+		delete(a.outstanding, b)
+	}
+	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: blocks})
+}
+
+// handlePiece checks that a block was requested and hands it to the disk.
+func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) error {
+	b := messages.Block{Piece: piece, Begin: begin, Length: len(data)}
+	if _, ok := a.outstanding[b]; !ok {
+		if _, was := a.cancelled[b]; was {
+			delete(a.cancelled, b)
+			a.releaseHeld(data)
+			a.stats.redundant += int64(len(data))
+			return nil
+		}
+		a.releaseHeld(data)
+		return fmt.Errorf("%w: piece %d offset %d length %d", ErrUnrequestedBlock, piece, begin, len(data))
+	}
+	delete(a.outstanding, b)
+	a.stats.payloadDownload += int64(len(data))
+	a.lastBlock = time.Now()
+	// The disk owns the buffer and the credit from here on.
+	a.heldCredit.Add(-int64(len(data)))
+	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data})
+	ctx.Send(ctx.Parent(), &messages.BlocksReceived{Key: a.cfg.Key, Blocks: []messages.Block{b}})
+	a.requestMore(ctx)
+	return nil
+}

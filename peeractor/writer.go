@@ -1,0 +1,110 @@
+package peeractor
+
+import (
+	"net"
+	"sync"
+
+	"github.com/actorrent/actorrent/internal/bufpool"
+)
+
+// writer sends what the actor queues, on its own goroutine, coalescing
+// control messages and piece headers into one buffer and sending blocks
+// from their pooled buffers with writev (no copy).
+type writer struct {
+	mu      sync.Mutex
+	cur     []byte      // control bytes not sealed yet
+	bufs    net.Buffers // sealed, in order
+	blocks  [][]byte    // pooled block buffers inside bufs, to return after sending
+	nblocks []int       // payload sizes of those blocks, for blockSent
+	wake    chan struct{}
+	closed  bool
+}
+
+func newWriter() *writer {
+	return &writer{wake: make(chan struct{}, 1)}
+}
+
+// control appends a control message built by f.
+func (w *writer) control(f func([]byte) []byte) {
+	w.mu.Lock()
+	if !w.closed {
+		w.cur = f(w.cur)
+	}
+	w.mu.Unlock()
+	w.signal()
+}
+
+// block appends a piece message: its header (built by hdr) and its block.
+// The writer returns the block to the pool once sent.
+func (w *writer) block(hdr func([]byte) []byte, data []byte) {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		bufpool.Put(data)
+		return
+	}
+	w.cur = hdr(w.cur)
+	w.bufs = append(w.bufs, w.cur, data)
+	w.cur = nil
+	w.blocks = append(w.blocks, data)
+	w.nblocks = append(w.nblocks, len(data))
+	w.mu.Unlock()
+	w.signal()
+}
+
+func (w *writer) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close stops the writer; queued data is dropped.
+func (w *writer) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.signal()
+}
+
+// run sends until closed or a write fails. sent reports each block's
+// payload size once it is on the wire; failed reports a write error.
+func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
+	for range w.wake {
+		w.mu.Lock()
+		if w.closed {
+			w.releaseLocked()
+			w.mu.Unlock()
+			return
+		}
+		if len(w.cur) > 0 {
+			w.bufs = append(w.bufs, w.cur)
+			w.cur = nil
+		}
+		bufs, blocks, nblocks := w.bufs, w.blocks, w.nblocks
+		w.bufs, w.blocks, w.nblocks = nil, nil, nil
+		w.mu.Unlock()
+		if len(bufs) == 0 {
+			continue
+		}
+		_, err := bufs.WriteTo(conn)
+		for _, b := range blocks {
+			bufpool.Put(b)
+		}
+		if err != nil {
+			failed(err)
+			w.close()
+			continue
+		}
+		for _, n := range nblocks {
+			sent(n)
+		}
+	}
+}
+
+func (w *writer) releaseLocked() {
+	for _, b := range w.blocks {
+		bufpool.Put(b)
+	}
+	w.bufs, w.blocks, w.nblocks, w.cur = nil, nil, nil, nil
+}

@@ -1,0 +1,115 @@
+// Package sessionactor is the session actor: the torrent registry, the
+// listen sockets and handshake routing, session-wide counters, and the
+// children every session has (alerts, disk, torrents). The public Session
+// is a request/response facade over it.
+package sessionactor
+
+import (
+	"net"
+
+	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
+	"github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/zap"
+)
+
+// Config sets up a session actor.
+type Config struct {
+	// ListenInterfaces are host:port pairs (listen_interfaces); port 0
+	// picks a free port.
+	ListenInterfaces []string
+	PeerID           [20]byte
+	Alerts           AlertConfig
+	Disk             diskactor.Config
+	// MaxQueuedDiskBytes is each torrent's write credit.
+	MaxQueuedDiskBytes int64
+	// ConnectionsLimit bounds each torrent's connections.
+	ConnectionsLimit int
+	Log              *zap.Logger
+}
+
+// Actor is the session actor.
+type Actor struct {
+	cfg       Config
+	log       *zap.Logger
+	alerts    *actor.PID
+	disk      *actor.PID
+	listeners []net.Listener
+	addrs     []string
+
+	torrents map[messages.InfoHash]*entry
+	order    []messages.InfoHash
+	byPID    map[string]messages.InfoHash
+	stopping map[string]bool // torrents being removed (PID ids)
+
+	stats    sessionStats
+	closing  bool
+	closer   *actor.PID
+}
+
+type entry struct {
+	pid  *actor.PID
+	last messages.TorrentStatsUpdate
+}
+
+// New returns the session actor's props. Torrents are supervised by
+// supervisor.TorrentStrategy: a torrent that fails stays (in error).
+func New(cfg Config) *actor.Props {
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	if cfg.Disk.Log == nil {
+		cfg.Disk.Log = cfg.Log
+	}
+	return actor.PropsFromProducer(func() actor.Actor {
+		return &Actor{
+			cfg:      cfg,
+			log:      cfg.Log,
+			torrents: map[messages.InfoHash]*entry{},
+			byPID:    map[string]messages.InfoHash{},
+			stopping: map[string]bool{},
+		}
+	}, actor.WithSupervisor(supervisor.TorrentStrategy()))
+}
+
+// Receive dispatches on the message type.
+func (a *Actor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.handleStarted(ctx)
+	case *messages.AddTorrent:
+		a.handleAddTorrent(ctx, m)
+	case *messages.FindTorrent:
+		a.handleFindTorrent(ctx, m)
+	case *messages.GetTorrents:
+		ctx.Respond(&messages.GetTorrentsReply{InfoHashes: append([]messages.InfoHash(nil), a.order...)})
+	case *messages.RemoveTorrentRequest:
+		a.handleRemoveTorrent(ctx, m)
+	case *messages.ToTorrent:
+		a.handleToTorrent(ctx, m)
+	case *messages.IncomingConnection:
+		a.handleIncoming(ctx, m)
+	case *messages.TorrentStatsUpdate:
+		a.handleStatsUpdate(m)
+	case *messages.GetSessionStatus:
+		ctx.Respond(a.sessionStatus())
+	case *messages.ListenAddrs:
+		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
+	case *messages.PopAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
+		*messages.SetAlertMask, *messages.SetAlertQueueSize:
+		ctx.Forward(a.alerts)
+	case *messages.DiskStatus:
+		ctx.Forward(a.disk)
+	case *messages.TorrentStopped:
+		// the torrent stops itself; Terminated does the bookkeeping
+	case *messages.ChildFailed:
+		a.handleChildFailed(ctx, m)
+	case *actor.Terminated:
+		a.handleTerminated(ctx, m)
+	case *messages.CloseSession:
+		a.handleClose(ctx)
+	case *actor.Stopping:
+		a.closeListeners()
+	}
+}

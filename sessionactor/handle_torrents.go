@@ -1,0 +1,132 @@
+package sessionactor
+
+import (
+	"fmt"
+
+	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/torrentactor"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+func (a *Actor) handleStarted(ctx actor.Context) {
+	a.alerts = ctx.Spawn(NewAlertActor(a.cfg.Alerts))
+	a.disk = ctx.Spawn(diskactor.New(a.cfg.Disk))
+	a.listen(ctx)
+}
+
+// handleAddTorrent adds a torrent (or finds the one already there) and
+// posts add_torrent, plus torrent_added for a new one.
+func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
+	reply := func(ih messages.InfoHash, err error) {
+		a.post(ctx, &messages.AddTorrentAlert{AlertHeader: messages.Now(), InfoHash: ih, Err: err, Params: m.UserData})
+		if !m.Async {
+			ctx.Respond(&messages.AddTorrentReply{InfoHash: ih, Err: err})
+		}
+	}
+	if a.closing {
+		reply(messages.InfoHash{}, messages.ErrSessionClosing)
+		return
+	}
+	if m.Info == nil {
+		reply(messages.InfoHash{}, fmt.Errorf("%w: no torrent info", messages.ErrInvalidParams))
+		return
+	}
+	ih := m.Info.InfoHash
+	if _, ok := a.torrents[ih]; ok {
+		if m.Flags&messages.FlagDuplicateIsError != 0 {
+			reply(ih, messages.ErrDuplicateTorrent)
+			return
+		}
+		reply(ih, nil)
+		return
+	}
+	pid := ctx.Spawn(torrentactor.New(torrentactor.Config{
+		Meta:               m.Info,
+		SavePath:           m.SavePath,
+		Flags:              m.Flags,
+		PeerID:             a.cfg.PeerID,
+		Session:            ctx.Self(),
+		Disk:               a.disk,
+		Alerts:             a.alerts,
+		MaxQueuedDiskBytes: a.cfg.MaxQueuedDiskBytes,
+		MaxPeers:           a.cfg.ConnectionsLimit,
+		Log:                a.log,
+	}))
+	a.torrents[ih] = &entry{pid: pid}
+	a.order = append(a.order, ih)
+	a.byPID[pid.Id] = ih
+	reply(ih, nil)
+	a.post(ctx, &messages.TorrentAddedAlert{AlertHeader: messages.Now(), InfoHash: ih})
+}
+
+func (a *Actor) handleFindTorrent(ctx actor.Context, m *messages.FindTorrent) {
+	var pid *actor.PID
+	if e := a.torrents[m.InfoHash]; e != nil {
+		pid = e.pid
+	}
+	ctx.Respond(&messages.FindTorrentReply{PID: pid})
+}
+
+// handleToTorrent forwards a facade request to its torrent, keeping the
+// caller as sender so the torrent answers it directly.
+func (a *Actor) handleToTorrent(ctx actor.Context, m *messages.ToTorrent) {
+	e := a.torrents[m.InfoHash]
+	if e == nil {
+		ctx.Respond(&messages.TorrentNotFound{InfoHash: m.InfoHash})
+		return
+	}
+	if m.NeedsReply {
+		ctx.RequestWithCustomSender(e.pid, m.Msg, ctx.Sender())
+		return
+	}
+	ctx.Send(e.pid, m.Msg)
+	ctx.Respond(&messages.Ack{})
+}
+
+// handleRemoveTorrent takes the torrent out of the registry at once (its
+// handle becomes invalid) and lets it stop: it closes or deletes its files
+// behind the disk's fence and posts torrent_deleted itself.
+func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrentRequest) {
+	e := a.torrents[m.InfoHash]
+	if e == nil {
+		ctx.Respond(&messages.RemoveTorrentReply{Err: messages.ErrTorrentNotFound})
+		return
+	}
+	a.forget(m.InfoHash)
+	a.stopping[e.pid.Id] = true
+	ctx.Send(e.pid, &messages.RemoveTorrent{DeleteFiles: m.DeleteFiles})
+	a.post(ctx, &messages.TorrentRemovedAlert{AlertHeader: messages.Now(), InfoHash: m.InfoHash})
+	ctx.Respond(&messages.RemoveTorrentReply{})
+}
+
+func (a *Actor) forget(ih messages.InfoHash) {
+	e := a.torrents[ih]
+	if e == nil {
+		return
+	}
+	delete(a.torrents, ih)
+	delete(a.byPID, e.pid.Id)
+	for i, x := range a.order {
+		if x == ih {
+			a.order = append(a.order[:i], a.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// handleChildFailed: a torrent actor panicked and was resumed by
+// supervisor.TorrentStrategy; tell it to go to the error state.
+func (a *Actor) handleChildFailed(ctx actor.Context, m *messages.ChildFailed) {
+	if _, ok := a.byPID[m.Child.Id]; ok {
+		ctx.Send(m.Child, &messages.TorrentFailed{Reason: m.Reason})
+	}
+}
+
+func (a *Actor) handleTerminated(ctx actor.Context, m *actor.Terminated) {
+	if ih, ok := a.byPID[m.Who.Id]; ok {
+		a.forget(ih) // a torrent that stopped on its own
+	}
+	delete(a.stopping, m.Who.Id)
+	a.maybeFinishClose(ctx)
+}

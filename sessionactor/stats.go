@@ -1,0 +1,43 @@
+package sessionactor
+
+import "github.com/actorrent/actorrent/messages"
+
+// sessionStats are the session-wide byte totals.
+type sessionStats struct {
+	download, upload               int64
+	payloadDownload, payloadUpload int64
+	failed, redundant              int64
+}
+
+func (a *Actor) handleStatsUpdate(m *messages.TorrentStatsUpdate) {
+	s := &a.stats
+	s.download += m.Download
+	s.upload += m.Upload
+	s.payloadDownload += m.PayloadDownload
+	s.payloadUpload += m.PayloadUpload
+	s.failed += m.FailedBytes
+	s.redundant += m.RedundantBytes
+	if e := a.torrents[m.InfoHash]; e != nil {
+		e.last = *m
+	}
+}
+
+// sessionStatus sums the torrents' latest rates onto the totals.
+func (a *Actor) sessionStatus() *messages.SessionStatusReply {
+	s := a.stats
+	r := &messages.SessionStatusReply{
+		TotalDownload: s.download, TotalUpload: s.upload,
+		TotalPayloadDownload: s.payloadDownload, TotalPayloadUpload: s.payloadUpload,
+		TotalFailedBytes: s.failed, TotalRedundantBytes: s.redundant,
+		NumTorrents: len(a.torrents),
+		ListenAddrs: append([]string(nil), a.addrs...),
+	}
+	for _, e := range a.torrents {
+		r.DownloadRate += e.last.DownloadRate
+		r.UploadRate += e.last.UploadRate
+		r.PayloadDownloadRate += e.last.PayloadDownloadRate
+		r.PayloadUploadRate += e.last.PayloadUploadRate
+		r.NumPeers += e.last.NumPeers
+	}
+	return r
+}

@@ -1,0 +1,181 @@
+package actorrent
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+)
+
+// StrSetting, IntSetting and BoolSetting are the typed keys of a
+// SettingsPack; their values are libtorrent's setting names.
+type (
+	StrSetting  string
+	IntSetting  string
+	BoolSetting string
+)
+
+// The settings the engine honours today, by libtorrent name.
+const (
+	// ListenInterfaces: comma-separated host:port pairs to listen on; port
+	// 0 picks a free one. Default "0.0.0.0:6881".
+	ListenInterfaces StrSetting = "listen_interfaces"
+	// PeerFingerprint: the peer-id prefix. Default "-AR0001-".
+	PeerFingerprint StrSetting = "peer_fingerprint"
+	// UserAgent: the client name. Default "actorrent/0.1".
+	UserAgent StrSetting = "user_agent"
+
+	// AlertMask: which alert categories are queued. Default
+	// CategoryError, as libtorrent.
+	AlertMask IntSetting = "alert_mask"
+	// AlertQueueSize bounds the alert queue. Default 1000.
+	AlertQueueSize IntSetting = "alert_queue_size"
+	// CacheSize: the disk cache in 16 KiB blocks. Default 2048 (32 MiB).
+	CacheSize IntSetting = "cache_size"
+	// MaxQueuedDiskBytes: per-torrent bytes handed to the disk and not
+	// yet written before peers stop being read. Default 16 MiB
+	// (libtorrent: 1 MiB; ours is sized for 1 MiB pieces at line rate).
+	MaxQueuedDiskBytes IntSetting = "max_queued_disk_bytes"
+	// HashingThreads: disk workers that hash and do I/O. Default: cores.
+	HashingThreads IntSetting = "hashing_threads"
+	// ConnectionsLimit: peer connections per torrent. Default 200.
+	ConnectionsLimit IntSetting = "connections_limit"
+	// FilePoolSize: open files per torrent. Default 40.
+	FilePoolSize IntSetting = "file_pool_size"
+)
+
+var strDefaults = map[StrSetting]string{
+	ListenInterfaces: "0.0.0.0:6881",
+	PeerFingerprint:  "-AR0001-",
+	UserAgent:        "actorrent/0.1",
+}
+
+var intDefaults = map[IntSetting]int{
+	AlertMask:          int(CategoryError),
+	AlertQueueSize:     1000,
+	CacheSize:          2048,
+	MaxQueuedDiskBytes: 16 << 20,
+	HashingThreads:     runtime.NumCPU(),
+	ConnectionsLimit:   200,
+	FilePoolSize:       40,
+}
+
+var boolDefaults = map[BoolSetting]bool{}
+
+// SettingsPack holds session settings by name (libtorrent's
+// settings_pack). The zero value is empty; DefaultSettings is the usual
+// start. A pack is a value: copying it copies the settings.
+type SettingsPack struct {
+	strs  map[StrSetting]string
+	ints  map[IntSetting]int
+	bools map[BoolSetting]bool
+}
+
+// DefaultSettings returns every known setting at its default.
+func DefaultSettings() SettingsPack {
+	p := SettingsPack{}
+	for k, v := range strDefaults {
+		p.SetStr(k, v)
+	}
+	for k, v := range intDefaults {
+		p.SetInt(k, v)
+	}
+	for k, v := range boolDefaults {
+		p.SetBool(k, v)
+	}
+	return p
+}
+
+// SetStr sets a string setting.
+func (p *SettingsPack) SetStr(k StrSetting, v string) {
+	if p.strs == nil {
+		p.strs = map[StrSetting]string{}
+	}
+	p.strs[k] = v
+}
+
+// SetInt sets an integer setting.
+func (p *SettingsPack) SetInt(k IntSetting, v int) {
+	if p.ints == nil {
+		p.ints = map[IntSetting]int{}
+	}
+	p.ints[k] = v
+}
+
+// SetBool sets a boolean setting.
+func (p *SettingsPack) SetBool(k BoolSetting, v bool) {
+	if p.bools == nil {
+		p.bools = map[BoolSetting]bool{}
+	}
+	p.bools[k] = v
+}
+
+// Str returns a string setting, or its default when unset.
+func (p SettingsPack) Str(k StrSetting) string {
+	if v, ok := p.strs[k]; ok {
+		return v
+	}
+	return strDefaults[k]
+}
+
+// Int returns an integer setting, or its default when unset.
+func (p SettingsPack) Int(k IntSetting) int {
+	if v, ok := p.ints[k]; ok {
+		return v
+	}
+	return intDefaults[k]
+}
+
+// Bool returns a boolean setting, or its default when unset.
+func (p SettingsPack) Bool(k BoolSetting) bool {
+	if v, ok := p.bools[k]; ok {
+		return v
+	}
+	return boolDefaults[k]
+}
+
+// SetByName sets a setting by its libtorrent name; the value must have the
+// setting's type (string, int or bool). Unknown names and wrong types give
+// ErrInvalidSetting.
+func (p *SettingsPack) SetByName(name string, v any) error {
+	if _, ok := strDefaults[StrSetting(name)]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("%w: %s takes a string, not %T", ErrInvalidSetting, name, v)
+		}
+		p.SetStr(StrSetting(name), s)
+		return nil
+	}
+	if _, ok := intDefaults[IntSetting(name)]; ok {
+		i, ok := v.(int)
+		if !ok {
+			return fmt.Errorf("%w: %s takes an int, not %T", ErrInvalidSetting, name, v)
+		}
+		p.SetInt(IntSetting(name), i)
+		return nil
+	}
+	if _, ok := boolDefaults[BoolSetting(name)]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Errorf("%w: %s takes a bool, not %T", ErrInvalidSetting, name, v)
+		}
+		p.SetBool(BoolSetting(name), b)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, name)
+}
+
+// SettingNames lists every setting the engine knows, sorted.
+func SettingNames() []string {
+	var out []string
+	for k := range strDefaults {
+		out = append(out, string(k))
+	}
+	for k := range intDefaults {
+		out = append(out, string(k))
+	}
+	for k := range boolDefaults {
+		out = append(out, string(k))
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,127 @@
+// Package torrentactor is one torrent: its state machine (checking →
+// downloading → seeding, plus paused and error) as protoactor behaviors, the
+// piece picker, and its peer actors. It decides; peers and the disk act.
+package torrentactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+	"go.uber.org/zap"
+)
+
+// Config describes a torrent to run.
+type Config struct {
+	Meta     *metainfo.MetaInfo
+	SavePath string
+	Flags    messages.AddTorrentFlags
+	PeerID   [20]byte
+	Session  *actor.PID
+	Disk     *actor.PID
+	Alerts   *actor.PID
+	// MaxQueuedDiskBytes is the write credit of this torrent
+	// (max_queued_disk_bytes).
+	MaxQueuedDiskBytes int64
+	// MaxPeers bounds the connections of this torrent (connections_limit).
+	MaxPeers int
+	Log      *zap.Logger
+	// PeerProps, when set, replaces the peer actor's props (tests).
+	PeerProps func(peerConfig any) *actor.Props
+}
+
+// Actor is the torrent actor.
+type Actor struct {
+	cfg      Config
+	ih       messages.InfoHash
+	info     *metainfo.Info
+	log      *zap.Logger
+	behavior actor.Behavior
+	credit   *actors.Credit
+
+	state     messages.TorrentState
+	paused    bool
+	errored   error
+	removing  bool
+	checking  checkProgress
+	picker    *piecepicker.Picker
+	have      bitfield.Bitfield
+	finished  bool
+	added     time.Time
+	completed time.Time
+
+	peers     map[messages.PeerKey]*peerInfo
+	byPID     map[string]messages.PeerKey
+	nextKey   messages.PeerKey
+	known     map[string]bool // addresses we were asked to connect to
+
+	counters     counters
+	cancelTicker scheduler.CancelFunc
+}
+
+type checkProgress struct {
+	done, total int
+}
+
+// peerInfo is what the torrent knows of one of its connections.
+type peerInfo struct {
+	key        messages.PeerKey
+	pid        *actor.PID
+	addr       string
+	peerID     [20]byte
+	connected  bool
+	interested bool // we are interested in it
+	stats      messages.PeerStats
+	closed     bool
+}
+
+// counters are the torrent's byte totals and rates.
+type counters struct {
+	download, upload               int64
+	payloadDownload, payloadUpload int64
+	failed, redundant              int64
+	// since last session report
+	dDownload, dUpload, dPayloadDownload, dPayloadUpload, dFailed, dRedundant int64
+}
+
+// New returns the props of a torrent actor. Its peers are supervised by
+// supervisor.PeerStrategy: a failing peer is stopped, never restarted.
+func New(cfg Config) *actor.Props {
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	if cfg.MaxQueuedDiskBytes <= 0 {
+		cfg.MaxQueuedDiskBytes = 16 << 20
+	}
+	if cfg.MaxPeers <= 0 {
+		cfg.MaxPeers = 200
+	}
+	return actor.PropsFromProducer(func() actor.Actor {
+		a := &Actor{
+			cfg:    cfg,
+			ih:     cfg.Meta.InfoHash,
+			info:   &cfg.Meta.Info,
+			log:    cfg.Log,
+			credit: actors.NewCredit(cfg.MaxQueuedDiskBytes),
+			peers:  map[messages.PeerKey]*peerInfo{},
+			byPID:  map[string]messages.PeerKey{},
+			known:  map[string]bool{},
+			added:  time.Now(),
+			state:  messages.StateCheckingFiles,
+		}
+		a.behavior = actor.NewBehavior()
+		a.behavior.Become(a.checkingState)
+		return a
+	}, actor.WithSupervisor(supervisor.PeerStrategy()))
+}
+
+// Receive runs the current behavior (the torrent's state).
+func (a *Actor) Receive(ctx actor.Context) {
+	a.behavior.Receive(ctx)
+}

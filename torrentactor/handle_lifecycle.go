@@ -1,0 +1,152 @@
+package torrentactor
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+)
+
+// ErrTorrentActorFailed is the torrent error after its actor panicked.
+var ErrTorrentActorFailed = errors.New("torrentactor: torrent failed")
+
+type tick struct{}
+
+const tickInterval = time.Second
+
+// handleStarted registers the storage with the disk and starts checking
+// (or, in seed mode, trusts the files).
+func (a *Actor) handleStarted(ctx actor.Context) {
+	a.paused = a.cfg.Flags&messages.FlagPaused != 0
+	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
+		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
+		CreditLimit: a.cfg.MaxQueuedDiskBytes,
+	})
+	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.startCheck(ctx)
+}
+
+func (a *Actor) startCheck(ctx actor.Context) {
+	a.have = bitfield.New(a.info.NumPieces())
+	a.picker = nil
+	a.checking = checkProgress{total: a.info.NumPieces()}
+	a.behavior.Become(a.checkingState)
+	a.setState(ctx, messages.StateCheckingFiles)
+	ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: a.cfg.Flags&messages.FlagSeedMode != 0})
+}
+
+// handleCheckDone builds the picker from the pieces that passed and starts
+// downloading (or seeding).
+func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
+	if m.Err != nil {
+		a.enterError(ctx, m.Err)
+		return
+	}
+	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
+	for p, ok := range m.Have {
+		if ok {
+			a.picker.SetHave(p)
+			a.have.Set(p)
+		}
+	}
+	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
+	a.post(ctx, &messages.TorrentCheckedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.behavior.Become(a.activeState)
+	if a.picker.IsComplete() {
+		a.finished = true
+		if a.completed.IsZero() {
+			a.completed = time.Now()
+		}
+		a.setState(ctx, messages.StateSeeding)
+	} else {
+		a.setState(ctx, messages.StateDownloading)
+	}
+	if !a.paused {
+		a.connectKnown(ctx)
+	}
+}
+
+func (a *Actor) handleForceRecheck(ctx actor.Context) {
+	if a.removing {
+		return
+	}
+	a.disconnectAll(ctx, nil)
+	a.errored = nil
+	a.finished = false
+	a.startCheck(ctx)
+}
+
+func (a *Actor) handlePause(ctx actor.Context) {
+	if a.paused || a.removing {
+		return
+	}
+	a.paused = true
+	a.disconnectAll(ctx, nil)
+	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+}
+
+func (a *Actor) handleResume(ctx actor.Context) {
+	if !a.paused || a.removing {
+		return
+	}
+	a.paused = false
+	a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	if a.state != messages.StateCheckingFiles && a.errored == nil {
+		a.connectKnown(ctx)
+	}
+}
+
+// handleRemove disconnects everything, lets the disk close (or delete) the
+// files behind its fence, posts the result and stops the actor.
+func (a *Actor) handleRemove(ctx actor.Context, m *messages.RemoveTorrent) {
+	if a.removing {
+		return
+	}
+	a.removing = true
+	a.disconnectAll(ctx, nil)
+	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskRemoveTorrent{InfoHash: a.ih, DeleteFiles: m.DeleteFiles}, time.Minute)
+	ctx.ReenterAfter(f, func(res any, err error) {
+		if r, ok := res.(*messages.DiskRemoveTorrentReply); ok && err == nil {
+			err = r.Err
+		}
+		if m.DeleteFiles {
+			if err != nil {
+				a.post(ctx, &messages.TorrentDeleteFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+			} else {
+				a.post(ctx, &messages.TorrentDeletedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+			}
+		}
+		ctx.Send(a.cfg.Session, &messages.TorrentStopped{InfoHash: a.ih})
+		ctx.Stop(ctx.Self())
+	})
+}
+
+// handleTorrentFailed: our actor panicked and was resumed by the session's
+// supervisor; go to the error state, keeping the handle valid.
+func (a *Actor) handleTorrentFailed(ctx actor.Context, m *messages.TorrentFailed) {
+	a.enterError(ctx, fmt.Errorf("%w: %s", ErrTorrentActorFailed, m.Reason))
+}
+
+func (a *Actor) enterError(ctx actor.Context, err error) {
+	a.errored = err
+	a.disconnectAll(ctx, nil)
+	a.behavior.Become(a.errorState)
+	a.post(ctx, &messages.TorrentErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+}
+
+func (a *Actor) handleStopping() {
+	if a.cancelTicker != nil {
+		a.cancelTicker()
+	}
+	a.credit.Close()
+}
+
+// postFileError turns a disk error into file_error.
+func (a *Actor) postFileError(ctx actor.Context, m *messages.PieceHashed) {
+	a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, File: m.Path, Op: m.Op, Err: m.Err})
+}

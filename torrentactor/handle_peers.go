@@ -1,0 +1,195 @@
+package torrentactor
+
+import (
+	"errors"
+
+	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/peeractor"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// ErrPeerActorFailed is the peer_error of a peer whose actor panicked.
+var ErrPeerActorFailed = errors.New("torrentactor: peer actor failed")
+
+// active reports whether the torrent may have peers now.
+func (a *Actor) active() bool {
+	return !a.paused && !a.removing && a.errored == nil && a.picker != nil
+}
+
+func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
+	a.known[m.Addr] = true
+	if a.active() {
+		a.connect(ctx, m.Addr)
+	}
+}
+
+// connectKnown connects to every address we were given and are not
+// connected to.
+func (a *Actor) connectKnown(ctx actor.Context) {
+	for addr := range a.known {
+		a.connect(ctx, addr)
+	}
+}
+
+func (a *Actor) connect(ctx actor.Context, addr string) {
+	if len(a.peers) >= a.cfg.MaxPeers {
+		return
+	}
+	for _, p := range a.peers {
+		if p.addr == addr && !p.closed {
+			return
+		}
+	}
+	a.spawnPeer(ctx, peeractor.Config{Addr: addr})
+}
+
+// handleAttachPeer takes an incoming connection, or closes it when the
+// torrent cannot have peers now.
+func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
+	if !a.active() || len(a.peers) >= a.cfg.MaxPeers {
+		m.Conn.Close()
+		return
+	}
+	hs := m.Handshake
+	a.spawnPeer(ctx, peeractor.Config{Conn: m.Conn, Handshake: &hs})
+}
+
+func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) {
+	a.nextKey++
+	pc.Key = a.nextKey
+	pc.InfoHash = a.ih
+	pc.PeerID = a.cfg.PeerID
+	pc.Info = a.info
+	pc.Have = a.have.Clone()
+	pc.Disk = a.cfg.Disk
+	pc.Credit = a.credit
+	var props *actor.Props
+	if a.cfg.PeerProps != nil {
+		props = a.cfg.PeerProps(pc)
+	} else {
+		props = peeractor.New(pc)
+	}
+	pid := ctx.Spawn(props)
+	addr := pc.Addr
+	if pc.Conn != nil {
+		addr = pc.Conn.RemoteAddr().String()
+	}
+	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr}
+	a.byPID[pid.Id] = pc.Key
+}
+
+func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
+	p := a.peers[m.Key]
+	if p == nil {
+		return
+	}
+	p.connected = true
+	p.peerID = m.PeerID
+	a.post(ctx, &messages.PeerConnectAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Incoming: m.Incoming})
+}
+
+func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) {
+	p := a.peers[m.Key]
+	if p == nil {
+		return
+	}
+	a.picker.PeerBitfield(piecepicker.PeerKey(m.Key), m.Bitfield)
+	if m.Bitfield.All() && a.finished {
+		// Two seeds have nothing to say to each other.
+		ctx.Send(p.pid, &messages.Disconnect{})
+		return
+	}
+	a.updateInterest(ctx, p)
+}
+
+func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
+	p := a.peers[m.Key]
+	if p == nil {
+		return
+	}
+	a.picker.PeerHave(piecepicker.PeerKey(m.Key), m.Piece)
+	if !p.interested && !a.picker.Have(m.Piece) {
+		a.updateInterest(ctx, p)
+	}
+}
+
+// handlePeerInterest is the choker of the skeleton: every interested peer
+// is unchoked (the slot-based choker comes with the peer protocol issue).
+func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
+	if p := a.peers[m.Key]; p != nil {
+		ctx.Send(p.pid, &messages.SetChoke{Choke: !m.Interested})
+	}
+}
+
+// updateInterest tells a peer whether we want something it has.
+func (a *Actor) updateInterest(ctx actor.Context, p *peerInfo) {
+	want := !a.finished && a.picker.IsInteresting(piecepicker.PeerKey(p.key))
+	if want != p.interested {
+		p.interested = want
+		ctx.Send(p.pid, &messages.SetInterested{Interested: want})
+	}
+}
+
+func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
+	p := a.peers[m.Key]
+	if p == nil || p.closed {
+		return
+	}
+	p.closed = true
+	if m.Protocol {
+		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Err: m.Err})
+	}
+	if p.connected || m.Protocol {
+		a.post(ctx, &messages.PeerDisconnectedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Err: m.Err})
+	}
+}
+
+// handlePeerFailed: a peer actor panicked; supervisor.PeerStrategy stopped
+// it. Report it as a peer error; Terminated cleans up.
+func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
+	key, ok := a.byPID[m.Child.Id]
+	if !ok {
+		return
+	}
+	if p := a.peers[key]; p != nil && !p.closed {
+		p.closed = true
+		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID,
+			Err: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
+	}
+}
+
+// handlePeerTerminated forgets a peer actor that stopped, for whatever
+// reason, and frees its requests in the picker.
+func (a *Actor) handlePeerTerminated(ctx actor.Context, m *actor.Terminated) {
+	key, ok := a.byPID[m.Who.Id]
+	if !ok {
+		return
+	}
+	delete(a.byPID, m.Who.Id)
+	if p := a.peers[key]; p != nil {
+		a.counters.addPeerFinal(p)
+	}
+	delete(a.peers, key)
+	if a.picker != nil {
+		a.picker.PeerRemoved(piecepicker.PeerKey(key))
+	}
+}
+
+// disconnectAll closes every connection.
+func (a *Actor) disconnectAll(ctx actor.Context, err error) {
+	for _, p := range a.peers {
+		if !p.closed {
+			ctx.Send(p.pid, &messages.Disconnect{Err: err})
+		}
+	}
+}
+
+func (a *Actor) handlePeerStats(m *messages.PeerStats) {
+	p := a.peers[m.Key]
+	if p == nil {
+		return
+	}
+	p.stats = *m
+	a.counters.add(m)
+}

@@ -1,0 +1,123 @@
+package torrentactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// handleRequestBlocks answers a peer whose pipeline runs low with a batch
+// of blocks from the picker.
+func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks) {
+	p := a.peers[m.Key]
+	if p == nil || p.closed || a.finished {
+		a.assign(ctx, m.Key, nil)
+		return
+	}
+	picked := a.picker.Pick(piecepicker.PeerKey(m.Key), m.Max)
+	blocks := make([]messages.Block, len(picked))
+	for i, b := range picked {
+		blocks[i] = messages.Block(b)
+	}
+	a.assign(ctx, m.Key, blocks)
+}
+
+// assign sends a batch of blocks (maybe none) to a peer.
+func (a *Actor) assign(ctx actor.Context, key messages.PeerKey, blocks []messages.Block) {
+	if p := a.peers[key]; p != nil {
+		ctx.Send(p.pid, &messages.BlocksAssigned{Blocks: blocks})
+	}
+}
+
+// handleBlocksReceived records arrivals; in end game the other holders of
+// a block are told to cancel it.
+func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceived) {
+	for _, b := range m.Blocks {
+		ok, others, _ := a.picker.BlockReceived(piecepicker.PeerKey(m.Key), piecepicker.Block(b))
+		if !ok {
+			a.counters.redundant += int64(b.Length)
+			a.counters.dRedundant += int64(b.Length)
+			continue
+		}
+		for _, o := range others {
+			if p := a.peers[messages.PeerKey(o)]; p != nil {
+				ctx.Send(p.pid, &messages.CancelBlock{Block: b})
+			}
+		}
+	}
+}
+
+func (a *Actor) handleBlocksCancelled(m *messages.BlocksCancelled) {
+	for _, b := range m.Blocks {
+		a.picker.Cancel(piecepicker.PeerKey(m.Key), piecepicker.Block(b))
+	}
+}
+
+// handlePieceHashed is where a piece becomes ours: only after the disk
+// wrote it and its hash passed. A failed hash puts it back in the picker; a
+// failed write is a file error and puts the torrent in the error state (no
+// request loop on a broken disk).
+func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
+	if m.Piece < 0 {
+		if m.Err != nil {
+			a.postFileError(ctx, m)
+		}
+		return
+	}
+	if m.Err != nil {
+		a.picker.PieceFailed(m.Piece)
+		a.postFileError(ctx, m)
+		a.enterError(ctx, m.Err)
+		return
+	}
+	if !m.OK {
+		a.picker.PieceFailed(m.Piece)
+		size := a.info.PieceSize(m.Piece)
+		a.counters.failed += size
+		a.counters.dFailed += size
+		a.post(ctx, &messages.HashFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})
+		return
+	}
+	if a.have.Has(m.Piece) {
+		return
+	}
+	a.picker.PiecePassed(m.Piece)
+	a.have.Set(m.Piece)
+	a.post(ctx, &messages.PieceFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})
+	for _, p := range a.peers {
+		if !p.closed {
+			ctx.Send(p.pid, &messages.HavePiece{Piece: m.Piece})
+		}
+	}
+	if a.picker.IsComplete() {
+		a.finish(ctx)
+		return
+	}
+	for _, p := range a.peers {
+		if p.interested && !p.closed {
+			a.updateInterest(ctx, p)
+		}
+	}
+}
+
+// finish: every wanted piece is had.
+func (a *Actor) finish(ctx actor.Context) {
+	a.finished = true
+	a.completed = time.Now()
+	for _, p := range a.peers {
+		if p.closed {
+			continue
+		}
+		if p.interested {
+			p.interested = false
+			ctx.Send(p.pid, &messages.SetInterested{Interested: false})
+		}
+		if p.stats.IsSeed {
+			ctx.Send(p.pid, &messages.Disconnect{})
+		}
+	}
+	a.setState(ctx, messages.StateSeeding)
+	a.post(ctx, &messages.TorrentFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+}

@@ -1,0 +1,106 @@
+package torrentactor
+
+import (
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// checkingState: the disk is hashing what is already there. No peers yet.
+func (a *Actor) checkingState(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *messages.DiskCheckProgress:
+		a.checking = checkProgress{done: m.Checked, total: m.Total}
+	case *messages.DiskCheckReply:
+		a.handleCheckDone(ctx, m)
+	default:
+		a.common(ctx)
+	}
+}
+
+// activeState: downloading or seeding, with peers.
+func (a *Actor) activeState(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *messages.PeerConnected:
+		a.handlePeerConnected(ctx, m)
+	case *messages.PeerBitfield:
+		a.handlePeerBitfield(ctx, m)
+	case *messages.PeerHave:
+		a.handlePeerHave(ctx, m)
+	case *messages.PeerInterest:
+		a.handlePeerInterest(ctx, m)
+	case *messages.RequestBlocks:
+		a.handleRequestBlocks(ctx, m)
+	case *messages.BlocksReceived:
+		a.handleBlocksReceived(ctx, m)
+	case *messages.BlocksCancelled:
+		a.handleBlocksCancelled(m)
+	case *messages.PieceHashed:
+		a.handlePieceHashed(ctx, m)
+	default:
+		a.common(ctx)
+	}
+}
+
+// errorState: something failed that needs the user (ClearError comes
+// with the disk issue); status queries, pause, resume and removal work.
+func (a *Actor) errorState(ctx actor.Context) {
+	a.common(ctx)
+}
+
+// common handles what every state handles the same way.
+func (a *Actor) common(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.handleStarted(ctx)
+	case *tick:
+		a.handleTick(ctx)
+	case *messages.GetTorrentStatus:
+		ctx.Respond(a.status())
+	case *messages.ConnectPeer:
+		a.handleConnectPeer(ctx, m)
+	case *messages.AttachPeer:
+		a.handleAttachPeer(ctx, m)
+	case *messages.PeerClosed:
+		a.handlePeerClosed(ctx, m)
+	case *messages.PeerStats:
+		a.handlePeerStats(m)
+	case *actor.Terminated:
+		a.handlePeerTerminated(ctx, m)
+	case *messages.ChildFailed:
+		a.handlePeerFailed(ctx, m)
+	case *messages.PauseTorrent:
+		a.handlePause(ctx)
+	case *messages.ResumeTorrent:
+		a.handleResume(ctx)
+	case *messages.ForceRecheck:
+		a.handleForceRecheck(ctx)
+	case *messages.RemoveTorrent:
+		a.handleRemove(ctx, m)
+	case *messages.TorrentFailed:
+		a.handleTorrentFailed(ctx, m)
+	case *messages.PieceHashed:
+		// A file error reported outside the active state (e.g. a check).
+		if m.Err != nil {
+			a.postFileError(ctx, m)
+		}
+	case *messages.RequestBlocks:
+		a.assign(ctx, m.Key, nil)
+	case *actor.Stopping:
+		a.handleStopping()
+	}
+}
+
+// setState moves to a new torrent state and posts state_changed.
+func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
+	if s == a.state {
+		return
+	}
+	prev := a.state
+	a.state = s
+	a.post(ctx, &messages.StateChangedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, State: s, PrevState: prev})
+}
+
+// post hands an alert to the alert actor.
+func (a *Actor) post(ctx actor.Context, al messages.Alert) {
+	ctx.Send(a.cfg.Alerts, &messages.PostAlert{Alert: al})
+}
