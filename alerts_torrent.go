@@ -143,10 +143,12 @@ func (a TorrentDeleteFailedAlert) Message() string {
 func (a StateChangedAlert) Message() string {
 	return fmt.Sprintf("%s: state changed to: %s", a.torrentName(), StateName(a.State))
 }
-func (a TorrentCheckedAlert) Message() string  { return a.torrentName() + " checked" }
-func (a TorrentFinishedAlert) Message() string { return a.torrentName() + " torrent finished downloading" }
-func (a TorrentPausedAlert) Message() string   { return a.torrentName() + " paused" }
-func (a TorrentResumedAlert) Message() string  { return a.torrentName() + " resumed" }
+func (a TorrentCheckedAlert) Message() string { return a.torrentName() + " checked" }
+func (a TorrentFinishedAlert) Message() string {
+	return a.torrentName() + " torrent finished downloading"
+}
+func (a TorrentPausedAlert) Message() string  { return a.torrentName() + " paused" }
+func (a TorrentResumedAlert) Message() string { return a.torrentName() + " resumed" }
 func (a TorrentErrorAlert) Message() string {
 	return fmt.Sprintf("%s ERROR: %v", a.torrentName(), a.Error)
 }

@@ -64,14 +64,14 @@ func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) *torrentStore {
 		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad}
 	}
 	return &torrentStore{
-		ih:      m.InfoHash,
-		info:    m.Info,
-		store:   storage.New(m.SavePath, files, storage.Options{MaxOpenFiles: maxOpen, Sparse: true}),
-		owner:   m.Owner,
-		credit:  m.Credit,
+		ih:          m.InfoHash,
+		info:        m.Info,
+		store:       storage.New(m.SavePath, files, storage.Options{MaxOpenFiles: maxOpen, Sparse: true}),
+		owner:       m.Owner,
+		credit:      m.Credit,
 		creditLimit: m.CreditLimit,
-		partial: map[int]*cachedPiece{},
-		done:    make([]bool, m.Info.NumPieces()),
+		partial:     map[int]*cachedPiece{},
+		done:        make([]bool, m.Info.NumPieces()),
 	}
 }
 

@@ -36,15 +36,15 @@ type Config struct {
 	Conn      net.Conn
 	Handshake *wire.Handshake
 	// Timeouts (zero: defaults).
-	DialTimeout      time.Duration
-	HandshakeTimeout time.Duration
+	DialTimeout       time.Duration
+	HandshakeTimeout  time.Duration
 	InactivityTimeout time.Duration
 }
 
 // Limits that protect us from hostile or broken peers.
 const (
-	maxRequestQueue   = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
-	maxUploadsInFlight = 32 // blocks being read or sent at once
+	maxRequestQueue    = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
+	maxUploadsInFlight = 32  // blocks being read or sent at once
 	maxPipeline        = 500
 	minPipeline        = 32
 	keepAliveInterval  = 90 * time.Second
@@ -70,9 +70,9 @@ type Actor struct {
 	closing   bool
 	closeErr  error
 
-	have      bitfield.Bitfield // ours
-	peerHave  bitfield.Bitfield
-	gotFirst  bool // a message after the handshake arrived (bitfield only first)
+	have                        bitfield.Bitfield // ours
+	peerHave                    bitfield.Bitfield
+	gotFirst                    bool // a message after the handshake arrived (bitfield only first)
 	amChoking, amInterested     bool
 	peerChoking, peerInterested bool
 
@@ -83,15 +83,15 @@ type Actor struct {
 	pipeline    int
 
 	// upload side
-	requests  []messages.Block // from the remote, not yet read
+	requests  []messages.Block        // from the remote, not yet read
 	inFlight  map[messages.Block]bool // reading or sending; false = cancelled
 	uploading int
 
 	// stats
-	stats            statCounters
-	lastReceive      time.Time
-	lastSend         time.Time
-	lastBlock        time.Time
+	stats       statCounters
+	lastReceive time.Time
+	lastSend    time.Time
+	lastBlock   time.Time
 }
 
 // New returns the props of a peer actor.

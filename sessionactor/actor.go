@@ -43,9 +43,9 @@ type Actor struct {
 	byPID    map[string]messages.InfoHash
 	stopping map[string]bool // torrents being removed (PID ids)
 
-	stats    sessionStats
-	closing  bool
-	closer   *actor.PID
+	stats   sessionStats
+	closing bool
+	closer  *actor.PID
 }
 
 type entry struct {

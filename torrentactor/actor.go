@@ -56,10 +56,10 @@ type Actor struct {
 	added     time.Time
 	completed time.Time
 
-	peers     map[messages.PeerKey]*peerInfo
-	byPID     map[string]messages.PeerKey
-	nextKey   messages.PeerKey
-	known     map[string]bool // addresses we were asked to connect to
+	peers   map[messages.PeerKey]*peerInfo
+	byPID   map[string]messages.PeerKey
+	nextKey messages.PeerKey
+	known   map[string]bool // addresses we were asked to connect to
 
 	counters     counters
 	cancelTicker scheduler.CancelFunc
