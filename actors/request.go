@@ -22,7 +22,8 @@ func Request(ctx context.Context, root *actor.RootContext, pid *actor.PID, msg a
 		return nil, err
 	}
 	timeout := DefaultRequestTimeout
-	if dl, ok := ctx.Deadline(); ok {
+	dl, fromCtx := ctx.Deadline()
+	if fromCtx {
 		timeout = time.Until(dl)
 		if timeout <= 0 {
 			return nil, context.DeadlineExceeded
@@ -41,8 +42,10 @@ func Request(ctx context.Context, root *actor.RootContext, pid *actor.PID, msg a
 	select {
 	case r := <-done:
 		if errors.Is(r.err, actor.ErrTimeout) {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+			// The future's timer and the context's may fire in either
+			// order: a timeout taken from ctx is ctx's deadline.
+			if fromCtx {
+				return nil, context.DeadlineExceeded
 			}
 			return nil, ErrTimeout
 		}
