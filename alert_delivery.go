@@ -28,11 +28,18 @@ func (s *Session) PopAlerts(ctx context.Context) ([]Alert, error) {
 // WaitForAlert blocks until an alert is queued or ctx is done. It does not
 // pop the alert; call PopAlerts.
 func (s *Session) WaitForAlert(ctx context.Context) error {
-	// Alerts may already be waiting from before the last signal.
 	for {
+		// The alert actor signals only when its queue goes from empty to
+		// non-empty, so ask first; a stale signal just loops once more.
+		r, err := s.request(ctx, &messages.CountAlerts{})
+		if err != nil {
+			return err
+		}
+		if r.(*messages.CountAlertsReply).Queued > 0 {
+			return nil
+		}
 		select {
 		case <-s.notify:
-			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
@@ -20,6 +21,10 @@ func NewSystem(log *zap.Logger) *actor.ActorSystem {
 	return actor.NewActorSystem(
 		actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return slog.New(handler) }),
 		actor.WithDeadLetterRequestLogging(false),
+		// Messages to actors that just stopped (a peer that closed) are
+		// normal here. The throttle's timer goroutine lives one interval;
+		// keep it short so a closed session leaves nothing running.
+		actor.WithDeadLetterThrottleInterval(50*time.Millisecond),
 	)
 }
 

@@ -84,3 +84,11 @@ type SetAlertMask struct {
 type SetAlertQueueSize struct {
 	Size int
 }
+
+// CountAlerts asks how many alerts are queued; reply CountAlertsReply.
+type CountAlerts struct{}
+
+// CountAlertsReply answers CountAlerts.
+type CountAlertsReply struct {
+	Queued int
+}

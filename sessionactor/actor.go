@@ -96,7 +96,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		ctx.Respond(a.sessionStatus())
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
-	case *messages.PopAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
+	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
 		*messages.SetAlertMask, *messages.SetAlertQueueSize:
 		ctx.Forward(a.alerts)
 	case *messages.DiskStatus:

@@ -41,6 +41,8 @@ func (a *alertActor) Receive(ctx actor.Context) {
 		a.handlePost(ctx, m)
 	case *messages.PopAlerts:
 		a.handlePop(ctx)
+	case *messages.CountAlerts:
+		ctx.Respond(&messages.CountAlertsReply{Queued: len(a.queue) + min(len(a.dropped), 1)})
 	case *messages.SubscribeAlerts:
 		a.subs[m.PID] = m.Mask
 		ctx.Watch(m.PID)
