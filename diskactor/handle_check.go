@@ -62,10 +62,14 @@ func (a *Actor) finishCheck(ctx actor.Context, t *torrentStore, j *checkJob, d *
 	}
 }
 
+// sendCheckResult answers the check. A complete torrent first gets its
+// zero-length files (they have no pieces, so no download creates them).
 func (a *Actor) sendCheckResult(ctx actor.Context, t *torrentStore) {
-	ctx.Send(t.owner, &messages.DiskCheckReply{Have: t.checkHave})
-	if t.allDone() && !t.emptyCreated {
+	reply := &messages.DiskCheckReply{Have: t.checkHave}
+	if t.allDone() {
 		t.emptyCreated = true
-		a.submit(ctx, &emptyFilesJob{ih: t.ih, store: t.store})
+		a.submit(ctx, &emptyFilesJob{ih: t.ih, store: t.store, then: reply})
+		return
 	}
+	ctx.Send(t.owner, reply)
 }

@@ -94,8 +94,11 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 			ctx.Send(j.replyTo, &messages.DiskRemoveTorrentReply{InfoHash: j.ih, Err: d.err})
 		}
 	case *emptyFilesJob:
-		if d.err != nil && t != nil {
-			a.postFileError(ctx, t, d)
+		if t != nil && t.removing == nil {
+			if d.err != nil {
+				a.postFileError(ctx, t, d)
+			}
+			ctx.Send(t.owner, j.then)
 		}
 	}
 	if t != nil {

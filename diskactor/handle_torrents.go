@@ -23,8 +23,12 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTor
 		return
 	}
 	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: ctx.Sender()}
-	for piece := range t.partial {
-		a.dropPiece(t, piece)
+	for piece, cp := range t.partial {
+		// A piece being hashed or flushed lends its buffers to that job
+		// (freeing them now races the worker); the job's end frees them.
+		if !cp.hashing && !cp.flushing {
+			a.dropPiece(t, piece)
+		}
 	}
 	a.maybeClose(ctx, t)
 }
@@ -69,8 +73,12 @@ func (a *Actor) handleClearPiece(m *messages.DiskClearPiece) {
 // session stops the disk actor last, after its torrents.
 func (a *Actor) handleStopping() {
 	for _, t := range a.torrents {
-		for piece := range t.partial {
-			a.dropPiece(t, piece)
+		for piece, cp := range t.partial {
+			// A worker may still be hashing or flushing these buffers;
+			// they are left to the garbage collector, never re-pooled.
+			if !cp.hashing && !cp.flushing {
+				a.dropPiece(t, piece)
+			}
 		}
 		_ = t.store.Close()
 	}

@@ -107,11 +107,15 @@ func (a *Actor) finishHashWrite(ctx actor.Context, t *torrentStore, j *hashWrite
 	if t.removing != nil {
 		return
 	}
-	ctx.Send(t.owner, &messages.PieceHashed{Piece: j.piece, OK: d.ok && d.err == nil, Err: d.err, Path: d.path, Op: d.op})
-	if d.ok && d.err == nil && !t.emptyCreated && t.allDone() {
+	hashed := &messages.PieceHashed{Piece: j.piece, OK: d.ok && d.err == nil, Err: d.err, Path: d.path, Op: d.op}
+	if hashed.OK && !t.emptyCreated && t.allDone() {
+		// The last piece: create the empty files before the torrent
+		// hears of it and calls itself finished.
 		t.emptyCreated = true
-		a.submit(ctx, &emptyFilesJob{ih: t.ih, store: t.store})
+		a.submit(ctx, &emptyFilesJob{ih: t.ih, store: t.store, then: hashed})
+		return
 	}
+	ctx.Send(t.owner, hashed)
 }
 
 // flushPartials writes out the blocks of incomplete pieces, oldest first,
@@ -176,6 +180,10 @@ func (a *Actor) finishFlush(ctx actor.Context, t *torrentStore, j *flushJob, d *
 	}
 	cp.bytes -= freed
 	cp.flushing = false
+	if t.removing != nil {
+		a.dropPiece(t, j.piece) // removal skipped it while it was flushing
+		return
+	}
 	if d.err != nil {
 		// The blocks are gone: forget the piece so the torrent fetches
 		// it again, and report the failure.

@@ -69,6 +69,10 @@ type closeJob struct {
 type emptyFilesJob struct {
 	ih    messages.InfoHash
 	store *storage.Storage
+	// then is sent to the torrent once the files exist: the check's reply
+	// or the last piece's PieceHashed, so "seeding" and "finished" always
+	// come with every file of the torrent on disk.
+	then any
 }
 
 func (j *hashWriteJob) torrent() messages.InfoHash  { return j.ih }

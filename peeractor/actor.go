@@ -133,7 +133,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *inbound:
 		a.handleInbound(ctx, m)
 	case *ioFailed:
-		a.fail(ctx, m.err, false)
+		a.fail(ctx, m.err, m.protocol)
 	case *blockSent:
 		a.handleBlockSent(ctx, m)
 	case *tick:

@@ -31,7 +31,11 @@ type (
 		msg  wire.Message
 		size int // bytes on the wire
 	}
-	ioFailed  struct{ err error }
+	ioFailed struct {
+		err error
+		// protocol marks a framing violation by the peer (peer_error).
+		protocol bool
+	}
 	blockSent struct{ n int }
 	tick      struct{}
 )
@@ -110,7 +114,10 @@ func (a *Actor) startReader(ctx actor.Context) {
 		for {
 			m, err := r.ReadMessage()
 			if err != nil {
-				root.Send(self, &ioFailed{err: err})
+				// An oversized or mis-sized message is the peer breaking
+				// the protocol, not a network failure: report it as such.
+				bad := errors.Is(err, wire.ErrMessageTooLong) || errors.Is(err, wire.ErrBadLength)
+				root.Send(self, &ioFailed{err: err, protocol: bad})
 				return
 			}
 			size := 4

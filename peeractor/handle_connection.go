@@ -58,6 +58,11 @@ func (a *Actor) fail(ctx actor.Context, err error, protocol bool) {
 	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 		protocol = false
 	}
+	if a.connected {
+		// Before PeerClosed: the torrent still knows us and counts the
+		// bytes moved since the last tick.
+		a.reportStats(ctx)
+	}
 	ctx.Send(ctx.Parent(), &messages.PeerClosed{
 		Key: a.cfg.Key, Addr: a.addr, PeerID: a.remote.PeerID, Err: err, Protocol: protocol,
 	})

@@ -29,18 +29,12 @@ func smooth(rate int, sample int64) int {
 	return int((int64(rate)*2 + sample) / 3)
 }
 
-// handleTick reports stats, sends keep-alives, drops dead connections and
-// times out stuck requests.
-func (a *Actor) handleTick(ctx actor.Context) {
-	if a.closing {
-		return
-	}
-	now := time.Now()
+// reportStats sends the byte counts since the last report to the torrent
+// and starts new ones. It runs every tick and once more when the
+// connection closes, so the bytes of the last second are counted too.
+func (a *Actor) reportStats(ctx actor.Context) {
+	a.collectSent()
 	s := &a.stats
-	s.downloadRate = smooth(s.downloadRate, s.download)
-	s.uploadRate = smooth(s.uploadRate, s.upload)
-	s.payloadDownloadRate = smooth(s.payloadDownloadRate, s.payloadDownload)
-	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
 	ctx.Send(ctx.Parent(), &messages.PeerStats{
 		Key: a.cfg.Key, Download: s.download, Upload: s.upload,
 		PayloadDownload: s.payloadDownload, PayloadUpload: s.payloadUpload,
@@ -49,6 +43,33 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		IsSeed: a.peerHave.Len() > 0 && a.peerHave.All(),
 	})
 	s.download, s.upload, s.payloadDownload, s.payloadUpload, s.redundant = 0, 0, 0, 0, 0
+}
+
+// collectSent adds the blocks the writer put on the wire to the stats (a
+// piece message is 13 bytes of header and its block).
+func (a *Actor) collectSent() {
+	if a.w == nil {
+		return
+	}
+	n, blocks := a.w.sentPayload.Swap(0), a.w.sentBlocks.Swap(0)
+	a.stats.payloadUpload += n
+	a.stats.upload += n + 13*blocks
+}
+
+// handleTick reports stats, sends keep-alives, drops dead connections and
+// times out stuck requests.
+func (a *Actor) handleTick(ctx actor.Context) {
+	if a.closing {
+		return
+	}
+	now := time.Now()
+	a.collectSent()
+	s := &a.stats
+	s.downloadRate = smooth(s.downloadRate, s.download)
+	s.uploadRate = smooth(s.uploadRate, s.upload)
+	s.payloadDownloadRate = smooth(s.payloadDownloadRate, s.payloadDownload)
+	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
+	a.reportStats(ctx)
 	a.adjustPipeline()
 
 	if now.Sub(a.lastReceive) > a.cfg.InactivityTimeout {

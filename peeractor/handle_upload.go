@@ -86,11 +86,10 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 	}, m.Data)
 }
 
-// handleBlockSent: a block left the socket; start the next read.
-func (a *Actor) handleBlockSent(ctx actor.Context, m *blockSent) {
+// handleBlockSent: a block left the socket; start the next read. Its bytes
+// are counted by the writer (see collectSent).
+func (a *Actor) handleBlockSent(ctx actor.Context, _ *blockSent) {
 	a.uploading--
-	a.stats.upload += int64(m.n + 13)
-	a.stats.payloadUpload += int64(m.n)
 	a.serve(ctx)
 }
 

@@ -84,7 +84,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte, first bool) e
 	}
 	bf, err := bitfield.FromBytes(bits, a.cfg.Info.NumPieces())
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadBitfield, err)
+		return fmt.Errorf("%w: %w", ErrBadBitfield, err)
 	}
 	a.peerHave = bf
 	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})

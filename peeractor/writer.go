@@ -3,6 +3,7 @@ package peeractor
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 )
@@ -18,6 +19,12 @@ type writer struct {
 	nblocks []int       // payload sizes of those blocks, for blockSent
 	wake    chan struct{}
 	closed  bool
+
+	// sentPayload and sentBlocks count blocks on the wire, added before
+	// blockSent is reported: the actor reads them when it reports stats,
+	// so a peer that hangs up right after our last block (before blockSent
+	// is delivered) cannot make us lose that block's bytes.
+	sentPayload, sentBlocks atomic.Int64
 }
 
 func newWriter() *writer {
@@ -87,7 +94,23 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 		if len(bufs) == 0 {
 			continue
 		}
-		_, err := bufs.WriteTo(conn)
+		// Count the blocks before they go out: a peer may read our last
+		// block and hang up before this goroutine runs again, and the
+		// actor reports its final stats as soon as it hears of that.
+		var payload int64
+		for _, n := range nblocks {
+			payload += int64(n)
+		}
+		w.sentPayload.Add(payload)
+		w.sentBlocks.Add(int64(len(nblocks)))
+		sealed := append([][]byte(nil), bufs...) // WriteTo consumes bufs
+		n, err := bufs.WriteTo(conn)
+		if err != nil {
+			// Take back what did not reach the socket.
+			p, b := unsentPayload(sealed, blocks, n)
+			w.sentPayload.Add(-p)
+			w.sentBlocks.Add(-b)
+		}
 		for _, b := range blocks {
 			bufpool.Put(b)
 		}
@@ -100,6 +123,29 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 			sent(n)
 		}
 	}
+}
+
+// unsentPayload is the payload bytes, and the whole blocks, of a batch that
+// did not reach the socket when only its first written bytes did. Blocks
+// are told apart from headers by identity: they are the buffers in blocks,
+// in order.
+func unsentPayload(sealed, blocks [][]byte, written int64) (payload, count int64) {
+	next := 0
+	for _, buf := range sealed {
+		isBlock := next < len(blocks) && len(buf) > 0 && len(blocks[next]) > 0 && &buf[0] == &blocks[next][0]
+		if isBlock {
+			next++
+		}
+		sent := min(written, int64(len(buf)))
+		written -= sent
+		if isBlock && sent < int64(len(buf)) {
+			payload += int64(len(buf)) - sent
+			if sent == 0 {
+				count++
+			}
+		}
+	}
+	return payload, count
 }
 
 func (w *writer) releaseLocked() {

@@ -10,6 +10,7 @@ import (
 	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
+	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -27,6 +28,9 @@ type Config struct {
 	// ConnectionsLimit bounds each torrent's connections.
 	ConnectionsLimit int
 	Log              *zap.Logger
+	// TorrentProps, when set, replaces torrentactor.New for every torrent:
+	// a test-only hook to wrap a torrent's props (e.g. inject a panic).
+	TorrentProps func(torrentactor.Config) *actor.Props
 }
 
 // Actor is the session actor.

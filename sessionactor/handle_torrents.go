@@ -41,7 +41,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		reply(ih, nil)
 		return
 	}
-	pid := ctx.Spawn(torrentactor.New(torrentactor.Config{
+	tc := torrentactor.Config{
 		Meta:               m.Info,
 		SavePath:           m.SavePath,
 		Flags:              m.Flags,
@@ -52,7 +52,12 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		MaxQueuedDiskBytes: a.cfg.MaxQueuedDiskBytes,
 		MaxPeers:           a.cfg.ConnectionsLimit,
 		Log:                a.log,
-	}))
+	}
+	newProps := torrentactor.New
+	if a.cfg.TorrentProps != nil {
+		newProps = a.cfg.TorrentProps
+	}
+	pid := ctx.Spawn(newProps(tc))
 	a.torrents[ih] = &entry{pid: pid}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih

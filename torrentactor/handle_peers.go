@@ -159,14 +159,17 @@ func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
 	}
 }
 
+// peerGone: a peer actor terminated (see the Terminated case in common).
+type peerGone struct{ who *actor.PID }
+
 // handlePeerTerminated forgets a peer actor that stopped, for whatever
 // reason, and frees its requests in the picker.
-func (a *Actor) handlePeerTerminated(ctx actor.Context, m *actor.Terminated) {
-	key, ok := a.byPID[m.Who.Id]
+func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
+	key, ok := a.byPID[who.Id]
 	if !ok {
 		return
 	}
-	delete(a.byPID, m.Who.Id)
+	delete(a.byPID, who.Id)
 	if p := a.peers[key]; p != nil {
 		a.counters.addPeerFinal(p)
 	}

@@ -65,7 +65,12 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.PeerStats:
 		a.handlePeerStats(m)
 	case *actor.Terminated:
-		a.handlePeerTerminated(ctx, m)
+		// A system message: it overtakes the peer's own PeerClosed (or the
+		// supervisor's ChildFailed) already queued. Forget the peer behind
+		// them so their peer_error alerts are not lost.
+		ctx.Send(ctx.Self(), &peerGone{who: m.Who})
+	case *peerGone:
+		a.handlePeerTerminated(ctx, m.who)
 	case *messages.ChildFailed:
 		a.handlePeerFailed(ctx, m)
 	case *messages.PauseTorrent:

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/actorrent/actorrent"
+)
+
+const seedSynopsis = "demo seed [-listen ADDR] [-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
+
+// runSeed checks a torrent's files in SAVE_PATH and seeds them until
+// SIGINT or SIGTERM.
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	fs := newFlagSet("seed", seedSynopsis, stdout)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	prof := addProfileFlags(fs.FlagSet)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageErrorf("seed: want TORRENT and SAVE_PATH, got %d arguments", len(pos))
+	}
+	if err := checkListen(*listen); err != nil {
+		return err
+	}
+	ti, err := actorrent.LoadTorrentFile(pos[0])
+	if err != nil {
+		return err
+	}
+	savePath := pos[1]
+	if fi, err := os.Stat(savePath); err != nil {
+		return fmt.Errorf("save path: %w", err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("save path %s is not a directory", savePath)
+	}
+	if err := prof.start(); err != nil {
+		return err
+	}
+	defer func() {
+		// A signal is how a seed is meant to stop, whatever it was doing.
+		if err = because(ctx, err); errors.Is(err, errInterrupted) {
+			err = nil
+		}
+	}()
+	s, err := openSession(ctx, *listen)
+	if err != nil {
+		return errors.Join(err, prof.stop())
+	}
+	defer func() { err = errors.Join(err, closeSession(s)) }()
+	defer func() { err = errors.Join(err, prof.stop()) }()
+
+	w, err := addTorrent(ctx, s, ti, savePath)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	if err := waitSeeding(ctx, w, ti, savePath); err != nil {
+		return err
+	}
+	addr, err := firstAddr(ctx, s)
+	if err != nil {
+		return err
+	}
+	// Scripts wait for this line; os.Stdout is unbuffered, so it is out
+	// as soon as Fprintf returns.
+	fmt.Fprintf(stdout, "listening on %s\n", addr)
+	fmt.Fprintf(stderr, "seeding %s (%d pieces, %.1f MiB); stop with Ctrl-C\n", ti.Name(), ti.NumPieces(), mib(ti.TotalSize()))
+	return w.poll(ctx, time.Second, func(actorrent.TorrentStatus) (bool, error) { return false, nil })
+}

@@ -1,0 +1,148 @@
+// Command bench is `make bench`: it measures actorrent against libtorrent
+// on the same machine in the same run and prints one line per figure,
+// "name: ours=X libtorrent=Y ratio=R" (ratio = ours/libtorrent), with
+// per-run details on lines starting with "#".
+//
+// Its first line is download_tcp_1gib: a 1 GiB single-file torrent with
+// 1 MiB pieces, served by one python3-libtorrent seeder on 127.0.0.1 over
+// TCP, downloaded alternately by `demo download` (ours) and by a
+// python3-libtorrent downloader, -runs times each; every download is
+// checked by SHA-1 and deleted. Figures are medians: wall MiB/s, CPU
+// seconds per GiB, and peak RSS.
+//
+//	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
+//	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main with its exit code returned, so that deferred cleanup (the
+// seeder, temp dirs) runs before the process exits.
+func run(args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := bench(ctx, c, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		if ctx.Err() != nil {
+			return 130 // interrupted
+		}
+		return 1
+	}
+	return 0
+}
+
+// bench does the whole measurement; everything it starts or creates is
+// stopped or removed before it returns.
+func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	parent := c.dir
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	work, err := os.MkdirTemp(parent, "actorrent-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if c.cpuProfile != "" {
+		if c.cpuProfile, err = filepath.Abs(c.cpuProfile); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(c.cpuProfile, 0o755); err != nil {
+			return err
+		}
+	}
+
+	t0 := time.Now()
+	p, err := makePayload(ctx, work, c.size)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "# payload %d bytes, %d-byte pieces, sha1 %x, made in %.1fs\n",
+		p.size, pieceLength, p.sha1, time.Since(t0).Seconds())
+	syscall.Sync() // its dirty pages must not be written back during run 1
+
+	demo := c.demo
+	if c.wants(sideOurs) && demo == "" {
+		if demo, err = buildDemo(ctx, work); err != nil {
+			return err
+		}
+	}
+	t0 = time.Now()
+	seeder, err := startSeeder(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer seeder.Stop()
+	fmt.Fprintf(stdout, "# libtorrent seeder at %s, seeding after %.1fs\n", seeder.Addr(), time.Since(t0).Seconds())
+
+	seederPID := childWithArg(p.dir)
+	var results []result
+	for i := 1; i <= c.runs; i++ {
+		for _, side := range []string{sideOurs, sideLibtorrent} {
+			if !c.wants(side) {
+				continue
+			}
+			cpu0 := cpuTime(seederPID)
+			r, err := download(ctx, c, side, demo, p, seeder.Addr(), filepath.Join(work, fmt.Sprintf("dl-%s-%d", side, i)), i)
+			if cpu0 > 0 {
+				r.seeder = cpuTime(seederPID) - cpu0 // verification included, but the seeder idles then
+			}
+			if err == nil && isClosed(seeder.Exited()) {
+				err = errors.New("the libtorrent seeder exited during the run")
+			}
+			if err != nil {
+				if !errors.Is(err, ErrVerify) && ctx.Err() == nil { // the seeder may explain a failed transfer
+					fmt.Fprintf(stderr, "--- seeder log (tail) ---\n%s\n", tail(seeder.Log(), 20))
+				}
+				return err
+			}
+			fmt.Fprintln(stdout, r.detail(p.size))
+			results = append(results, r)
+		}
+	}
+	for _, l := range summary(results, p.size) {
+		fmt.Fprintln(stdout, l)
+	}
+	return nil
+}
+
+// download runs one side once, verifies the file and removes saveDir.
+func download(ctx context.Context, c config, side, demo string, p payload, seeder, saveDir string, run int) (result, error) {
+	defer func() {
+		_ = os.RemoveAll(saveDir)
+		syscall.Sync() // start the next run from a quiet disk
+	}()
+	var r result
+	var err error
+	if side == sideOurs {
+		r, err = runOurs(ctx, c, demo, p, seeder, saveDir, run)
+	} else {
+		r, err = runLibtorrent(ctx, c, p, seeder, saveDir, run)
+	}
+	if err != nil {
+		return r, err
+	}
+	if err := verify(ctx, p, saveDir); err != nil {
+		return r, fmt.Errorf("%s run %d: %w", side, run, err)
+	}
+	return r, nil
+}
