@@ -29,6 +29,7 @@ test: deps vet
 # Speed, side by side with libtorrent in one run (ratios are ours/libtorrent).
 bench: deps
 	$(GO) run ./internal/bench -runs $(BENCHRUNS)
+	DEMO_KILL_RUNS=100 $(GO) test -count=1 -run '^TestKill9$$' -v ./cmd/demo
 
 # Every fuzz target for FUZZTIME each (seed corpora live in testdata/fuzz/).
 fuzz:

@@ -17,6 +17,15 @@ const (
 	FlagDuplicateIsError = messages.FlagDuplicateIsError
 	// FlagAutoManaged is accepted for compatibility; the queue comes later.
 	FlagAutoManaged = messages.FlagAutoManaged
+	// FlagOverrideResumeData: the flags given here (paused, ...) win over
+	// those recorded in ResumeData.
+	FlagOverrideResumeData = messages.FlagOverrideResumeData
+	// FlagUseResumeSavePath: the save path recorded in ResumeData wins
+	// over SavePath.
+	FlagUseResumeSavePath = messages.FlagUseResumeSavePath
+	// FlagMergeResumeTrackers is accepted; trackers come with the tracker
+	// work.
+	FlagMergeResumeTrackers = messages.FlagMergeResumeTracker
 )
 
 // AddTorrentParams says what to add and how (libtorrent's
@@ -28,6 +37,14 @@ type AddTorrentParams struct {
 	// go in.
 	SavePath string
 	Flags    AddTorrentFlags
+	// ResumeData is a fast-resume file in libtorrent's format, as
+	// SaveResumeDataAlert carries it (or as libtorrent writes it). The
+	// pieces it records are had without reading the files, unless a file
+	// changed since (its pieces are then verified); data that is
+	// malformed or for another torrent gets a FastresumeRejectedAlert and
+	// a full check. When TI is nil, the info dictionary in ResumeData is
+	// used.
+	ResumeData []byte
 	// UserData is handed back in AddTorrentAlert.Params.UserData.
 	UserData any
 }

@@ -51,6 +51,12 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PeerDisconnectedAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
 	case *messages.PeerErrorAlert:
 		return PeerErrorAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
+	case *messages.SaveResumeDataAlert:
+		return SaveResumeDataAlert{tb(a.InfoHash), a.ResumeData}
+	case *messages.SaveResumeDataFailedAlert:
+		return SaveResumeDataFailedAlert{tb(a.InfoHash), a.Err}
+	case *messages.FastresumeRejectedAlert:
+		return FastresumeRejectedAlert{tb(a.InfoHash), a.Err}
 	case *messages.ListenSucceededAlert:
 		return ListenSucceededAlert{base, a.Addr, a.SockType}
 	case *messages.ListenFailedAlert:

@@ -23,6 +23,14 @@ var (
 	ErrTorrentFileTooLarge = metainfo.ErrTooLarge
 	// ErrInvalidParams: AddTorrentParams are incomplete or inconsistent.
 	ErrInvalidParams = messages.ErrInvalidParams
+	// ErrResumeDataNotModified: SaveResumeData with
+	// SaveResumeOnlyIfModified found nothing new to save.
+	ErrResumeDataNotModified = messages.ErrResumeDataNotModified
+	// ErrTorrentChecking: SaveResumeData during a full check of the
+	// files (what is had is not known yet).
+	ErrTorrentChecking = messages.ErrTorrentChecking
+	// ErrTorrentRemoving: the torrent is being removed.
+	ErrTorrentRemoving = messages.ErrTorrentRemoving
 	// ErrInvalidSetting: an unknown setting name or a value of the wrong
 	// type.
 	ErrInvalidSetting = errors.New("actorrent: invalid setting")

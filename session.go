@@ -68,10 +68,11 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 			Notify:    s.notify,
 		},
 		Disk: diskactor.Config{
-			Workers:      settings.Int(HashingThreads),
-			CacheSize:    int64(settings.Int(CacheSize)) * 16 * 1024,
-			MaxOpenFiles: settings.Int(FilePoolSize),
-			Log:          o.log,
+			Workers:        settings.Int(HashingThreads),
+			ActiveChecking: settings.Int(ActiveChecking),
+			CacheSize:      int64(settings.Int(CacheSize)) * 16 * 1024,
+			MaxOpenFiles:   settings.Int(FilePoolSize),
+			Log:            o.log,
 		},
 		MaxQueuedDiskBytes: int64(settings.Int(MaxQueuedDiskBytes)),
 		ConnectionsLimit:   settings.Int(ConnectionsLimit),
@@ -170,13 +171,22 @@ func (s *Session) AsyncAddTorrent(p AddTorrentParams) error {
 }
 
 func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
+	if p.TI == nil && len(p.ResumeData) > 0 {
+		ti, err := torrentFromResumeData(p.ResumeData)
+		if err != nil {
+			return nil, err
+		}
+		p.TI = ti
+	}
 	if p.TI == nil {
 		return nil, fmt.Errorf("%w: TI is nil", ErrInvalidParams)
 	}
 	if p.SavePath == "" {
 		return nil, fmt.Errorf("%w: SavePath is empty", ErrInvalidParams)
 	}
-	return &messages.AddTorrent{Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, UserData: p}, nil
+	return &messages.AddTorrent{
+		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData, UserData: p,
+	}, nil
 }
 
 // FindTorrent returns the handle of a torrent in the session; ok is false

@@ -37,6 +37,9 @@ const (
 	MaxQueuedDiskBytes IntSetting = "max_queued_disk_bytes"
 	// HashingThreads: disk workers that hash and do I/O. Default: cores.
 	HashingThreads IntSetting = "hashing_threads"
+	// ActiveChecking: torrents whose files are checked at once; the
+	// others wait in queued_for_checking. Default 1; -1 means no limit.
+	ActiveChecking IntSetting = "active_checking"
 	// ConnectionsLimit: peer connections per torrent. Default 200.
 	ConnectionsLimit IntSetting = "connections_limit"
 	// FilePoolSize: open files per torrent. Default 40.
@@ -55,6 +58,7 @@ var intDefaults = map[IntSetting]int{
 	CacheSize:          2048,
 	MaxQueuedDiskBytes: 16 << 20,
 	HashingThreads:     runtime.NumCPU(),
+	ActiveChecking:     1,
 	ConnectionsLimit:   200,
 	FilePoolSize:       40,
 }

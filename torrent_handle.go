@@ -81,3 +81,29 @@ func (h TorrentHandle) Resume(ctx context.Context) error {
 func (h TorrentHandle) ForceRecheck(ctx context.Context) error {
 	return h.send(ctx, &messages.ForceRecheck{})
 }
+
+// SaveResumeFlags are libtorrent's save_resume_data flags.
+type SaveResumeFlags = messages.SaveResumeFlags
+
+// The flags of SaveResumeData.
+const (
+	// SaveResumeFlushDiskCache is accepted: pieces are had only once they
+	// are written, so resume data never claims a block still in memory.
+	SaveResumeFlushDiskCache = messages.SaveResumeFlushDiskCache
+	// SaveResumeSaveInfoDict puts the info dictionary in the resume data,
+	// so that it alone can add the torrent again.
+	SaveResumeSaveInfoDict = messages.SaveResumeSaveInfoDict
+	// SaveResumeOnlyIfModified makes the save fail with
+	// ErrResumeDataNotModified when nothing changed since the last one.
+	SaveResumeOnlyIfModified = messages.SaveResumeOnlyIfModified
+)
+
+// SaveResumeData asks for the torrent's fast-resume data. The answer comes
+// as an alert, exactly one per call: SaveResumeDataAlert with the data, or
+// SaveResumeDataFailedAlert (ErrResumeDataNotModified, ErrTorrentChecking
+// during a full check, ErrTorrentRemoving, or a disk error). Write the
+// data atomically; TorrentStatus.NeedSaveResume says when a new save is
+// worth it.
+func (h TorrentHandle) SaveResumeData(ctx context.Context, flags SaveResumeFlags) error {
+	return h.send(ctx, &messages.SaveResumeData{Flags: flags})
+}

@@ -89,6 +89,18 @@ type TorrentStatus struct {
 	BlockSize            int
 	AddedTime            time.Time
 	CompletedTime        time.Time
+	// AllTimeUpload and AllTimeDownload count every session's bytes
+	// (earlier ones from resume data).
+	AllTimeUpload   int64
+	AllTimeDownload int64
+	// ActiveTime, FinishedTime and SeedingTime are cumulative over
+	// sessions, like libtorrent's (not paused; finished; seeding).
+	ActiveTime   time.Duration
+	FinishedTime time.Duration
+	SeedingTime  time.Duration
+	// NeedSaveResume: something resume data records changed since the
+	// last SaveResumeData.
+	NeedSaveResume bool
 }
 
 func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentStatus {
@@ -106,5 +118,8 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 		TotalFailedBytes: r.TotalFailedBytes, TotalRedundantBytes: r.TotalRedundantBytes,
 		IsSeeding: r.IsSeeding, IsFinished: r.IsFinished, SeedMode: r.SeedMode,
 		BlockSize: r.BlockSize, AddedTime: r.AddedTime, CompletedTime: r.CompletedTime,
+		AllTimeUpload: r.AllTimeUpload, AllTimeDownload: r.AllTimeDownload,
+		ActiveTime: r.ActiveTime, FinishedTime: r.FinishedTime, SeedingTime: r.SeedingTime,
+		NeedSaveResume: r.NeedSaveResume,
 	}
 }

@@ -23,6 +23,10 @@ type Config struct {
 	CacheSize int64
 	// MaxOpenFiles bounds open file handles per torrent.
 	MaxOpenFiles int
+	// ActiveChecking bounds the torrents whose files are checked at once
+	// (active_checking); further checks wait in line. 0 means 1; a
+	// negative value means no bound.
+	ActiveChecking int
 	// Log is the zap logger (no-op when nil).
 	Log *zap.Logger
 	// BeforeJob, when set, runs in a worker before each job. Tests use it
@@ -42,6 +46,10 @@ type Actor struct {
 	cached   int64
 	seq      uint64 // orders cached pieces by first arrival
 	counters messages.DiskStatusReply
+	// checks holding an active_checking slot, and those waiting for one
+	// in arrival order (check_slots.go)
+	checksRunning int
+	checkLine     []messages.InfoHash
 }
 
 // New returns the props of a disk actor. Its supervisor strategy restarts a
@@ -55,6 +63,9 @@ func New(cfg Config) *actor.Props {
 	}
 	if cfg.MaxOpenFiles <= 0 {
 		cfg.MaxOpenFiles = 32
+	}
+	if cfg.ActiveChecking == 0 {
+		cfg.ActiveChecking = 1
 	}
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
@@ -88,6 +99,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleClearPiece(m)
 	case *messages.DiskStatus:
 		a.handleStatus(ctx)
+	case *messages.DiskFileStats:
+		a.handleFileStats(ctx, m)
 	case *jobDone:
 		a.handleJobDone(ctx, m)
 	case *messages.ChildFailed:

@@ -93,6 +93,8 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 		if j.replyTo != nil {
 			ctx.Send(j.replyTo, &messages.DiskRemoveTorrentReply{InfoHash: j.ih, Err: d.err})
 		}
+	case *statJob:
+		a.finishStat(ctx, j, d)
 	case *emptyFilesJob:
 		if t != nil && t.removing == nil {
 			if d.err != nil {

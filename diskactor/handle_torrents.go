@@ -23,6 +23,9 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTor
 		return
 	}
 	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: ctx.Sender()}
+	// A check stops here: its jobs in flight finish behind the fence, and
+	// its active_checking slot goes to the next torrent in line.
+	a.leaveCheckSlot(ctx, t)
 	for piece, cp := range t.partial {
 		// A piece being hashed or flushed lends its buffers to that job
 		// (freeing them now races the worker); the job's end frees them.

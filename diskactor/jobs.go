@@ -46,15 +46,20 @@ type readJob struct {
 	offset int64
 }
 
-// checkJob hashes one piece already on disk.
+// checkJob hashes a run of consecutive pieces already on disk: one chunk
+// of a check (see planCheck and worker.check).
 type checkJob struct {
 	ih       messages.InfoHash
 	store    *storage.Storage
-	gen      int
-	piece    int
-	offset   int64
-	size     int64
-	expected [sha1.Size]byte
+	gen      int   // the torrent's checkGen when queued
+	first    int   // first piece of the run
+	offset   int64 // of the first piece in the torrent
+	size     int64 // bytes of the run
+	pieceLen int64
+	expected [][sha1.Size]byte // one per piece of the run
+	// ok is filled by the worker: ok[i] is true once piece first+i
+	// matched its hash, and only then.
+	ok []bool
 }
 
 // closeJob releases (and optionally deletes) a torrent's files.

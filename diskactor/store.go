@@ -29,14 +29,35 @@ type torrentStore struct {
 	// removing is set once DiskRemoveTorrent arrived: the close job runs
 	// when inflight reaches zero.
 	removing *removal
-	// check in progress
+	// check in progress (handle_check.go): checkGen tells the current
+	// check's jobs from those of a check it superseded; checkHave is its
+	// answer so far; checkDone of checkTotal pieces to verify are hashed,
+	// checkPending are not yet.
 	checkGen     int
 	checkHave    []bool
 	checkPending int
 	checkDone    int
+	checkTotal   int
 	checkErr     error
 	emptyCreated bool
+	// checkPhase says whether the check waits for an active_checking slot
+	// or holds one; checkChunks is its plan, checkNext the next chunk to
+	// queue and checkQueued how many of its chunk jobs are queued or
+	// running.
+	checkPhase  checkPhase
+	checkChunks []checkChunk
+	checkNext   int
+	checkQueued int
 }
+
+// checkPhase is where a torrent's check stands with active_checking.
+type checkPhase int
+
+const (
+	checkIdle    checkPhase = iota // no check reading
+	checkWaiting                   // queued for a slot
+	checkRunning                   // holds a slot
+)
 
 type removal struct {
 	deleteFiles bool

@@ -1,9 +1,9 @@
 package diskactor
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"errors"
+	"hash"
 	"io"
 	"io/fs"
 
@@ -17,8 +17,9 @@ import (
 // never in the disk actor's Receive.
 type worker struct {
 	beforeJob func(any)
-	// scratch is reused for whole-piece reads while checking.
+	// scratch and hash are reused by every check job (check_read.go).
 	scratch []byte
+	hash    hash.Hash
 }
 
 func (w *worker) Receive(ctx actor.Context) {
@@ -49,6 +50,8 @@ func (w *worker) Receive(ctx actor.Context) {
 	case *emptyFilesJob:
 		done.op = "create"
 		done.err = j.store.CreateEmptyFiles()
+	case *statJob:
+		j.run()
 	}
 	fillFileError(done)
 	ctx.Send(ctx.Parent(), done)
@@ -127,23 +130,6 @@ func (w *worker) read(ctx actor.Context, j *readJob, done *jobDone) {
 	}
 	ctx.Send(j.req.ReplyTo, reply)
 	done.ok = err == nil
-}
-
-func (w *worker) check(j *checkJob, done *jobDone) {
-	if int64(cap(w.scratch)) < j.size {
-		w.scratch = make([]byte, j.size)
-	}
-	buf := w.scratch[:j.size]
-	if _, err := j.store.ReadAt(buf, j.offset); err != nil {
-		// Missing or short files simply fail the piece: that is what a
-		// check is for. Other errors are reported.
-		if !isMissing(err) {
-			done.err, done.op = err, "read"
-		}
-		return
-	}
-	sum := sha1.Sum(buf)
-	done.ok = bytes.Equal(sum[:], j.expected[:])
 }
 
 // isMissing reports errors that mean "the data is not there (yet)".

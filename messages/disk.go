@@ -1,6 +1,8 @@
 package messages
 
 import (
+	"time"
+
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -67,11 +69,21 @@ type DiskCheck struct {
 	// SeedMode marks every piece as had without reading (libtorrent's
 	// seed_mode): the disk only records it.
 	SeedMode bool
+	// Have and Verify, when not nil (one entry per piece), make this a
+	// check of resume data instead of a full check: pieces in Have are
+	// recorded as had without reading (resume data trusted for them);
+	// pieces in Verify are hashed and had only if they pass; all others
+	// are missing and not read. A piece in both is verified.
+	Have, Verify []bool
 }
 
-// DiskCheckProgress reports checking progress.
+// DiskCheckProgress reports checking progress: Checked of the Total pieces
+// to verify have been hashed. Queued means the check waits for a slot
+// (active_checking) and has not started reading; the first report without
+// it says the check started.
 type DiskCheckProgress struct {
 	Checked, Total int
+	Queued         bool
 }
 
 // DiskCheckReply ends a DiskCheck with the pieces that passed.
@@ -108,4 +120,19 @@ type DiskStatusReply struct {
 	BlocksRead    int64
 	ReadBack      int64
 	QueuedJobs    int
+}
+
+// DiskFileStats asks what is on disk for each file of a torrent (for resume
+// data: writing it and checking it); reply DiskFileStatsReply.
+type DiskFileStats struct {
+	InfoHash InfoHash
+}
+
+// DiskFileStatsReply answers DiskFileStats, one entry per file of the
+// torrent: the size on disk (-1 when missing) and modification time. Pad
+// files report their length and a zero time.
+type DiskFileStatsReply struct {
+	Sizes  []int64
+	MTimes []time.Time
+	Err    error
 }

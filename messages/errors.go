@@ -9,4 +9,15 @@ var (
 	ErrTorrentNotFound  = errors.New("torrent not in session")
 	ErrSessionClosing   = errors.New("session is closing")
 	ErrInvalidParams    = errors.New("invalid add_torrent_params")
+
+	// ErrResumeDataNotModified answers SaveResumeData with
+	// SaveResumeOnlyIfModified when nothing changed since the last save
+	// (libtorrent's resume_data_not_modified).
+	ErrResumeDataNotModified = errors.New("resume data not modified")
+	// ErrTorrentChecking answers SaveResumeData during a full check: what
+	// is had is not known yet, and saving a partial answer would make a
+	// later start forget pieces that are on disk.
+	ErrTorrentChecking = errors.New("torrent is checking its files")
+	// ErrTorrentRemoving answers requests to a torrent being removed.
+	ErrTorrentRemoving = errors.New("torrent is being removed")
 )

@@ -36,6 +36,8 @@ type AddTorrent struct {
 	Info     *metainfo.MetaInfo
 	SavePath string
 	Flags    AddTorrentFlags
+	// ResumeData is libtorrent-format fast-resume data, or nil.
+	ResumeData []byte
 	// Async marks AsyncAddTorrent: nobody waits for the reply.
 	Async bool
 	// UserData is echoed in the add_torrent alert (the params).

@@ -71,6 +71,11 @@ type TorrentStatusReply struct {
 	AddedTime            time.Time
 	CompletedTime        time.Time
 	BlockSize            int
+	// AllTimeUpload and AllTimeDownload include earlier sessions (from
+	// resume data); ActiveTime, FinishedTime and SeedingTime likewise.
+	AllTimeUpload, AllTimeDownload        int64
+	ActiveTime, FinishedTime, SeedingTime time.Duration
+	NeedSaveResume                        bool
 }
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.

@@ -45,6 +45,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Meta:               m.Info,
 		SavePath:           m.SavePath,
 		Flags:              m.Flags,
+		ResumeData:         m.ResumeData,
 		PeerID:             a.cfg.PeerID,
 		Session:            ctx.Self(),
 		Disk:               a.disk,

@@ -32,6 +32,9 @@ type Config struct {
 	// MaxPeers bounds the connections of this torrent (connections_limit).
 	MaxPeers int
 	Log      *zap.Logger
+	// ResumeData is libtorrent-format fast-resume data to start from
+	// (AddTorrentParams.ResumeData); nil for none.
+	ResumeData []byte
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 }
@@ -62,6 +65,7 @@ type Actor struct {
 	known   map[string]bool // addresses we were asked to connect to
 
 	counters     counters
+	resume       resumeState
 	cancelTicker scheduler.CancelFunc
 }
 
@@ -114,6 +118,9 @@ func New(cfg Config) *actor.Props {
 			known:  map[string]bool{},
 			added:  time.Now(),
 			state:  messages.StateCheckingFiles,
+		}
+		if len(cfg.ResumeData) > 0 {
+			a.state = messages.StateCheckingResumeData
 		}
 		a.behavior = actor.NewBehavior()
 		a.behavior.Become(a.checkingState)

@@ -23,6 +23,7 @@ const tickInterval = time.Second
 // (or, in seed mode, trusts the files).
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.paused = a.cfg.Flags&messages.FlagPaused != 0
+	a.loadResumeData(ctx)
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
 		CreditLimit: a.cfg.MaxQueuedDiskBytes,
@@ -31,18 +32,32 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.startCheck(ctx)
 }
 
+// startCheck finds out which pieces are had: from resume data when the
+// torrent has some, else by a full check (or, in seed mode, by trust).
 func (a *Actor) startCheck(ctx actor.Context) {
 	a.have = bitfield.New(a.info.NumPieces())
 	a.picker = nil
 	a.checking = checkProgress{total: a.info.NumPieces()}
 	a.behavior.Become(a.checkingState)
+	a.resume.checkGen++
+	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
+		a.checkResumeData(ctx)
+		return
+	}
+	a.startFullCheck(ctx)
+}
+
+func (a *Actor) startFullCheck(ctx actor.Context) {
+	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
+	a.resume.fullCheck = !seedMode
 	a.setState(ctx, messages.StateCheckingFiles)
-	ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: a.cfg.Flags&messages.FlagSeedMode != 0})
+	ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: seedMode})
 }
 
 // handleCheckDone builds the picker from the pieces that passed and starts
 // downloading (or seeding).
 func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
+	a.endResumeCheck()
 	if m.Err != nil {
 		a.enterError(ctx, m.Err)
 		return
@@ -78,6 +93,7 @@ func (a *Actor) handleForceRecheck(ctx actor.Context) {
 	a.disconnectAll(ctx, nil)
 	a.errored = nil
 	a.finished = false
+	a.resume.loaded, a.resume.claims = nil, nil // a recheck trusts nothing
 	a.startCheck(ctx)
 }
 
@@ -86,6 +102,7 @@ func (a *Actor) handlePause(ctx actor.Context) {
 		return
 	}
 	a.paused = true
+	a.resume.needSave = true
 	a.disconnectAll(ctx, nil)
 	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
 }
@@ -95,8 +112,9 @@ func (a *Actor) handleResume(ctx actor.Context) {
 		return
 	}
 	a.paused = false
+	a.resume.needSave = true
 	a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
-	if a.state != messages.StateCheckingFiles && a.errored == nil {
+	if !a.isChecking() && a.errored == nil {
 		a.connectKnown(ctx)
 	}
 }
@@ -149,4 +167,13 @@ func (a *Actor) handleStopping() {
 // postFileError turns a disk error into file_error.
 func (a *Actor) postFileError(ctx actor.Context, m *messages.PieceHashed) {
 	a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, File: m.Path, Op: m.Op, Err: m.Err})
+}
+
+// isChecking: the torrent does not know yet which pieces it has.
+func (a *Actor) isChecking() bool {
+	switch a.state {
+	case messages.StateCheckingFiles, messages.StateCheckingResumeData, messages.StateQueuedForChecking:
+		return true
+	}
+	return false
 }

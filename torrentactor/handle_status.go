@@ -1,6 +1,8 @@
 package torrentactor
 
 import (
+	"time"
+
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -25,6 +27,7 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // handleTick reports the last second's counters to the session and lets
 // idle peers ask for blocks again.
 func (a *Actor) handleTick(ctx actor.Context) {
+	a.countTimes(tickInterval)
 	c := &a.counters
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
@@ -69,6 +72,12 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		AddedTime:            a.added,
 		CompletedTime:        a.completed,
 		BlockSize:            piecepicker.BlockSize,
+		AllTimeUpload:        a.resume.prevUpload + a.counters.upload,
+		AllTimeDownload:      a.resume.prevDownload + a.counters.download,
+		ActiveTime:           a.resume.activeTime,
+		FinishedTime:         a.resume.finishedTime,
+		SeedingTime:          a.resume.seedingTime,
+		NeedSaveResume:       a.resume.needSave,
 	}
 	if a.errored != nil {
 		s.Error = a.errored.Error()
@@ -102,4 +111,19 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		s.UploadPayloadRate += p.stats.PayloadUploadRate
 	}
 	return s
+}
+
+// countTimes adds one tick to the active, finished and seeding times
+// (libtorrent's active_time, finished_time, seeding_time).
+func (a *Actor) countTimes(d time.Duration) {
+	if a.paused || a.errored != nil || a.isChecking() {
+		return
+	}
+	a.resume.activeTime += d
+	if a.finished {
+		a.resume.finishedTime += d
+		if a.have.All() {
+			a.resume.seedingTime += d
+		}
+	}
 }

@@ -10,6 +10,13 @@ func (a *Actor) checkingState(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *messages.DiskCheckProgress:
 		a.checking = checkProgress{done: m.Checked, total: m.Total}
+		// The disk says whether the check waits for an active_checking
+		// slot or reads (its first report without Queued).
+		if m.Queued {
+			a.setState(ctx, messages.StateQueuedForChecking)
+		} else {
+			a.setState(ctx, messages.StateCheckingFiles)
+		}
 	case *messages.DiskCheckReply:
 		a.handleCheckDone(ctx, m)
 	default:
@@ -79,6 +86,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleResume(ctx)
 	case *messages.ForceRecheck:
 		a.handleForceRecheck(ctx)
+	case *messages.SaveResumeData:
+		a.handleSaveResumeData(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
 	case *messages.TorrentFailed:
@@ -102,6 +111,7 @@ func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
 	}
 	prev := a.state
 	a.state = s
+	a.resume.needSave = true
 	a.post(ctx, &messages.StateChangedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, State: s, PrevState: prev})
 }
 

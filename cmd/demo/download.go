@@ -12,7 +12,7 @@ import (
 )
 
 const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] " +
-	"[-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT"
+	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT"
 
 // runDownload downloads a torrent from the given peers into SAVE_PATH and
 // returns once every piece is verified on disk.
@@ -23,6 +23,8 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	fs.Var(&peers, "peer", "`HOST:PORT` of a peer to connect to (repeatable)")
 	out := fs.String("o", "", "save path: the torrent's files go in it (required; created if missing)")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: never)")
+	rf := addResumeFlags(fs.FlagSet)
+	verbose := fs.Bool("v", false, "log on stderr the pieces had after the check and each piece verified")
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -49,11 +51,15 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return err
 	}
-	if err := prof.start(); err != nil {
+	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return errors.Join(err, prof.stop())
+	rs, err := rf.saver(*out, ti.InfoHash(), stderr)
+	if err != nil {
+		return err
+	}
+	if err := prof.start(); err != nil {
+		return err
 	}
 	if *timeout > 0 {
 		var cancel context.CancelFunc
@@ -61,7 +67,11 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		defer cancel()
 	}
 	defer func() { err = because(ctx, err) }()
-	s, err := openSession(ctx, *listen)
+	mask := alertMask
+	if *verbose {
+		mask |= actorrent.CategoryProgress // piece_finished
+	}
+	s, err := openSessionMask(ctx, *listen, mask)
 	if err != nil {
 		return errors.Join(err, prof.stop())
 	}
@@ -69,7 +79,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	// Profiles end before Close, so the heap profile shows the live engine.
 	defer func() { err = errors.Join(err, prof.stop()) }()
 
-	res, err := download(ctx, s, ti, *out, peers, stderr)
+	res, err := download(ctx, s, ti, *out, peers, rs, *verbose, stderr)
 	if err != nil {
 		return err
 	}
@@ -81,12 +91,19 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 // download adds ti to s, dials peers and waits for the end with a
 // progress view on stderr.
 func download(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentInfo, savePath string,
-	peers []string, stderr io.Writer) (fetchResult, error) {
-	w, err := addTorrent(ctx, s, ti, savePath)
+	peers []string, rs *resumeSaver, verbose bool, stderr io.Writer) (res fetchResult, err error) {
+	w, err := addTorrentResuming(ctx, s, ti, savePath, rs)
 	if err != nil {
 		return fetchResult{}, err
 	}
 	defer w.close()
+	if rs != nil {
+		// Also after a failure or a signal: what was verified stays so.
+		defer func() { err = errors.Join(err, rs.final(w)) }()
+	}
+	if verbose {
+		w.pieceLog = stderr
+	}
 	for _, p := range peers {
 		if err := w.h.ConnectPeer(ctx, p); err != nil {
 			return fetchResult{}, fmt.Errorf("peer %s: %w", p, err)

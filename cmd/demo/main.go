@@ -5,11 +5,13 @@
 //
 //	demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
 //	demo info TORRENT
-//	demo seed [-listen ADDR] TORRENT SAVE_PATH
-//	demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] -o SAVE_PATH TORRENT
+//	demo seed [-listen ADDR] [-resume-dir DIR] [-resume-interval D] TORRENT SAVE_PATH
+//	demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR]
+//	    [-resume-interval D] [-v] -o SAVE_PATH TORRENT
+//	demo check [-hashing-threads N] TORRENT SAVE_PATH
 //
-// Exit codes: 0 ok, 1 failure, 2 usage error. Failures are one line on
-// stderr, "demo: <reason>".
+// Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check found pieces
+// missing or wrong. Failures are one line on stderr, "demo: <reason>".
 package main
 
 import (
@@ -27,14 +29,17 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	// exitPiecesFailed: demo check ran, and some pieces failed it.
+	exitPiecesFailed = 3
 )
 
 const usageText = `usage:
   demo                                    run a seed and two downloaders on 127.0.0.1
   demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
   demo info TORRENT
-  demo seed [-listen ADDR] TORRENT SAVE_PATH
-  demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] -o SAVE_PATH TORRENT
+  demo seed [-listen ADDR] [-resume-dir DIR] TORRENT SAVE_PATH
+  demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
+  demo check [-hashing-threads N] TORRENT SAVE_PATH
 run "demo COMMAND -h" for a command's flags`
 
 func main() {
@@ -66,6 +71,8 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 		return runSeed(ctx, args, stdout, stderr)
 	case "download":
 		return runDownload(ctx, args, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usageText)
 		return nil
@@ -81,6 +88,9 @@ func report(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "demo: %s (run \"demo help\" for usage)\n", oneLine(err))
 		return exitUsage
+	case errors.Is(err, errPiecesFailed):
+		fmt.Fprintf(stderr, "demo: %s\n", oneLine(err))
+		return exitPiecesFailed
 	}
 	fmt.Fprintf(stderr, "demo: %s\n", oneLine(err))
 	return exitFailure

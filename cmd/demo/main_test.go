@@ -30,6 +30,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	demoBin = filepath.Join(dir, "demo")
+	// Resume data goes under the user's cache directory by default: keep
+	// the tests' (and the processes they start) in the temp dir.
+	if err := os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	out, err := exec.Command("go", "build", "-o", demoBin, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)

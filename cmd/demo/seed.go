@@ -11,13 +11,15 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
+const seedSynopsis = "demo seed [-listen ADDR] [-resume-dir DIR] [-resume-interval D] " +
+	"[-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
 // SIGINT or SIGTERM.
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("seed", seedSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	rf := addResumeFlags(fs.FlagSet)
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -39,6 +41,10 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	} else if !fi.IsDir() {
 		return fmt.Errorf("save path %s is not a directory", savePath)
 	}
+	rs, err := rf.saver(savePath, ti.InfoHash(), stderr)
+	if err != nil {
+		return err
+	}
 	if err := prof.start(); err != nil {
 		return err
 	}
@@ -55,11 +61,14 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	defer func() { err = errors.Join(err, closeSession(s)) }()
 	defer func() { err = errors.Join(err, prof.stop()) }()
 
-	w, err := addTorrent(ctx, s, ti, savePath)
+	w, err := addTorrentResuming(ctx, s, ti, savePath, rs)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	if rs != nil {
+		defer func() { err = errors.Join(err, rs.final(w)) }()
+	}
 	if err := waitSeeding(ctx, w, ti, savePath); err != nil {
 		return err
 	}

@@ -22,9 +22,14 @@ var errListen = errors.New("cannot listen")
 // openSession starts a session listening on listen (host:port, port 0
 // picks a free one) and fails if it listens nowhere.
 func openSession(ctx context.Context, listen string) (*actorrent.Session, error) {
+	return openSessionMask(ctx, listen, alertMask)
+}
+
+// openSessionMask is openSession queueing the alerts in mask.
+func openSessionMask(ctx context.Context, listen string, mask actorrent.AlertCategory) (*actorrent.Session, error) {
 	sp := actorrent.DefaultSettings()
 	sp.SetStr(actorrent.ListenInterfaces, listen)
-	sp.SetInt(actorrent.AlertMask, int(alertMask))
+	sp.SetInt(actorrent.AlertMask, int(mask))
 	s, err := actorrent.NewSession(ctx, sp)
 	if err != nil {
 		return nil, fmt.Errorf("starting session: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -23,25 +24,57 @@ type watcher struct {
 	ih     actorrent.InfoHash
 	alerts <-chan actorrent.Alert
 	stop   context.CancelFunc
+	// resume, when set, keeps the torrent's resume data on disk.
+	resume *resumeSaver
+	// pieceLog, when set, gets a line with the pieces had once checking
+	// ends ("had N/M HEX", the bitfield in hex) and one per piece
+	// verified afterwards ("piece I verified").
+	pieceLog io.Writer
+	checked  bool
+}
+
+// logPieces writes the piece log lines of a status and an alert.
+func (w *watcher) logPieces(st *actorrent.TorrentStatus, a actorrent.Alert) {
+	if w.pieceLog == nil {
+		return
+	}
+	if st != nil && !w.checked && !checking(st.State) {
+		w.checked = true
+		fmt.Fprintf(w.pieceLog, "had %d/%d %x\n", st.NumPieces, st.Pieces.Len(), st.Pieces.Bytes())
+	}
+	if pf, ok := a.(actorrent.PieceFinishedAlert); ok && w.checked && pf.Handle.InfoHash() == w.ih {
+		fmt.Fprintf(w.pieceLog, "piece %d verified\n", pf.PieceIndex)
+	}
 }
 
 // addTorrent adds ti to s with its files in savePath. It subscribes to the
 // alerts first, so no error of the torrent can slip by.
 func addTorrent(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentInfo, savePath string) (*watcher, error) {
+	return addTorrentResuming(ctx, s, ti, savePath, nil)
+}
+
+// addTorrentResuming is addTorrent starting from the resume data rs keeps
+// (if any), and keeping it up to date from then on.
+func addTorrentResuming(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentInfo, savePath string,
+	rs *resumeSaver) (*watcher, error) {
 	// The subscription lives until close (or the session's Close), not
 	// just for this call.
 	sctx, stop := context.WithCancel(context.Background())
-	ch, err := s.Subscribe(sctx, alertMask)
+	ch, err := s.Subscribe(sctx, alertMask|actorrent.CategoryProgress) // progress: only with -v (openSessionMask)
 	if err != nil {
 		stop()
 		return nil, err
 	}
-	h, err := s.AddTorrent(ctx, actorrent.AddTorrentParams{TI: ti, SavePath: savePath})
+	p := actorrent.AddTorrentParams{TI: ti, SavePath: savePath}
+	if rs != nil {
+		p.ResumeData = rs.store.load()
+	}
+	h, err := s.AddTorrent(ctx, p)
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("adding torrent: %w", err)
 	}
-	return &watcher{h: h, ih: ti.InfoHash(), alerts: ch, stop: stop}, nil
+	return &watcher{h: h, ih: ti.InfoHash(), alerts: ch, stop: stop, resume: rs}, nil
 }
 
 // close ends the alert subscription.
@@ -83,8 +116,14 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 		if st.Error != "" {
 			return w.errorState(st.Error)
 		}
+		w.logPieces(&st, nil)
 		if done, err := step(st); err != nil || done {
 			return err
+		}
+		if w.resume != nil {
+			if err := w.resume.tick(ctx, w, st); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -93,6 +132,10 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 			if !ok {
 				return actorrent.ErrSessionClosed
 			}
+			if w.resume != nil {
+				w.resume.handle(w, a)
+			}
+			w.logPieces(nil, a)
 			if err := w.fatal(a); err != nil {
 				return err
 			}

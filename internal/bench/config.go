@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,15 +20,25 @@ const (
 	sideLibtorrent = "libtorrent"
 )
 
+// The bench lines, by name; -lines picks some of them.
+const (
+	lineDownload      = "download_tcp_1gib"
+	lineRecheckSingle = "recheck_1gib_single"
+	lineRecheckMulti  = "recheck_1gib_multi"
+)
+
+var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti}
+
 // config is the parsed command line.
 type config struct {
-	runs       int           // downloads per side
-	size       int64         // payload bytes
-	dir        string        // parent of the bench's temp dir
-	only       string        // "", sideOurs or sideLibtorrent
-	cpuProfile string        // directory for our runs' CPU profiles, or ""
-	timeout    time.Duration // bound on one download
-	demo       string        // prebuilt demo binary, or "" to build cmd/demo
+	lines      map[string]bool // the lines to run; nil means all
+	runs       int             // downloads per side
+	size       int64           // payload bytes
+	dir        string          // parent of the bench's temp dir
+	only       string          // "", sideOurs or sideLibtorrent
+	cpuProfile string          // directory for our runs' CPU profiles, or ""
+	timeout    time.Duration   // bound on one download
+	demo       string          // prebuilt demo binary, or "" to build cmd/demo
 }
 
 // parseFlags parses args (without the program name).
@@ -42,8 +53,19 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "directory: our runs write DIR/ours-N.prof")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "bound on one download")
 	fs.StringVar(&c.demo, "demo", "", "use this demo binary instead of building ./cmd/demo (e.g. to compare builds)")
+	lines := fs.String("lines", "", "comma-separated lines to run (default all): "+strings.Join(allLines, ", "))
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if *lines != "" {
+		c.lines = map[string]bool{}
+		for _, l := range strings.Split(*lines, ",") {
+			l = strings.TrimSpace(l)
+			if !slices.Contains(allLines, l) {
+				return c, fmt.Errorf("%w: -lines: unknown line %q (known: %s)", ErrUsage, l, strings.Join(allLines, ", "))
+			}
+			c.lines[l] = true
+		}
 	}
 	if fs.NArg() != 0 {
 		return c, fmt.Errorf("%w: unexpected arguments %q", ErrUsage, fs.Args())
@@ -69,6 +91,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 
 // wants reports whether side is measured.
 func (c config) wants(side string) bool { return c.only == "" || c.only == side }
+
+// runsLine reports whether the bench line called name is run.
+func (c config) runsLine(name string) bool { return c.lines == nil || c.lines[name] }
 
 // sizeUnits are binary multiples, longest suffix first so "MiB" is not
 // read as "B".

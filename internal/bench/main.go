@@ -10,7 +10,13 @@
 // checked by SHA-1 and deleted. Figures are medians: wall MiB/s, CPU
 // seconds per GiB, and peak RSS.
 //
+// Then recheck_1gib_single and recheck_1gib_multi (recheck.go): a full
+// check of 1 GiB warm in the page cache, as one file and as 200, by `demo
+// check` and by libtorrent, next to the SHA-1 limit measured in the same
+// run.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
+//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN]
 package main
 
@@ -71,14 +77,17 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}
 
-	t0 := time.Now()
-	p, err := makePayload(ctx, work, c.size)
-	if err != nil {
-		return err
+	// The download's seed file is also recheck_1gib_single's.
+	var p payload
+	if c.runsLine(lineDownload) || c.runsLine(lineRecheckSingle) {
+		t0 := time.Now()
+		if p, err = makePayload(ctx, work, c.size); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "# payload %d bytes, %d-byte pieces, sha1 %x, made in %.1fs\n",
+			p.size, pieceLength, p.sha1, time.Since(t0).Seconds())
+		syscall.Sync() // its dirty pages must not be written back during run 1
 	}
-	fmt.Fprintf(stdout, "# payload %d bytes, %d-byte pieces, sha1 %x, made in %.1fs\n",
-		p.size, pieceLength, p.sha1, time.Since(t0).Seconds())
-	syscall.Sync() // its dirty pages must not be written back during run 1
 
 	demo := c.demo
 	if c.wants(sideOurs) && demo == "" {
@@ -86,7 +95,17 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	t0 = time.Now()
+	if c.runsLine(lineDownload) {
+		if err := benchDownload(ctx, c, demo, p, work, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	return benchRecheck(ctx, c, demo, p, work, stdout)
+}
+
+// benchDownload is the download_tcp_1gib lines.
+func benchDownload(ctx context.Context, c config, demo string, p payload, work string, stdout, stderr io.Writer) error {
+	t0 := time.Now()
 	seeder, err := startSeeder(ctx, p)
 	if err != nil {
 		return err

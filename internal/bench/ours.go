@@ -55,7 +55,7 @@ func runOurs(ctx context.Context, c config, bin string, p payload, seeder, saveD
 	if err := os.MkdirAll(saveDir, 0o755); err != nil {
 		return r, fmt.Errorf("bench: ours: %w", err)
 	}
-	args := []string{"download", "-listen", "127.0.0.1:0", "-peer", seeder, "-o", saveDir, "-timeout", c.timeout.String()}
+	args := []string{"download", "-resume-dir", "", "-listen", "127.0.0.1:0", "-peer", seeder, "-o", saveDir, "-timeout", c.timeout.String()}
 	if c.cpuProfile != "" {
 		args = append(args, "-cpuprofile", filepath.Join(c.cpuProfile, fmt.Sprintf("ours-%d.prof", run)))
 	}

@@ -63,17 +63,24 @@ func median(xs []float64) float64 {
 // benchLine formats "name: ours=X unit libtorrent=Y unit ratio=R" with
 // ratio = ours/libtorrent to 2 decimals; a NaN side or ratio prints n/a.
 func benchLine(name, unit string, decimals int, ours, lt float64) string {
-	num := func(v float64) string {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return "n/a"
-		}
-		return fmt.Sprintf("%.*f %s", decimals, v, unit)
+	return fmt.Sprintf("%s: ours=%s libtorrent=%s ratio=%s", name,
+		fmtValue(ours, decimals, unit), fmtValue(lt, decimals, unit), fmtRatio(ours, lt))
+}
+
+// fmtValue is "v unit" with decimals, or n/a for NaN and infinities.
+func fmtValue(v float64, decimals int, unit string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
 	}
-	ratio := "n/a"
-	if r := ours / lt; !math.IsNaN(r) && !math.IsInf(r, 0) {
-		ratio = fmt.Sprintf("%.2f", r)
+	return fmt.Sprintf("%.*f %s", decimals, v, unit)
+}
+
+// fmtRatio is a/b to 2 decimals, or n/a when it is not a number.
+func fmtRatio(a, b float64) string {
+	if r := a / b; !math.IsNaN(r) && !math.IsInf(r, 0) {
+		return fmt.Sprintf("%.2f", r)
 	}
-	return fmt.Sprintf("%s: ours=%s libtorrent=%s ratio=%s", name, num(ours), num(lt), ratio)
+	return "n/a"
 }
 
 // summary returns the three bench lines, medians over each side's runs,

@@ -46,6 +46,11 @@ type Options struct {
 	Timeout time.Duration
 	// Stderr receives the script's stderr as well as Log; nil means Log only.
 	Stderr io.Writer
+	// ResumeIn adds the torrent with this fast-resume file.
+	ResumeIn string
+	// ResumeOut: once seeding, a seeder saves fast-resume data (with the
+	// info dict) to this file and reports a "resume_saved" event.
+	ResumeOut string
 }
 
 // Libtorrent is one running lt_peer.py process.
@@ -125,6 +130,12 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	}
 	if o.KeepSeeding {
 		args = append(args, "--keep-seeding")
+	}
+	if o.ResumeIn != "" {
+		args = append(args, "--resume-in", o.ResumeIn)
+	}
+	if o.ResumeOut != "" {
+		args = append(args, "--resume-out", o.ResumeOut)
 	}
 	if o.UTP {
 		args = append(args, "--utp")

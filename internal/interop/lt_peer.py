@@ -8,10 +8,14 @@ used: DHT, LSD, UPnP and NAT-PMP are off and we listen on 127.0.0.1.
 
 Modes:
   seed      --torrent F --save DIR [--seed-mode] [--upload-limit BPS]
+            [--resume-in F] [--resume-out F]
   download  (--torrent F | --magnet URI) --save DIR [--peer HOST:PORT]...
             [--download-limit BPS] [--timeout S] [--keep-seeding]
   create    --path P --out F --piece-size N [--tracker URL]... [--hybrid]
   info      --torrent F
+--resume-in adds the torrent with that fast-resume file; --resume-out
+saves fast-resume data (with the info dict) there once seeding and says
+"resume_saved". Every state change is a "state" line.
 Common: --listen 127.0.0.1:0, --tracker URL (extra trackers), --tracker-only,
         --utp / --no-utp (default: TCP only).
 A running peer exits 0 when stdin reaches EOF or on SIGTERM/SIGINT.
@@ -53,6 +57,7 @@ INTERESTING_ALERTS = {
 }
 
 _out_lock = threading.Lock()
+_saved_resume = []  # bencoded resume data from save_resume_data alerts
 _stop = threading.Event()
 
 
@@ -114,6 +119,8 @@ def parse_args(argv):
     p.add_argument("--out")
     p.add_argument("--piece-size", type=int, default=0)
     p.add_argument("--hybrid", action="store_true")
+    p.add_argument("--resume-in")
+    p.add_argument("--resume-out")
     return p.parse_args(argv)
 
 
@@ -195,6 +202,15 @@ def add_torrent(ses, args):
             fail("parse magnet: %s" % exc)
     else:
         fail("need --torrent or --magnet")
+    if args.resume_in:
+        try:
+            with open(args.resume_in, "rb") as f:
+                rd = lt.read_resume_data(f.read())
+        except (OSError, RuntimeError) as exc:
+            fail("read resume data %s: %s" % (args.resume_in, exc))
+        if args.torrent:
+            rd.ti = atp.ti
+        atp = rd
     if not args.save:
         fail("need --save")
     atp.save_path = args.save
@@ -238,6 +254,10 @@ def report_alerts(ses):
         if kind == "tracker_reply":
             emit({"event": "tracker_reply", "type": kind, "message": a.message(),
                   "num_peers": getattr(a, "num_peers", 0), "url": getattr(a, "url", "")})
+        elif kind == "state_changed":
+            emit({"event": "state", "state": str(a.state), "prev_state": str(a.prev_state)})
+        elif kind == "save_resume_data":
+            _saved_resume.append(lt.write_resume_data_buf(a.params))
         elif (a.category() & lt.alert.category_t.error_notification) or kind in INTERESTING_ALERTS:
             emit({"event": "alert", "type": kind, "message": a.message()})
     return alerts
@@ -291,6 +311,16 @@ def run_peer(args):
             if not seeding_said and st.state == lt.torrent_status.seeding:
                 seeding_said = True
                 emit({"event": "seeding", "seconds": now - added})
+                if args.resume_out:
+                    h.save_resume_data(lt.torrent_handle.save_info_dict)
+            if args.resume_out and _saved_resume:
+                try:
+                    with open(args.resume_out + ".tmp", "wb") as f:
+                        f.write(_saved_resume.pop())
+                    os.replace(args.resume_out + ".tmp", args.resume_out)
+                except OSError as exc:
+                    fail("write resume data: %s" % exc)
+                emit({"event": "resume_saved", "path": args.resume_out})
             elif not incomplete_said and st.state == lt.torrent_status.downloading:
                 # The check found missing or wrong data: say so, since
                 # "seeding" will never come.

@@ -30,3 +30,23 @@ func TestInfoHash(t *testing.T) {
 		}
 	}
 }
+
+func TestFromInfoBytes(t *testing.T) {
+	m, err := Parse(torrentBytes(t, singleInfo(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromInfoBytes(m.InfoBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.InfoHash != m.InfoHash || got.Info.TotalLength != m.Info.TotalLength || got.Info.Name != m.Info.Name {
+		t.Errorf("FromInfoBytes = %x %d %q, want %x %d %q", got.InfoHash, got.Info.TotalLength, got.Info.Name,
+			m.InfoHash, m.Info.TotalLength, m.Info.Name)
+	}
+	for _, bad := range [][]byte{nil, []byte("d4:name"), []byte("le"), append(append([]byte{}, m.InfoBytes...), 'x')} {
+		if _, err := FromInfoBytes(bad); !errors.Is(err, ErrInvalidTorrent) {
+			t.Errorf("FromInfoBytes(%q) = %v, want ErrInvalidTorrent", bad, err)
+		}
+	}
+}

@@ -111,3 +111,20 @@ func parseURLList(raw []byte) []string {
 	})
 	return urls
 }
+
+// FromInfoBytes builds a MetaInfo from a bare info dictionary (as resume
+// data and ut_metadata carry it): the info-hash is the SHA-1 of raw, and
+// there are no trackers or other outer keys.
+func FromInfoBytes(raw []byte) (*MetaInfo, error) {
+	if len(raw) > MaxTorrentFileSize {
+		return nil, invalidTooLarge(len(raw))
+	}
+	if _, err := bencodex.Scan(raw, bencodex.DefaultLimits); err != nil {
+		return nil, invalid("info dictionary: %v", err)
+	}
+	info, err := ParseInfo(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &MetaInfo{Info: *info, InfoHash: sha1.Sum(raw), InfoBytes: append([]byte(nil), raw...)}, nil
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -78,6 +79,9 @@ type Storage struct {
 	total    int64
 	opts     Options
 	pool     pool
+	// noWait is set once a cache-only read (ReadAtAhead's probe) turned
+	// out unsupported: no more probes.
+	noWait atomic.Bool
 }
 
 // New returns a Storage for files under savePath. It does not touch the
@@ -118,6 +122,16 @@ func (s *Storage) FilePath(i int) string {
 
 // NumFiles returns the number of files.
 func (s *Storage) NumFiles() int { return len(s.files) }
+
+// FileExtent returns where file i lies in the torrent's byte stream (0, 0
+// if out of range). A reader that met a missing or short file uses it to
+// skip the rest of that file.
+func (s *Storage) FileExtent(i int) (offset, length int64) {
+	if i < 0 || i >= len(s.files) {
+		return 0, 0
+	}
+	return s.files[i].offset, s.files[i].Length
+}
 
 // firstFile returns the index of the first file whose extent ends after
 // off (zero-length files never contain a byte and are skipped by callers).

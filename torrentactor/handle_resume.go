@@ -1,0 +1,155 @@
+package torrentactor
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/resume"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/zap"
+)
+
+// resumeState is what the torrent keeps of the resume data it was added
+// with and what it needs to write new resume data.
+type resumeState struct {
+	// loaded is the decoded resume data while it is being checked; nil
+	// once the check ended or when there was none (or it was rejected).
+	loaded *resume.Data
+	// claims are the pieces the loaded data claimed, while they are being
+	// checked: a save during that check writes them again, so that a
+	// crash mid-check forgets nothing.
+	claims []bool
+	// fullCheck is true while a full check runs (no usable resume data):
+	// what is had is unknown until it ends.
+	fullCheck bool
+	// checkGen tells a stale disk answer from the current check's.
+	checkGen int
+	// needSave: something resume data records changed since the last save.
+	needSave bool
+	// Totals and times carried over from earlier sessions.
+	prevUpload, prevDownload              int64
+	activeTime, finishedTime, seedingTime time.Duration
+}
+
+// loadResumeData decodes the resume data the torrent was added with and
+// applies what it says about the torrent itself (save path, times,
+// totals, flags). Rejected data is reported and forgotten: the files are
+// then checked in full.
+func (a *Actor) loadResumeData(ctx actor.Context) {
+	if len(a.cfg.ResumeData) == 0 {
+		return
+	}
+	d, err := resume.Decode(a.cfg.ResumeData)
+	if err == nil && d.InfoHash != a.ih {
+		err = fmt.Errorf("%w: resume data is for %x", resume.ErrMismatchingInfoHash, d.InfoHash)
+	}
+	a.cfg.ResumeData = nil // decoded once; the bytes are not kept
+	if err != nil {
+		a.rejectResume(ctx, err)
+		return
+	}
+	a.resume.loaded = d
+	for _, ap := range d.Peers {
+		a.known[ap.String()] = true
+	}
+	a.resume.prevUpload, a.resume.prevDownload = d.TotalUploaded, d.TotalDownloaded
+	a.resume.activeTime = time.Duration(d.ActiveTime) * time.Second
+	a.resume.finishedTime = time.Duration(d.FinishedTime) * time.Second
+	a.resume.seedingTime = time.Duration(d.SeedingTime) * time.Second
+	if d.AddedTime > 0 {
+		a.added = time.Unix(d.AddedTime, 0)
+	}
+	if d.CompletedTime > 0 {
+		a.completed = time.Unix(max(d.CompletedTime, d.AddedTime), 0)
+	}
+	flags := a.cfg.Flags
+	if flags&messages.FlagUseResumeSavePath != 0 && d.SavePath != "" {
+		a.cfg.SavePath = d.SavePath
+	}
+	if flags&messages.FlagOverrideResumeData == 0 {
+		// The resume data's own flags win unless the caller overrides them.
+		a.paused = d.Paused
+	}
+}
+
+// rejectResume posts fastresume_rejected.
+func (a *Actor) rejectResume(ctx actor.Context, err error) {
+	a.log.Info("fast resume rejected", zap.Stringer("torrent", a.ih), zap.Error(err))
+	a.post(ctx, &messages.FastresumeRejectedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+}
+
+// checkResumeData is the check of a torrent added with resume data: the
+// files are looked at (sizes and times, no reading), the pieces the data
+// may be trusted for are had at once, and pieces it claims for files that
+// changed are hashed. Data rejected as a whole falls back to a full check.
+func (a *Actor) checkResumeData(ctx actor.Context) {
+	a.setState(ctx, messages.StateCheckingResumeData)
+	gen := a.resume.checkGen
+	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFileStats{InfoHash: a.ih}, time.Minute)
+	ctx.ReenterAfter(f, func(res any, err error) {
+		if gen != a.resume.checkGen || a.removing || a.resume.loaded == nil {
+			return // a recheck or a removal came first
+		}
+		r, _ := res.(*messages.DiskFileStatsReply)
+		if err == nil && r == nil {
+			err = fmt.Errorf("torrentactor: unexpected file stats reply %T", res)
+		}
+		if err == nil {
+			err = r.Err
+		}
+		if err != nil {
+			a.enterError(ctx, err)
+			return
+		}
+		d := a.resume.loaded
+		states := fileStates(r)
+		v, err := resume.Validate(d, a.ih, a.info, states)
+		if err != nil {
+			a.rejectResume(ctx, err)
+			a.resume.loaded = nil
+			a.startFullCheck(ctx)
+			return
+		}
+		a.resume.claims = make([]bool, len(v.Have))
+		verify := false
+		for p := range v.Have {
+			a.resume.claims[p] = v.Have[p] || v.Verify[p]
+			verify = verify || v.Verify[p]
+		}
+		// Pieces finished after the last save (in files written since)
+		// are hashed too: they are not claimed, so a save during this
+		// check does not claim them either.
+		for p, t := range resume.TouchedPieces(d, a.info, states) {
+			if t && !v.Have[p] {
+				v.Verify[p] = true
+				verify = true
+			}
+		}
+		if verify {
+			a.log.Info("resume data: verifying pieces", zap.Stringer("torrent", a.ih), zap.String("why", v.Reason))
+			a.setState(ctx, messages.StateCheckingFiles)
+		}
+		ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, Have: v.Have, Verify: v.Verify})
+	})
+}
+
+// fileStates turns the disk's answer into Validate's input.
+func fileStates(r *messages.DiskFileStatsReply) []resume.FileState {
+	out := make([]resume.FileState, len(r.Sizes))
+	for i, size := range r.Sizes {
+		out[i] = resume.FileState{Exists: size >= 0, Size: max(size, 0)}
+		if i < len(r.MTimes) && !r.MTimes[i].IsZero() {
+			out[i].MTime, out[i].MTimeNano = r.MTimes[i].Unix(), r.MTimes[i].UnixNano()
+		}
+	}
+	return out
+}
+
+// endResumeCheck forgets the loaded resume data once a check ended.
+func (a *Actor) endResumeCheck() {
+	a.resume.loaded = nil
+	a.resume.claims = nil
+	a.resume.fullCheck = false
+	a.resume.needSave = true
+}
