@@ -37,11 +37,11 @@ var (
 
 // killRun is one `demo download -v` that the test may SIGKILL.
 type killRun struct {
-	cmd  *exec.Cmd
-	had  chan []bool // the pieces had after checking, once
+	cmd *exec.Cmd
+	had chan []bool // the pieces had after checking, once
 	// moving is closed at the first piece verified in this run.
 	moving chan struct{}
-	done chan struct{}
+	done   chan struct{}
 	// reported are the pieces the run said it had or verified; read after
 	// done.
 	reported map[int]bool
