@@ -45,6 +45,23 @@ type AddTorrentParams struct {
 	// a full check. When TI is nil, the info dictionary in ResumeData is
 	// used.
 	ResumeData []byte
+	// StorageMode says how files are created. The zero value is
+	// StorageModeAllocate — unlike libtorrent, whose default is sparse:
+	// writing into allocated files costs several times less CPU on ext4
+	// than filling holes, and a full disk shows at the start.
+	StorageMode StorageMode
 	// UserData is handed back in AddTorrentAlert.Params.UserData.
 	UserData any
 }
+
+// StorageMode is libtorrent's storage_mode_t.
+type StorageMode = messages.StorageMode
+
+// The storage modes.
+const (
+	// StorageModeAllocate gives each file its full size on disk when it is
+	// created (fallocate; a sparse file where the file system cannot).
+	StorageModeAllocate = messages.StorageModeAllocate
+	// StorageModeSparse creates files as holes that fill as pieces come.
+	StorageModeSparse = messages.StorageModeSparse
+)

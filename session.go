@@ -185,7 +185,8 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		return nil, fmt.Errorf("%w: SavePath is empty", ErrInvalidParams)
 	}
 	return &messages.AddTorrent{
-		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData, UserData: p,
+		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
+		StorageMode: p.StorageMode, UserData: p,
 	}, nil
 }
 

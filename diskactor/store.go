@@ -85,9 +85,11 @@ func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) *torrentStore {
 		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad}
 	}
 	return &torrentStore{
-		ih:          m.InfoHash,
-		info:        m.Info,
-		store:       storage.New(m.SavePath, files, storage.Options{MaxOpenFiles: maxOpen, Sparse: true}),
+		ih:   m.InfoHash,
+		info: m.Info,
+		store: storage.New(m.SavePath, files, storage.Options{
+			MaxOpenFiles: maxOpen, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
+		}),
 		owner:       m.Owner,
 		credit:      m.Credit,
 		creditLimit: m.CreditLimit,

@@ -85,17 +85,26 @@ func (w *worker) hashWrite(j *hashWriteJob, done *jobDone) {
 	if sum != j.expected {
 		return
 	}
+	// Each run of blocks still in memory goes out in one vectored write.
 	off = j.offset
-	for i, b := range j.blocks {
-		if b != nil {
-			if _, err := j.store.WriteAt(b, off); err != nil {
-				done.err, done.op = err, "write"
-				return
-			}
-			off += int64(len(b))
-		} else {
+	for i := 0; i < len(j.blocks); {
+		if j.blocks[i] == nil {
 			off += int64(blockLen(j, i))
+			i++
+			continue
 		}
+		end := i
+		var n int64
+		for end < len(j.blocks) && j.blocks[end] != nil {
+			n += int64(len(j.blocks[end]))
+			end++
+		}
+		if _, err := j.store.WriteBlocksAt(j.blocks[i:end], off); err != nil {
+			done.err, done.op = err, "write"
+			return
+		}
+		off += n
+		i = end
 	}
 	done.ok = true
 }

@@ -38,3 +38,15 @@ const (
 type CreditReleaser interface {
 	Release(n int64)
 }
+
+// StorageMode is libtorrent's storage_mode_t (same values).
+type StorageMode uint8
+
+// The storage modes.
+const (
+	// StorageModeAllocate gives every file its full size on disk when it
+	// is created (fallocate).
+	StorageModeAllocate StorageMode = 0
+	// StorageModeSparse creates files as holes that fill as pieces come.
+	StorageModeSparse StorageMode = 1
+)

@@ -18,6 +18,8 @@ type DiskAddTorrent struct {
 	// CreditLimit is the torrent's write credit: when this much of it is
 	// cached, the disk writes out partial pieces so credit flows again.
 	CreditLimit int64
+	// StorageMode says how new files are created.
+	StorageMode StorageMode
 }
 
 // DiskRemoveTorrent closes (and with DeleteFiles removes) a torrent's files

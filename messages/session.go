@@ -37,7 +37,8 @@ type AddTorrent struct {
 	SavePath string
 	Flags    AddTorrentFlags
 	// ResumeData is libtorrent-format fast-resume data, or nil.
-	ResumeData []byte
+	ResumeData  []byte
+	StorageMode StorageMode
 	// Async marks AsyncAddTorrent: nobody waits for the reply.
 	Async bool
 	// UserData is echoed in the add_torrent alert (the params).

@@ -46,6 +46,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		SavePath:           m.SavePath,
 		Flags:              m.Flags,
 		ResumeData:         m.ResumeData,
+		StorageMode:        m.StorageMode,
 		PeerID:             a.cfg.PeerID,
 		Session:            ctx.Self(),
 		Disk:               a.disk,

@@ -34,7 +34,8 @@ type Config struct {
 	Log      *zap.Logger
 	// ResumeData is libtorrent-format fast-resume data to start from
 	// (AddTorrentParams.ResumeData); nil for none.
-	ResumeData []byte
+	ResumeData  []byte
+	StorageMode messages.StorageMode
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 }

@@ -82,7 +82,7 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
 		Paused:      a.paused,
 		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
-		Allocation:  "sparse",
+		Allocation:  allocation(a.cfg.StorageMode),
 		Trackers:    a.trackerTiers(),
 		URLList:     a.cfg.Meta.URLList,
 		Peers:       a.knownAddrPorts(),
@@ -137,4 +137,12 @@ func (a *Actor) knownAddrPorts() []netip.AddrPort {
 	}
 	slices.SortFunc(out, netip.AddrPort.Compare)
 	return out
+}
+
+// allocation is the resume data's name of a storage mode.
+func allocation(m messages.StorageMode) string {
+	if m == messages.StorageModeSparse {
+		return resume.AllocationSparse
+	}
+	return resume.AllocationAllocate
 }

@@ -35,6 +35,9 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 	}
 	leecher := r.torrent(meta, dst, 0, 2, peerProps)
 	r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: addr1})
+	// The panicking peer must be connected while pieces pass (on a busy
+	// machine the other one could otherwise finish the download first).
+	r.waitStatus(leecher, "the first peer connected", func(s *messages.TorrentStatusReply) bool { return s.NumPeers >= 1 })
 	r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: addr2})
 
 	r.sink.waitAlert(t, "peer_error for the panicked peer", func(a messages.Alert) bool {

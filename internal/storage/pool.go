@@ -160,7 +160,13 @@ func (s *Storage) open(i int, write bool) (*os.File, error) {
 	if err != nil {
 		return nil, s.fileErr(i, "create", err)
 	}
-	if s.opts.Sparse {
+	if s.opts.Allocate {
+		if err := allocate(f, s.files[i].Length); err != nil {
+			_ = f.Close()
+			_ = os.Remove(path) // an unallocated file would be taken as partly written
+			return nil, s.fileErr(i, "allocate", err)
+		}
+	} else if s.opts.Sparse {
 		if err := f.Truncate(s.files[i].Length); err != nil {
 			_ = f.Close()
 			return nil, s.fileErr(i, "truncate", err)
