@@ -50,6 +50,9 @@ type AddTorrentParams struct {
 	// writing into allocated files costs several times less CPU on ext4
 	// than filling holes, and a full disk shows at the start.
 	StorageMode StorageMode
+	// StorageConstructor makes the torrent's storage; nil means files
+	// under SavePath (DefaultStorage).
+	StorageConstructor StorageConstructor
 	// UserData is handed back in AddTorrentAlert.Params.UserData.
 	UserData any
 }
@@ -65,3 +68,11 @@ const (
 	// StorageModeSparse creates files as holes that fill as pieces come.
 	StorageModeSparse = messages.StorageModeSparse
 )
+
+// StorageModeName is libtorrent's name of a storage mode.
+func StorageModeName(m StorageMode) string {
+	if m == StorageModeSparse {
+		return "sparse"
+	}
+	return "allocate"
+}

@@ -57,6 +57,14 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return SaveResumeDataFailedAlert{tb(a.InfoHash), a.Err}
 	case *messages.FastresumeRejectedAlert:
 		return FastresumeRejectedAlert{tb(a.InfoHash), a.Err}
+	case *messages.StorageMovedAlert:
+		return StorageMovedAlert{tb(a.InfoHash), a.SavePath}
+	case *messages.StorageMovedFailedAlert:
+		return StorageMovedFailedAlert{tb(a.InfoHash), a.SavePath, a.Err}
+	case *messages.FileRenamedAlert:
+		return FileRenamedAlert{tb(a.InfoHash), a.Index, a.Name}
+	case *messages.FileRenameFailedAlert:
+		return FileRenameFailedAlert{tb(a.InfoHash), a.Index, a.Err}
 	case *messages.ListenSucceededAlert:
 		return ListenSucceededAlert{base, a.Addr, a.SockType}
 	case *messages.ListenFailedAlert:

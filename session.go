@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
@@ -74,9 +75,10 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 			MaxOpenFiles:   settings.Int(FilePoolSize),
 			Log:            o.log,
 		},
-		MaxQueuedDiskBytes: int64(settings.Int(MaxQueuedDiskBytes)),
-		ConnectionsLimit:   settings.Int(ConnectionsLimit),
-		Log:                o.log,
+		MaxQueuedDiskBytes:  int64(settings.Int(MaxQueuedDiskBytes)),
+		ConnectionsLimit:    settings.Int(ConnectionsLimit),
+		OptimisticDiskRetry: time.Duration(settings.Int(OptimisticDiskRetry)) * time.Second,
+		Log:                 o.log,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran.
@@ -186,7 +188,8 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 	}
 	return &messages.AddTorrent{
 		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
-		StorageMode: p.StorageMode, UserData: p,
+		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
+		UserData: p,
 	}, nil
 }
 

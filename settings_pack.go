@@ -44,6 +44,9 @@ const (
 	ConnectionsLimit IntSetting = "connections_limit"
 	// FilePoolSize: open files per torrent. Default 40.
 	FilePoolSize IntSetting = "file_pool_size"
+	// OptimisticDiskRetry: seconds an auto-managed torrent stays in upload
+	// mode after a full disk before it downloads again. Default 600.
+	OptimisticDiskRetry IntSetting = "optimistic_disk_retry"
 )
 
 var strDefaults = map[StrSetting]string{
@@ -53,14 +56,15 @@ var strDefaults = map[StrSetting]string{
 }
 
 var intDefaults = map[IntSetting]int{
-	AlertMask:          int(CategoryError),
-	AlertQueueSize:     1000,
-	CacheSize:          2048,
-	MaxQueuedDiskBytes: 16 << 20,
-	HashingThreads:     runtime.NumCPU(),
-	ActiveChecking:     1,
-	ConnectionsLimit:   200,
-	FilePoolSize:       40,
+	AlertMask:           int(CategoryError),
+	AlertQueueSize:      1000,
+	CacheSize:           2048,
+	MaxQueuedDiskBytes:  16 << 20,
+	HashingThreads:      runtime.NumCPU(),
+	ActiveChecking:      1,
+	OptimisticDiskRetry: 600,
+	ConnectionsLimit:    200,
+	FilePoolSize:        40,
 }
 
 var boolDefaults = map[BoolSetting]bool{}

@@ -2,8 +2,10 @@ package actorrent
 
 import (
 	"context"
+	"fmt"
 	"net"
 
+	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 )
 
@@ -106,4 +108,52 @@ const (
 // worth it.
 func (h TorrentHandle) SaveResumeData(ctx context.Context, flags SaveResumeFlags) error {
 	return h.send(ctx, &messages.SaveResumeData{Flags: flags})
+}
+
+// MoveFlags are libtorrent's move_flags_t.
+type MoveFlags = storage.MoveFlags
+
+// The flags of MoveStorage.
+const (
+	// AlwaysReplaceFiles overwrites files already at the destination.
+	AlwaysReplaceFiles = storage.AlwaysReplaceFiles
+	// FailIfExist moves nothing when any file is already there.
+	FailIfExist = storage.FailIfExist
+	// DontReplace keeps files already at the destination and uses them.
+	DontReplace = storage.DontReplace
+)
+
+// MoveStorage moves the torrent's files under savePath, which becomes its
+// save path. It runs after the disk work already queued for the torrent,
+// and the torrent's later disk work waits for it; other torrents go on.
+// The answer is a StorageMovedAlert or a StorageMovedFailedAlert (the
+// files are then where they were).
+func (h TorrentHandle) MoveStorage(ctx context.Context, savePath string, flags MoveFlags) error {
+	if savePath == "" {
+		return fmt.Errorf("%w: empty save path", ErrInvalidParams)
+	}
+	return h.send(ctx, &messages.MoveStorage{SavePath: savePath, Flags: int(flags)})
+}
+
+// RenameFile gives file index a new path, relative to the save path or
+// absolute; the file on disk moves with it. The answer is a
+// FileRenamedAlert or a FileRenameFailedAlert. Resume data records the
+// new names (relative ones only are taken back on load).
+func (h TorrentHandle) RenameFile(ctx context.Context, index int, name string) error {
+	return h.send(ctx, &messages.RenameFile{Index: index, Name: name})
+}
+
+// ClearError takes the torrent out of the error state a disk error (or a
+// failure of its actor) put it in, and out of the upload mode a full disk
+// put it in; it downloads again. If the cause is still there, the next
+// disk operation says so with a new FileErrorAlert.
+func (h TorrentHandle) ClearError(ctx context.Context) error {
+	return h.send(ctx, &messages.ClearError{})
+}
+
+// SetUploadMode puts the torrent in upload mode (no downloading; what it
+// has is seeded) or takes it out. A full disk puts a torrent in upload
+// mode by itself; an auto-managed one retries after optimistic_disk_retry.
+func (h TorrentHandle) SetUploadMode(ctx context.Context, on bool) error {
+	return h.send(ctx, &messages.SetUploadMode{On: on})
 }

@@ -101,6 +101,9 @@ type TorrentStatus struct {
 	// NeedSaveResume: something resume data records changed since the
 	// last SaveResumeData.
 	NeedSaveResume bool
+	// UploadMode: the torrent does not download (SetUploadMode, or a
+	// full disk), it only seeds what it has.
+	UploadMode bool
 }
 
 func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentStatus {
@@ -120,6 +123,6 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 		BlockSize: r.BlockSize, AddedTime: r.AddedTime, CompletedTime: r.CompletedTime,
 		AllTimeUpload: r.AllTimeUpload, AllTimeDownload: r.AllTimeDownload,
 		ActiveTime: r.ActiveTime, FinishedTime: r.FinishedTime, SeedingTime: r.SeedingTime,
-		NeedSaveResume: r.NeedSaveResume,
+		NeedSaveResume: r.NeedSaveResume, UploadMode: r.UploadMode,
 	}
 }

@@ -101,6 +101,14 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleStatus(ctx)
 	case *messages.DiskFileStats:
 		a.handleFileStats(ctx, m)
+	case *messages.DiskMoveStorage:
+		a.handleMoveStorage(ctx, m)
+	case *messages.DiskRenameFile:
+		a.handleRenameFile(ctx, m)
+	case *messages.DiskReleaseFiles:
+		a.handleReleaseFiles(ctx, m)
+	case *messages.DiskClearCache:
+		a.handleClearCache(ctx, m)
 	case *jobDone:
 		a.handleJobDone(ctx, m)
 	case *messages.ChildFailed:

@@ -20,9 +20,13 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	}
 }
 
-// submit queues a job and counts it against its torrent's fence.
+// submit queues a job and counts it against its torrent's fence; a job
+// behind a raised fence waits for it (fence.go).
 func (a *Actor) submit(ctx actor.Context, j job) {
 	if t := a.torrents[j.torrent()]; t != nil {
+		if !a.admit(ctx, t, j) {
+			return
+		}
 		t.inflight++
 	}
 	a.queue = append(a.queue, j)
@@ -95,6 +99,12 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 		}
 	case *statJob:
 		a.finishStat(ctx, j, d)
+	case *moveJob:
+		ctx.Send(j.replyTo, &messages.DiskMoveStorageReply{SavePath: j.store.SavePath(), Err: d.err})
+	case *renameJob:
+		ctx.Send(j.replyTo, &messages.DiskRenameFileReply{Index: j.index, Name: j.name, Err: d.err})
+	case *releaseJob:
+		ctx.Send(j.replyTo, &messages.DiskReleaseFilesReply{Err: d.err})
 	case *emptyFilesJob:
 		if t != nil && t.removing == nil {
 			if d.err != nil {
@@ -104,6 +114,8 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 		}
 	}
 	if t != nil {
+		a.fenceDone(ctx, t, d.job)
+		a.startFence(ctx, t)
 		a.maybeClose(ctx, t)
 	}
 }

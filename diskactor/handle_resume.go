@@ -11,7 +11,7 @@ import (
 // afterwards sees that write's size and time.
 type statJob struct {
 	ih      messages.InfoHash
-	store   *storage.Storage
+	store   storage.Interface
 	replyTo *actor.PID
 	reply   *messages.DiskFileStatsReply
 }

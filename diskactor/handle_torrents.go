@@ -10,7 +10,14 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.DiskAddTorrent) 
 	if old := a.torrents[m.InfoHash]; old != nil && old.removing == nil {
 		return // already registered
 	}
-	a.torrents[m.InfoHash] = newTorrentStore(m, a.cfg.MaxOpenFiles)
+	t, err := newTorrentStore(m, a.cfg.MaxOpenFiles)
+	if err != nil {
+		// The torrent hears of it as a file error; its check then fails
+		// (the torrent is not registered) and puts it in the error state.
+		ctx.Send(m.Owner, &messages.PieceHashed{Piece: -1, Err: err, Op: "open"})
+		return
+	}
+	a.torrents[m.InfoHash] = t
 }
 
 // handleRemoveTorrent raises the torrent's fence: its cached blocks are

@@ -20,7 +20,7 @@ type job interface {
 // partial flush) and are read back to hash.
 type hashWriteJob struct {
 	ih       messages.InfoHash
-	store    *storage.Storage
+	store    storage.Interface
 	piece    int
 	offset   int64 // of the piece in the torrent
 	length   int64 // of the piece
@@ -31,7 +31,7 @@ type hashWriteJob struct {
 // flushJob writes some blocks of an incomplete piece to free the cache.
 type flushJob struct {
 	ih     messages.InfoHash
-	store  *storage.Storage
+	store  storage.Interface
 	piece  int
 	offset int64
 	index  []int    // block indices
@@ -41,7 +41,7 @@ type flushJob struct {
 // readJob reads a block for a peer; the worker replies to the peer itself.
 type readJob struct {
 	ih     messages.InfoHash
-	store  *storage.Storage
+	store  storage.Interface
 	req    *messages.DiskRead
 	offset int64
 }
@@ -50,7 +50,7 @@ type readJob struct {
 // of a check (see planCheck and worker.check).
 type checkJob struct {
 	ih       messages.InfoHash
-	store    *storage.Storage
+	store    storage.Interface
 	gen      int   // the torrent's checkGen when queued
 	first    int   // first piece of the run
 	offset   int64 // of the first piece in the torrent
@@ -65,7 +65,7 @@ type checkJob struct {
 // closeJob releases (and optionally deletes) a torrent's files.
 type closeJob struct {
 	ih      messages.InfoHash
-	store   *storage.Storage
+	store   storage.Interface
 	delete  bool
 	replyTo *actor.PID
 }
@@ -73,7 +73,7 @@ type closeJob struct {
 // emptyFilesJob creates a finished torrent's zero-length files.
 type emptyFilesJob struct {
 	ih    messages.InfoHash
-	store *storage.Storage
+	store storage.Interface
 	// then is sent to the torrent once the files exist: the check's reply
 	// or the last piece's PieceHashed, so "seeding" and "finished" always
 	// come with every file of the torrent on disk.

@@ -12,7 +12,7 @@ import (
 type torrentStore struct {
 	ih     messages.InfoHash
 	info   *metainfo.Info
-	store  *storage.Storage
+	store  storage.Interface
 	owner  *actor.PID
 	credit messages.CreditReleaser
 	// creditLimit and cached: when cached reaches 3/4 of the torrent's
@@ -29,6 +29,8 @@ type torrentStore struct {
 	// removing is set once DiskRemoveTorrent arrived: the close job runs
 	// when inflight reaches zero.
 	removing *removal
+	// fence is the fence job in force and the jobs held behind it.
+	fence fenceState
 	// check in progress (handle_check.go): checkGen tells the current
 	// check's jobs from those of a check it superseded; checkHave is its
 	// answer so far; checkDone of checkTotal pieces to verify are hashed,
@@ -79,23 +81,37 @@ type cachedPiece struct {
 	seq     uint64 // arrival order of the first block, for flush order
 }
 
-func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) *torrentStore {
+func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) (*torrentStore, error) {
 	files := make([]storage.FileSpec, len(m.Info.Files))
 	for i, f := range m.Info.Files {
 		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad}
+		if i < len(m.FilePaths) && m.FilePaths[i] != "" {
+			files[i].Path = m.FilePaths[i]
+		}
+	}
+	newStorage := m.NewStorage
+	if newStorage == nil {
+		newStorage = storage.NewFiles
+	}
+	st, err := newStorage(m.SavePath, files, storage.Options{
+		MaxOpenFiles: maxOpen, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
+	})
+	if err == nil && st == nil {
+		err = errNoStorage
+	}
+	if err != nil {
+		return nil, err
 	}
 	return &torrentStore{
-		ih:   m.InfoHash,
-		info: m.Info,
-		store: storage.New(m.SavePath, files, storage.Options{
-			MaxOpenFiles: maxOpen, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
-		}),
+		ih:          m.InfoHash,
+		info:        m.Info,
+		store:       st,
 		owner:       m.Owner,
 		credit:      m.Credit,
 		creditLimit: m.CreditLimit,
 		partial:     map[int]*cachedPiece{},
 		done:        make([]bool, m.Info.NumPieces()),
-	}
+	}, nil
 }
 
 func (t *torrentStore) numBlocks(piece int) int {

@@ -52,6 +52,15 @@ func (w *worker) Receive(ctx actor.Context) {
 		done.err = j.store.CreateEmptyFiles()
 	case *statJob:
 		j.run()
+	case *moveJob:
+		done.op = "move"
+		done.err = j.store.Move(j.path, storage.MoveFlags(j.flags))
+	case *renameJob:
+		done.op = "rename"
+		done.err = j.store.RenameFile(j.index, j.name)
+	case *releaseJob:
+		done.op = "release"
+		done.err = j.store.ReleaseFiles()
 	}
 	fillFileError(done)
 	ctx.Send(ctx.Parent(), done)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -20,6 +21,12 @@ type DiskAddTorrent struct {
 	CreditLimit int64
 	// StorageMode says how new files are created.
 	StorageMode StorageMode
+	// FilePaths, when not nil, renames files (one entry per file; ""
+	// keeps the torrent's path): resume data's mapped_files.
+	FilePaths []string
+	// NewStorage makes the torrent's storage; nil means files under
+	// SavePath (storage.NewFiles).
+	NewStorage storage.Constructor
 }
 
 // DiskRemoveTorrent closes (and with DeleteFiles removes) a torrent's files
@@ -137,4 +144,57 @@ type DiskFileStatsReply struct {
 	Sizes  []int64
 	MTimes []time.Time
 	Err    error
+}
+
+// DiskMoveStorage moves a torrent's files under SavePath behind a fence;
+// reply DiskMoveStorageReply. Flags are libtorrent's move_flags_t.
+type DiskMoveStorage struct {
+	InfoHash InfoHash
+	SavePath string
+	Flags    int
+}
+
+// DiskMoveStorageReply answers DiskMoveStorage with the save path in
+// force afterwards (the old one when the move failed).
+type DiskMoveStorageReply struct {
+	SavePath string
+	Err      error
+}
+
+// DiskRenameFile gives file Index a new path (relative to the save path,
+// or absolute) behind a fence; reply DiskRenameFileReply.
+type DiskRenameFile struct {
+	InfoHash InfoHash
+	Index    int
+	Name     string
+}
+
+// DiskRenameFileReply answers DiskRenameFile.
+type DiskRenameFileReply struct {
+	Index int
+	Name  string
+	Err   error
+}
+
+// DiskReleaseFiles closes a torrent's open files behind a fence (they
+// reopen on the next access); reply DiskReleaseFilesReply.
+type DiskReleaseFiles struct {
+	InfoHash InfoHash
+}
+
+// DiskReleaseFilesReply answers DiskReleaseFiles.
+type DiskReleaseFilesReply struct {
+	Err error
+}
+
+// DiskClearCache drops a torrent's cached blocks of pieces not being
+// written (upload mode after a disk error: they would only fail too);
+// reply DiskClearCacheReply with the pieces dropped.
+type DiskClearCache struct {
+	InfoHash InfoHash
+}
+
+// DiskClearCacheReply answers DiskClearCache.
+type DiskClearCacheReply struct {
+	Pieces []int
 }

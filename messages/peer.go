@@ -44,3 +44,8 @@ type PeerSnapshotReply struct {
 	Addr string
 	Have bitfield.Bitfield
 }
+
+// CancelRequests cancels every request the peer has outstanding (the
+// torrent stopped downloading: upload mode); the blocks come back to the
+// torrent as BlocksCancelled.
+type CancelRequests struct{}

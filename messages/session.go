@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -39,6 +40,8 @@ type AddTorrent struct {
 	// ResumeData is libtorrent-format fast-resume data, or nil.
 	ResumeData  []byte
 	StorageMode StorageMode
+	// NewStorage makes the torrent's storage (nil: files under SavePath).
+	NewStorage storage.Constructor
 	// Async marks AsyncAddTorrent: nobody waits for the reply.
 	Async bool
 	// UserData is echoed in the add_torrent alert (the params).

@@ -76,6 +76,7 @@ type TorrentStatusReply struct {
 	AllTimeUpload, AllTimeDownload        int64
 	ActiveTime, FinishedTime, SeedingTime time.Duration
 	NeedSaveResume                        bool
+	UploadMode                            bool
 }
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.
@@ -161,4 +162,28 @@ type PeerStats struct {
 	PayloadDownloadRate int
 	PayloadUploadRate   int
 	IsSeed              bool
+}
+
+// MoveStorage moves the torrent's files under SavePath (storage_moved or
+// storage_moved_failed alert). Flags are libtorrent's move_flags_t.
+type MoveStorage struct {
+	SavePath string
+	Flags    int
+}
+
+// RenameFile gives file Index a new path (file_renamed or
+// file_rename_failed alert).
+type RenameFile struct {
+	Index int
+	Name  string
+}
+
+// ClearError takes the torrent out of the error state (and out of an upload
+// mode a full disk put it in); it downloads again.
+type ClearError struct{}
+
+// SetUploadMode puts the torrent in upload mode (no downloading, seeding
+// what it has) or takes it out.
+type SetUploadMode struct {
+	On bool
 }

@@ -148,6 +148,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleSetChoke(ctx, m)
 	case *messages.CancelBlock:
 		a.handleCancelBlock(m)
+	case *messages.CancelRequests:
+		a.handleCancelRequests(ctx)
 	case *messages.Disconnect:
 		a.fail(ctx, m.Err, false)
 	case *messages.DiskReadReply:

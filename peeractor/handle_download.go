@@ -88,6 +88,28 @@ func (a *Actor) handleCancelBlock(m *messages.CancelBlock) {
 	a.stats.upload += 17
 }
 
+// handleCancelRequests cancels everything outstanding and hands the
+// blocks back to the torrent.
+func (a *Actor) handleCancelRequests(ctx actor.Context) {
+	if len(a.outstanding) == 0 || a.closing {
+		return
+	}
+	blocks := make([]messages.Block, 0, len(a.outstanding))
+	for b := range a.outstanding {
+		blocks = append(blocks, b)
+		a.cancelled[b] = struct{}{}
+	}
+	clear(a.outstanding)
+	a.w.control(func(buf []byte) []byte {
+		for _, b := range blocks {
+			buf = wire.AppendMessage(buf, wire.Message{ID: wire.Cancel, Index: uint32(b.Piece), Begin: uint32(b.Begin), Length: uint32(b.Length)})
+		}
+		return buf
+	})
+	a.stats.upload += int64(17 * len(blocks))
+	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: blocks})
+}
+
 // adjustPipeline sizes the request queue to about two seconds of the
 // current download rate (the bandwidth-delay product), within bounds.
 func (a *Actor) adjustPipeline() {

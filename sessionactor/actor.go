@@ -5,6 +5,8 @@
 package sessionactor
 
 import (
+	"time"
+
 	"net"
 
 	"github.com/actorrent/actorrent/diskactor"
@@ -27,7 +29,9 @@ type Config struct {
 	MaxQueuedDiskBytes int64
 	// ConnectionsLimit bounds each torrent's connections.
 	ConnectionsLimit int
-	Log              *zap.Logger
+	// OptimisticDiskRetry is the upload-mode retry after a full disk.
+	OptimisticDiskRetry time.Duration
+	Log                 *zap.Logger
 	// TorrentProps, when set, replaces torrentactor.New for every torrent:
 	// a test-only hook to wrap a torrent's props (e.g. inject a panic).
 	TorrentProps func(torrentactor.Config) *actor.Props

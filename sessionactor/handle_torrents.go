@@ -42,18 +42,20 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		return
 	}
 	tc := torrentactor.Config{
-		Meta:               m.Info,
-		SavePath:           m.SavePath,
-		Flags:              m.Flags,
-		ResumeData:         m.ResumeData,
-		StorageMode:        m.StorageMode,
-		PeerID:             a.cfg.PeerID,
-		Session:            ctx.Self(),
-		Disk:               a.disk,
-		Alerts:             a.alerts,
-		MaxQueuedDiskBytes: a.cfg.MaxQueuedDiskBytes,
-		MaxPeers:           a.cfg.ConnectionsLimit,
-		Log:                a.log,
+		Meta:                m.Info,
+		SavePath:            m.SavePath,
+		Flags:               m.Flags,
+		ResumeData:          m.ResumeData,
+		StorageMode:         m.StorageMode,
+		NewStorage:          m.NewStorage,
+		PeerID:              a.cfg.PeerID,
+		Session:             ctx.Self(),
+		Disk:                a.disk,
+		Alerts:              a.alerts,
+		MaxQueuedDiskBytes:  a.cfg.MaxQueuedDiskBytes,
+		MaxPeers:            a.cfg.ConnectionsLimit,
+		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,
+		Log:                 a.log,
 	}
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {

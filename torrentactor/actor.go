@@ -10,6 +10,7 @@ import (
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -32,10 +33,14 @@ type Config struct {
 	// MaxPeers bounds the connections of this torrent (connections_limit).
 	MaxPeers int
 	Log      *zap.Logger
+	// OptimisticDiskRetry is how long an auto-managed torrent stays in
+	// upload mode after a full disk (optimistic_disk_retry; 0: 10 min).
+	OptimisticDiskRetry time.Duration
 	// ResumeData is libtorrent-format fast-resume data to start from
 	// (AddTorrentParams.ResumeData); nil for none.
 	ResumeData  []byte
 	StorageMode messages.StorageMode
+	NewStorage  storage.Constructor
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 }
@@ -65,8 +70,15 @@ type Actor struct {
 	nextKey messages.PeerKey
 	known   map[string]bool // addresses we were asked to connect to
 
-	counters     counters
-	resume       resumeState
+	counters counters
+	resume   resumeState
+	diskErr  diskErrorState
+	// moving are the targets of MoveStorage calls not answered yet, in
+	// order; renamed are the files RenameFile (or resume data) renamed.
+	moving  []string
+	renamed map[int]string
+	// filePaths are the renamed paths the storage is created with.
+	filePaths    []string
 	cancelTicker scheduler.CancelFunc
 }
 

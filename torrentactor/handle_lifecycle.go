@@ -26,7 +26,8 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.loadResumeData(ctx)
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
-		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode,
+		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
+		NewStorage: a.cfg.NewStorage,
 	})
 	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.startCheck(ctx)

@@ -124,7 +124,7 @@ func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) 
 
 // updateInterest tells a peer whether we want something it has.
 func (a *Actor) updateInterest(ctx actor.Context, p *peerInfo) {
-	want := !a.finished && a.picker.IsInteresting(piecepicker.PeerKey(p.key))
+	want := !a.finished && !a.diskErr.uploadMode && a.picker.IsInteresting(piecepicker.PeerKey(p.key))
 	if want != p.interested {
 		p.interested = want
 		ctx.Send(p.pid, &messages.SetInterested{Interested: want})

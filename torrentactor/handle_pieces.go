@@ -12,7 +12,7 @@ import (
 // of blocks from the picker.
 func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks) {
 	p := a.peers[m.Key]
-	if p == nil || p.closed || a.finished {
+	if p == nil || p.closed || a.finished || a.diskErr.uploadMode {
 		a.assign(ctx, m.Key, nil)
 		return
 	}
@@ -60,16 +60,11 @@ func (a *Actor) handleBlocksCancelled(m *messages.BlocksCancelled) {
 // failed write is a file error and puts the torrent in the error state (no
 // request loop on a broken disk).
 func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
-	if m.Piece < 0 {
-		if m.Err != nil {
-			a.postFileError(ctx, m)
-		}
+	if m.Err != nil {
+		a.handleDiskError(ctx, m)
 		return
 	}
-	if m.Err != nil {
-		a.picker.PieceFailed(m.Piece)
-		a.postFileError(ctx, m)
-		a.enterError(ctx, m.Err)
+	if m.Piece < 0 {
 		return
 	}
 	if !m.OK {

@@ -64,6 +64,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		a.completed = time.Unix(max(d.CompletedTime, d.AddedTime), 0)
 	}
 	flags := a.cfg.Flags
+	a.filePaths = a.resumeFilePaths(d.MappedFiles)
 	if flags&messages.FlagUseResumeSavePath != 0 && d.SavePath != "" {
 		a.cfg.SavePath = d.SavePath
 	}

@@ -86,6 +86,7 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		Trackers:    a.trackerTiers(),
 		URLList:     a.cfg.Meta.URLList,
 		Peers:       a.knownAddrPorts(),
+		MappedFiles: a.mappedFiles(),
 	}
 	if !a.completed.IsZero() {
 		d.CompletedTime = a.completed.Unix()

@@ -28,6 +28,7 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // idle peers ask for blocks again.
 func (a *Actor) handleTick(ctx actor.Context) {
 	a.countTimes(tickInterval)
+	a.retryDisk(ctx, time.Now())
 	c := &a.counters
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
@@ -78,6 +79,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		FinishedTime:         a.resume.finishedTime,
 		SeedingTime:          a.resume.seedingTime,
 		NeedSaveResume:       a.resume.needSave,
+		UploadMode:           a.diskErr.uploadMode,
 	}
 	if a.errored != nil {
 		s.Error = a.errored.Error()

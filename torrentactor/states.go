@@ -88,14 +88,32 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleForceRecheck(ctx)
 	case *messages.SaveResumeData:
 		a.handleSaveResumeData(ctx, m)
+	case *messages.ClearError:
+		a.handleClearError(ctx)
+	case *messages.SetUploadMode:
+		a.handleSetUploadMode(ctx, m)
+	case *messages.DiskClearCacheReply:
+		a.handleCacheCleared(m)
+	case *messages.MoveStorage:
+		a.handleMoveStorage(ctx, m)
+	case *messages.DiskMoveStorageReply:
+		a.handleMoveStorageReply(ctx, m)
+	case *messages.RenameFile:
+		a.handleRenameFile(ctx, m)
+	case *messages.DiskRenameFileReply:
+		a.handleRenameFileReply(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
 	case *messages.TorrentFailed:
 		a.handleTorrentFailed(ctx, m)
 	case *messages.PieceHashed:
-		// A file error reported outside the active state (e.g. a check).
+		// A file error reported outside the active state (e.g. a check,
+		// or a write that failed before the error state).
 		if m.Err != nil {
 			a.postFileError(ctx, m)
+			if m.Piece >= 0 && a.picker != nil {
+				a.picker.PieceFailed(m.Piece)
+			}
 		}
 	case *messages.RequestBlocks:
 		a.assign(ctx, m.Key, nil)

@@ -3,10 +3,15 @@ package main
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // recheckBar is the part of the SHA-1 limit a full check must reach.
 const recheckBar = 0.85
+
+// busyBelow: a round whose all-cores SHA-1 fell below this part of the
+// limit ran on a busy machine (something else had a core), and is marked.
+const busyBelow = 0.9
 
 func nan() float64 { return math.NaN() }
 
@@ -25,11 +30,17 @@ func recheckLine(name string, ours, lt, limit, ofLimit float64) string {
 // against both or neither.
 func recheckSummary(name string, runs []recheckRun) []string {
 	var ours, lt, limit, of []float64
+	var marks []string
 	for _, r := range runs {
 		limit = append(limit, r.limit)
 		if !math.IsNaN(r.ours) {
 			ours = append(ours, r.ours)
 			of = append(of, r.ours/r.limit)
+			m := fmtRatio(r.ours, r.limit)
+			if r.allCores < busyBelow*r.limit {
+				m += "*"
+			}
+			marks = append(marks, m)
 		}
 		if !math.IsNaN(r.lt) {
 			lt = append(lt, r.lt)
@@ -41,22 +52,10 @@ func recheckSummary(name string, runs []recheckRun) []string {
 		if median(of) < recheckBar {
 			verdict = "NOT met"
 		}
-		out = append(out, fmt.Sprintf("# %s: bar ours >= %.2f of sha1_limit %s (rounds: %s)",
-			name, recheckBar, verdict, fmtRatios(of)))
+		out = append(out, fmt.Sprintf("# %s: bar ours >= %.2f of sha1_limit %s (rounds: %s; * = busy machine, all cores at once < %.0f%% of the limit)",
+			name, recheckBar, verdict, strings.Join(marks, " "), busyBelow*100))
 	}
 	return out
-}
-
-// fmtRatios lists ratios to 2 decimals.
-func fmtRatios(xs []float64) string {
-	s := ""
-	for i, x := range xs {
-		if i > 0 {
-			s += " "
-		}
-		s += fmtRatio(x, 1)
-	}
-	return s
 }
 
 // detail is a recheck round's "#" line.

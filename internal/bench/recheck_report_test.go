@@ -28,14 +28,15 @@ func TestRecheckLine(t *testing.T) {
 // own ratios (each round's limit measured next to its checks).
 func TestRecheckSummary(t *testing.T) {
 	runs := []recheckRun{
-		{run: 1, limit: 3.0, ours: 2.7, lt: 1.0}, // 0.90
-		{run: 2, limit: 2.0, ours: 1.0, lt: 0.5}, // 0.50: a busy moment
-		{run: 3, limit: 4.0, ours: 3.6, lt: 1.5}, // 0.90
+		{run: 1, limit: 3.0, allCores: 3.0, ours: 2.7, lt: 1.0}, // 0.90
+		{run: 2, limit: 2.0, allCores: 1.2, ours: 1.0, lt: 0.5}, // 0.50: a busy moment
+		{run: 3, limit: 4.0, allCores: 3.9, ours: 3.6, lt: 1.5}, // 0.90
 	}
 	got := recheckSummary("recheck_1gib_single", runs)
 	want := []string{
 		"recheck_1gib_single: ours=2.70 GiB/s libtorrent=1.00 GiB/s ratio=2.70 sha1_limit=3.00 GiB/s of_limit=0.90",
-		"# recheck_1gib_single: bar ours >= 0.85 of sha1_limit met (rounds: 0.90 0.50 0.90)",
+		"# recheck_1gib_single: bar ours >= 0.85 of sha1_limit met (rounds: 0.90 0.50* 0.90; " +
+			"* = busy machine, all cores at once < 90% of the limit)",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("summary %q, want %q", got, want)

@@ -1,0 +1,273 @@
+package actorrent
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// faultyStorage is the engine's file storage with injected write and read
+// errors: tests switch them on and off and count the writes tried.
+type faultyStorage struct {
+	Storage
+	writeErr, readErr atomic.Pointer[error]
+	writes            atomic.Int64
+}
+
+func (f *faultyStorage) WriteAt(p []byte, off int64) (int, error) {
+	f.writes.Add(1)
+	if e := f.writeErr.Load(); e != nil {
+		return 0, &os.PathError{Op: "write", Path: "faulty", Err: *e}
+	}
+	return f.Storage.WriteAt(p, off)
+}
+
+func (f *faultyStorage) ReadAt(p []byte, off int64) (int, error) {
+	if e := f.readErr.Load(); e != nil {
+		return 0, &os.PathError{Op: "read", Path: "faulty", Err: *e}
+	}
+	return f.Storage.ReadAt(p, off)
+}
+
+func (f *faultyStorage) failWrites(err error) { f.writeErr.Store(&err) }
+func (f *faultyStorage) failReads(err error)  { f.readErr.Store(&err) }
+func (f *faultyStorage) heal()                { f.writeErr.Store(nil); f.readErr.Store(nil) }
+
+// constructor makes f the storage of the torrent it is given to.
+func (f *faultyStorage) constructor() StorageConstructor {
+	return func(p StorageParams) (Storage, error) {
+		st, err := DefaultStorage(p)
+		f.Storage = st
+		return f, err
+	}
+}
+
+// faultyDownload seeds a 4 MiB torrent from one session and starts a
+// download of it in another, on a faulty storage.
+func faultyDownload(ctx context.Context, t *testing.T, settings SettingsPack, flags AddTorrentFlags, f *faultyStorage) (*TorrentInfo, string, string, *Session, TorrentHandle) {
+	t.Helper()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"p/a.bin": 3 << 20, "p/b.bin": 1<<20 + 77}, 11)
+	ti, err := CreateTorrent(filepath.Join(src, "p"), CreateTorrentOptions{PieceSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := newTestSession(t)
+	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	addrs, err := seed.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSession(ctx, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = s.Close(cctx)
+	})
+	dst := t.TempDir()
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst, Flags: flags, StorageConstructor: f.constructor()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	return ti, src, dst, s, h
+}
+
+// quiet checks that nothing is downloaded (nor written) for a while: a
+// broken disk must not turn into a request loop.
+func quiet(ctx context.Context, t *testing.T, h TorrentHandle, f *faultyStorage) {
+	t.Helper()
+	// Blocks already on the wire land, and peers report their bytes once a
+	// second.
+	time.Sleep(1500 * time.Millisecond)
+	st0, _ := h.Status(ctx)
+	w0 := f.writes.Load()
+	time.Sleep(time.Second)
+	st1, _ := h.Status(ctx)
+	if d := st1.TotalPayloadDownload - st0.TotalPayloadDownload; d > 0 {
+		t.Errorf("%d payload bytes downloaded in a second while the disk fails", d)
+	}
+	if w := f.writes.Load() - w0; w > 0 {
+		t.Errorf("%d writes tried in a second while the disk fails", w)
+	}
+}
+
+// TestDiskFullIsUploadMode: ENOSPC on writes gives file_error and upload
+// mode (no error state, no downloading); ClearError brings it back.
+func TestDiskFullIsUploadMode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f := &faultyStorage{}
+	f.failWrites(syscall.ENOSPC)
+	ti, src, dst, s, h := faultyDownload(ctx, t, testSettings(), 0, f)
+	fe := waitAlert(ctx, t, s, "file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok }).(FileErrorAlert)
+	if !errors.Is(fe.Error, syscall.ENOSPC) || fe.Operation != "write" {
+		t.Errorf("file_error: %s", fe.Message())
+	}
+	st := waitFor(ctx, t, h, "upload mode", func(s TorrentStatus) bool { return s.UploadMode })
+	if st.Error != "" {
+		t.Errorf("a full disk put the torrent in the error state: %s", st.Error)
+	}
+	quiet(ctx, t, h, f)
+	f.heal()
+	if err := h.ClearError(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	_ = ti
+}
+
+// TestDiskErrorIsErrorState: EIO on writes is the error state; ClearError
+// after the disk heals finishes the download.
+func TestDiskErrorIsErrorState(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f := &faultyStorage{}
+	f.failWrites(syscall.EIO)
+	_, src, dst, s, h := faultyDownload(ctx, t, testSettings(), 0, f)
+	waitAlert(ctx, t, s, "torrent_error", func(a Alert) bool { _, ok := a.(TorrentErrorAlert); return ok })
+	st := waitFor(ctx, t, h, "error state", func(s TorrentStatus) bool { return s.Error != "" })
+	if st.NumPeers != 0 {
+		t.Errorf("%d peers in the error state", st.NumPeers)
+	}
+	quiet(ctx, t, h, f)
+	f.heal()
+	if err := h.ClearError(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDiskFullRetry: an auto-managed torrent leaves upload mode by itself
+// after optimistic_disk_retry; while the disk stays full it tries a
+// bounded number of writes each period, and once space is back it
+// finishes.
+func TestDiskFullRetry(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	settings := testSettings()
+	settings.SetInt(OptimisticDiskRetry, 1)
+	f := &faultyStorage{}
+	f.failWrites(syscall.ENOSPC)
+	_, src, dst, _, h := faultyDownload(ctx, t, settings, FlagAutoManaged, f)
+	waitFor(ctx, t, h, "upload mode", func(s TorrentStatus) bool { return s.UploadMode })
+	w0 := f.writes.Load()
+	time.Sleep(3500 * time.Millisecond) // three retry periods
+	tried := f.writes.Load() - w0
+	t.Logf("%d writes tried in 3 retry periods of a full disk", tried)
+	if tried > 3*256 { // at most a write credit's worth of blocks a period
+		t.Errorf("%d writes in 3 retry periods: not bounded", tried)
+	}
+	f.heal()
+	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadErrorWhileSeeding: EIO reading for a peer is file_error and the
+// error state.
+func TestReadErrorWhileSeeding(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"r.bin": 1 << 20}, 12)
+	ti, err := CreateTorrent(filepath.Join(src, "r.bin"), CreateTorrentOptions{PieceSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &faultyStorage{}
+	seed := newTestSession(t)
+	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, StorageConstructor: f.constructor()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	f.failReads(syscall.EIO)
+	addrs, _ := seed.ListenAddrs(ctx)
+	dl := newTestSession(t)
+	dh, err := dl.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dh.ConnectPeer(ctx, addrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	fe := waitAlert(ctx, t, seed, "file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok }).(FileErrorAlert)
+	if fe.Operation != "read" || !errors.Is(fe.Error, syscall.EIO) {
+		t.Errorf("file_error: %s", fe.Message())
+	}
+	waitFor(ctx, t, sh, "error state", func(s TorrentStatus) bool { return s.Error != "" })
+}
+
+// TestRealDiskFull fills a small tmpfs for real, where the test may mount
+// one: the download goes to upload mode with ENOSPC, and nothing is lost
+// of what was written.
+func TestRealDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mounts a tmpfs; skipped with -short")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s)", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"big.bin": 4 << 20}, 13)
+	ti, err := CreateTorrent(filepath.Join(src, "big.bin"), CreateTorrentOptions{PieceSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := newTestSession(t)
+	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	addrs, _ := seed.ListenAddrs(ctx)
+	for _, mode := range []StorageMode{StorageModeSparse, StorageModeAllocate} {
+		s := newTestSession(t)
+		sub := filepath.Join(dir, StorageModeName(mode))
+		h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: sub, StorageMode: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+			t.Fatal(err)
+		}
+		fe := waitAlert(ctx, t, s, "file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok }).(FileErrorAlert)
+		if !errors.Is(fe.Error, syscall.ENOSPC) {
+			t.Errorf("%s: file_error %s, want ENOSPC", StorageModeName(mode), fe.Message())
+		}
+		st := waitFor(ctx, t, h, "upload mode", func(s TorrentStatus) bool { return s.UploadMode })
+		if st.Error != "" || st.IsFinished {
+			t.Errorf("%s: error %q finished %v", StorageModeName(mode), st.Error, st.IsFinished)
+		}
+		if err := s.RemoveTorrent(ctx, h, DeleteFiles); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
