@@ -50,6 +50,10 @@ type AddTorrentParams struct {
 	// writing into allocated files costs several times less CPU on ext4
 	// than filling holes, and a full disk shows at the start.
 	StorageMode StorageMode
+	// FilePriorities are the files' priorities, one entry per file (nil:
+	// all 1, or what ResumeData says); files of priority 0 are not
+	// created.
+	FilePriorities []int
 	// StorageConstructor makes the torrent's storage; nil means files
 	// under SavePath (DefaultStorage).
 	StorageConstructor StorageConstructor

@@ -48,18 +48,19 @@ func (f *faultyStorage) constructor() StorageConstructor {
 	}
 }
 
-// faultyDownload seeds a 4 MiB torrent from one session and starts a
-// download of it in another, on a faulty storage.
-func faultyDownload(ctx context.Context, t *testing.T, settings SettingsPack, flags AddTorrentFlags, f *faultyStorage) (*TorrentInfo, string, string, *Session, TorrentHandle) {
+// seedPayload writes files, makes a torrent of top (64 KiB pieces) and
+// seeds it from a new session (on storage ctor when not nil); it returns
+// the session's address.
+func seedPayload(ctx context.Context, t *testing.T, files map[string]int64, top string, ctor StorageConstructor) (*TorrentInfo, string, string) {
 	t.Helper()
 	src := t.TempDir()
-	writePayload(t, src, map[string]int64{"p/a.bin": 3 << 20, "p/b.bin": 1<<20 + 77}, 11)
-	ti, err := CreateTorrent(filepath.Join(src, "p"), CreateTorrentOptions{PieceSize: 64 << 10})
+	writePayload(t, src, files, 11)
+	ti, err := CreateTorrent(filepath.Join(src, top), CreateTorrentOptions{PieceSize: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	seed := newTestSession(t)
-	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, StorageConstructor: ctor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +69,14 @@ func faultyDownload(ctx context.Context, t *testing.T, settings SettingsPack, fl
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ti, src, addrs[0]
+}
+
+// faultyDownload seeds a 4 MiB torrent from one session and starts a
+// download of it in another, on a faulty storage.
+func faultyDownload(ctx context.Context, t *testing.T, settings SettingsPack, flags AddTorrentFlags, f *faultyStorage) (*TorrentInfo, string, string, *Session, TorrentHandle) {
+	t.Helper()
+	ti, src, addr := seedPayload(ctx, t, map[string]int64{"p/a.bin": 3 << 20, "p/b.bin": 1<<20 + 77}, "p", nil)
 	s, err := NewSession(ctx, settings)
 	if err != nil {
 		t.Fatal(err)
@@ -82,10 +91,26 @@ func faultyDownload(ctx context.Context, t *testing.T, settings SettingsPack, fl
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+	if err := h.ConnectPeer(ctx, addr); err != nil {
 		t.Fatal(err)
 	}
 	return ti, src, dst, s, h
+}
+
+// healAndFinish lifts the faults (and with clearError calls ClearError),
+// then waits for the download to finish byte for byte.
+func healAndFinish(ctx context.Context, t *testing.T, h TorrentHandle, f *faultyStorage, clearError bool, src, dst string) {
+	t.Helper()
+	f.heal()
+	if clearError {
+		if err := h.ClearError(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // quiet checks that nothing is downloaded (nor written) for a while: a
@@ -124,14 +149,7 @@ func TestDiskFullIsUploadMode(t *testing.T) {
 		t.Errorf("a full disk put the torrent in the error state: %s", st.Error)
 	}
 	quiet(ctx, t, h, f)
-	f.heal()
-	if err := h.ClearError(ctx); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	if err := sameTree(src, dst); err != nil {
-		t.Fatal(err)
-	}
+	healAndFinish(ctx, t, h, f, true, src, dst)
 	_ = ti
 }
 
@@ -149,14 +167,7 @@ func TestDiskErrorIsErrorState(t *testing.T) {
 		t.Errorf("%d peers in the error state", st.NumPeers)
 	}
 	quiet(ctx, t, h, f)
-	f.heal()
-	if err := h.ClearError(ctx); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	if err := sameTree(src, dst); err != nil {
-		t.Fatal(err)
-	}
+	healAndFinish(ctx, t, h, f, true, src, dst)
 }
 
 // TestDiskFullRetry: an auto-managed torrent leaves upload mode by itself
@@ -179,11 +190,7 @@ func TestDiskFullRetry(t *testing.T) {
 	if tried > 3*256 { // at most a write credit's worth of blocks a period
 		t.Errorf("%d writes in 3 retry periods: not bounded", tried)
 	}
-	f.heal()
-	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	if err := sameTree(src, dst); err != nil {
-		t.Fatal(err)
-	}
+	healAndFinish(ctx, t, h, f, false, src, dst)
 }
 
 // TestReadErrorWhileSeeding: EIO reading for a peer is file_error and the
@@ -235,19 +242,7 @@ func TestRealDiskFull(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	src := t.TempDir()
-	writePayload(t, src, map[string]int64{"big.bin": 4 << 20}, 13)
-	ti, err := CreateTorrent(filepath.Join(src, "big.bin"), CreateTorrentOptions{PieceSize: 64 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := newTestSession(t)
-	sh, err := seed.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	addrs, _ := seed.ListenAddrs(ctx)
+	ti, _, addr := seedPayload(ctx, t, map[string]int64{"big.bin": 4 << 20}, "big.bin", nil)
 	for _, mode := range []StorageMode{StorageModeSparse, StorageModeAllocate} {
 		s := newTestSession(t)
 		sub := filepath.Join(dir, StorageModeName(mode))
@@ -255,7 +250,7 @@ func TestRealDiskFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+		if err := h.ConnectPeer(ctx, addr); err != nil {
 			t.Fatal(err)
 		}
 		fe := waitAlert(ctx, t, s, "file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok }).(FileErrorAlert)
@@ -270,4 +265,25 @@ func TestRealDiskFull(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestStorageConstructorError: a storage that cannot be made is a
+// file_error and the error state, not a hang.
+func TestStorageConstructorError(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ti, _, s, _ := seededPair(t, ctx)
+	s2 := newTestSession(t)
+	boom := errors.New("no storage today")
+	h, err := s2.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir(),
+		StorageConstructor: func(StorageParams) (Storage, error) { return nil, boom }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := waitFor(ctx, t, h, "error state", func(s TorrentStatus) bool { return s.Error != "" })
+	fe := waitAlert(ctx, t, s2, "file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok }).(FileErrorAlert)
+	if !errors.Is(fe.Error, boom) {
+		t.Errorf("file_error %s; status error %q", fe.Message(), st.Error)
+	}
+	_ = s
 }

@@ -121,6 +121,9 @@ func TestInteropResumeToLibtorrent(t *testing.T) {
 	if err := lt.WaitSeeding(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Its state_changed alerts come a moment after "seeding": wait for the
+	// one to seeding, so the check below sees all of them.
+	waitLibtorrentState(ctx, t, lt, "seeding")
 	states := 0
 	for _, ev := range lt.Events() {
 		if ev.Event == "state" {
@@ -148,4 +151,23 @@ func TestInteropResumeToLibtorrent(t *testing.T) {
 	}
 	waitFor(ctx, t, h2, "finished", func(s TorrentStatus) bool { return s.IsFinished })
 	waitSameTree(ctx, t, src, dst)
+}
+
+// waitLibtorrentState waits for a "state" event to the given state.
+func waitLibtorrentState(ctx context.Context, t *testing.T, lt *interop.Libtorrent, state string) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for _, ev := range lt.Events() {
+			if ev.Event == "state" && ev.State == state {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("libtorrent never reported state %s", state)
+		case <-tick.C:
+		}
+	}
 }

@@ -95,7 +95,7 @@ func TestResumeDataRoundTrip(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ti, src, s, h := seededPair(t, ctx)
-	rd, _, err := saveResume(ctx, t, s, h, SaveResumeSaveInfoDict)
+	rd, _, err := saveResume(ctx, t, s, h, SaveResumeSaveInfoDict|SaveResumeFlushDiskCache)
 	if err != nil {
 		t.Fatal(err)
 	}

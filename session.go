@@ -189,7 +189,8 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 	return &messages.AddTorrent{
 		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
-		UserData: p,
+		FilePriorities: p.FilePriorities,
+		UserData:       p,
 	}, nil
 }
 

@@ -108,6 +108,16 @@ func (u *userStorage) WriteBlocksAt(blocks [][]byte, off int64) (int, error) {
 	return n, nil
 }
 
+// SetFilePriorities passes priorities on to a storage that wants them
+// (an optional method: SetFilePriorities([]int) error); others create
+// every file they are written to.
+func (u *userStorage) SetFilePriorities(prios []int) error {
+	if p, ok := u.Storage.(interface{ SetFilePriorities([]int) error }); ok {
+		return p.SetFilePriorities(prios)
+	}
+	return nil
+}
+
 func (u *userStorage) ReadAtAhead(p []byte, off, _ int64) (int, bool, error) {
 	n, err := u.ReadAt(p, off)
 	return n, false, err

@@ -89,8 +89,10 @@ type SaveResumeFlags = messages.SaveResumeFlags
 
 // The flags of SaveResumeData.
 const (
-	// SaveResumeFlushDiskCache is accepted: pieces are had only once they
-	// are written, so resume data never claims a block still in memory.
+	// SaveResumeFlushDiskCache fsyncs the torrent's files first, after
+	// every write queued before the call, so the pieces the resume data
+	// claims survive a power loss too (pieces are had only once written,
+	// so resume data never claims a block still in memory either way).
 	SaveResumeFlushDiskCache = messages.SaveResumeFlushDiskCache
 	// SaveResumeSaveInfoDict puts the info dictionary in the resume data,
 	// so that it alone can add the torrent again.

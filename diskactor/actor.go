@@ -6,6 +6,7 @@ package diskactor
 
 import (
 	"runtime"
+	"sync/atomic"
 
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -18,8 +19,9 @@ type Config struct {
 	// Workers is the size of the worker pool (hashing_threads); 0 means
 	// the number of cores, at least 2.
 	Workers int
-	// CacheSize bounds the bytes of received blocks kept in memory across
-	// all torrents before partial pieces are written out (cache_size).
+	// CacheSize bounds the bytes of blocks kept in memory across all
+	// torrents (cache_size): received blocks first (past it, partial
+	// pieces are written out), and the read cache in what they leave.
 	CacheSize int64
 	// MaxOpenFiles bounds open file handles per torrent.
 	MaxOpenFiles int
@@ -50,6 +52,13 @@ type Actor struct {
 	// in arrival order (check_slots.go)
 	checksRunning int
 	checkLine     []messages.InfoHash
+	// the read cache, the read-cache misses being read (readcache.go),
+	// the cache_status counters (counters.go) and the workers writing
+	// right now
+	rc      *arc
+	pending map[pieceKey][]*pendingRead
+	stats   cacheCounters
+	writing atomic.Int32
 }
 
 // New returns the props of a disk actor. Its supervisor strategy restarts a
@@ -76,6 +85,8 @@ func New(cfg Config) *actor.Props {
 			log:      cfg.Log,
 			torrents: map[messages.InfoHash]*torrentStore{},
 			running:  map[*actor.PID]job{},
+			rc:       newARC(ghostPieces(cfg.CacheSize)),
+			pending:  map[pieceKey][]*pendingRead{},
 		}
 	}, actor.WithSupervisor(supervisor.WorkerStrategy()))
 }
@@ -94,11 +105,13 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.DiskRead:
 		a.handleRead(ctx, m)
 	case *messages.DiskCheck:
-		a.handleCheck(ctx, m)
+		a.handleCheckRequest(ctx, m)
 	case *messages.DiskClearPiece:
 		a.handleClearPiece(m)
 	case *messages.DiskStatus:
 		a.handleStatus(ctx)
+	case *messages.DiskCacheInfo:
+		a.handleCacheInfo(ctx, m)
 	case *messages.DiskFileStats:
 		a.handleFileStats(ctx, m)
 	case *messages.DiskMoveStorage:
@@ -107,6 +120,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleRenameFile(ctx, m)
 	case *messages.DiskReleaseFiles:
 		a.handleReleaseFiles(ctx, m)
+	case *messages.DiskSetFilePriorities:
+		a.handleSetFilePriorities(ctx, m)
+	case *messages.DiskFlush:
+		a.handleFlush(ctx, m)
 	case *messages.DiskClearCache:
 		a.handleClearCache(ctx, m)
 	case *jobDone:

@@ -31,7 +31,7 @@ func (a *Actor) enterCheckSlot(ctx actor.Context, t *torrentStore) {
 		a.checkLine = append(a.checkLine, t.ih)
 	}
 	// Waiting (a check superseded while in line keeps its place).
-	ctx.Send(t.owner, &messages.DiskCheckProgress{Total: t.checkTotal, Queued: true})
+	ctx.Send(t.owner, &messages.DiskCheckProgress{Gen: t.checkReqGen, Total: t.checkTotal, Queued: true})
 }
 
 // leaveCheckSlot ends t's claim: it leaves the line, or hands its slot to

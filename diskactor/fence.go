@@ -81,6 +81,17 @@ type (
 		name    string
 		replyTo *actor.PID
 	}
+	syncJob struct {
+		ih      messages.InfoHash
+		store   storage.Interface
+		replyTo *actor.PID
+	}
+	priorityJob struct {
+		ih      messages.InfoHash
+		store   storage.Interface
+		prios   []int
+		replyTo *actor.PID
+	}
 	releaseJob struct {
 		ih      messages.InfoHash
 		store   storage.Interface
@@ -88,9 +99,13 @@ type (
 	}
 )
 
-func (j *moveJob) torrent() messages.InfoHash    { return j.ih }
-func (j *renameJob) torrent() messages.InfoHash  { return j.ih }
-func (j *releaseJob) torrent() messages.InfoHash { return j.ih }
-func (*moveJob) fence()                          {}
-func (*renameJob) fence()                        {}
-func (*releaseJob) fence()                       {}
+func (j *moveJob) torrent() messages.InfoHash     { return j.ih }
+func (j *renameJob) torrent() messages.InfoHash   { return j.ih }
+func (j *releaseJob) torrent() messages.InfoHash  { return j.ih }
+func (*moveJob) fence()                           {}
+func (*renameJob) fence()                         {}
+func (*releaseJob) fence()                        {}
+func (j *priorityJob) torrent() messages.InfoHash { return j.ih }
+func (j *syncJob) torrent() messages.InfoHash     { return j.ih }
+func (*syncJob) fence()                           {}
+func (*priorityJob) fence()                       {}

@@ -16,7 +16,7 @@ import (
 func (a *Actor) handleCheck(ctx actor.Context, m *messages.DiskCheck) {
 	t := a.torrents[m.InfoHash]
 	if t == nil {
-		ctx.Respond(&messages.DiskCheckReply{Err: errUnknownTorrent})
+		ctx.Respond(&messages.DiskCheckReply{Gen: m.Gen, Err: errUnknownTorrent})
 		return
 	}
 	if t.removing != nil {
@@ -24,6 +24,7 @@ func (a *Actor) handleCheck(ctx actor.Context, m *messages.DiskCheck) {
 	}
 	n := t.info.NumPieces()
 	t.checkGen++
+	t.checkReqGen = m.Gen
 	t.checkHave = make([]bool, n)
 	t.checkDone = 0
 	t.checkErr = nil
@@ -68,7 +69,7 @@ func (a *Actor) handleCheck(ctx actor.Context, m *messages.DiskCheck) {
 // startCheckReads runs once the check holds a slot: the torrent hears the
 // check started, and the first chunks go to the workers.
 func (a *Actor) startCheckReads(ctx actor.Context, t *torrentStore) {
-	ctx.Send(t.owner, &messages.DiskCheckProgress{Checked: t.checkDone, Total: t.checkTotal})
+	ctx.Send(t.owner, &messages.DiskCheckProgress{Gen: t.checkReqGen, Checked: t.checkDone, Total: t.checkTotal})
 	a.fillCheck(ctx, t)
 }
 
@@ -118,14 +119,14 @@ func (a *Actor) finishCheck(ctx actor.Context, t *torrentStore, j *checkJob, d *
 		a.leaveCheckSlot(ctx, t)
 		return
 	}
-	ctx.Send(t.owner, &messages.DiskCheckProgress{Checked: t.checkDone, Total: t.checkTotal})
+	ctx.Send(t.owner, &messages.DiskCheckProgress{Gen: t.checkReqGen, Checked: t.checkDone, Total: t.checkTotal})
 	a.fillCheck(ctx, t)
 }
 
 // sendCheckResult answers the check. A complete torrent first gets its
 // zero-length files (they have no pieces, so no download creates them).
 func (a *Actor) sendCheckResult(ctx actor.Context, t *torrentStore) {
-	reply := &messages.DiskCheckReply{Have: t.checkHave}
+	reply := &messages.DiskCheckReply{Gen: t.checkReqGen, Have: t.checkHave}
 	if t.allDone() {
 		t.emptyCreated = true
 		a.submit(ctx, &emptyFilesJob{ih: t.ih, store: t.store, then: reply})

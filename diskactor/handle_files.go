@@ -50,3 +50,21 @@ func (a *Actor) handleClearCache(ctx actor.Context, m *messages.DiskClearCache) 
 	}
 	ctx.Respond(&messages.DiskClearCacheReply{Pieces: dropped})
 }
+
+func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.DiskSetFilePriorities) {
+	t := a.torrents[m.InfoHash]
+	if t == nil || t.removing != nil {
+		ctx.Respond(&messages.DiskSetFilePrioritiesReply{Err: errUnknownTorrent})
+		return
+	}
+	a.submit(ctx, &priorityJob{ih: t.ih, store: t.store, prios: m.Priorities, replyTo: ctx.Sender()})
+}
+
+func (a *Actor) handleFlush(ctx actor.Context, m *messages.DiskFlush) {
+	t := a.torrents[m.InfoHash]
+	if t == nil || t.removing != nil {
+		ctx.Respond(&messages.DiskFlushReply{Err: errUnknownTorrent})
+		return
+	}
+	a.submit(ctx, &syncJob{ih: t.ih, store: t.store, replyTo: ctx.Sender()})
+}

@@ -12,7 +12,7 @@ import (
 var ErrJobFailed = errors.New("diskactor: disk job failed")
 
 func (a *Actor) handleStarted(ctx actor.Context) {
-	props := actor.PropsFromProducer(func() actor.Actor { return &worker{beforeJob: a.cfg.BeforeJob} })
+	props := actor.PropsFromProducer(func() actor.Actor { return &worker{beforeJob: a.cfg.BeforeJob, writing: &a.writing} })
 	for range a.cfg.Workers {
 		pid := ctx.Spawn(props)
 		a.workers = append(a.workers, pid)
@@ -44,6 +44,7 @@ func (a *Actor) dispatch(ctx actor.Context) {
 		a.running[w] = j
 		ctx.Send(w, j)
 	}
+	a.stats.queued(len(a.queue)) // what waits for a worker
 }
 
 func (a *Actor) handleJobDone(ctx actor.Context, d *jobDone) {
@@ -76,9 +77,12 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 	if t != nil {
 		t.inflight--
 	}
+	a.stats.record(d.timing)
 	switch j := d.job.(type) {
 	case *hashWriteJob:
 		a.finishHashWrite(ctx, t, j, d)
+	case *hashJob:
+		a.finishHash(ctx, t, j, d)
 	case *flushJob:
 		a.finishFlush(ctx, t, j, d)
 	case *readJob:
@@ -91,6 +95,7 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 			}
 			a.postFileError(ctx, t, d)
 		}
+		a.finishRead(ctx, t, j, d)
 	case *checkJob:
 		a.finishCheck(ctx, t, j, d)
 	case *closeJob:
@@ -100,11 +105,21 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 	case *statJob:
 		a.finishStat(ctx, j, d)
 	case *moveJob:
+		// A move that kept files already at the destination may now
+		// read other bytes: forget what the read cache holds.
+		a.forgetReadTorrent(j.ih)
 		ctx.Send(j.replyTo, &messages.DiskMoveStorageReply{SavePath: j.store.SavePath(), Err: d.err})
 	case *renameJob:
+		a.forgetReadTorrent(j.ih)
 		ctx.Send(j.replyTo, &messages.DiskRenameFileReply{Index: j.index, Name: j.name, Err: d.err})
 	case *releaseJob:
 		ctx.Send(j.replyTo, &messages.DiskReleaseFilesReply{Err: d.err})
+	case *syncJob:
+		ctx.Send(j.replyTo, &messages.DiskFlushReply{Err: d.err})
+	case *priorityJob:
+		if j.replyTo != nil {
+			ctx.Send(j.replyTo, &messages.DiskSetFilePrioritiesReply{Err: d.err})
+		}
 	case *emptyFilesJob:
 		if t != nil && t.removing == nil {
 			if d.err != nil {

@@ -30,6 +30,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTor
 		return
 	}
 	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: ctx.Sender()}
+	a.forgetReadTorrent(t.ih)
 	// A check stops here: its jobs in flight finish behind the fence, and
 	// its active_checking slot goes to the next torrent in line.
 	a.leaveCheckSlot(ctx, t)
@@ -54,20 +55,27 @@ func (a *Actor) maybeClose(ctx actor.Context, t *torrentStore) {
 	a.dispatch(ctx)
 }
 
-// dropPiece frees a cached piece and gives its credit back.
+// dropPiece frees a cached piece and gives its credit back. Blocks a
+// hashJob is reading are left to that job's end (finishHash).
 func (a *Actor) dropPiece(t *torrentStore, piece int) {
 	cp := t.partial[piece]
 	if cp == nil {
 		return
 	}
+	var freed int64
+	var n int
 	for i, b := range cp.blocks {
-		if b != nil {
+		if b != nil && (i < cp.hashLo || i >= cp.hashHi) {
+			freed += int64(len(b))
+			n++
 			bufpool.Put(b)
 			cp.blocks[i] = nil
 		}
 	}
-	a.addCached(t, -cp.bytes)
-	t.releaseCredit(cp.bytes)
+	cp.bytes -= freed
+	a.addCached(t, -freed, -n)
+	t.releaseCredit(freed)
+	cp.dropped = true
 	delete(t.partial, piece)
 }
 
@@ -92,4 +100,5 @@ func (a *Actor) handleStopping() {
 		}
 		_ = t.store.Close()
 	}
+	a.rc.clear()
 }

@@ -1,7 +1,9 @@
 package diskactor
 
 import (
+	"crypto/sha1"
 	"sort"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/messages"
@@ -40,10 +42,20 @@ func (a *Actor) handleWrite(ctx actor.Context, m *messages.DiskWrite) {
 	cp.received[bi] = true
 	cp.count++
 	cp.bytes += n
-	a.addCached(t, n)
+	cp.lastUse = time.Now()
+	a.addCached(t, n, 1)
+	a.forgetReadPiece(t.ih, m.Piece) // what is on disk of it changes
 	if cp.count == len(cp.blocks) {
 		a.startHash(ctx, t, m.Piece, cp)
+	} else {
+		a.maybeHash(ctx, t, m.Piece, cp)
 	}
+	a.maybeFlush(ctx, t)
+}
+
+// maybeFlush writes out partial pieces when the write cache is over
+// cache_size, or t's cached bytes reach 3/4 of its credit.
+func (a *Actor) maybeFlush(ctx actor.Context, t *torrentStore) {
 	if a.cached > a.cfg.CacheSize {
 		a.flushPartials(ctx, nil, a.cfg.CacheSize/2)
 	} else if t.creditLimit > 0 && t.cached >= t.creditLimit*3/4 {
@@ -51,11 +63,17 @@ func (a *Actor) handleWrite(ctx actor.Context, m *messages.DiskWrite) {
 	}
 }
 
-// addCached moves the cache counters, session-wide and per torrent.
-func (a *Actor) addCached(t *torrentStore, n int64) {
+// addCached moves the write cache's counters (bytes session-wide and per
+// torrent, and blocks). Write blocks have priority over the read cache in
+// the cache_size budget: a growing write cache evicts read pieces first.
+func (a *Actor) addCached(t *torrentStore, n int64, blocks int) {
 	a.cached += n
+	a.stats.writeBlocks += blocks
 	if t != nil {
 		t.cached += n
+	}
+	if n > 0 {
+		a.trimReadCache()
 	}
 }
 
@@ -70,10 +88,15 @@ func (a *Actor) discard(t *torrentStore, data []byte) {
 // startHash queues the hash-and-write job of a complete piece, unless a
 // flush of some of its blocks is still running (then finishFlush starts it).
 func (a *Actor) startHash(ctx actor.Context, t *torrentStore, piece int, cp *cachedPiece) {
-	if cp.flushing || cp.hashing {
+	if cp.flushing || cp.hashing || cp.hashBusy {
 		return
 	}
 	cp.hashing = true
+	for _, b := range cp.blocks {
+		if b != nil {
+			a.stats.pinned++
+		}
+	}
 	a.submit(ctx, &hashWriteJob{
 		ih:       t.ih,
 		store:    t.store,
@@ -82,20 +105,30 @@ func (a *Actor) startHash(ctx actor.Context, t *torrentStore, piece int, cp *cac
 		length:   t.info.PieceSize(piece),
 		blocks:   cp.blocks,
 		expected: t.info.Pieces[piece],
+		h:        cp.h,
+		hashed:   cp.hashed,
 	})
 }
 
 func (a *Actor) finishHashWrite(ctx actor.Context, t *torrentStore, j *hashWriteJob, d *jobDone) {
 	a.counters.ReadBack += int64(d.readBack)
 	var freed int64
+	var n int
 	for _, b := range j.blocks {
 		if b != nil {
 			freed += int64(len(b))
+			n++
 			bufpool.Put(b)
 		}
 	}
-	a.counters.BlocksWritten += int64(len(j.blocks))
-	a.addCached(t, -freed)
+	a.stats.pinned -= n
+	if d.ok && d.err == nil {
+		a.counters.BlocksWritten += int64(n)
+	}
+	if d.timing.write > 0 {
+		a.stats.writes++
+	}
+	a.addCached(t, -freed, -n)
 	if t == nil {
 		return
 	}
@@ -116,6 +149,22 @@ func (a *Actor) finishHashWrite(ctx actor.Context, t *torrentStore, j *hashWrite
 		return
 	}
 	ctx.Send(t.owner, hashed)
+}
+
+// unflushable is the range of a piece's blocks a flush leaves in memory:
+// while a hashJob holds the hash, the blocks it reads and those after it
+// up to the next gap, which its successor hashes (finishHash flushes them
+// then, hashed on the way out). Flushing them now would cost a read-back
+// each; blocks past a gap would wait for the gap and are flushed.
+func unflushable(cp *cachedPiece) (lo, hi int) {
+	if !cp.hashBusy {
+		return 0, 0
+	}
+	hi = cp.hashHi
+	for hi < len(cp.blocks) && cp.blocks[hi] != nil {
+		hi++
+	}
+	return cp.hashLo, hi
 }
 
 // flushPartials writes out the blocks of incomplete pieces, oldest first,
@@ -147,17 +196,33 @@ func (a *Actor) flushPartials(ctx actor.Context, only *torrentStore, target int6
 		if pending <= target {
 			break
 		}
-		fj := &flushJob{ih: c.t.ih, store: c.t.store, piece: c.piece, offset: c.t.info.PieceOffset(c.piece)}
-		for i, b := range c.cp.blocks {
-			if b != nil {
+		cp := c.cp
+		fj := &flushJob{ih: c.t.ih, store: c.t.store, piece: c.piece, offset: c.t.info.PieceOffset(c.piece), cp: cp}
+		from, n := hashRun(cp)
+		keepLo, keepHi := unflushable(cp)
+		for i, b := range cp.blocks {
+			if b != nil && (i < keepLo || i >= keepHi) {
 				fj.index = append(fj.index, i)
 				fj.blocks = append(fj.blocks, b)
-				c.cp.blocks[i] = nil
-				c.cp.flushed[i] = true
+				cp.blocks[i] = nil
+				cp.flushed[i] = true
+				pending -= int64(len(b))
 			}
 		}
-		c.cp.flushing = true
-		pending -= c.cp.bytes
+		if len(fj.blocks) == 0 {
+			continue
+		}
+		// Blocks right after the hash cursor are hashed on their way
+		// out, so that only blocks past a gap ever need a read-back.
+		if n > 0 {
+			if cp.h == nil {
+				cp.h = sha1.New()
+			}
+			fj.h, fj.hashFrom, fj.hashCount = cp.h, from, n
+			cp.hashBusy = true
+		}
+		cp.flushing = true
+		a.stats.pinned += len(fj.blocks)
 		a.submit(ctx, fj)
 	}
 }
@@ -168,18 +233,32 @@ func (a *Actor) finishFlush(ctx actor.Context, t *torrentStore, j *flushJob, d *
 		freed += int64(len(b))
 		bufpool.Put(b)
 	}
-	a.counters.BlocksWritten += int64(len(j.blocks))
-	a.addCached(t, -freed)
+	a.stats.pinned -= len(j.blocks)
+	if d.err == nil {
+		a.counters.BlocksWritten += int64(len(j.blocks))
+	}
+	if d.timing.write > 0 {
+		a.stats.writes++
+	}
+	a.addCached(t, -freed, -len(j.blocks))
+	cp := j.cp
+	cp.bytes -= freed
+	cp.flushing = false
+	if j.h != nil {
+		cp.hashBusy = false
+		if d.err == nil {
+			cp.hashed = j.hashFrom + j.hashCount
+		} else {
+			cp.h, cp.hashed = nil, 0 // unknown state: start over
+		}
+	}
 	if t == nil {
 		return
 	}
 	t.releaseCredit(freed)
-	cp := t.partial[j.piece]
-	if cp == nil {
+	if t.partial[j.piece] != cp {
 		return
 	}
-	cp.bytes -= freed
-	cp.flushing = false
 	if t.removing != nil {
 		a.dropPiece(t, j.piece) // removal skipped it while it was flushing
 		return
@@ -193,5 +272,7 @@ func (a *Actor) finishFlush(ctx actor.Context, t *torrentStore, j *flushJob, d *
 	}
 	if cp.count == len(cp.blocks) {
 		a.startHash(ctx, t, j.piece, cp)
+		return
 	}
+	a.maybeHash(ctx, t, j.piece, cp)
 }

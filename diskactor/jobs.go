@@ -2,6 +2,7 @@ package diskactor
 
 import (
 	"crypto/sha1"
+	"hash"
 
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
@@ -26,6 +27,10 @@ type hashWriteJob struct {
 	length   int64 // of the piece
 	blocks   [][]byte
 	expected [sha1.Size]byte
+	// h covers blocks [0, hashed) already (incremental hashing); nil
+	// means hash the whole piece.
+	h      hash.Hash
+	hashed int
 }
 
 // flushJob writes some blocks of an incomplete piece to free the cache.
@@ -36,14 +41,31 @@ type flushJob struct {
 	offset int64
 	index  []int    // block indices
 	blocks [][]byte // same order as index
+	// h, when not nil, is the piece's running hash: the worker first
+	// advances it over the blocks with indices [hashFrom,
+	// hashFrom+hashCount), which are in blocks, so that writing them
+	// out costs no read-back later. cp is the disk actor's piece (the
+	// worker never touches it).
+	h                   hash.Hash
+	hashFrom, hashCount int
+	cp                  *cachedPiece
 }
 
 // readJob reads a block for a peer; the worker replies to the peer itself.
+// With count > 0 it is a read-cache miss: the worker reads count whole
+// blocks of the piece from block first on (the request lies in block
+// first), replies to the peer with a copy of its range, and hands the
+// blocks back in jobDone.blocks for the read cache (readcache.go).
 type readJob struct {
 	ih     messages.InfoHash
 	store  storage.Interface
 	req    *messages.DiskRead
 	offset int64
+	// a cacheable read: blocks [first, first+count) of the piece at
+	// pieceOffset, pieceSize bytes long
+	first, count int
+	pieceOffset  int64
+	pieceSize    int64
 }
 
 // checkJob hashes a run of consecutive pieces already on disk: one chunk
@@ -97,4 +119,8 @@ type jobDone struct {
 	path   string // file that failed
 	// readBack counts blocks read back from disk to finish a hash.
 	readBack int
+	// timing is what the worker measured; blocks are a cacheable
+	// read's blocks (owned by the disk actor from now on).
+	timing jobTiming
+	blocks [][]byte
 }

@@ -1,6 +1,9 @@
 package diskactor
 
 import (
+	"hash"
+	"time"
+
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/storage"
@@ -36,6 +39,7 @@ type torrentStore struct {
 	// answer so far; checkDone of checkTotal pieces to verify are hashed,
 	// checkPending are not yet.
 	checkGen     int
+	checkReqGen  int // the torrent's generation of the check, echoed
 	checkHave    []bool
 	checkPending int
 	checkDone    int
@@ -79,6 +83,19 @@ type cachedPiece struct {
 	// hashing is true once the hashWriteJob is queued.
 	hashing bool
 	seq     uint64 // arrival order of the first block, for flush order
+	// h is the piece's running SHA-1 over blocks [0, hashed), advanced by
+	// a worker as blocks arrive in order (hash.go); nil until the first
+	// hash job. hashBusy says a job (a hashJob or a flush that hashes)
+	// holds h; a hashJob also borrows blocks [hashLo, hashHi), which stay
+	// in blocks and must not be freed until it returns.
+	h              hash.Hash
+	hashed         int
+	hashBusy       bool
+	hashLo, hashHi int
+	// dropped is set when the piece was dropped while a hashJob held
+	// some of its blocks: that job's end frees them.
+	dropped bool
+	lastUse time.Time // of the last block received
 }
 
 func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) (*torrentStore, error) {
@@ -95,6 +112,9 @@ func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) (*torrentStore, er
 	}
 	st, err := newStorage(m.SavePath, files, storage.Options{
 		MaxOpenFiles: maxOpen, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
+		// libtorrent's name: a hidden file named after the info-hash.
+		PartFile: "." + m.InfoHash.String() + ".parts", PieceLength: m.Info.PieceLength,
+		FilePriorities: m.FilePriorities,
 	})
 	if err == nil && st == nil {
 		err = errNoStorage

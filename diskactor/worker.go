@@ -6,6 +6,8 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"sync/atomic"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/storage"
@@ -17,6 +19,9 @@ import (
 // never in the disk actor's Receive.
 type worker struct {
 	beforeJob func(any)
+	// writing counts the workers inside a write call right now
+	// (num_writing_threads); shared by the pool.
+	writing *atomic.Int32
 	// scratch and hash are reused by every check job (check_read.go).
 	scratch []byte
 	hash    hash.Hash
@@ -31,15 +36,19 @@ func (w *worker) Receive(ctx actor.Context) {
 		w.beforeJob(j)
 	}
 	done := &jobDone{worker: ctx.Self(), job: j}
+	start := time.Now()
 	switch j := j.(type) {
 	case *hashWriteJob:
 		w.hashWrite(j, done)
+	case *hashJob:
+		w.hashBlocks(j, done)
 	case *flushJob:
 		w.flush(j, done)
 	case *readJob:
 		w.read(ctx, j, done)
 	case *checkJob:
 		w.check(j, done)
+		done.timing.hash = time.Since(start) // reading included, as libtorrent
 	case *closeJob:
 		done.op = "remove"
 		if j.delete {
@@ -61,15 +70,30 @@ func (w *worker) Receive(ctx actor.Context) {
 	case *releaseJob:
 		done.op = "release"
 		done.err = j.store.ReleaseFiles()
+	case *syncJob:
+		done.op = "sync"
+		done.err = j.store.Flush()
+	case *priorityJob:
+		done.op = "priority"
+		done.err = j.store.SetFilePriorities(j.prios)
 	}
+	done.timing.total = time.Since(start)
 	fillFileError(done)
 	ctx.Send(ctx.Parent(), done)
 }
 
+// hashWrite finishes a complete piece's hash from its cursor (reading
+// back the blocks that were written out before the hash got to them) and,
+// if it matches, writes the blocks still in memory.
 func (w *worker) hashWrite(j *hashWriteJob, done *jobDone) {
-	h := sha1.New()
-	off := j.offset
-	for i, b := range j.blocks {
+	h, from := j.h, j.hashed
+	if h == nil {
+		h, from = sha1.New(), 0
+	}
+	t0 := time.Now()
+	off := j.offset + int64(from)*bufpool.BlockSize
+	for i := from; i < len(j.blocks); i++ {
+		b := j.blocks[i]
 		if b == nil {
 			// Written by a partial flush: read it back to hash it.
 			n := blockLen(j, i)
@@ -78,6 +102,7 @@ func (w *worker) hashWrite(j *hashWriteJob, done *jobDone) {
 			if err != nil {
 				bufpool.Put(buf)
 				done.err, done.op = err, "read"
+				done.timing.hash = time.Since(t0)
 				return
 			}
 			h.Write(buf)
@@ -91,10 +116,13 @@ func (w *worker) hashWrite(j *hashWriteJob, done *jobDone) {
 	}
 	var sum [sha1.Size]byte
 	h.Sum(sum[:0])
+	done.timing.hash = time.Since(t0)
 	if sum != j.expected {
 		return
 	}
 	// Each run of blocks still in memory goes out in one vectored write.
+	t0 = time.Now()
+	defer func() { done.timing.write = time.Since(t0) }()
 	off = j.offset
 	for i := 0; i < len(j.blocks); {
 		if j.blocks[i] == nil {
@@ -108,7 +136,7 @@ func (w *worker) hashWrite(j *hashWriteJob, done *jobDone) {
 			n += int64(len(j.blocks[end]))
 			end++
 		}
-		if _, err := j.store.WriteBlocksAt(j.blocks[i:end], off); err != nil {
+		if _, err := w.writeBlocks(j.store, j.blocks[i:end], off); err != nil {
 			done.err, done.op = err, "write"
 			return
 		}
@@ -123,10 +151,23 @@ func blockLen(j *hashWriteJob, i int) int {
 	return int(min(int64(bufpool.BlockSize), j.length-int64(i)*bufpool.BlockSize))
 }
 
+// flush writes some blocks of an incomplete piece, first advancing the
+// piece's hash over those right after its cursor.
 func (w *worker) flush(j *flushJob, done *jobDone) {
-	for k, b := range j.blocks {
+	if j.h != nil {
+		t0 := time.Now()
+		for k, i := range j.index {
+			if i >= j.hashFrom && i < j.hashFrom+j.hashCount {
+				j.h.Write(j.blocks[k])
+			}
+		}
+		done.timing.hash = time.Since(t0)
+	}
+	t0 := time.Now()
+	defer func() { done.timing.write = time.Since(t0) }()
+	for k := range j.blocks {
 		off := j.offset + int64(j.index[k])*bufpool.BlockSize
-		if _, err := j.store.WriteAt(b, off); err != nil {
+		if _, err := w.writeBlocks(j.store, j.blocks[k:k+1], off); err != nil {
 			done.err, done.op = err, "write"
 			return
 		}
@@ -134,9 +175,45 @@ func (w *worker) flush(j *flushJob, done *jobDone) {
 	done.ok = true
 }
 
+// read serves a peer's request. A plain read (count 0) reads just the
+// requested range. A read-cache miss reads whole blocks from the one
+// holding the request on (read-ahead): the peer gets a copy of its range
+// as soon as that first block is in, and the blocks go back to the disk
+// actor for the read cache. A failed read-ahead block ends the read-ahead
+// quietly; only a failure of the requested block is the job's error.
 func (w *worker) read(ctx actor.Context, j *readJob, done *jobDone) {
-	buf := bufpool.Get(j.req.Length)
-	_, err := j.store.ReadAt(buf, j.offset)
+	if j.count == 0 {
+		buf := bufpool.Get(j.req.Length)
+		t0 := time.Now()
+		_, err := j.store.ReadAt(buf, j.offset)
+		done.timing.read = time.Since(t0)
+		w.reply(ctx, j, buf, err, done)
+		return
+	}
+	t0 := time.Now()
+	defer func() { done.timing.read = time.Since(t0) }()
+	for i := range j.count {
+		bi := j.first + i
+		start := int64(bi) * bufpool.BlockSize
+		buf := bufpool.Get(int(min(bufpool.BlockSize, j.pieceSize-start)))
+		if _, err := j.store.ReadAt(buf, j.pieceOffset+start); err != nil {
+			bufpool.Put(buf)
+			if i == 0 {
+				w.reply(ctx, j, nil, err, done)
+			}
+			return
+		}
+		if i == 0 {
+			out := bufpool.Get(j.req.Length)
+			copy(out, buf[int64(j.req.Begin)-start:])
+			w.reply(ctx, j, out, nil, done)
+		}
+		done.blocks = append(done.blocks, buf)
+	}
+}
+
+// reply sends the peer its block (or the read's error).
+func (w *worker) reply(ctx actor.Context, j *readJob, buf []byte, err error, done *jobDone) {
 	reply := &messages.DiskReadReply{Piece: j.req.Piece, Begin: j.req.Begin, Data: buf}
 	if err != nil {
 		bufpool.Put(buf)
@@ -148,6 +225,19 @@ func (w *worker) read(ctx actor.Context, j *readJob, done *jobDone) {
 	}
 	ctx.Send(j.req.ReplyTo, reply)
 	done.ok = err == nil
+}
+
+// writeBlocks is the one place workers write, so num_writing_threads
+// counts exactly the workers inside a write.
+func (w *worker) writeBlocks(st storage.Interface, blocks [][]byte, off int64) (int, error) {
+	if w.writing != nil {
+		w.writing.Add(1)
+		defer w.writing.Add(-1)
+	}
+	if len(blocks) == 1 {
+		return st.WriteAt(blocks[0], off)
+	}
+	return st.WriteBlocksAt(blocks, off)
 }
 
 // isMissing reports errors that mean "the data is not there (yet)".

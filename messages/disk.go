@@ -27,6 +27,9 @@ type DiskAddTorrent struct {
 	// NewStorage makes the torrent's storage; nil means files under
 	// SavePath (storage.NewFiles).
 	NewStorage storage.Constructor
+	// FilePriorities are the files' priorities at the start (nil: all 1);
+	// files of priority 0 are not created.
+	FilePriorities []int
 }
 
 // DiskRemoveTorrent closes (and with DeleteFiles removes) a torrent's files
@@ -84,6 +87,9 @@ type DiskCheck struct {
 	// pieces in Verify are hashed and had only if they pass; all others
 	// are missing and not read. A piece in both is verified.
 	Have, Verify []bool
+	// Gen is echoed in the check's progress and reply, so the torrent can
+	// tell a superseded check's answers from the current one's.
+	Gen int
 }
 
 // DiskCheckProgress reports checking progress: Checked of the Total pieces
@@ -91,12 +97,14 @@ type DiskCheck struct {
 // (active_checking) and has not started reading; the first report without
 // it says the check started.
 type DiskCheckProgress struct {
+	Gen            int // the DiskCheck\'s
 	Checked, Total int
 	Queued         bool
 }
 
 // DiskCheckReply ends a DiskCheck with the pieces that passed.
 type DiskCheckReply struct {
+	Gen  int // the DiskCheck\'s
 	Have []bool
 	Err  error
 }
@@ -197,4 +205,128 @@ type DiskClearCache struct {
 // DiskClearCacheReply answers DiskClearCache.
 type DiskClearCacheReply struct {
 	Pieces []int
+}
+
+// DiskSetFilePriorities tells a torrent's storage its files' priorities,
+// behind a fence (raising a file from 0 moves its bytes out of the part
+// file); reply DiskSetFilePrioritiesReply.
+type DiskSetFilePriorities struct {
+	InfoHash   InfoHash
+	Priorities []int
+}
+
+// DiskSetFilePrioritiesReply answers DiskSetFilePriorities.
+type DiskSetFilePrioritiesReply struct {
+	Err error
+}
+
+// DiskFlush makes a torrent's written data durable (fsync) behind a fence,
+// so every write queued before it is included; reply DiskFlushReply.
+type DiskFlush struct {
+	InfoHash InfoHash
+}
+
+// DiskFlushReply answers DiskFlush.
+type DiskFlushReply struct {
+	Err error
+}
+
+// DiskCacheInfo asks for the disk cache's counters and pieces (the
+// session's get_cache_info); reply DiskCacheInfoReply. With Torrent set
+// only InfoHash's pieces are listed; with NoPieces none are (the counters
+// are always session-wide).
+type DiskCacheInfo struct {
+	InfoHash InfoHash
+	Torrent  bool
+	NoPieces bool
+}
+
+// DiskJobAction names a kind of disk job, in the order of libtorrent's
+// job_action_t; it indexes DiskCacheInfoReply.NumFenceJobs.
+type DiskJobAction int
+
+// The disk job kinds (libtorrent's job_action_t).
+const (
+	DiskJobRead DiskJobAction = iota
+	DiskJobWrite
+	DiskJobHash
+	DiskJobMoveStorage
+	DiskJobReleaseFiles
+	DiskJobDeleteFiles
+	DiskJobCheckFastresume
+	DiskJobRenameFile
+	DiskJobStopTorrent
+	DiskJobFlushPiece
+	DiskJobFlushHashed
+	DiskJobFlushStorage
+	DiskJobTrimCache
+	DiskJobFilePriority
+	DiskJobClearPiece
+	NumDiskJobActions
+)
+
+// DiskCachedPiece is one piece held in the disk cache.
+type DiskCachedPiece struct {
+	InfoHash InfoHash
+	Piece    int
+	// Blocks has one entry per 16 KiB block of the piece: true when the
+	// block is in memory.
+	Blocks  []bool
+	LastUse time.Time
+	// NextToHash is the first block the piece's running hash has not
+	// covered yet; -1 for read-cache pieces (already verified).
+	NextToHash int
+	// Write tells a write-cache piece (received, not yet written) from a
+	// read-cache one.
+	Write bool
+}
+
+// DiskCacheInfoReply answers DiskCacheInfo with libtorrent's cache_status
+// counters. Sizes are in 16 KiB blocks, ARC list sizes in pieces. Average
+// times are over the last jobs of each kind (a window), cumulative times
+// since the disk actor started.
+type DiskCacheInfoReply struct {
+	Pieces []DiskCachedPiece
+
+	WriteCacheSize   int
+	ReadCacheSize    int
+	PinnedBlocks     int
+	TotalUsedBuffers int
+
+	AverageReadTime     time.Duration
+	AverageWriteTime    time.Duration
+	AverageHashTime     time.Duration
+	AverageJobTime      time.Duration
+	CumulativeJobTime   time.Duration
+	CumulativeReadTime  time.Duration
+	CumulativeWriteTime time.Duration
+	CumulativeHashTime  time.Duration
+
+	TotalReadBack int64
+	ReadQueueSize int
+	BlockedJobs   int
+	QueuedJobs    int
+	PeakQueued    int
+	PendingJobs   int
+	NumJobs       int
+	NumReadJobs   int
+	NumWriteJobs  int
+
+	ArcMRUSize      int
+	ArcMRUGhostSize int
+	ArcMFUSize      int
+	ArcMFUGhostSize int
+	ArcWriteSize    int
+	ArcVolatileSize int
+
+	NumWritingThreads int
+	NumFenceJobs      [NumDiskJobActions]int
+
+	// Totals since start: blocks written, write operations, blocks read
+	// from disk, blocks served from the read cache, read operations.
+	BlocksWritten int64
+	Writes        int64
+	BlocksRead    int64
+	BlocksReadHit int64
+	Reads         int64
 }

@@ -41,7 +41,8 @@ type AddTorrent struct {
 	ResumeData  []byte
 	StorageMode StorageMode
 	// NewStorage makes the torrent's storage (nil: files under SavePath).
-	NewStorage storage.Constructor
+	NewStorage     storage.Constructor
+	FilePriorities []int
 	// Async marks AsyncAddTorrent: nobody waits for the reply.
 	Async bool
 	// UserData is echoed in the add_torrent alert (the params).

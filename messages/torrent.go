@@ -187,3 +187,27 @@ type ClearError struct{}
 type SetUploadMode struct {
 	On bool
 }
+
+// SetFilePriorities sets the priority (0 to 7) of files: Priorities has
+// one entry per file, or Index/Priority sets one (Index >= 0).
+type SetFilePriorities struct {
+	Priorities []int
+	Index      int
+	Priority   int
+}
+
+// SetPiecePriorities sets piece priorities the same way.
+type SetPiecePriorities struct {
+	Priorities []int
+	Index      int
+	Priority   int
+}
+
+// GetPriorities asks for the file and piece priorities; reply
+// PrioritiesReply.
+type GetPriorities struct{}
+
+// PrioritiesReply answers GetPriorities.
+type PrioritiesReply struct {
+	Files, Pieces []int
+}

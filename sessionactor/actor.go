@@ -109,6 +109,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		ctx.Forward(a.alerts)
 	case *messages.DiskStatus:
 		ctx.Forward(a.disk)
+	case *messages.DiskCacheInfo:
+		a.handleCacheInfo(ctx, m)
 	case *messages.TorrentStopped:
 		// the torrent stops itself; Terminated does the bookkeeping
 	case *messages.ChildFailed:

@@ -48,6 +48,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		ResumeData:          m.ResumeData,
 		StorageMode:         m.StorageMode,
 		NewStorage:          m.NewStorage,
+		FilePriorities:      m.FilePriorities,
 		PeerID:              a.cfg.PeerID,
 		Session:             ctx.Self(),
 		Disk:                a.disk,

@@ -41,6 +41,9 @@ type Config struct {
 	ResumeData  []byte
 	StorageMode messages.StorageMode
 	NewStorage  storage.Constructor
+	// FilePriorities are AddTorrentParams.FilePriorities (nil: all 1,
+	// or what resume data says).
+	FilePriorities []int
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 }
@@ -73,6 +76,7 @@ type Actor struct {
 	counters counters
 	resume   resumeState
 	diskErr  diskErrorState
+	filePrio []int // per file, 0 to 7
 	// moving are the targets of MoveStorage calls not answered yet, in
 	// order; renamed are the files RenameFile (or resume data) renamed.
 	moving  []string

@@ -24,10 +24,15 @@ const tickInterval = time.Second
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.paused = a.cfg.Flags&messages.FlagPaused != 0
 	a.loadResumeData(ctx)
+	var resumePrio []int
+	if a.resume.loaded != nil {
+		resumePrio = a.resume.loaded.FilePriority
+	}
+	a.initPriorities(a.cfg.FilePriorities, resumePrio)
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
 		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
-		NewStorage: a.cfg.NewStorage,
+		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
 	})
 	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.startCheck(ctx)
@@ -52,7 +57,9 @@ func (a *Actor) startFullCheck(ctx actor.Context) {
 	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
 	a.resume.fullCheck = !seedMode
 	a.setState(ctx, messages.StateCheckingFiles)
-	ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: seedMode})
+	// A request, so that the disk can answer even a torrent it does not
+	// know (its storage could not be made).
+	ctx.Request(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: seedMode, Gen: a.resume.checkGen})
 }
 
 // handleCheckDone builds the picker from the pieces that passed and starts
@@ -64,6 +71,11 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		return
 	}
 	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
+	for p, prio := range a.piecePriorities() {
+		if prio != defaultPriority {
+			a.picker.SetPiecePriority(p, prio)
+		}
+	}
 	for p, ok := range m.Have {
 		if ok {
 			a.picker.SetHave(p)
@@ -78,7 +90,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		if a.completed.IsZero() {
 			a.completed = time.Now()
 		}
-		a.setState(ctx, messages.StateSeeding)
+		a.setState(ctx, a.completeState())
 	} else {
 		a.setState(ctx, messages.StateDownloading)
 	}
@@ -105,6 +117,8 @@ func (a *Actor) handlePause(ctx actor.Context) {
 	a.paused = true
 	a.resume.needSave = true
 	a.disconnectAll(ctx, nil)
+	// A paused torrent holds no open files (libtorrent's stop_torrent).
+	ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
 	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
 }
 
@@ -177,4 +191,13 @@ func (a *Actor) isChecking() bool {
 		return true
 	}
 	return false
+}
+
+// completeState is the state of a torrent with every wanted piece: seeding
+// when it has them all, finished when files were left out.
+func (a *Actor) completeState() messages.TorrentState {
+	if a.have.All() {
+		return messages.StateSeeding
+	}
+	return messages.StateFinished
 }

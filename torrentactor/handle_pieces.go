@@ -114,6 +114,6 @@ func (a *Actor) finish(ctx actor.Context) {
 			ctx.Send(p.pid, &messages.Disconnect{})
 		}
 	}
-	a.setState(ctx, messages.StateSeeding)
+	a.setState(ctx, a.completeState())
 	a.post(ctx, &messages.TorrentFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
 }

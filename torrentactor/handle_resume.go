@@ -131,7 +131,7 @@ func (a *Actor) checkResumeData(ctx actor.Context) {
 			a.log.Info("resume data: verifying pieces", zap.Stringer("torrent", a.ih), zap.String("why", v.Reason))
 			a.setState(ctx, messages.StateCheckingFiles)
 		}
-		ctx.Send(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, Have: v.Have, Verify: v.Verify})
+		ctx.Request(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, Have: v.Have, Verify: v.Verify, Gen: gen})
 	})
 }
 

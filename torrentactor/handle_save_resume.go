@@ -29,6 +29,27 @@ func (a *Actor) handleSaveResumeData(ctx actor.Context, m *messages.SaveResumeDa
 	}
 	d := a.resumeSnapshot(m.Flags)
 	a.resume.needSave = false
+	if m.Flags&messages.SaveResumeFlushDiskCache == 0 {
+		a.finishResumeData(ctx, d)
+		return
+	}
+	// The pieces claimed are made durable before the claim is written.
+	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFlush{InfoHash: a.ih}, 5*time.Minute)
+	ctx.ReenterAfter(f, func(res any, err error) {
+		if r, ok := res.(*messages.DiskFlushReply); ok && err == nil {
+			err = r.Err
+		}
+		if err != nil {
+			a.resume.needSave = true
+			a.saveResumeFailed(ctx, err)
+			return
+		}
+		a.finishResumeData(ctx, d)
+	})
+}
+
+// finishResumeData adds the file sizes and times to d and posts it.
+func (a *Actor) finishResumeData(ctx actor.Context, d *resume.Data) {
 	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFileStats{InfoHash: a.ih}, time.Minute)
 	ctx.ReenterAfter(f, func(res any, err error) {
 		r, _ := res.(*messages.DiskFileStatsReply)
@@ -80,13 +101,14 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		SeedingTime:     int64(a.resume.seedingTime / time.Second),
 		AddedTime:       a.added.Unix(),
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
-		Paused:      a.paused,
-		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
-		Allocation:  allocation(a.cfg.StorageMode),
-		Trackers:    a.trackerTiers(),
-		URLList:     a.cfg.Meta.URLList,
-		Peers:       a.knownAddrPorts(),
-		MappedFiles: a.mappedFiles(),
+		Paused:       a.paused,
+		AutoManaged:  a.cfg.Flags&messages.FlagAutoManaged != 0,
+		Allocation:   allocation(a.cfg.StorageMode),
+		Trackers:     a.trackerTiers(),
+		URLList:      a.cfg.Meta.URLList,
+		Peers:        a.knownAddrPorts(),
+		MappedFiles:  a.mappedFiles(),
+		FilePriority: a.filePrioritiesForResume(),
 	}
 	if !a.completed.IsZero() {
 		d.CompletedTime = a.completed.Unix()
@@ -146,4 +168,14 @@ func allocation(m messages.StorageMode) string {
 		return resume.AllocationSparse
 	}
 	return resume.AllocationAllocate
+}
+
+// filePrioritiesForResume is nil when every file has the default.
+func (a *Actor) filePrioritiesForResume() []int {
+	for _, p := range a.filePrio {
+		if p != defaultPriority {
+			return append([]int(nil), a.filePrio...)
+		}
+	}
+	return nil
 }

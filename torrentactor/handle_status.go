@@ -87,7 +87,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 	for _, p := range a.have.Indices() {
 		s.TotalDone += a.info.PieceSize(p)
 	}
-	s.TotalWantedDone = s.TotalDone
+	s.TotalWanted, s.TotalWantedDone = a.wantedBytes()
 	if s.TotalWanted > 0 {
 		s.Progress = float64(s.TotalWantedDone) / float64(s.TotalWanted)
 	}

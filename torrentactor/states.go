@@ -9,6 +9,9 @@ import (
 func (a *Actor) checkingState(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *messages.DiskCheckProgress:
+		if m.Gen != a.resume.checkGen {
+			return // a check that a newer one superseded
+		}
 		a.checking = checkProgress{done: m.Checked, total: m.Total}
 		// The disk says whether the check waits for an active_checking
 		// slot or reads (its first report without Queued).
@@ -18,6 +21,9 @@ func (a *Actor) checkingState(ctx actor.Context) {
 			a.setState(ctx, messages.StateCheckingFiles)
 		}
 	case *messages.DiskCheckReply:
+		if m.Gen != a.resume.checkGen {
+			return
+		}
 		a.handleCheckDone(ctx, m)
 	default:
 		a.common(ctx)
@@ -88,6 +94,18 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleForceRecheck(ctx)
 	case *messages.SaveResumeData:
 		a.handleSaveResumeData(ctx, m)
+	case *messages.SetFilePriorities:
+		a.handleSetFilePriorities(ctx, m)
+	case *messages.SetPiecePriorities:
+		a.handleSetPiecePriorities(ctx, m)
+	case *messages.GetPriorities:
+		a.handleGetPriorities(ctx)
+	case *messages.DiskReleaseFilesReply:
+		if m.Err != nil {
+			a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Op: "release", Err: m.Err})
+		}
+	case *messages.DiskSetFilePrioritiesReply:
+		a.handleFilePrioritiesSet(ctx, m)
 	case *messages.ClearError:
 		a.handleClearError(ctx)
 	case *messages.SetUploadMode:

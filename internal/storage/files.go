@@ -20,7 +20,7 @@ func (s *Storage) CreateEmptyFiles() error {
 	var errs []error
 	for i := range s.files {
 		f := &s.files[i]
-		if f.Length != 0 || f.Pad {
+		if f.Length != 0 || f.Pad || f.parked {
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(f.abs), 0o755); err != nil {
@@ -95,7 +95,15 @@ func (s *Storage) ReleaseFiles() error {
 	if s.pool.closed {
 		return ErrClosed
 	}
-	return s.detachAll()
+	return errors.Join(s.detachAll(), s.closePart())
+}
+
+// closePart closes the part file, if any.
+func (s *Storage) closePart() error {
+	if s.part == nil {
+		return nil
+	}
+	return s.part.close()
 }
 
 // Close releases the handles; every later call except DeleteFiles,
@@ -107,7 +115,7 @@ func (s *Storage) Close() error {
 		return ErrClosed
 	}
 	s.pool.closed = true
-	return s.detachAll()
+	return errors.Join(s.detachAll(), s.closePart())
 }
 
 // DeleteFiles closes the handles, removes every file of the torrent and
@@ -122,6 +130,11 @@ func (s *Storage) DeleteFiles() error {
 	_ = closeErr // the files are going away; a close error is moot
 
 	var errs []error
+	if s.part != nil {
+		if err := s.part.remove(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	dirs := map[string]bool{}
 	root := filepath.Clean(s.savePath)
 	for i := range s.files {

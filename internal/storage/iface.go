@@ -30,6 +30,10 @@ type Interface interface {
 	Move(newSavePath string, flags MoveFlags) error
 	RenameFile(i int, newPath string) error
 	SavePath() string
+	// SetFilePriorities tells the storage each file's priority: a file of
+	// priority 0 is not created (the file Storage keeps the bytes pieces
+	// shared with wanted files carry in its part file).
+	SetFilePriorities(prios []int) error
 }
 
 var _ Interface = (*Storage)(nil)

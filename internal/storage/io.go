@@ -43,6 +43,13 @@ func (s *Storage) rw(p []byte, off int64, write bool) (int, error) {
 			n += len(chunk)
 			continue
 		}
+		if f.parked {
+			if err := s.parkedIO(i, chunk, off+int64(n), write); err != nil {
+				return n, err
+			}
+			n += len(chunk)
+			continue
+		}
 		h, err := s.acquire(i, write)
 		if err != nil {
 			if errors.Is(err, ErrClosed) {

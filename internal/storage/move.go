@@ -82,6 +82,10 @@ func (s *Storage) Move(newSavePath string, flags MoveFlags) error {
 		}
 		done = append(done, moved{f.abs, to})
 	}
+	if err := s.movePartFile(dst); err != nil {
+		undo()
+		return fmt.Errorf("storage: move part file: %w", err)
+	}
 	old := s.savePath
 	s.savePath = dst
 	for i := range s.files {

@@ -34,6 +34,13 @@ func (s *Storage) ReadAtAhead(p []byte, off, ahead int64) (n int, hinted bool, e
 			n += len(chunk)
 			continue
 		}
+		if f.parked {
+			if err := s.parkedIO(i, chunk, off+int64(n), false); err != nil {
+				return n, hinted, err
+			}
+			n += len(chunk)
+			continue
+		}
 		h, err := s.acquire(i, false)
 		if err != nil {
 			if errors.Is(err, ErrClosed) {

@@ -44,6 +44,13 @@ type Options struct {
 	// Sparse makes newly created files get their full size at once
 	// (truncate), which is cheap on sparse file systems (default true).
 	Sparse bool
+	// PartFile, with PieceLength, is the part file's name in the save
+	// path: where bytes of files of priority 0 go (see SetFilePriorities).
+	// Without it priority 0 is refused.
+	PartFile    string
+	PieceLength int64
+	// FilePriorities are the files' priorities at the start (nil: all 1).
+	FilePriorities []int
 }
 
 // DefaultMaxOpenFiles is the handle pool size used when
@@ -76,6 +83,9 @@ type file struct {
 	FileSpec
 	offset int64
 	abs    string
+	// parked: priority 0, the file is not created; its bytes go to the
+	// part file.
+	parked bool
 }
 
 // Storage is the set of files of one torrent.
@@ -85,6 +95,7 @@ type Storage struct {
 	total    int64
 	opts     Options
 	pool     pool
+	part     *partFile // nil without Options.PartFile
 	// noWait is set once a cache-only read (ReadAtAhead's probe) turned
 	// out unsupported: no more probes.
 	noWait atomic.Bool
@@ -94,8 +105,8 @@ type Storage struct {
 // disk; files are created by the first write to them. A zero Options means
 // DefaultOptions(); a MaxOpenFiles <= 0 means the default.
 func New(savePath string, files []FileSpec, opts Options) *Storage {
-	if opts == (Options{}) {
-		opts = DefaultOptions()
+	if opts.MaxOpenFiles == 0 && !opts.Allocate && !opts.Sparse && opts.PartFile == "" && opts.FilePriorities == nil {
+		opts.Sparse = true // the zero Options: the defaults
 	}
 	if opts.MaxOpenFiles <= 0 {
 		opts.MaxOpenFiles = DefaultMaxOpenFiles
@@ -112,6 +123,15 @@ func New(savePath string, files []FileSpec, opts Options) *Storage {
 		s.total += f.Length
 	}
 	s.pool.init(len(files), opts.MaxOpenFiles)
+	if opts.PartFile != "" && opts.PieceLength > 0 {
+		n := int((s.total + opts.PieceLength - 1) / opts.PieceLength)
+		s.part = newPartFile(filepath.Join(savePath, opts.PartFile), opts.PieceLength, n)
+	}
+	for i, p := range opts.FilePriorities {
+		if i < len(s.files) && p == 0 && !s.files[i].Pad && s.part != nil {
+			s.files[i].parked = true
+		}
+	}
 	return s
 }
 

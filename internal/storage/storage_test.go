@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -308,7 +309,7 @@ func TestFilePathAndOptions(t *testing.T) {
 	if s.TotalLength() != 0 || s.opts.MaxOpenFiles != DefaultMaxOpenFiles || s.NumFiles() != 1 {
 		t.Errorf("opts %+v total %d", s.opts, s.TotalLength())
 	}
-	if d := New("x", nil, Options{}); d.opts != DefaultOptions() {
+	if d := New("x", nil, Options{}); !reflect.DeepEqual(d.opts, DefaultOptions()) {
 		t.Errorf("zero options = %+v", d.opts)
 	}
 	fe := &FileError{FileIndex: 2, Path: "/p", Op: "read", Err: io.EOF}

@@ -37,6 +37,17 @@ func (s *Storage) WriteBlocksAt(blocks [][]byte, off int64) (int, error) {
 			n += size
 			continue
 		}
+		if f.parked {
+			soff := off + int64(n)
+			for _, b := range iov {
+				if err := s.parkedIO(i, b, soff, true); err != nil {
+					return n, err
+				}
+				soff += int64(len(b))
+			}
+			n += size
+			continue
+		}
 		h, err := s.acquire(i, true)
 		if err != nil {
 			if errors.Is(err, ErrClosed) {
