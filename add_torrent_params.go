@@ -57,6 +57,13 @@ type AddTorrentParams struct {
 	// StorageConstructor makes the torrent's storage; nil means files
 	// under SavePath (DefaultStorage).
 	StorageConstructor StorageConstructor
+	// Trackers are the torrent's trackers by tier (BEP 12: Trackers[0]
+	// is tier 0). Nil uses the torrent file's announce list; a non-nil
+	// list replaces it.
+	Trackers [][]string
+	// TrackerID is sent to trackers as &trackerid= until one gives us its
+	// own (libtorrent's trackerid).
+	TrackerID string
 	// UserData is handed back in AddTorrentAlert.Params.UserData.
 	UserData any
 }

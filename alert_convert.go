@@ -12,6 +12,9 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 	pb := func(ih InfoHash, addr string, id [20]byte) peerAlertBase {
 		return peerAlertBase{torrentAlertBase: tb(ih), Endpoint: addr, PeerID: id}
 	}
+	if t := s.convertTrackerAlert(m, tb); t != nil {
+		return t
+	}
 	switch a := m.(type) {
 	case *messages.AddTorrentAlert:
 		out := AddTorrentAlert{torrentAlertBase: tb(a.InfoHash), Error: a.Err}
@@ -71,6 +74,28 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return ListenFailedAlert{base, a.Addr, a.Err, a.Op, a.SockType}
 	case *messages.AlertsDroppedAlert:
 		return AlertsDroppedAlert{base, a.Dropped}
+	}
+	return nil
+}
+
+// convertTrackerAlert turns the tracker alerts; nil for others.
+func (s *Session) convertTrackerAlert(m messages.Alert, tb func(InfoHash) torrentAlertBase) Alert {
+	trb := func(ih InfoHash, url string) trackerAlertBase { return trackerAlertBase{tb(ih), url} }
+	switch a := m.(type) {
+	case *messages.TrackerAnnounceAlert:
+		return TrackerAnnounceAlert{trb(a.InfoHash, a.URL), TrackerEvent(a.Event)}
+	case *messages.TrackerReplyAlert:
+		return TrackerReplyAlert{trb(a.InfoHash, a.URL), a.NumPeers}
+	case *messages.TrackerWarningAlert:
+		return TrackerWarningAlert{trb(a.InfoHash, a.URL), a.Msg}
+	case *messages.TrackerErrorAlert:
+		return TrackerErrorAlert{trb(a.InfoHash, a.URL), a.TimesInRow, a.StatusCode, a.Err, a.Msg}
+	case *messages.ScrapeReplyAlert:
+		return ScrapeReplyAlert{trb(a.InfoHash, a.URL), a.Incomplete, a.Complete}
+	case *messages.ScrapeFailedAlert:
+		return ScrapeFailedAlert{trb(a.InfoHash, a.URL), a.Err, a.Msg}
+	case *messages.TrackeridAlert:
+		return TrackeridAlert{trb(a.InfoHash, a.URL), a.TrackerID}
 	}
 	return nil
 }

@@ -10,8 +10,12 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/internal/tracker"
+	"github.com/actorrent/actorrent/internal/tracker/httptracker"
+	"github.com/actorrent/actorrent/internal/tracker/udptracker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
+	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -78,6 +82,7 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 		MaxQueuedDiskBytes:  int64(settings.Int(MaxQueuedDiskBytes)),
 		ConnectionsLimit:    settings.Int(ConnectionsLimit),
 		OptimisticDiskRetry: time.Duration(settings.Int(OptimisticDiskRetry)) * time.Second,
+		Trackers:            trackerConfig(settings),
 		Log:                 o.log,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
@@ -190,7 +195,8 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
 		FilePriorities: p.FilePriorities,
-		UserData:       p,
+		Trackers:       p.Trackers, TrackerID: p.TrackerID,
+		UserData: p,
 	}, nil
 }
 
@@ -266,4 +272,32 @@ func (s *Session) Close(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// trackerConfig maps the tracker settings onto the session's clients and
+// every torrent's announcer.
+func trackerConfig(p SettingsPack) sessionactor.TrackerConfig {
+	sec := func(k IntSetting) time.Duration { return time.Duration(p.Int(k)) * time.Second }
+	return sessionactor.TrackerConfig{
+		Torrent: torrentactor.TrackerConfig{
+			List: tracker.Settings{
+				AnnounceToAllTiers:    p.Bool(AnnounceToAllTiers),
+				AnnounceToAllTrackers: p.Bool(AnnounceToAllTrackers),
+				BackoffPercent:        p.Int(TrackerBackoff),
+				MinAnnounceInterval:   sec(MinAnnounceInterval),
+			},
+			NumWant:           p.Int(NumWant),
+			CompletionTimeout: sec(TrackerCompletionTimeout),
+			StopTimeout:       sec(StopTrackerTimeout),
+		},
+		HTTP: httptracker.Options{
+			UserAgent:         p.Str(UserAgent),
+			MaxResponseSize:   int64(p.Int(TrackerMaximumResponseLength)),
+			ReceiveTimeout:    sec(TrackerReceiveTimeout),
+			CompletionTimeout: sec(TrackerCompletionTimeout),
+		},
+		// libtorrent does not retransmit; we retransmit after the receive
+		// timeout, within the completion timeout.
+		UDP: udptracker.Config{RetransmitBase: sec(TrackerReceiveTimeout)},
+	}
 }

@@ -17,6 +17,10 @@ type SessionStatus struct {
 	NumPeers                                 int
 	NumTorrents                              int
 	ListenAddrs                              []string
+	// Tracker protocol traffic (estimated from the protocols' sizes, as
+	// libtorrent does): rates over the last second, and totals.
+	TrackerUploadRate, TrackerDownloadRate   int
+	TotalTrackerUpload, TotalTrackerDownload int64
 }
 
 // Status returns the session's counters.
@@ -33,5 +37,7 @@ func (s *Session) Status(ctx context.Context) (SessionStatus, error) {
 		TotalPayloadUpload: m.TotalPayloadUpload, TotalPayloadDownload: m.TotalPayloadDownload,
 		TotalFailedBytes: m.TotalFailedBytes, TotalRedundantBytes: m.TotalRedundantBytes,
 		NumPeers: m.NumPeers, NumTorrents: m.NumTorrents, ListenAddrs: m.ListenAddrs,
+		TrackerUploadRate: m.TrackerUploadRate, TrackerDownloadRate: m.TrackerDownloadRate,
+		TotalTrackerUpload: m.TotalTrackerUpload, TotalTrackerDownload: m.TotalTrackerDownload,
 	}, nil
 }

@@ -47,6 +47,36 @@ const (
 	// OptimisticDiskRetry: seconds an auto-managed torrent stays in upload
 	// mode after a full disk before it downloads again. Default 600.
 	OptimisticDiskRetry IntSetting = "optimistic_disk_retry"
+
+	// Tracker settings (libtorrent names and defaults).
+
+	// TrackerCompletionTimeout: seconds one announce or scrape may take.
+	// Default 30.
+	TrackerCompletionTimeout IntSetting = "tracker_completion_timeout"
+	// TrackerReceiveTimeout: seconds of silence allowed while waiting for
+	// a tracker (the UDP retransmission wait too). Default 10.
+	TrackerReceiveTimeout IntSetting = "tracker_receive_timeout"
+	// StopTrackerTimeout: seconds a stopped announce may take; removing a
+	// torrent and Session.Close wait no longer for them. Default 5.
+	StopTrackerTimeout IntSetting = "stop_tracker_timeout"
+	// TrackerMaximumResponseLength: bytes of a tracker reply (after
+	// decompression). Default 1 MiB.
+	TrackerMaximumResponseLength IntSetting = "tracker_maximum_response_length"
+	// NumWant: peers asked for per announce. Default 200.
+	NumWant IntSetting = "num_want"
+	// MinAnnounceInterval: seconds; the least time between announces to a
+	// tracker, whatever it says. Default 300.
+	MinAnnounceInterval IntSetting = "min_announce_interval"
+	// TrackerBackoff: percent factor x of the retry delay after n failures
+	// in a row, 5 s·(1 + x/100·n²). Default 250.
+	TrackerBackoff IntSetting = "tracker_backoff"
+
+	// AnnounceToAllTiers announces to one tracker in every tier, not only
+	// the first tier with a working tracker. Default false.
+	AnnounceToAllTiers BoolSetting = "announce_to_all_tiers"
+	// AnnounceToAllTrackers announces to every tracker of a tier in
+	// parallel. Default false.
+	AnnounceToAllTrackers BoolSetting = "announce_to_all_trackers"
 )
 
 var strDefaults = map[StrSetting]string{
@@ -65,9 +95,20 @@ var intDefaults = map[IntSetting]int{
 	OptimisticDiskRetry: 600,
 	ConnectionsLimit:    200,
 	FilePoolSize:        40,
+
+	TrackerCompletionTimeout:     30,
+	TrackerReceiveTimeout:        10,
+	StopTrackerTimeout:           5,
+	TrackerMaximumResponseLength: 1 << 20,
+	NumWant:                      200,
+	MinAnnounceInterval:          300,
+	TrackerBackoff:               250,
 }
 
-var boolDefaults = map[BoolSetting]bool{}
+var boolDefaults = map[BoolSetting]bool{
+	AnnounceToAllTiers:    false,
+	AnnounceToAllTrackers: false,
+}
 
 // SettingsPack holds session settings by name (libtorrent's
 // settings_pack). The zero value is empty; DefaultSettings is the usual

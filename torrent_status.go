@@ -104,6 +104,19 @@ type TorrentStatus struct {
 	// UploadMode: the torrent does not download (SetUploadMode, or a
 	// full disk), it only seeds what it has.
 	UploadMode bool
+	// CurrentTracker is the URL of the tracker we last announced to
+	// successfully ("" if none works).
+	CurrentTracker string
+	// NextAnnounce is the time until the next announce (0 when not
+	// announcing); AnnounceInterval the current tracker's interval.
+	NextAnnounce     time.Duration
+	AnnounceInterval time.Duration
+	// NumComplete and NumIncomplete are the seeds and leechers the
+	// trackers report (the largest counts any said); -1 when unknown.
+	NumComplete, NumIncomplete int
+	// ListSeeds and ListPeers: seeds we are connected to, and peers we
+	// know of (from trackers and ConnectPeer).
+	ListSeeds, ListPeers int
 }
 
 func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentStatus {
@@ -124,5 +137,8 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 		AllTimeUpload: r.AllTimeUpload, AllTimeDownload: r.AllTimeDownload,
 		ActiveTime: r.ActiveTime, FinishedTime: r.FinishedTime, SeedingTime: r.SeedingTime,
 		NeedSaveResume: r.NeedSaveResume, UploadMode: r.UploadMode,
+		CurrentTracker: r.CurrentTracker, NextAnnounce: r.NextAnnounce, AnnounceInterval: r.AnnounceInterval,
+		NumComplete: r.NumComplete, NumIncomplete: r.NumIncomplete,
+		ListSeeds: r.ListSeeds, ListPeers: r.ListPeers,
 	}
 }

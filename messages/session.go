@@ -45,6 +45,11 @@ type AddTorrent struct {
 	FilePriorities []int
 	// Async marks AsyncAddTorrent: nobody waits for the reply.
 	Async bool
+	// Trackers are the torrent's trackers by tier (nil: the torrent
+	// file's announce list).
+	Trackers [][]string
+	// TrackerID is sent to trackers until one gives us its own.
+	TrackerID string
 	// UserData is echoed in the add_torrent alert (the params).
 	UserData any
 }
@@ -122,6 +127,9 @@ type SessionStatusReply struct {
 	NumTorrents                              int
 	ListenPort                               int
 	ListenAddrs                              []string
+	// Tracker protocol bytes: totals and the last second's (rates).
+	TotalTrackerUpload, TotalTrackerDownload int64
+	TrackerUploadRate, TrackerDownloadRate   int
 }
 
 // TorrentStatsUpdate: a torrent's per-second counters for the session.
@@ -133,6 +141,8 @@ type TorrentStatsUpdate struct {
 	DownloadRate, UploadRate               int
 	PayloadDownloadRate, PayloadUploadRate int
 	NumPeers                               int
+	// TrackerUpload and TrackerDownload are tracker protocol bytes.
+	TrackerUpload, TrackerDownload int64
 }
 
 // TorrentStopped: a torrent actor finished its removal.

@@ -77,6 +77,14 @@ type TorrentStatusReply struct {
 	ActiveTime, FinishedTime, SeedingTime time.Duration
 	NeedSaveResume                        bool
 	UploadMode                            bool
+	// Tracker fields (libtorrent's current_tracker, next_announce,
+	// announce_interval, num_complete, num_incomplete, list_seeds,
+	// list_peers); the counts are -1 when no tracker said.
+	CurrentTracker             string
+	NextAnnounce               time.Duration
+	AnnounceInterval           time.Duration
+	NumComplete, NumIncomplete int
+	ListSeeds, ListPeers       int
 }
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.

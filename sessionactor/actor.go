@@ -32,6 +32,8 @@ type Config struct {
 	// OptimisticDiskRetry is the upload-mode retry after a full disk.
 	OptimisticDiskRetry time.Duration
 	Log                 *zap.Logger
+	// Trackers configure the tracker clients and announces.
+	Trackers TrackerConfig
 	// TorrentProps, when set, replaces torrentactor.New for every torrent:
 	// a test-only hook to wrap a torrent's props (e.g. inject a panic).
 	TorrentProps func(torrentactor.Config) *actor.Props
@@ -53,7 +55,9 @@ type Actor struct {
 
 	stats   sessionStats
 	closing bool
-	closer  *actor.PID
+	// trackerClients are the session's own clients (nil when injected).
+	trackerClients *torrentactor.Clients
+	closer         *actor.PID
 }
 
 type entry struct {
@@ -121,5 +125,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleClose(ctx)
 	case *actor.Stopping:
 		a.closeListeners()
+	case *actor.Stopped:
+		a.stopTrackers()
 	}
 }

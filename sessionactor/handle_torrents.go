@@ -13,6 +13,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.alerts = ctx.Spawn(NewAlertActor(a.cfg.Alerts))
 	a.disk = ctx.Spawn(diskactor.New(a.cfg.Disk))
 	a.listen(ctx)
+	a.startTrackers(ctx)
 }
 
 // handleAddTorrent adds a torrent (or finds the one already there) and
@@ -56,6 +57,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		MaxQueuedDiskBytes:  a.cfg.MaxQueuedDiskBytes,
 		MaxPeers:            a.cfg.ConnectionsLimit,
 		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,
+		Trackers:            a.trackerConfig(m),
 		Log:                 a.log,
 	}
 	newProps := torrentactor.New

@@ -7,6 +7,7 @@ type sessionStats struct {
 	download, upload               int64
 	payloadDownload, payloadUpload int64
 	failed, redundant              int64
+	trackerUp, trackerDown         int64
 }
 
 func (a *Actor) handleStatsUpdate(m *messages.TorrentStatsUpdate) {
@@ -17,6 +18,8 @@ func (a *Actor) handleStatsUpdate(m *messages.TorrentStatsUpdate) {
 	s.payloadUpload += m.PayloadUpload
 	s.failed += m.FailedBytes
 	s.redundant += m.RedundantBytes
+	s.trackerUp += m.TrackerUpload
+	s.trackerDown += m.TrackerDownload
 	if e := a.torrents[m.InfoHash]; e != nil {
 		e.last = *m
 	}
@@ -29,8 +32,9 @@ func (a *Actor) sessionStatus() *messages.SessionStatusReply {
 		TotalDownload: s.download, TotalUpload: s.upload,
 		TotalPayloadDownload: s.payloadDownload, TotalPayloadUpload: s.payloadUpload,
 		TotalFailedBytes: s.failed, TotalRedundantBytes: s.redundant,
-		NumTorrents: len(a.torrents),
-		ListenAddrs: append([]string(nil), a.addrs...),
+		NumTorrents:        len(a.torrents),
+		ListenAddrs:        append([]string(nil), a.addrs...),
+		TotalTrackerUpload: s.trackerUp, TotalTrackerDownload: s.trackerDown,
 	}
 	for _, e := range a.torrents {
 		r.DownloadRate += e.last.DownloadRate
@@ -38,6 +42,9 @@ func (a *Actor) sessionStatus() *messages.SessionStatusReply {
 		r.PayloadDownloadRate += e.last.PayloadDownloadRate
 		r.PayloadUploadRate += e.last.PayloadUploadRate
 		r.NumPeers += e.last.NumPeers
+		// the last second's bytes are the rate
+		r.TrackerUploadRate += int(e.last.TrackerUpload)
+		r.TrackerDownloadRate += int(e.last.TrackerDownload)
 	}
 	return r
 }

@@ -44,6 +44,8 @@ type Config struct {
 	// FilePriorities are AddTorrentParams.FilePriorities (nil: all 1,
 	// or what resume data says).
 	FilePriorities []int
+	// Trackers configure the announcer (no Client: no announcer).
+	Trackers TrackerConfig
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 }
@@ -84,6 +86,7 @@ type Actor struct {
 	// filePaths are the renamed paths the storage is created with.
 	filePaths    []string
 	cancelTicker scheduler.CancelFunc
+	trk          trackerState
 }
 
 type checkProgress struct {

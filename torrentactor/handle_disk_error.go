@@ -141,6 +141,7 @@ func (a *Actor) handleClearError(ctx actor.Context) {
 	if !a.paused {
 		a.connectKnown(ctx)
 	}
+	a.syncAnnouncing(ctx)
 }
 
 func (a *Actor) handleSetUploadMode(ctx actor.Context, m *messages.SetUploadMode) {

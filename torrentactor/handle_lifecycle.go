@@ -35,6 +35,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
 	})
 	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.spawnAnnouncer(ctx)
 	a.startCheck(ctx)
 }
 
@@ -45,6 +46,7 @@ func (a *Actor) startCheck(ctx actor.Context) {
 	a.picker = nil
 	a.checking = checkProgress{total: a.info.NumPieces()}
 	a.behavior.Become(a.checkingState)
+	a.syncAnnouncing(ctx)
 	a.resume.checkGen++
 	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
 		a.checkResumeData(ctx)
@@ -97,6 +99,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	if !a.paused {
 		a.connectKnown(ctx)
 	}
+	a.syncAnnouncing(ctx)
 }
 
 func (a *Actor) handleForceRecheck(ctx actor.Context) {
@@ -117,6 +120,7 @@ func (a *Actor) handlePause(ctx actor.Context) {
 	a.paused = true
 	a.resume.needSave = true
 	a.disconnectAll(ctx, nil)
+	a.syncAnnouncing(ctx)
 	// A paused torrent holds no open files (libtorrent's stop_torrent).
 	ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
 	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
@@ -132,6 +136,7 @@ func (a *Actor) handleResume(ctx actor.Context) {
 	if !a.isChecking() && a.errored == nil {
 		a.connectKnown(ctx)
 	}
+	a.syncAnnouncing(ctx)
 }
 
 // handleRemove disconnects everything, lets the disk close (or delete) the
@@ -142,6 +147,14 @@ func (a *Actor) handleRemove(ctx actor.Context, m *messages.RemoveTorrent) {
 	}
 	a.removing = true
 	a.disconnectAll(ctx, nil)
+	// Stopped goes to the trackers before the files close: both are
+	// bounded, and the session's Close waits for this actor to stop.
+	a.stopAnnouncingThen(ctx, func() { a.removeFiles(ctx, m) })
+}
+
+// removeFiles lets the disk close (or delete) the files, posts the result
+// and stops the actor.
+func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskRemoveTorrent{InfoHash: a.ih, DeleteFiles: m.DeleteFiles}, time.Minute)
 	ctx.ReenterAfter(f, func(res any, err error) {
 		if r, ok := res.(*messages.DiskRemoveTorrentReply); ok && err == nil {
@@ -169,6 +182,7 @@ func (a *Actor) enterError(ctx actor.Context, err error) {
 	a.errored = err
 	a.disconnectAll(ctx, nil)
 	a.behavior.Become(a.errorState)
+	a.syncAnnouncing(ctx)
 	a.post(ctx, &messages.TorrentErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
 }
 

@@ -116,4 +116,5 @@ func (a *Actor) finish(ctx actor.Context) {
 	}
 	a.setState(ctx, a.completeState())
 	a.post(ctx, &messages.TorrentFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.announceCompleted(ctx)
 }

@@ -29,13 +29,16 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 func (a *Actor) handleTick(ctx actor.Context) {
 	a.countTimes(tickInterval)
 	a.retryDisk(ctx, time.Now())
+	a.tickTrackers(ctx)
 	c := &a.counters
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
 		Download: c.dDownload, Upload: c.dUpload,
 		PayloadDownload: c.dPayloadDownload, PayloadUpload: c.dPayloadUpload,
 		FailedBytes: c.dFailed, RedundantBytes: c.dRedundant,
+		TrackerUpload: a.trk.dUp, TrackerDownload: a.trk.dDown,
 	}
+	a.trk.dUp, a.trk.dDown = 0, 0
 	for _, p := range a.peers {
 		if p.closed || !p.connected {
 			continue
@@ -80,6 +83,14 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		SeedingTime:          a.resume.seedingTime,
 		NeedSaveResume:       a.resume.needSave,
 		UploadMode:           a.diskErr.uploadMode,
+		CurrentTracker:       a.trk.summary.CurrentTracker,
+		AnnounceInterval:     a.trk.summary.Interval,
+		NumComplete:          a.trk.summary.NumComplete,
+		NumIncomplete:        a.trk.summary.NumIncomplete,
+		ListPeers:            len(a.known),
+	}
+	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {
+		s.NextAnnounce = max(time.Until(t), 0)
 	}
 	if a.errored != nil {
 		s.Error = a.errored.Error()
@@ -106,6 +117,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		s.NumPeers++
 		if p.stats.IsSeed {
 			s.NumSeeds++
+			s.ListSeeds++
 		}
 		s.DownloadRate += p.stats.DownloadRate
 		s.UploadRate += p.stats.UploadRate

@@ -62,6 +62,9 @@ func (a *Actor) errorState(ctx actor.Context) {
 
 // common handles what every state handles the same way.
 func (a *Actor) common(ctx actor.Context) {
+	if a.trackerMessage(ctx) {
+		return
+	}
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		a.handleStarted(ctx)

@@ -14,8 +14,9 @@ import (
 const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] " +
 	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT"
 
-// runDownload downloads a torrent from the given peers into SAVE_PATH and
-// returns once every piece is verified on disk.
+// runDownload downloads a torrent into SAVE_PATH from the given peers and
+// those its trackers return, and returns once every piece is verified on
+// disk.
 func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("download", downloadSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")

@@ -1,0 +1,156 @@
+package torrentactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// trackerState is the torrent's side of its announcer child.
+type trackerState struct {
+	pid        *actor.PID
+	announcing bool // StartAnnouncing sent, StopAnnouncing not since
+	sent       messages.AnnounceStats
+	summary    messages.TrackerSummary
+	// traffic since the last session report
+	dUp, dDown int64
+}
+
+// trackerMessage handles the tracker messages of every state; it reports
+// false for other messages.
+func (a *Actor) trackerMessage(ctx actor.Context) bool {
+	switch m := ctx.Message().(type) {
+	case *messages.GetTrackers:
+		if a.trk.pid == nil {
+			ctx.Respond(&messages.GetTrackersReply{})
+			return true
+		}
+		ctx.Forward(a.trk.pid) // the announcer answers the facade
+	case *messages.AddTracker, *messages.ReplaceTrackers, *messages.ForceReannounce, *messages.ScrapeTracker:
+		if a.trk.pid != nil {
+			ctx.Forward(a.trk.pid)
+		}
+	case *messages.TrackerPeers:
+		a.handleTrackerPeers(ctx, m)
+	case *messages.TrackerSummary:
+		a.trk.summary = *m
+	case *messages.TrackerTraffic:
+		a.trk.dUp += m.Upload
+		a.trk.dDown += m.Download
+	case *messages.AnnouncingStopped:
+		// a late answer to a StopAnnouncing whose wait timed out
+	default:
+		return false
+	}
+	return true
+}
+
+// spawnAnnouncer starts the announcer child (in handleStarted), even for a
+// torrent without trackers: AddTracker may give it some.
+func (a *Actor) spawnAnnouncer(ctx actor.Context) {
+	a.trk.summary = messages.TrackerSummary{NumComplete: -1, NumIncomplete: -1}
+	if a.cfg.Trackers.Client == nil {
+		return
+	}
+	tc := a.cfg.Trackers
+	if len(tc.Tiers) == 0 {
+		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
+	}
+	a.trk.pid = ctx.Spawn(NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts}))
+}
+
+// syncAnnouncing starts or stops announcing to match the torrent: it
+// announces while it is active after its check (not paused, failed or
+// being removed). Call it after every such change.
+func (a *Actor) syncAnnouncing(ctx actor.Context) {
+	if a.trk.pid == nil {
+		return
+	}
+	want := a.active() && !a.isChecking()
+	if want == a.trk.announcing {
+		return
+	}
+	a.trk.announcing = want
+	if want {
+		a.trk.sent = a.announceStats()
+		ctx.Send(a.trk.pid, &messages.StartAnnouncing{Stats: a.trk.sent})
+	} else {
+		ctx.Send(a.trk.pid, &messages.StopAnnouncing{})
+	}
+}
+
+// announceStats are the counters announces report.
+func (a *Actor) announceStats() messages.AnnounceStats {
+	wanted, done := a.wantedBytes()
+	return messages.AnnounceStats{
+		Uploaded: a.counters.payloadUpload, Downloaded: a.counters.payloadDownload,
+		Left: max(wanted-done, 0), Redundant: a.counters.redundant, Corrupt: a.counters.failed,
+	}
+}
+
+// tickTrackers keeps the announcer's counters current (only when they
+// changed, so an idle torrent sends nothing).
+func (a *Actor) tickTrackers(ctx actor.Context) {
+	if !a.trk.announcing {
+		return
+	}
+	if s := a.announceStats(); s != a.trk.sent {
+		a.trk.sent = s
+		ctx.Send(a.trk.pid, &s)
+	}
+}
+
+// announceCompleted tells the trackers the download finished.
+func (a *Actor) announceCompleted(ctx actor.Context) {
+	if a.trk.pid == nil {
+		return
+	}
+	a.tickTrackers(ctx) // left=0 goes with the completed event
+	ctx.Send(a.trk.pid, &messages.AnnounceCompleted{})
+}
+
+// handleTrackerPeers connects to new peers from a tracker, through the
+// same path as ConnectPeer (connect bounds them by the connection limit).
+func (a *Actor) handleTrackerPeers(ctx actor.Context, m *messages.TrackerPeers) {
+	for _, p := range m.Peers {
+		addr := p.String()
+		if a.known[addr] {
+			continue
+		}
+		a.known[addr] = true
+		if a.active() {
+			a.connect(ctx, addr)
+		}
+	}
+}
+
+// stopAnnouncingThen sends stopped to the trackers and runs then once they
+// answered, or after stop_tracker_timeout (plus a margin for the
+// messages), so that removing a torrent, or closing the session, never
+// hangs on a dead tracker.
+func (a *Actor) stopAnnouncingThen(ctx actor.Context, then func()) {
+	if a.trk.pid == nil {
+		then()
+		return
+	}
+	a.trk.announcing = false
+	wait := a.cfg.Trackers.StopTimeout
+	if wait <= 0 {
+		wait = 5 * time.Second
+	}
+	f := ctx.RequestFuture(a.trk.pid, &messages.StopAnnouncing{}, wait+time.Second)
+	ctx.ReenterAfter(f, func(any, error) { then() })
+}
+
+// metaTiers are a torrent file's trackers: announce-list (BEP 12) when it
+// has one, else announce as a single tier.
+func metaTiers(announce string, list [][]string) [][]string {
+	if len(list) > 0 {
+		return list
+	}
+	if announce != "" {
+		return [][]string{{announce}}
+	}
+	return nil
+}
