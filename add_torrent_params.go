@@ -23,8 +23,8 @@ const (
 	// FlagUseResumeSavePath: the save path recorded in ResumeData wins
 	// over SavePath.
 	FlagUseResumeSavePath = messages.FlagUseResumeSavePath
-	// FlagMergeResumeTrackers is accepted; trackers come with the tracker
-	// work.
+	// FlagMergeResumeTrackers: the trackers recorded in ResumeData join
+	// the torrent's instead of replacing them.
 	FlagMergeResumeTrackers = messages.FlagMergeResumeTracker
 )
 

@@ -313,3 +313,56 @@ func TestResumeDataFindsPiecesFinishedAfterTheSave(t *testing.T) {
 		t.Errorf("files unchanged since the save: %d/%d pieces had, want all but the last two", st.NumPieces, n)
 	}
 }
+
+// TestResumeDataTrackers: resume data records the tracker list as changed
+// by AddTracker; on load it replaces the torrent's, or with
+// FlagMergeResumeTrackers joins it.
+func TestResumeDataTrackers(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ti, src, s, h := seededPair(t, ctx)
+	const added = "http://127.0.0.1:1/announce"
+	if err := h.AddTracker(ctx, added, 0); err != nil {
+		t.Fatal(err)
+	}
+	rd, _, err := saveResume(ctx, t, s, h, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := resume.Decode(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Trackers) != 1 || len(d.Trackers[0]) != 1 || d.Trackers[0][0] != added {
+		t.Fatalf("resume data trackers %v, want [[%s]]", d.Trackers, added)
+	}
+	urls := func(h TorrentHandle) []string {
+		es, err := h.Trackers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.URL)
+		}
+		return out
+	}
+	s2 := newTestSession(t)
+	const own = "http://127.0.0.1:2/announce"
+	h2, err := s2.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, ResumeData: rd, Trackers: [][]string{{own}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := urls(h2); len(got) != 1 || got[0] != added {
+		t.Errorf("trackers after load %v, want the resume data's [%s]", got, added)
+	}
+	s3 := newTestSession(t)
+	h3, err := s3.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, ResumeData: rd, Trackers: [][]string{{own}},
+		Flags: FlagMergeResumeTrackers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := urls(h3); len(got) != 2 {
+		t.Errorf("merged trackers %v, want %s and %s", got, own, added)
+	}
+}

@@ -65,6 +65,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 	}
 	flags := a.cfg.Flags
 	a.filePaths = a.resumeFilePaths(d.MappedFiles)
+	a.applyResumeTrackers(d.Trackers)
 	if flags&messages.FlagUseResumeSavePath != 0 && d.SavePath != "" {
 		a.cfg.SavePath = d.SavePath
 	}
@@ -153,4 +154,41 @@ func (a *Actor) endResumeCheck() {
 	a.resume.claims = nil
 	a.resume.fullCheck = false
 	a.resume.needSave = true
+}
+
+// applyResumeTrackers: resume data's trackers replace the torrent's (the
+// add's, else the torrent file's), or with merge_resume_trackers join
+// them, duplicates skipped. Absent "trackers" changes nothing.
+func (a *Actor) applyResumeTrackers(tiers [][]string) {
+	if tiers == nil {
+		return
+	}
+	base := a.cfg.Trackers.Tiers
+	if len(base) == 0 {
+		base = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
+	}
+	if a.cfg.Flags&messages.FlagMergeResumeTracker == 0 {
+		a.cfg.Trackers.Tiers = cloneTiers(tiers)
+		return
+	}
+	merged := cloneTiers(base)
+	seen := map[string]bool{}
+	for _, tier := range merged {
+		for _, u := range tier {
+			seen[u] = true
+		}
+	}
+	for i, tier := range tiers {
+		for _, u := range tier {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			for len(merged) <= i {
+				merged = append(merged, nil)
+			}
+			merged[i] = append(merged[i], u)
+		}
+	}
+	a.cfg.Trackers.Tiers = merged
 }

@@ -138,8 +138,15 @@ func (a *Actor) pieceClaimed(p int) bool {
 	return a.resume.claims != nil && a.resume.claims[p]
 }
 
-// trackerTiers is the torrent file's tracker list, by tier.
+// trackerTiers is the torrent's tracker list, by tier: the announcer's
+// (after AddTracker and ReplaceTrackers), else the torrent file's.
 func (a *Actor) trackerTiers() [][]string {
+	if a.trk.tiers != nil {
+		return cloneTiers(a.trk.tiers)
+	}
+	if len(a.cfg.Trackers.Tiers) > 0 {
+		return cloneTiers(a.cfg.Trackers.Tiers)
+	}
 	m := a.cfg.Meta
 	if len(m.AnnounceList) > 0 {
 		return m.AnnounceList

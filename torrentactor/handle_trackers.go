@@ -15,6 +15,8 @@ type trackerState struct {
 	summary    messages.TrackerSummary
 	// traffic since the last session report
 	dUp, dDown int64
+	// tiers mirrors the announcer's tracker list, for resume data.
+	tiers [][]string
 }
 
 // trackerMessage handles the tracker messages of every state; it reports
@@ -28,6 +30,7 @@ func (a *Actor) trackerMessage(ctx actor.Context) bool {
 		}
 		ctx.Forward(a.trk.pid) // the announcer answers the facade
 	case *messages.AddTracker, *messages.ReplaceTrackers, *messages.ForceReannounce, *messages.ScrapeTracker:
+		a.mirrorTrackers(m)
 		if a.trk.pid != nil {
 			ctx.Forward(a.trk.pid)
 		}
@@ -57,6 +60,7 @@ func (a *Actor) spawnAnnouncer(ctx actor.Context) {
 	if len(tc.Tiers) == 0 {
 		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
+	a.trk.tiers = cloneTiers(tc.Tiers)
 	a.trk.pid = ctx.Spawn(NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts}))
 }
 
@@ -153,4 +157,37 @@ func metaTiers(announce string, list [][]string) [][]string {
 		return [][]string{{announce}}
 	}
 	return nil
+}
+
+// mirrorTrackers applies AddTracker and ReplaceTrackers to the torrent's
+// copy of the tracker list (resume data's "trackers").
+func (a *Actor) mirrorTrackers(m any) {
+	switch m := m.(type) {
+	case *messages.ReplaceTrackers:
+		a.trk.tiers = cloneTiers(m.Tiers)
+	case *messages.AddTracker:
+		for _, tier := range a.trk.tiers {
+			for _, u := range tier {
+				if u == m.URL {
+					return
+				}
+			}
+		}
+		tier := min(max(m.Tier, 0), len(a.trk.tiers))
+		if tier == len(a.trk.tiers) {
+			a.trk.tiers = append(a.trk.tiers, nil)
+		}
+		a.trk.tiers[tier] = append(a.trk.tiers[tier], m.URL)
+	default:
+		return
+	}
+	a.resume.needSave = true
+}
+
+func cloneTiers(t [][]string) [][]string {
+	out := make([][]string, len(t))
+	for i, tier := range t {
+		out[i] = append([]string(nil), tier...)
+	}
+	return out
 }

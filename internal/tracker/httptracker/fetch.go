@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/tracker"
@@ -42,7 +44,7 @@ func (c *Client) get(ctx context.Context, rawURL string) ([]byte, error) {
 	req.Header.Set("User-Agent", c.userAgent)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, c.cause(ctx, err)
+		return nil, c.cause(ctx, redact(err))
 	}
 	defer resp.Body.Close() // unread bytes are not drained: the connection is dropped
 	silence.Reset(c.recvTimeout)
@@ -108,4 +110,24 @@ func (s *silentReader) Read(p []byte) (int, error) {
 		s.timer.Reset(s.d)
 	}
 	return n, err
+}
+
+// redact drops the query string from the URL in a transport error: it
+// carries the info-hash, our peer id and, on private trackers, a passkey
+// in the path or query, and the error ends up in alerts and logs. The
+// path is kept up to its last element ("announce"), which says enough.
+func redact(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return &url.Error{Op: ue.Op, URL: "(tracker URL)", Err: ue.Err}
+	}
+	u.RawQuery, u.User = "", nil
+	if i := strings.LastIndex(u.Path, "/"); i > 0 {
+		u.Path = "/***" + u.Path[i:]
+	}
+	return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
 }

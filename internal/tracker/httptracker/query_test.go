@@ -2,7 +2,10 @@ package httptracker
 
 import (
 	"errors"
+	"io"
 	"net/netip"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/actorrent/actorrent/internal/tracker"
@@ -83,5 +86,20 @@ func TestScrapeURL(t *testing.T) {
 		if _, err := ScrapeURL(in); !errors.Is(err, ErrBadURL) {
 			t.Errorf("ScrapeURL(%q): %v, want ErrBadURL", in, err)
 		}
+	}
+}
+
+// TestRedact: transport errors keep no query (info-hash, peer id) and no
+// passkey path.
+func TestRedact(t *testing.T) {
+	err := redact(&url.Error{Op: "Get", URL: "http://user:pw@tr.example:80/abcdef0123passkey/announce?info_hash=%01%02&peer_id=x", Err: io.EOF})
+	msg := err.Error()
+	for _, leak := range []string{"info_hash", "peer_id", "passkey", "pw"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("redacted error %q still has %q", msg, leak)
+		}
+	}
+	if !errors.Is(err, io.EOF) || !strings.Contains(msg, "tr.example") {
+		t.Errorf("redacted error %q lost its cause or host", msg)
 	}
 }
