@@ -6,9 +6,12 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// statJob stats a torrent's files for its resume data. A torrent only
-// counts a piece as had after its write finished, so a stat it asks for
-// afterwards sees that write's size and time.
+// statJob stats a torrent's files for its resume data. It is a fence job:
+// every job of the torrent queued before it has finished and been answered
+// (so the torrent heard of every piece written before the stat ahead of
+// the stat's reply), and none runs during it. A piece the torrent does not
+// have when the reply comes was written after the stat, so its file looks
+// changed since: resume data never loses a piece between the two.
 type statJob struct {
 	ih      messages.InfoHash
 	store   storage.Interface
@@ -17,6 +20,7 @@ type statJob struct {
 }
 
 func (j *statJob) torrent() messages.InfoHash { return j.ih }
+func (*statJob) fence()                       {}
 
 // run is the worker's part: stat calls are I/O, never done in Receive.
 func (j *statJob) run() {

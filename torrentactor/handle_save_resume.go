@@ -12,44 +12,19 @@ import (
 )
 
 // handleSaveResumeData answers with save_resume_data (the bencoded
-// fast-resume file) or save_resume_data_failed. The pieces are taken now;
-// the files are stat'ed afterwards, so the sizes and times recorded are
-// never older than the writes of the pieces claimed.
+// fast-resume file) or save_resume_data_failed. The files are stat'ed
+// first, behind the disk's fence, and the pieces taken when the answer
+// comes: every piece written before the stat is had by then, and every
+// piece written after it is in a file whose size or time no longer
+// matches the record, so a crash after this save loses no piece (see
+// resume.TouchedPieces). With SaveResumeFlushDiskCache the files are
+// fsynced after the pieces are taken, before the data is posted.
 func (a *Actor) handleSaveResumeData(ctx actor.Context, m *messages.SaveResumeData) {
-	switch {
-	case a.removing:
-		a.saveResumeFailed(ctx, messages.ErrTorrentRemoving)
-		return
-	case m.Flags&messages.SaveResumeOnlyIfModified != 0 && !a.resume.needSave:
-		a.saveResumeFailed(ctx, messages.ErrResumeDataNotModified)
-		return
-	case a.resume.fullCheck:
-		a.saveResumeFailed(ctx, messages.ErrTorrentChecking)
+	if err := a.canSaveResume(m.Flags); err != nil {
+		a.saveResumeFailed(ctx, err)
 		return
 	}
-	d := a.resumeSnapshot(m.Flags)
 	a.resume.needSave = false
-	if m.Flags&messages.SaveResumeFlushDiskCache == 0 {
-		a.finishResumeData(ctx, d)
-		return
-	}
-	// The pieces claimed are made durable before the claim is written.
-	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFlush{InfoHash: a.ih}, 5*time.Minute)
-	ctx.ReenterAfter(f, func(res any, err error) {
-		if r, ok := res.(*messages.DiskFlushReply); ok && err == nil {
-			err = r.Err
-		}
-		if err != nil {
-			a.resume.needSave = true
-			a.saveResumeFailed(ctx, err)
-			return
-		}
-		a.finishResumeData(ctx, d)
-	})
-}
-
-// finishResumeData adds the file sizes and times to d and posts it.
-func (a *Actor) finishResumeData(ctx actor.Context, d *resume.Data) {
 	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFileStats{InfoHash: a.ih}, time.Minute)
 	ctx.ReenterAfter(f, func(res any, err error) {
 		r, _ := res.(*messages.DiskFileStatsReply)
@@ -60,26 +35,83 @@ func (a *Actor) finishResumeData(ctx actor.Context, d *resume.Data) {
 			err = r.Err
 		}
 		if err == nil {
-			d.FileSizes = make([]resume.FileSize, len(r.Sizes))
-			for i, size := range r.Sizes {
-				fs := resume.FileSize{Size: max(size, 0)}
-				if i < len(r.MTimes) && !r.MTimes[i].IsZero() {
-					fs.MTime, fs.MTimeNano = r.MTimes[i].Unix(), r.MTimes[i].UnixNano()
-				}
-				d.FileSizes[i] = fs
-			}
-		}
-		var b []byte
-		if err == nil {
-			b, err = d.Encode()
+			err = a.canSaveResume(0) // a recheck or a removal may have come since
 		}
 		if err != nil {
 			a.resume.needSave = true
 			a.saveResumeFailed(ctx, err)
 			return
 		}
-		a.post(ctx, &messages.SaveResumeDataAlert{AlertHeader: messages.Now(), InfoHash: a.ih, ResumeData: b})
+		d := a.resumeSnapshot(m.Flags)
+		d.FileSizes = fileSizes(r, time.Now())
+		if m.Flags&messages.SaveResumeFlushDiskCache == 0 {
+			a.postResumeData(ctx, d)
+			return
+		}
+		ff := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFlush{InfoHash: a.ih}, 5*time.Minute)
+		ctx.ReenterAfter(ff, func(res any, err error) {
+			if r, ok := res.(*messages.DiskFlushReply); ok && err == nil {
+				err = r.Err
+			}
+			if err != nil {
+				a.resume.needSave = true
+				a.saveResumeFailed(ctx, err)
+				return
+			}
+			a.postResumeData(ctx, d)
+		})
 	})
+}
+
+// canSaveResume says why resume data cannot be saved now, if so.
+func (a *Actor) canSaveResume(flags messages.SaveResumeFlags) error {
+	switch {
+	case a.removing:
+		return messages.ErrTorrentRemoving
+	case flags&messages.SaveResumeOnlyIfModified != 0 && !a.resume.needSave:
+		return messages.ErrResumeDataNotModified
+	case a.resume.fullCheck:
+		return messages.ErrTorrentChecking
+	}
+	return nil
+}
+
+// coarseMTime is how close to the save a file's mtime may be and still be
+// shared by a write that came after the stat: file systems stamp mtimes
+// from a coarse clock (a few ms on ext4, up to seconds elsewhere).
+const coarseMTime = 2 * time.Second
+
+// fileSizes is resume data's "file sizes" from the disk's answer at now.
+// A file written within coarseMTime of now is recorded a nanosecond older
+// than it is: a write after the stat may have left its mtime as it was,
+// and the file must look changed on the next start so that its pieces
+// not claimed here are hashed (a recent file costs that check; a file at
+// rest is recorded exactly and costs nothing).
+func fileSizes(r *messages.DiskFileStatsReply, now time.Time) []resume.FileSize {
+	out := make([]resume.FileSize, len(r.Sizes))
+	for i, size := range r.Sizes {
+		fs := resume.FileSize{Size: max(size, 0)}
+		if i < len(r.MTimes) && !r.MTimes[i].IsZero() {
+			mt := r.MTimes[i]
+			if now.Sub(mt) < coarseMTime {
+				mt = mt.Add(-time.Nanosecond)
+			}
+			fs.MTime, fs.MTimeNano = mt.Unix(), mt.UnixNano()
+		}
+		out[i] = fs
+	}
+	return out
+}
+
+// postResumeData encodes d and posts it.
+func (a *Actor) postResumeData(ctx actor.Context, d *resume.Data) {
+	b, err := d.Encode()
+	if err != nil {
+		a.resume.needSave = true
+		a.saveResumeFailed(ctx, err)
+		return
+	}
+	a.post(ctx, &messages.SaveResumeDataAlert{AlertHeader: messages.Now(), InfoHash: a.ih, ResumeData: b})
 }
 
 func (a *Actor) saveResumeFailed(ctx actor.Context, err error) {
