@@ -78,6 +78,14 @@ func fetch(ctx context.Context, w *watcher, ti *actorrent.TorrentInfo, savePath 
 					return false, fmt.Errorf("peer %s: %w", p, err)
 				}
 			}
+			if len(peers) == 0 {
+				// Only trackers can introduce us: ask again (the tracker
+				// list keeps to each tracker's min interval), in case the
+				// seed announced after our first announce.
+				if err := w.h.ForceReannounce(ctx); err != nil {
+					return false, err
+				}
+			}
 		}
 		return false, nil
 	})
