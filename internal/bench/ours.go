@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/actorrent/actorrent/internal/interop"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +68,7 @@ func runOurs(ctx context.Context, c config, bin string, p payload, seeder, saveD
 	cmd.SysProcAttr = procAttr()
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr tailBuffer
+	var stdout, stderr interop.TailBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 
 	start := time.Now()

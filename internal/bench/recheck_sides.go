@@ -48,7 +48,7 @@ func checkOurs(ctx context.Context, c config, demo string, p checkPayload, cpuPr
 	cmd.SysProcAttr = procAttr()
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr tailBuffer
+	var stdout, stderr interop.TailBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
@@ -107,7 +107,7 @@ func checkLibtorrent(ctx context.Context, c config, p checkPayload) (checkOutcom
 	cmd.SysProcAttr = procAttr()
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr tailBuffer
+	var stdout, stderr interop.TailBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	runErr := cmd.Run()

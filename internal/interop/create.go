@@ -28,7 +28,7 @@ func runScript(ctx context.Context, want string, args ...string) (Event, error) 
 	// On ctx end kill the whole group, not only the leader.
 	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	stderr := &lockedBuffer{}
+	stderr := &TailBuffer{}
 	cmd.Stderr = stderr
 	out, runErr := cmd.Output()
 	var found *Event

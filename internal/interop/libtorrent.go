@@ -59,7 +59,7 @@ type Libtorrent struct {
 	pid    int
 	dir    string // temp dir holding the script
 	stdin  io.WriteCloser
-	stderr *lockedBuffer
+	stderr *TailBuffer
 	port   int
 
 	mu      sync.Mutex
@@ -176,7 +176,7 @@ func start(ctx context.Context, mode string, o Options) (*Libtorrent, error) {
 	}
 	l := &Libtorrent{
 		dir:     dir,
-		stderr:  &lockedBuffer{},
+		stderr:  &TailBuffer{},
 		cursor:  map[string]int{},
 		changed: make(chan struct{}),
 		done:    make(chan struct{}),

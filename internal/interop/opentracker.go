@@ -32,7 +32,7 @@ type Opentracker struct {
 	dir      string
 	httpPort int
 	udpPort  int
-	stderr   *lockedBuffer
+	stderr   *TailBuffer
 	done     chan struct{}
 	waitErr  error // valid once done is closed
 	stopOnce sync.Once
@@ -87,7 +87,7 @@ func startOpentrackerOnce(ctx context.Context, dir string) (*Opentracker, error)
 	if err != nil {
 		return nil, err
 	}
-	o := &Opentracker{dir: dir, httpPort: httpPort, udpPort: udpPort, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	o := &Opentracker{dir: dir, httpPort: httpPort, udpPort: udpPort, stderr: &TailBuffer{}, done: make(chan struct{})}
 	// -i must come first: it applies to the -p/-P that follow.
 	o.cmd = exec.Command(opentrackerBin,
 		"-i", "127.0.0.1", "-p", strconv.Itoa(httpPort), "-P", strconv.Itoa(udpPort),

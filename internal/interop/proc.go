@@ -73,19 +73,20 @@ func exitedBySignal(err error) bool {
 	return ok && ws.Signaled()
 }
 
-// maxCapture bounds what a lockedBuffer keeps; the tail is what matters
+// maxCapture bounds what a TailBuffer keeps; the tail is what matters
 // when a test fails.
 const maxCapture = 1 << 20
 
-// lockedBuffer is an io.Writer safe for the exec copying goroutine writing
-// and a test reading concurrently. It keeps the last maxCapture bytes.
-type lockedBuffer struct {
+// TailBuffer is an io.Writer safe for the exec copying goroutine writing
+// and a reader at once. It keeps the last maxCapture bytes: the end of a
+// child's output is what explains a failure.
+type TailBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
 // Write appends p, dropping the oldest bytes beyond maxCapture.
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *TailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf.Write(p)
@@ -96,7 +97,7 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 }
 
 // String returns the captured bytes.
-func (b *lockedBuffer) String() string {
+func (b *TailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
