@@ -31,8 +31,23 @@ const (
 // AddTorrentParams says what to add and how (libtorrent's
 // add_torrent_params).
 type AddTorrentParams struct {
-	// TI is the torrent to add.
+	// TI is the torrent to add. Without it, URL (a magnet link) or
+	// InfoHash says which torrent, and its metadata comes from peers
+	// (the torrent is in DownloadingMetadata until then).
 	TI *TorrentInfo
+	// URL is a magnet link (magnet:?xt=urn:btih:...). Its dn is the name
+	// until the metadata is known, each tr is a tracker in its own tier,
+	// in order (as libtorrent's parse_magnet_uri does), after those in
+	// Trackers, and its x.pe peers are connected. Other schemes are
+	// ErrInvalidParams. ResumeData of the same torrent holding the info
+	// dictionary spares the fetch; other resume data is not used.
+	URL string
+	// InfoHash adds a torrent by info-hash alone (when TI and URL are
+	// not given); peers come from Trackers and ConnectPeer.
+	InfoHash InfoHash
+	// Name is the torrent's name until its metadata is known (URL's dn
+	// when empty).
+	Name string
 	// SavePath is the directory the torrent's files (or top directory)
 	// go in.
 	SavePath string

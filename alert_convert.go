@@ -34,6 +34,10 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return StateChangedAlert{tb(a.InfoHash), a.State, a.PrevState}
 	case *messages.TorrentCheckedAlert:
 		return TorrentCheckedAlert{tb(a.InfoHash)}
+	case *messages.MetadataReceivedAlert:
+		return MetadataReceivedAlert{tb(a.InfoHash)}
+	case *messages.MetadataFailedAlert:
+		return MetadataFailedAlert{tb(a.InfoHash), a.Err}
 	case *messages.TorrentFinishedAlert:
 		return TorrentFinishedAlert{tb(a.InfoHash)}
 	case *messages.TorrentPausedAlert:

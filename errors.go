@@ -31,6 +31,12 @@ var (
 	ErrTorrentChecking = messages.ErrTorrentChecking
 	// ErrTorrentRemoving: the torrent is being removed.
 	ErrTorrentRemoving = messages.ErrTorrentRemoving
+	// ErrNoMetadata: the request needs the torrent's metadata, which a
+	// torrent added from a magnet link is still fetching.
+	ErrNoMetadata = messages.ErrNoMetadata
+	// ErrMetadataMismatch: metadata from a peer did not hash to the
+	// info-hash (metadata_failed, and the peer_error of the liar).
+	ErrMetadataMismatch = messages.ErrMetadataMismatch
 	// ErrInvalidSetting: an unknown setting name or a value of the wrong
 	// type.
 	ErrInvalidSetting = errors.New("actorrent: invalid setting")

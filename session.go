@@ -178,6 +178,9 @@ func (s *Session) AsyncAddTorrent(p AddTorrentParams) error {
 }
 
 func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
+	if p.TI == nil && (p.URL != "" || p.InfoHash != (InfoHash{})) {
+		return magnetAddMessage(p)
+	}
 	if p.TI == nil && len(p.ResumeData) > 0 {
 		ti, err := torrentFromResumeData(p.ResumeData)
 		if err != nil {
@@ -185,11 +188,11 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		}
 		p.TI = ti
 	}
-	if p.TI == nil {
-		return nil, fmt.Errorf("%w: TI is nil", ErrInvalidParams)
-	}
 	if p.SavePath == "" {
 		return nil, fmt.Errorf("%w: SavePath is empty", ErrInvalidParams)
+	}
+	if p.TI == nil {
+		return nil, fmt.Errorf("%w: no TI, URL, InfoHash nor ResumeData", ErrInvalidParams)
 	}
 	return &messages.AddTorrent{
 		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,

@@ -60,6 +60,21 @@ func (h TorrentHandle) Status(ctx context.Context) (TorrentStatus, error) {
 	return newTorrentStatus(h, r.(*messages.TorrentStatusReply)), nil
 }
 
+// TorrentFile returns the torrent's metadata (libtorrent's
+// torrent_file()); nil, nil while a torrent added from a magnet link
+// still fetches it.
+func (h TorrentHandle) TorrentFile(ctx context.Context) (*TorrentInfo, error) {
+	r, err := h.ask(ctx, &messages.GetTorrentFile{}, true)
+	if err != nil {
+		return nil, err
+	}
+	m := r.(*messages.TorrentFileReply).Meta
+	if m == nil {
+		return nil, nil
+	}
+	return &TorrentInfo{m: m}, nil
+}
+
 // ConnectPeer adds a peer (host:port) and connects to it when the torrent
 // can have peers; a paused torrent connects on resume.
 func (h TorrentHandle) ConnectPeer(ctx context.Context, addr string) error {

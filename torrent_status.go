@@ -117,6 +117,9 @@ type TorrentStatus struct {
 	// ListSeeds and ListPeers: seeds we are connected to, and peers we
 	// know of (from trackers and ConnectPeer).
 	ListSeeds, ListPeers int
+	// HasMetadata is false while a torrent added from a magnet link (or
+	// by info-hash) fetches its metadata from peers.
+	HasMetadata bool
 }
 
 func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentStatus {
@@ -140,5 +143,6 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 		CurrentTracker: r.CurrentTracker, NextAnnounce: r.NextAnnounce, AnnounceInterval: r.AnnounceInterval,
 		NumComplete: r.NumComplete, NumIncomplete: r.NumIncomplete,
 		ListSeeds: r.ListSeeds, ListPeers: r.ListPeers,
+		HasMetadata: r.HasMetadata,
 	}
 }

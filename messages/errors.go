@@ -20,4 +20,10 @@ var (
 	ErrTorrentChecking = errors.New("torrent is checking its files")
 	// ErrTorrentRemoving answers requests to a torrent being removed.
 	ErrTorrentRemoving = errors.New("torrent is being removed")
+	// ErrNoMetadata answers requests that need the torrent's metadata
+	// (SaveResumeData, ForceRecheck, ...) while it is still being fetched.
+	ErrNoMetadata = errors.New("torrent has no metadata yet")
+	// ErrMetadataMismatch is metadata_failed's error: the info dictionary
+	// assembled from peers does not hash to the info-hash.
+	ErrMetadataMismatch = errors.New("metadata does not match the info-hash")
 )

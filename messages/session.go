@@ -34,7 +34,15 @@ const (
 // AddTorrent adds a torrent; reply AddTorrentReply. The session posts
 // add_torrent (and on success torrent_added) alerts.
 type AddTorrent struct {
-	Info     *metainfo.MetaInfo
+	// Info is the torrent; nil for a magnet link or bare info-hash add,
+	// which then gives InfoHash (the metadata comes from peers).
+	Info *metainfo.MetaInfo
+	// InfoHash, Name and Peers are used when Info is nil: the torrent's
+	// info-hash, its name until the metadata is known (a magnet's dn), and
+	// peers to connect to (a magnet's x.pe).
+	InfoHash InfoHash
+	Name     string
+	Peers    []string
 	SavePath string
 	Flags    AddTorrentFlags
 	// ResumeData is libtorrent-format fast-resume data, or nil.

@@ -85,6 +85,9 @@ type TorrentStatusReply struct {
 	AnnounceInterval           time.Duration
 	NumComplete, NumIncomplete int
 	ListSeeds, ListPeers       int
+	// HasMetadata is false while a torrent added by info-hash fetches its
+	// info dictionary.
+	HasMetadata bool
 }
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.

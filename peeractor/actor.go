@@ -12,6 +12,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -24,7 +25,12 @@ type Config struct {
 	Key      messages.PeerKey
 	InfoHash messages.InfoHash
 	PeerID   [20]byte // ours
-	Info     *metainfo.Info
+	// Info is nil while the torrent fetches its metadata (a magnet
+	// link): bitfields and HAVEs are then kept raw until SetTorrentInfo.
+	Info *metainfo.Info
+	// InfoBytes is the info dictionary served to peers that ask for it
+	// (ut_metadata); nil before the metadata is known.
+	InfoBytes []byte
 	// Have is our bitfield when the peer starts (the peer keeps its copy
 	// up to date from HavePiece).
 	Have bitfield.Bitfield
@@ -82,6 +88,8 @@ type Actor struct {
 	asking      bool
 	pipeline    int
 
+	ext extState
+
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read
 	inFlight  map[messages.Block]bool // reading or sending; false = cancelled
@@ -106,10 +114,14 @@ func New(cfg Config) *actor.Props {
 		cfg.InactivityTimeout = 3 * time.Minute
 	}
 	return actor.PropsFromProducer(func() actor.Actor {
-		return &Actor{
+		numPieces := 0
+		if cfg.Info != nil {
+			numPieces = cfg.Info.NumPieces()
+		}
+		a := &Actor{
 			cfg:         cfg,
 			have:        cfg.Have.Clone(),
-			peerHave:    bitfield.New(cfg.Info.NumPieces()),
+			peerHave:    bitfield.New(numPieces),
 			amChoking:   true,
 			peerChoking: true,
 			outstanding: map[messages.Block]time.Time{},
@@ -118,6 +130,10 @@ func New(cfg Config) *actor.Props {
 			pipeline:    minPipeline,
 			readerDone:  make(chan struct{}),
 		}
+		if len(cfg.InfoBytes) > 0 {
+			a.ext.server = metadata.NewServer(cfg.InfoBytes)
+		}
+		return a
 	})
 }
 
@@ -152,6 +168,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleCancelRequests(ctx)
 	case *messages.Disconnect:
 		a.fail(ctx, m.Err, false)
+	case *messages.RequestMetadata:
+		a.handleRequestMetadata(m)
+	case *messages.SetTorrentInfo:
+		a.handleSetTorrentInfo(ctx, m)
 	case *messages.DiskReadReply:
 		a.handleDiskReadReply(ctx, m)
 	case *actor.Stopping:

@@ -41,7 +41,10 @@ type (
 )
 
 func (a *Actor) ourHandshake() wire.Handshake {
-	return wire.Handshake{InfoHash: a.cfg.InfoHash, PeerID: a.cfg.PeerID}
+	hs := wire.Handshake{InfoHash: a.cfg.InfoHash, PeerID: a.cfg.PeerID}
+	// BEP 10: we speak the extension protocol (ut_metadata).
+	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
+	return hs
 }
 
 // handleStarted dials (outgoing) or answers the handshake (incoming) on a

@@ -43,6 +43,10 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 			return wire.AppendMessage(b, wire.Message{ID: wire.BitfieldMsg, Bitfield: bits})
 		})
 	}
+	// BEP 10: the extension handshake goes after the bitfield.
+	if m.hs.SupportsExtended() {
+		a.sendExtHandshake()
+	}
 	a.startReader(ctx)
 	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, self, &tick{})
 }

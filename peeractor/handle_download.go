@@ -51,6 +51,9 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 
 // handleHavePiece: we got a piece. Tell the peer unless it has it already.
 func (a *Actor) handleHavePiece(m *messages.HavePiece) {
+	if m.Piece < 0 || m.Piece >= a.have.Len() {
+		return // not told the info yet (SetTorrentInfo carries our pieces)
+	}
 	a.have.Set(m.Piece)
 	if !a.connected || a.closing || a.peerHave.Has(m.Piece) {
 		return

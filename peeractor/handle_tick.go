@@ -63,6 +63,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		return
 	}
 	now := time.Now()
+	a.ext.requests = 0 // a new second of ut_metadata requests
 	a.collectSent()
 	s := &a.stats
 	s.downloadRate = smooth(s.downloadRate, s.download)

@@ -15,6 +15,9 @@ const maxBlockRequest = 128 * 1024
 
 // handleRemoteRequest queues a block request from the peer.
 func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
+	if a.cfg.Info == nil {
+		return nil // we have no pieces yet; nothing to validate against
+	}
 	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
 		b.Length > maxBlockRequest || int64(b.Begin)+int64(b.Length) > a.cfg.Info.PieceSize(b.Piece) {
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)

@@ -35,6 +35,14 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 	if m.KeepAlive {
 		return
 	}
+	if m.ID == wire.Extended {
+		// Not counted as the first message: some clients send their
+		// extension handshake before the bitfield.
+		if err := a.handleExtended(ctx, m); err != nil {
+			a.fail(ctx, err, true)
+		}
+		return
+	}
 	first := !a.gotFirst
 	a.gotFirst = true
 	var err error
@@ -67,6 +75,10 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 }
 
 func (a *Actor) handlePeerHave(ctx actor.Context, piece int) error {
+	if a.cfg.Info == nil {
+		a.keepEarlyHave(uint32(piece))
+		return nil
+	}
 	if piece < 0 || piece >= a.peerHave.Len() {
 		return fmt.Errorf("%w: have %d of %d", ErrInvalidIndex, piece, a.peerHave.Len())
 	}
@@ -81,6 +93,10 @@ func (a *Actor) handlePeerHave(ctx actor.Context, piece int) error {
 func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte, first bool) error {
 	if !first {
 		return ErrBitfieldNotFirst
+	}
+	if a.cfg.Info == nil {
+		a.ext.rawBitfield, a.ext.gotBitfield = bits, true
+		return nil
 	}
 	bf, err := bitfield.FromBytes(bits, a.cfg.Info.NumPieces())
 	if err != nil {

@@ -29,11 +29,13 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		reply(messages.InfoHash{}, messages.ErrSessionClosing)
 		return
 	}
-	if m.Info == nil {
-		reply(messages.InfoHash{}, fmt.Errorf("%w: no torrent info", messages.ErrInvalidParams))
+	ih := m.InfoHash
+	if m.Info != nil {
+		ih = m.Info.InfoHash
+	} else if ih == (messages.InfoHash{}) {
+		reply(messages.InfoHash{}, fmt.Errorf("%w: no torrent info nor info-hash", messages.ErrInvalidParams))
 		return
 	}
-	ih := m.Info.InfoHash
 	if _, ok := a.torrents[ih]; ok {
 		if m.Flags&messages.FlagDuplicateIsError != 0 {
 			reply(ih, messages.ErrDuplicateTorrent)
@@ -44,6 +46,8 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	}
 	tc := torrentactor.Config{
 		Meta:                m.Info,
+		InfoHash:            ih,
+		Name:                m.Name,
 		SavePath:            m.SavePath,
 		Flags:               m.Flags,
 		ResumeData:          m.ResumeData,
@@ -70,6 +74,10 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	a.byPID[pid.Id] = ih
 	reply(ih, nil)
 	a.post(ctx, &messages.TorrentAddedAlert{AlertHeader: messages.Now(), InfoHash: ih})
+	// A magnet's x.pe peers, through the same path as ConnectPeer.
+	for _, addr := range m.Peers {
+		ctx.Send(pid, &messages.ConnectPeer{Addr: addr})
+	}
 }
 
 func (a *Actor) handleFindTorrent(ctx actor.Context, m *messages.FindTorrent) {

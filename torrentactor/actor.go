@@ -8,6 +8,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/internal/storage"
@@ -20,7 +21,13 @@ import (
 
 // Config describes a torrent to run.
 type Config struct {
-	Meta     *metainfo.MetaInfo
+	// Meta is the torrent; nil for a torrent added by info-hash (a magnet
+	// link), which fetches its metadata from peers first.
+	Meta *metainfo.MetaInfo
+	// InfoHash and Name are used when Meta is nil: the torrent's
+	// info-hash and its name until the metadata is known.
+	InfoHash messages.InfoHash
+	Name     string
 	SavePath string
 	Flags    messages.AddTorrentFlags
 	PeerID   [20]byte
@@ -87,6 +94,7 @@ type Actor struct {
 	filePaths    []string
 	cancelTicker scheduler.CancelFunc
 	trk          trackerState
+	meta         metaState
 }
 
 type checkProgress struct {
@@ -103,6 +111,9 @@ type peerInfo struct {
 	interested bool // we are interested in it
 	stats      messages.PeerStats
 	closed     bool
+	// pending: spawned before the torrent had its info and checked
+	// pieces; it gets SetTorrentInfo when they are known.
+	pending bool
 }
 
 // counters are the torrent's byte totals and rates.
@@ -129,8 +140,6 @@ func New(cfg Config) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &Actor{
 			cfg:    cfg,
-			ih:     cfg.Meta.InfoHash,
-			info:   &cfg.Meta.Info,
 			log:    cfg.Log,
 			credit: actors.NewCredit(cfg.MaxQueuedDiskBytes),
 			peers:  map[messages.PeerKey]*peerInfo{},
@@ -139,10 +148,22 @@ func New(cfg Config) *actor.Props {
 			added:  time.Now(),
 			state:  messages.StateCheckingFiles,
 		}
+		a.behavior = actor.NewBehavior()
+		if cfg.Meta == nil {
+			// Until the metadata comes, an empty info stands in (no
+			// files, no pieces) so that status and stats need no cases.
+			a.ih = cfg.InfoHash
+			a.info = &metainfo.Info{Name: cfg.Name}
+			a.have = bitfield.New(0)
+			a.state = messages.StateDownloadingMetadata
+			a.meta = metaState{enabled: true, fetcher: metadata.NewFetcher(cfg.InfoHash, metadata.FetcherConfig{})}
+			a.behavior.Become(a.metadataState)
+			return a
+		}
+		a.ih, a.info = cfg.Meta.InfoHash, &cfg.Meta.Info
 		if len(cfg.ResumeData) > 0 {
 			a.state = messages.StateCheckingResumeData
 		}
-		a.behavior = actor.NewBehavior()
 		a.behavior.Become(a.checkingState)
 		return a
 	}, actor.WithSupervisor(supervisor.PeerStrategy()))

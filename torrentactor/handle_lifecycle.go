@@ -23,6 +23,10 @@ const tickInterval = time.Second
 // (or, in seed mode, trusts the files).
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.paused = a.cfg.Flags&messages.FlagPaused != 0
+	if a.meta.fetching() {
+		a.startMetadata(ctx)
+		return
+	}
 	a.loadResumeData(ctx)
 	var resumePrio []int
 	if a.resume.loaded != nil {
@@ -96,6 +100,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	} else {
 		a.setState(ctx, messages.StateDownloading)
 	}
+	a.releasePendingPeers(ctx)
 	if !a.paused {
 		a.connectKnown(ctx)
 	}
@@ -121,8 +126,11 @@ func (a *Actor) handlePause(ctx actor.Context) {
 	a.resume.needSave = true
 	a.disconnectAll(ctx, nil)
 	a.syncAnnouncing(ctx)
-	// A paused torrent holds no open files (libtorrent's stop_torrent).
-	ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
+	// A paused torrent holds no open files (libtorrent's stop_torrent);
+	// one still fetching its metadata has none registered.
+	if !a.meta.fetching() {
+		ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
+	}
 	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
 }
 
@@ -190,6 +198,7 @@ func (a *Actor) handleStopping() {
 	if a.cancelTicker != nil {
 		a.cancelTicker()
 	}
+	a.stopMetadataTimer()
 	a.credit.Close()
 }
 

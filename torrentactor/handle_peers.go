@@ -3,6 +3,7 @@ package torrentactor
 import (
 	"errors"
 
+	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
@@ -14,7 +15,7 @@ var ErrPeerActorFailed = errors.New("torrentactor: peer actor failed")
 
 // active reports whether the torrent may have peers now.
 func (a *Actor) active() bool {
-	return !a.paused && !a.removing && a.errored == nil && a.picker != nil
+	return !a.paused && !a.removing && a.errored == nil && (a.picker != nil || a.meta.enabled)
 }
 
 func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
@@ -60,8 +61,14 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) {
 	pc.Key = a.nextKey
 	pc.InfoHash = a.ih
 	pc.PeerID = a.cfg.PeerID
-	pc.Info = a.info
-	pc.Have = a.have.Clone()
+	pending := a.picker == nil // only a torrent added by info-hash gets here
+	if !pending {
+		pc.Info = a.info
+		pc.Have = a.have.Clone()
+	}
+	if a.cfg.Meta != nil {
+		pc.InfoBytes = a.cfg.Meta.InfoBytes
+	}
 	pc.Disk = a.cfg.Disk
 	pc.Credit = a.credit
 	var props *actor.Props
@@ -75,13 +82,15 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
-	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr}
+	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending}
 	a.byPID[pid.Id] = pc.Key
 }
 
 func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
 	p := a.peers[m.Key]
-	if p == nil {
+	if p == nil || !a.active() {
+		// Not active: paused, failed or removing, and the peer already
+		// told to disconnect; it must not count as connected meanwhile.
 		return
 	}
 	p.connected = true
@@ -176,6 +185,10 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	delete(a.peers, key)
 	if a.picker != nil {
 		a.picker.PeerRemoved(piecepicker.PeerKey(key))
+	}
+	if a.meta.fetching() {
+		a.meta.fetcher.RemovePeer(metadata.PeerKey(key))
+		a.pumpMetadata(ctx)
 	}
 }
 

@@ -88,6 +88,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		NumComplete:          a.trk.summary.NumComplete,
 		NumIncomplete:        a.trk.summary.NumIncomplete,
 		ListPeers:            len(a.known),
+		HasMetadata:          !a.meta.fetching(),
 	}
 	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {
 		s.NextAnnounce = max(time.Until(t), 0)

@@ -57,7 +57,7 @@ func (a *Actor) spawnAnnouncer(ctx actor.Context) {
 		return
 	}
 	tc := a.cfg.Trackers
-	if len(tc.Tiers) == 0 {
+	if len(tc.Tiers) == 0 && a.cfg.Meta != nil {
 		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
 	a.trk.tiers = cloneTiers(tc.Tiers)
@@ -71,7 +71,9 @@ func (a *Actor) syncAnnouncing(ctx actor.Context) {
 	if a.trk.pid == nil {
 		return
 	}
-	want := a.active() && !a.isChecking()
+	// A torrent added by info-hash announces through the check that
+	// follows its metadata: stopping there would tell the trackers it left.
+	want := a.active() && (!a.isChecking() || a.meta.enabled)
 	if want == a.trk.announcing {
 		return
 	}
@@ -87,9 +89,13 @@ func (a *Actor) syncAnnouncing(ctx actor.Context) {
 // announceStats are the counters announces report.
 func (a *Actor) announceStats() messages.AnnounceStats {
 	wanted, done := a.wantedBytes()
+	left := max(wanted-done, 0)
+	if a.meta.fetching() {
+		left = metadataLeft
+	}
 	return messages.AnnounceStats{
 		Uploaded: a.counters.payloadUpload, Downloaded: a.counters.payloadDownload,
-		Left: max(wanted-done, 0), Redundant: a.counters.redundant, Corrupt: a.counters.failed,
+		Left: left, Redundant: a.counters.redundant, Corrupt: a.counters.failed,
 	}
 }
 

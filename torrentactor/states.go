@@ -72,6 +72,12 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleTick(ctx)
 	case *messages.GetTorrentStatus:
 		ctx.Respond(a.status())
+	case *messages.GetTorrentFile:
+		a.handleGetTorrentFile(ctx)
+	case *messages.PeerConnected:
+		// In every state: a torrent added by info-hash has peers before
+		// its metadata and while it checks the files.
+		a.handlePeerConnected(ctx, m)
 	case *messages.ConnectPeer:
 		a.handleConnectPeer(ctx, m)
 	case *messages.AttachPeer:

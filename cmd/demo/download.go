@@ -12,11 +12,12 @@ import (
 )
 
 const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] " +
-	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT"
+	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
 // those its trackers return, and returns once every piece is verified on
-// disk.
+// disk. In place of a .torrent file it takes a magnet link: the metadata
+// then comes from the peers its tr= trackers and x.pe name (and -peer).
 func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("download", downloadSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
@@ -33,7 +34,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	}
 	switch {
 	case len(pos) != 1:
-		return usageErrorf("download: want exactly one TORRENT, got %d arguments", len(pos))
+		return usageErrorf("download: want exactly one TORRENT or magnet link, got %d arguments", len(pos))
 	case *out == "":
 		return usageErrorf("download: -o SAVE_PATH is required")
 	case *timeout < 0:
@@ -48,14 +49,25 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		}
 	}
 	// Parse before anything touches the disk: a bad torrent writes nothing.
-	ti, err := actorrent.LoadTorrentFile(pos[0])
-	if err != nil {
-		return err
+	var ti *actorrent.TorrentInfo
+	var ih actorrent.InfoHash
+	uri := ""
+	if isMagnet(pos[0]) {
+		mp, _, err := actorrent.ParseMagnetURI(pos[0])
+		if err != nil {
+			return usageErrorf("download: %v", err)
+		}
+		uri, ih = pos[0], mp.InfoHash
+	} else {
+		if ti, err = actorrent.LoadTorrentFile(pos[0]); err != nil {
+			return err
+		}
+		ih = ti.InfoHash()
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	rs, err := rf.saver(*out, ti.InfoHash(), stderr)
+	rs, err := rf.saver(*out, ih, stderr)
 	if err != nil {
 		return err
 	}
@@ -80,7 +92,12 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	// Profiles end before Close, so the heap profile shows the live engine.
 	defer func() { err = errors.Join(err, prof.stop()) }()
 
-	res, err := download(ctx, s, ti, *out, peers, rs, *verbose, stderr)
+	var res fetchResult
+	if uri != "" {
+		res, err = downloadMagnet(ctx, s, uri, *out, peers, rs, *verbose, stderr)
+	} else {
+		res, err = download(ctx, s, ti, *out, peers, rs, *verbose, stderr)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,94 @@
+package actorrent
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/actorrent/actorrent/internal/magnet"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/messages"
+)
+
+// MakeMagnetURI returns a magnet link for a torrent (libtorrent's
+// make_magnet_uri): its info-hash, name and trackers.
+func MakeMagnetURI(ti *TorrentInfo) string {
+	m := magnet.Magnet{InfoHash: ti.m.InfoHash, HasV1: true, DisplayName: ti.m.Info.Name}
+	seen := map[string]bool{}
+	add := func(u string) {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			m.Trackers = append(m.Trackers, u)
+		}
+	}
+	add(ti.m.Announce)
+	for _, tier := range ti.m.AnnounceList {
+		for _, u := range tier {
+			add(u)
+		}
+	}
+	return m.String()
+}
+
+// ParseMagnetURI parses a magnet link into the AddTorrentParams it stands
+// for (libtorrent's parse_magnet_uri): InfoHash, Name and Trackers, one
+// tier per tr in order. Peers (x.pe) are in the second result.
+func ParseMagnetURI(uri string) (AddTorrentParams, []string, error) {
+	m, err := magnet.Parse(uri)
+	if err != nil {
+		return AddTorrentParams{}, nil, fmt.Errorf("%w: %w", ErrInvalidParams, err)
+	}
+	if !m.HasV1 {
+		return AddTorrentParams{}, nil, fmt.Errorf("%w: magnet link has no v1 (btih) info-hash", ErrInvalidParams)
+	}
+	p := AddTorrentParams{InfoHash: m.InfoHash, Name: m.DisplayName}
+	for _, tr := range m.Trackers {
+		p.Trackers = append(p.Trackers, []string{tr})
+	}
+	return p, m.Peers, nil
+}
+
+// magnetAddMessage is the add of a torrent without its metadata: from a
+// magnet link (URL) or a bare InfoHash. ResumeData of the same torrent
+// that holds the info dictionary (SaveResumeSaveInfoDict) makes it an add
+// with metadata, the magnet's trackers included; other resume data is
+// not used (there are no pieces to apply it to yet).
+func magnetAddMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
+	if p.SavePath == "" {
+		return nil, fmt.Errorf("%w: SavePath is empty", ErrInvalidParams)
+	}
+	ih, name := p.InfoHash, p.Name
+	trackers := p.Trackers
+	var peers []string
+	switch {
+	case p.URL != "":
+		if !strings.HasPrefix(strings.ToLower(p.URL), "magnet:") {
+			return nil, fmt.Errorf("%w: URL %.40q is not a magnet link", ErrInvalidParams, p.URL)
+		}
+		mp, pe, err := ParseMagnetURI(p.URL)
+		if err != nil {
+			return nil, err
+		}
+		ih, peers = mp.InfoHash, pe
+		if name == "" {
+			name = mp.Name
+		}
+		trackers = append(append([][]string(nil), trackers...), mp.Trackers...)
+	case p.InfoHash == (metainfo.InfoHash{}):
+		return nil, fmt.Errorf("%w: no TI, URL nor InfoHash", ErrInvalidParams)
+	}
+	if len(p.ResumeData) > 0 {
+		if ti, err := torrentFromResumeData(p.ResumeData); err == nil && ti.InfoHash() == ih {
+			return &messages.AddTorrent{
+				Info: ti.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
+				StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
+				FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: p,
+				Peers: peers,
+			}, nil
+		}
+	}
+	return &messages.AddTorrent{
+		InfoHash: ih, Name: name, Peers: peers, SavePath: p.SavePath, Flags: p.Flags,
+		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
+		FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: p,
+	}, nil
+}

@@ -1,0 +1,70 @@
+package messages
+
+import "github.com/actorrent/actorrent/internal/metainfo"
+
+// Messages of the metadata exchange (BEP 9 over BEP 10): a torrent added
+// from a magnet link or a bare info-hash fetches its info dictionary from
+// its peers. The torrent owns the fetch; peers carry the messages.
+
+// PeerExtHandshake (peer → torrent): the remote's extension handshake.
+// UTMetadata is false when the remote does not speak ut_metadata;
+// MetadataSize is 0 when it did not say (it has no metadata).
+type PeerExtHandshake struct {
+	Key          PeerKey
+	UTMetadata   bool
+	MetadataSize int64
+	Client       string
+}
+
+// PeerMetadata (peer → torrent): a ut_metadata data message (Reject false,
+// Data the piece) or a reject for Piece.
+type PeerMetadata struct {
+	Key       PeerKey
+	Piece     int
+	Reject    bool
+	TotalSize int64
+	Data      []byte
+}
+
+// RequestMetadata (torrent → peer): send a ut_metadata request for Piece.
+type RequestMetadata struct {
+	Piece int
+}
+
+// SetTorrentInfo (torrent → peer): the metadata is known and checked; the
+// peer applies the bitfield and HAVEs it kept raw, serves metadata, and
+// tells the remote the pieces in Have.
+type SetTorrentInfo struct {
+	Meta *metainfo.MetaInfo
+	Have []int
+}
+
+// GetTorrentFile asks a torrent for its metadata; reply TorrentFileReply.
+type GetTorrentFile struct{}
+
+// TorrentFileReply answers GetTorrentFile; Meta is nil before the
+// metadata is known.
+type TorrentFileReply struct {
+	Meta *metainfo.MetaInfo
+}
+
+// MetadataReceivedAlert: the info dictionary was fetched and verified.
+type MetadataReceivedAlert struct {
+	AlertHeader
+	InfoHash InfoHash
+}
+
+// MetadataFailedAlert: metadata from peers did not match the info-hash
+// (or could not be parsed); the fetch goes on from other peers.
+type MetadataFailedAlert struct {
+	AlertHeader
+	InfoHash InfoHash
+	Err      error
+}
+
+func (MetadataReceivedAlert) AlertCategory() AlertCategory { return CategoryStatus }
+func (MetadataFailedAlert) AlertCategory() AlertCategory   { return CategoryError }
+func (MetadataReceivedAlert) AlertWhat() string            { return "metadata_received" }
+func (MetadataFailedAlert) AlertWhat() string              { return "metadata_failed" }
+func (MetadataReceivedAlert) Discardable() bool            { return true }
+func (MetadataFailedAlert) Discardable() bool              { return true }

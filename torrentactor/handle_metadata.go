@@ -1,0 +1,203 @@
+package torrentactor
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/metadata"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+)
+
+// metadataLeft is the "left" announced while the size is unknown:
+// libtorrent announces 16 KiB (one block) for a torrent without metadata,
+// so trackers count it as a leecher and return seeds.
+const metadataLeft = 16 << 10
+
+// metaState is the fetch of a torrent added by info-hash (a magnet link).
+type metaState struct {
+	// enabled: the torrent was added without metadata. Its peers may
+	// exist before the check (they wait for SetTorrentInfo) and it keeps
+	// announcing while it checks.
+	enabled bool
+	fetcher *metadata.Fetcher // nil once the metadata is known
+	// cancelWake stops the timer of the fetcher's next deadline.
+	cancelWake scheduler.CancelFunc
+	wakeAt     time.Time
+}
+
+// fetching reports whether the torrent still waits for its metadata.
+func (m *metaState) fetching() bool { return m.fetcher != nil }
+
+// metadataWake: a fetcher deadline passed (a request timed out, or a
+// peer's backoff ended).
+type metadataWake struct{}
+
+// metadataState: downloading_metadata. No disk registration, no picker;
+// peers connect, and those speaking ut_metadata serve the fetch.
+func (a *Actor) metadataState(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *messages.PeerExtHandshake:
+		a.handleExtHandshake(ctx, m)
+	case *messages.PeerMetadata:
+		a.handlePeerMetadata(ctx, m)
+	case *metadataWake:
+		a.meta.wakeAt = time.Time{}
+		a.pumpMetadata(ctx)
+	case *messages.SaveResumeData:
+		a.post(ctx, &messages.SaveResumeDataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: messages.ErrNoMetadata})
+	case *messages.GetPriorities:
+		ctx.Respond(&messages.PrioritiesReply{})
+	case *messages.ForceRecheck, *messages.SetFilePriorities, *messages.SetPiecePriorities,
+		*messages.MoveStorage, *messages.RenameFile, *messages.SetUploadMode, *messages.PeerInterest:
+		// Nothing on disk to act on yet (libtorrent refuses these too
+		// without metadata).
+	default:
+		a.common(ctx)
+	}
+}
+
+// startMetadata begins downloading_metadata (from handleStarted).
+func (a *Actor) startMetadata(ctx actor.Context) {
+	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.spawnAnnouncer(ctx)
+	a.behavior.Become(a.metadataState)
+	if !a.paused {
+		a.connectKnown(ctx)
+	}
+	a.syncAnnouncing(ctx)
+}
+
+func (a *Actor) handleExtHandshake(ctx actor.Context, m *messages.PeerExtHandshake) {
+	p := a.peers[m.Key]
+	if p == nil || p.closed || !m.UTMetadata {
+		return
+	}
+	if err := a.meta.fetcher.AddPeer(metadata.PeerKey(m.Key), m.MetadataSize); err != nil {
+		if errors.Is(err, metadata.ErrBanned) {
+			ctx.Send(p.pid, &messages.Disconnect{Err: err})
+		}
+		return
+	}
+	a.pumpMetadata(ctx)
+}
+
+func (a *Actor) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) {
+	k := metadata.PeerKey(m.Key)
+	if m.Reject {
+		a.meta.fetcher.OnReject(k, m.Piece, time.Now())
+		a.pumpMetadata(ctx)
+		return
+	}
+	out := a.meta.fetcher.OnData(k, metadata.Message{Type: metadata.MsgData, Piece: m.Piece, TotalSize: m.TotalSize, Data: m.Data})
+	for _, d := range out.Drop {
+		a.dropMetadataLiar(ctx, messages.PeerKey(d))
+	}
+	if out.Restarted {
+		a.post(ctx, &messages.MetadataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: messages.ErrMetadataMismatch})
+	}
+	if out.Done {
+		a.metadataReceived(ctx, a.meta.fetcher.Info())
+		return
+	}
+	a.pumpMetadata(ctx)
+}
+
+// dropMetadataLiar disconnects a peer that sent metadata not matching the
+// info-hash, as a peer error.
+func (a *Actor) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
+	p := a.peers[key]
+	if p == nil || p.closed {
+		return
+	}
+	err := fmt.Errorf("%w (from this peer)", messages.ErrMetadataMismatch)
+	a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID, Err: err})
+	ctx.Send(p.pid, &messages.Disconnect{Err: err})
+}
+
+// pumpMetadata sends the requests the fetcher wants now and arms the timer
+// for its next deadline.
+func (a *Actor) pumpMetadata(ctx actor.Context) {
+	if !a.meta.fetching() {
+		return
+	}
+	now := time.Now()
+	reqs, wake := a.meta.fetcher.Next(now)
+	for _, r := range reqs {
+		if p := a.peers[messages.PeerKey(r.Peer)]; p != nil && !p.closed {
+			ctx.Send(p.pid, &messages.RequestMetadata{Piece: r.Piece})
+		}
+	}
+	if wake.IsZero() || (!a.meta.wakeAt.IsZero() && !wake.Before(a.meta.wakeAt)) {
+		return
+	}
+	if a.meta.cancelWake != nil {
+		a.meta.cancelWake()
+	}
+	a.meta.wakeAt = wake
+	a.meta.cancelWake = scheduler.NewTimerScheduler(ctx).SendOnce(max(wake.Sub(now), time.Millisecond), ctx.Self(), &metadataWake{})
+}
+
+// metadataReceived: the info dictionary is verified. Build the torrent
+// from it (keeping our trackers) and go on as a torrent added from a
+// .torrent file: register with the disk and check what is there. Peers
+// get the info when the check is done (releasePendingPeers).
+func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
+	a.stopMetadataTimer()
+	mi, err := metainfo.FromInfoBytes(info)
+	if err != nil {
+		// It hashes right but is no torrent: nobody can give us better.
+		a.meta.fetcher = nil
+		a.post(ctx, &messages.MetadataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+		a.enterError(ctx, fmt.Errorf("torrentactor: metadata: %w", err))
+		return
+	}
+	mi.AnnounceList = cloneTiers(a.trk.tiers)
+	if len(mi.AnnounceList) > 0 && len(mi.AnnounceList[0]) > 0 {
+		mi.Announce = mi.AnnounceList[0][0]
+	}
+	a.meta.fetcher = nil
+	a.cfg.Meta = mi
+	a.info = &mi.Info
+	a.post(ctx, &messages.MetadataReceivedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.initPriorities(a.cfg.FilePriorities, nil)
+	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
+		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
+		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
+		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
+	})
+	a.startCheck(ctx)
+}
+
+func (a *Actor) stopMetadataTimer() {
+	if a.meta.cancelWake != nil {
+		a.meta.cancelWake()
+		a.meta.cancelWake = nil
+	}
+	a.meta.wakeAt = time.Time{}
+}
+
+// releasePendingPeers gives the info to peers that connected before it
+// was known, once the pieces we have are known too (after the check):
+// their bitfields and HAVEs then reach the picker.
+func (a *Actor) releasePendingPeers(ctx actor.Context) {
+	have := a.have.Indices()
+	for _, p := range a.peers {
+		if p.pending && !p.closed {
+			p.pending = false
+			ctx.Send(p.pid, &messages.SetTorrentInfo{Meta: a.cfg.Meta, Have: have})
+		}
+	}
+}
+
+// handleGetTorrentFile answers with the metadata, nil before it is known.
+func (a *Actor) handleGetTorrentFile(ctx actor.Context) {
+	if a.meta.fetching() {
+		ctx.Respond(&messages.TorrentFileReply{})
+		return
+	}
+	ctx.Respond(&messages.TorrentFileReply{Meta: a.cfg.Meta})
+}

@@ -1,0 +1,82 @@
+package torrentactor
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/internal/tracker"
+	"github.com/actorrent/actorrent/messages"
+)
+
+// A torrent added by info-hash announces while it downloads its metadata
+// (left = 16 KiB, as libtorrent), connects to the peers the tracker gives,
+// fetches the info dictionary, keeps its trackers in the metadata, and
+// downloads; completed reaches the tracker with left = 0.
+func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
+	r := newRig(t)
+	src, dst := t.TempDir(), t.TempDir()
+	meta := makeMeta(t, src, "f.bin", 1<<20+777, 64<<10)
+	seed := r.torrent(meta, src, messages.FlagSeedMode, 1, nil)
+	seedAddr := r.listen(seed)
+	r.waitStatus(seed, "seeding", func(s *messages.TorrentStatusReply) bool { return s.IsSeeding })
+
+	client := &fakeClient{start: time.Now(), answer: func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) {
+		return okReply(time.Hour, seedAddr), nil
+	}}
+	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Workers: 2}))
+	var id [20]byte
+	copy(id[:], "-TT0000-test-peer-02")
+	const url = "http://tracker.test/announce"
+	tp := r.sys.Root.Spawn(New(Config{
+		InfoHash: meta.InfoHash, Name: "from-dn", SavePath: dst, PeerID: id,
+		Session: r.alerts, Disk: disk, Alerts: r.alerts,
+		Trackers: TrackerConfig{Client: client, Tiers: [][]string{{url}}},
+	}))
+	r.stop = append(r.stop, disk, tp)
+
+	r.sink.waitAlert(t, "metadata_received", func(a messages.Alert) bool {
+		m, ok := a.(*messages.MetadataReceivedAlert)
+		return ok && m.InfoHash == meta.InfoHash
+	})
+	st := r.waitStatus(tp, "finished", func(s *messages.TorrentStatusReply) bool { return s.IsFinished })
+	if !st.HasMetadata || st.Name != "f.bin" {
+		t.Errorf("status: has metadata %v, name %q", st.HasMetadata, st.Name)
+	}
+	if err := sameFile(filepath.Join(src, "f.bin"), filepath.Join(dst, "f.bin")); err != nil {
+		t.Fatal(err)
+	}
+	calls := client.got()
+	if len(calls) == 0 || calls[0].event != tracker.EventStarted || calls[0].req.Left != metadataLeft {
+		t.Fatalf("first announce %+v, want started with left %d", calls, metadataLeft)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		calls = client.got()
+		last := calls[len(calls)-1]
+		if last.event == tracker.EventCompleted {
+			if last.req.Left != 0 {
+				t.Errorf("completed with left %d", last.req.Left)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no completed announce: %s", events(calls))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, c := range calls {
+		if c.event == tracker.EventStopped {
+			t.Errorf("stopped announced between metadata and download: %s", events(calls))
+		}
+	}
+	reply, err := r.sys.Root.RequestFuture(tp, &messages.GetTorrentFile{}, 5*time.Second).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := reply.(*messages.TorrentFileReply).Meta
+	if got == nil || got.InfoHash != meta.InfoHash || len(got.AnnounceList) != 1 || got.AnnounceList[0][0] != url {
+		t.Fatalf("torrent file %+v", got)
+	}
+}
