@@ -110,3 +110,20 @@ func waitFor(ctx context.Context, t *testing.T, h TorrentHandle, what string, co
 		}
 	}
 }
+
+// seedingSession starts a session seeding ti from src (files checked) and
+// returns it with its listen addresses.
+func seedingSession(ctx context.Context, t *testing.T, ti *TorrentInfo, src string) (*Session, []string) {
+	t.Helper()
+	seeder := newTestSession(t)
+	h, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	addrs, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seeder, addrs
+}

@@ -125,16 +125,7 @@ func TestHostileMetadataLiarThenHonestPeer(t *testing.T) {
 		t.Fatalf("torrent file after a lie: %v, %v", ti, err)
 	}
 
-	seeder := newTestSession(t)
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: pl.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	saddrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
 	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -255,16 +246,7 @@ func TestHostileMetadataLiarAmongHonest(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ih := pl.ti.InfoHash()
-	seeder := newTestSession(t)
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: pl.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	saddrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
 	leecher := newTestSession(t)
 	dst := t.TempDir()
 	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{InfoHash: ih, SavePath: dst})

@@ -54,16 +54,7 @@ func TestHostileCorruptPieceThenGoodPeer(t *testing.T) {
 		t.Fatal("the corrupt piece was marked as had")
 	}
 
-	seeder := newTestSession(t)
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: pl.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	saddrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
 	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -146,16 +137,7 @@ func TestHostileProtocolViolations(t *testing.T) {
 			}
 		})
 	}
-	seeder := newTestSession(t)
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: pl.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	saddrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
 	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -171,16 +153,7 @@ func TestHostileRequestFlood(t *testing.T) {
 	pl := makeHostilePayload(t, 1<<20, 256<<10)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	seeder := newTestSession(t)
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: pl.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	addrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeder, addrs := seedingSession(ctx, t, pl.ti, pl.src)
 	h := dialHostile(t, addrs[0], pl.ti, pl.data)
 	if err := h.send(wire.Message{ID: wire.Interested}); err != nil {
 		t.Fatal(err)
