@@ -2,6 +2,7 @@ package actorrent
 
 import (
 	"fmt"
+	"github.com/actorrent/actorrent/internal/resume"
 	"strings"
 
 	"github.com/actorrent/actorrent/internal/magnet"
@@ -77,6 +78,7 @@ func magnetAddMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		return nil, fmt.Errorf("%w: no TI, URL nor InfoHash", ErrInvalidParams)
 	}
 	if len(p.ResumeData) > 0 {
+		trackers, peers = resumeTrackersAndPeers(p, ih, trackers, peers)
 		if ti, err := torrentFromResumeData(p.ResumeData); err == nil && ti.InfoHash() == ih {
 			return &messages.AddTorrent{
 				Info: ti.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
@@ -91,4 +93,44 @@ func magnetAddMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
 		FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: p,
 	}, nil
+}
+
+// resumeTrackersAndPeers applies what resume data of the same torrent
+// knows of where its peers are: its trackers replace the add's (or join
+// them with FlagMergeResumeTrackers, duplicates skipped) and its peers are
+// connected. Other resume data, or none, changes nothing.
+func resumeTrackersAndPeers(p AddTorrentParams, ih InfoHash, trackers [][]string, peers []string) ([][]string, []string) {
+	d, err := resume.Decode(p.ResumeData)
+	if err != nil || d.InfoHash != ih {
+		return trackers, peers
+	}
+	for _, ap := range d.Peers {
+		peers = append(peers, ap.String())
+	}
+	if d.Trackers == nil {
+		return trackers, peers
+	}
+	if p.Flags&FlagMergeResumeTrackers == 0 {
+		return d.Trackers, peers
+	}
+	seen := map[string]bool{}
+	for _, tier := range trackers {
+		for _, u := range tier {
+			seen[u] = true
+		}
+	}
+	merged := append([][]string(nil), trackers...)
+	for _, tier := range d.Trackers {
+		var add []string
+		for _, u := range tier {
+			if !seen[u] {
+				seen[u] = true
+				add = append(add, u)
+			}
+		}
+		if len(add) > 0 {
+			merged = append(merged, add)
+		}
+	}
+	return merged, peers
 }

@@ -38,14 +38,20 @@ var ErrInvalidResumeData = errors.New("actorrent: invalid resume data")
 
 // ReadResumeData reads a fast-resume file (libtorrent's read_resume_data):
 // it checks the format and returns params with ResumeData set, SavePath
-// as recorded, and TI when the data holds the info dictionary. Adding the
-// params validates the data against the files.
+// as recorded, and TI when the data holds the info dictionary (else
+// InfoHash and Name: the torrent fetches its metadata again, from the
+// trackers and peers the data records). Adding the params validates the
+// data against the files.
 func ReadResumeData(b []byte) (AddTorrentParams, error) {
 	d, err := resume.Decode(b)
 	if err != nil {
 		return AddTorrentParams{}, fmt.Errorf("%w: %w", ErrInvalidResumeData, err)
 	}
 	p := AddTorrentParams{SavePath: d.SavePath, ResumeData: b}
+	if len(d.Info) == 0 {
+		// A torrent saved before its metadata came: an info-hash add.
+		p.InfoHash, p.Name = d.InfoHash, d.Name
+	}
 	if len(d.Info) > 0 {
 		ti, err := torrentFromResumeData(b)
 		if err != nil {

@@ -48,7 +48,7 @@ func (a *Actor) metadataState(ctx actor.Context) {
 		a.meta.wakeAt = time.Time{}
 		a.pumpMetadata(ctx)
 	case *messages.SaveResumeData:
-		a.post(ctx, &messages.SaveResumeDataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: messages.ErrNoMetadata})
+		a.saveResumeWithoutMetadata(ctx, m)
 	case *messages.GetPriorities:
 		ctx.Respond(&messages.PrioritiesReply{})
 	case *messages.ForceRecheck, *messages.SetFilePriorities, *messages.SetPiecePriorities,

@@ -133,6 +133,8 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		SeedingTime:     int64(a.resume.seedingTime / time.Second),
 		AddedTime:       a.added.Unix(),
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
+		// No per-torrent limits: libtorrent writes -1 for "unlimited".
+		UploadRateLimit: -1, DownloadRateLimit: -1, MaxConnections: -1, MaxUploads: -1,
 		Paused:       a.paused,
 		AutoManaged:  a.cfg.Flags&messages.FlagAutoManaged != 0,
 		Allocation:   allocation(a.cfg.StorageMode),
@@ -180,6 +182,9 @@ func (a *Actor) trackerTiers() [][]string {
 		return cloneTiers(a.cfg.Trackers.Tiers)
 	}
 	m := a.cfg.Meta
+	if m == nil {
+		return nil
+	}
 	if len(m.AnnounceList) > 0 {
 		return m.AnnounceList
 	}

@@ -1,0 +1,39 @@
+package torrentactor
+
+import (
+	"github.com/actorrent/actorrent/internal/resume"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// saveResumeWithoutMetadata is what libtorrent saves for a torrent still
+// fetching its metadata: who it is (info-hash, name), where its peers are
+// (trackers, known peers), where it goes and its flags and times. There
+// are no pieces and no files to record yet. ReadResumeData turns it back
+// into an info-hash add.
+func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveResumeData) {
+	switch {
+	case a.removing:
+		a.saveResumeFailed(ctx, messages.ErrTorrentRemoving)
+		return
+	case m.Flags&messages.SaveResumeOnlyIfModified != 0 && !a.resume.needSave:
+		a.saveResumeFailed(ctx, messages.ErrResumeDataNotModified)
+		return
+	}
+	a.resume.needSave = false
+	a.postResumeData(ctx, &resume.Data{
+		InfoHash:        a.ih,
+		Name:            a.info.Name,
+		SavePath:        a.cfg.SavePath,
+		TotalUploaded:   a.resume.prevUpload + a.counters.upload,
+		TotalDownloaded: a.resume.prevDownload + a.counters.download,
+		AddedTime:       a.added.Unix(),
+		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
+		UploadRateLimit: -1, DownloadRateLimit: -1, MaxConnections: -1, MaxUploads: -1,
+		Paused:      a.paused,
+		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
+		Allocation:  allocation(a.cfg.StorageMode),
+		Trackers:    a.trackerTiers(),
+		Peers:       a.knownAddrPorts(),
+	})
+}
