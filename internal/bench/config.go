@@ -39,6 +39,7 @@ type config struct {
 	cpuProfile string          // directory for our runs' CPU profiles, or ""
 	timeout    time.Duration   // bound on one download
 	demo       string          // prebuilt demo binary, or "" to build cmd/demo
+	noPrime    bool            // skip primePages before each download
 }
 
 // parseFlags parses args (without the program name).
@@ -52,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.only, "only", "", "measure only one side: ours or libtorrent")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "directory: our runs write DIR/ours-N.prof")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "bound on one download")
+	fs.BoolVar(&c.noPrime, "no-prime", false, "do not write and free a payload's worth of page cache before each download (see prime.go)")
 	fs.StringVar(&c.demo, "demo", "", "use this demo binary instead of building ./cmd/demo (e.g. to compare builds)")
 	lines := fs.String("lines", "", "comma-separated lines to run (default all): "+strings.Join(allLines, ", "))
 	if err := fs.Parse(args); err != nil {

@@ -17,7 +17,7 @@
 //
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi]
-//	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN]
+//	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
 import (
@@ -112,6 +112,9 @@ func benchDownload(ctx context.Context, c config, demo string, p payload, work s
 	}
 	defer seeder.Stop()
 	fmt.Fprintf(stdout, "# libtorrent seeder at %s, seeding after %.1fs\n", seeder.Addr(), time.Since(t0).Seconds())
+	if !c.noPrime {
+		fmt.Fprintln(stdout, "# before each download, both sides: a payload's worth of page cache written and freed (-no-prime skips it)")
+	}
 
 	seederPID := childWithArg(p.dir)
 	var results []result
@@ -151,6 +154,11 @@ func download(ctx context.Context, c config, side, demo string, p payload, seede
 		syscall.Sync() // start the next run from a quiet disk
 	}()
 	var r result
+	if !c.noPrime {
+		if err := primePages(filepath.Dir(saveDir), p.size); err != nil {
+			return r, fmt.Errorf("priming the page cache: %w", err)
+		}
+	}
 	var err error
 	if side == sideOurs {
 		r, err = runOurs(ctx, c, demo, p, seeder, saveDir, run)
