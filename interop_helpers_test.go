@@ -435,3 +435,34 @@ func sortedDirPayload(t *testing.T, root, top string) (files map[string]int64, o
 	}
 	return nil, false
 }
+
+// libtorrentFetches runs a libtorrent downloader with o (Save set here)
+// to the end and checks that dst/sub holds what src/sub holds.
+func libtorrentFetches(ctx context.Context, t *testing.T, o interop.Options, src, sub string) {
+	t.Helper()
+	dst := t.TempDir()
+	o.Save = dst
+	if o.Timeout == 0 {
+		o.Timeout = 40 * time.Second
+	}
+	dl, err := interop.StartDownloader(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopPeerAtEnd(t, "downloader", dl)
+	if _, err := dl.WaitFinished(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitSameTree(ctx, t, filepath.Join(src, sub), filepath.Join(dst, sub))
+}
+
+// opentrackerURL starts opentracker for ih and returns its announce URL
+// for proto ("http" or "udp").
+func opentrackerURL(ctx context.Context, t *testing.T, ih InfoHash, proto string) string {
+	t.Helper()
+	ot := startOpentracker(ctx, t, ih)
+	if proto == "udp" {
+		return ot.UDPAnnounceURL()
+	}
+	return ot.HTTPAnnounceURL()
+}

@@ -196,19 +196,7 @@ func TestMagnetWithResumeData(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	ti, src, _ := trackerFixture(t)
-	s := newTestSession(t)
-	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	rd, _, err := saveResume(ctx, t, s, h, SaveResumeSaveInfoDict)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RemoveTorrent(ctx, h, 0); err != nil {
-		t.Fatal(err)
-	}
+	rd := seededResumeData(ctx, t, ti, src, SaveResumeSaveInfoDict)
 	uri := MakeMagnetURI(ti)
 	s2 := newTestSession(t)
 	h2, err := s2.AddTorrent(ctx, AddTorrentParams{URL: uri, SavePath: src, ResumeData: rd})

@@ -74,16 +74,7 @@ func TestInteropResumeFromLibtorrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst := t.TempDir()
-	dl, err := interop.StartDownloader(ctx, interop.Options{Torrent: torrentPath, Save: dst, Peers: addrs[:1], Timeout: 40 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopPeerAtEnd(t, "downloader", dl)
-	if _, err := dl.WaitFinished(ctx); err != nil {
-		t.Fatal(err)
-	}
-	waitSameTree(ctx, t, src, dst)
+	libtorrentFetches(ctx, t, interop.Options{Torrent: torrentPath, Peers: addrs[:1], Timeout: 40 * time.Second}, src, "")
 }
 
 // TestInteropResumeToLibtorrent: our resume data, with the info dict,
@@ -95,19 +86,7 @@ func TestInteropResumeToLibtorrent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	ti, torrentPath, src := resumeFixture(t)
-	s := newTestSession(t)
-	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	rd, _, err := saveResume(ctx, t, s, h, SaveResumeSaveInfoDict)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RemoveTorrent(ctx, h, 0); err != nil {
-		t.Fatal(err)
-	}
+	rd := seededResumeData(ctx, t, ti, src, SaveResumeSaveInfoDict)
 	rdPath := filepath.Join(t.TempDir(), "ours.resume")
 	if err := os.WriteFile(rdPath, rd, 0o644); err != nil {
 		t.Fatal(err)

@@ -64,11 +64,7 @@ func TestTrackerLibtorrentSeedsWeDownload(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 			defer cancel()
 			ti, src, path := trackerFixture(t)
-			ot := startOpentracker(ctx, t, ti.InfoHash())
-			url := ot.HTTPAnnounceURL()
-			if proto == "udp" {
-				url = ot.UDPAnnounceURL()
-			}
+			url := opentrackerURL(ctx, t, ti.InfoHash(), proto)
 			seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: path, Save: filepath.Join(src, ""), Trackers: []string{url}})
 			if err != nil {
 				t.Fatal(err)
@@ -144,11 +140,7 @@ func TestTrackerWeSeedLibtorrentDownloads(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 			defer cancel()
 			ti, src, path := trackerFixture(t)
-			ot := startOpentracker(ctx, t, ti.InfoHash())
-			url := ot.HTTPAnnounceURL()
-			if proto == "udp" {
-				url = ot.UDPAnnounceURL()
-			}
+			url := opentrackerURL(ctx, t, ti.InfoHash(), proto)
 			s := newTestSession(t)
 			h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, Trackers: [][]string{{url}}})
 			if err != nil {

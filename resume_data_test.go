@@ -43,6 +43,26 @@ func saveResume(ctx context.Context, t *testing.T, s *Session, h TorrentHandle, 
 	}
 }
 
+// seededResumeData seeds ti from src in a new session (files checked),
+// saves its resume data with flags and removes the torrent again.
+func seededResumeData(ctx context.Context, t *testing.T, ti *TorrentInfo, src string, flags SaveResumeFlags) []byte {
+	t.Helper()
+	s := newTestSession(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	rd, _, err := saveResume(ctx, t, s, h, flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveTorrent(ctx, h, 0); err != nil {
+		t.Fatal(err)
+	}
+	return rd
+}
+
 // statesOf lists the states a torrent went through, from its alerts.
 func statesOf(alerts []Alert, h TorrentHandle) []TorrentState {
 	var out []TorrentState
