@@ -7,7 +7,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +36,7 @@ type Opentracker struct {
 	httpPort int
 	udpPort  int
 	stderr   *TailBuffer
+	probe    *[20]byte // a whitelisted info-hash, to see the whitelist loaded
 	done     chan struct{}
 	waitErr  error // valid once done is closed
 	stopOnce sync.Once
@@ -64,7 +68,11 @@ func StartOpentracker(ctx context.Context, infoHashes ...[20]byte) (*Opentracker
 	}
 	var lastErr error
 	for attempt := 0; attempt < startAttempts; attempt++ {
-		o, err := startOpentrackerOnce(ctx, dir)
+		var probe *[20]byte
+		if len(infoHashes) > 0 {
+			probe = &infoHashes[0]
+		}
+		o, err := startOpentrackerOnce(ctx, dir, probe)
 		if err == nil {
 			return o, nil
 		}
@@ -78,7 +86,7 @@ func StartOpentracker(ctx context.Context, infoHashes ...[20]byte) (*Opentracker
 }
 
 // startOpentrackerOnce tries one pair of ports.
-func startOpentrackerOnce(ctx context.Context, dir string) (*Opentracker, error) {
+func startOpentrackerOnce(ctx context.Context, dir string, probe *[20]byte) (*Opentracker, error) {
 	httpPort, err := FreePort("tcp")
 	if err != nil {
 		return nil, err
@@ -87,7 +95,7 @@ func startOpentrackerOnce(ctx context.Context, dir string) (*Opentracker, error)
 	if err != nil {
 		return nil, err
 	}
-	o := &Opentracker{dir: dir, httpPort: httpPort, udpPort: udpPort, stderr: &TailBuffer{}, done: make(chan struct{})}
+	o := &Opentracker{dir: dir, httpPort: httpPort, udpPort: udpPort, stderr: &TailBuffer{}, probe: probe, done: make(chan struct{})}
 	// -i must come first: it applies to the -p/-P that follow.
 	o.cmd = exec.Command(opentrackerBin,
 		"-i", "127.0.0.1", "-p", strconv.Itoa(httpPort), "-P", strconv.Itoa(udpPort),
@@ -110,13 +118,15 @@ func startOpentrackerOnce(ctx context.Context, dir string) (*Opentracker, error)
 	return o, nil
 }
 
-// waitReady polls until the HTTP port accepts and the UDP port answers a
-// BEP 15 connect request, the process exits, or ctx ends.
+// waitReady polls until the HTTP port accepts, the UDP port answers a
+// BEP 15 connect request and the whitelist is loaded (opentracker reads it
+// on a thread of its own, after it starts listening), the process exits,
+// or ctx ends.
 func (o *Opentracker) waitReady(ctx context.Context) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if o.tcpReady() && o.udpReady() {
+		if o.tcpReady() && o.udpReady() && o.whitelistReady() {
 			return nil
 		}
 		select {
@@ -206,4 +216,24 @@ func (o *Opentracker) Stop() error {
 		_ = os.RemoveAll(o.dir)
 	})
 	return err
+}
+
+// whitelistReady announces "stopped" for the probe info-hash (which adds no
+// peer) and checks that opentracker no longer refuses it.
+func (o *Opentracker) whitelistReady() bool {
+	if o.probe == nil {
+		return true
+	}
+	u := fmt.Sprintf("http://%s/announce?info_hash=%s&peer_id=%s&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1",
+		o.hostPort(o.httpPort), url.QueryEscape(string(o.probe[:])), url.QueryEscape("-PROBE-0123456789abc"))
+	// Loopback only, never through a proxy from the environment.
+	c := http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(u)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	return err == nil && resp.StatusCode == http.StatusOK && !bytes.Contains(body, []byte("failure reason"))
 }
