@@ -111,6 +111,9 @@ type peerInfo struct {
 	interested bool // we are interested in it
 	stats      messages.PeerStats
 	closed     bool
+	// leaving: we told it to disconnect; it no longer counts in status
+	// while its PeerClosed (and peer_disconnected) is on the way.
+	leaving bool
 	// pending: spawned before the torrent had its info and checked
 	// pieces; it gets SetTorrentInfo when they are known.
 	pending bool

@@ -196,6 +196,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 func (a *Actor) disconnectAll(ctx actor.Context, err error) {
 	for _, p := range a.peers {
 		if !p.closed {
+			p.leaving = true
 			ctx.Send(p.pid, &messages.Disconnect{Err: err})
 		}
 	}

@@ -40,7 +40,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	}
 	a.trk.dUp, a.trk.dDown = 0, 0
 	for _, p := range a.peers {
-		if p.closed || !p.connected {
+		if p.closed || p.leaving || !p.connected {
 			continue
 		}
 		u.NumPeers++
@@ -108,7 +108,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		s.Progress = s.CheckingProgress
 	}
 	for _, p := range a.peers {
-		if p.closed {
+		if p.closed || p.leaving {
 			continue
 		}
 		s.NumConnections++
