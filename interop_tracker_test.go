@@ -84,6 +84,10 @@ func TestTrackerLibtorrentSeedsWeDownload(t *testing.T) {
 			if st.CurrentTracker != url {
 				t.Errorf("current_tracker %q, want %q", st.CurrentTracker, url)
 			}
+			// The tracker's one peer is in the list, known as a seed.
+			if st.ListPeers != 1 || st.ListSeeds != 1 {
+				t.Errorf("list_peers %d list_seeds %d, want 1 and 1", st.ListPeers, st.ListSeeds)
+			}
 			seen, _ := alertCounts(ctx, t, s)
 			if seen["tracker_announce"] == 0 || seen["tracker_reply"] == 0 || seen["tracker_error"] != 0 {
 				t.Errorf("alerts %v", seen)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/internal/tracker/httptracker"
 	"github.com/actorrent/actorrent/internal/tracker/udptracker"
@@ -79,8 +80,14 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 			MaxOpenFiles:   settings.Int(FilePoolSize),
 			Log:            o.log,
 		},
-		MaxQueuedDiskBytes:  int64(settings.Int(MaxQueuedDiskBytes)),
-		ConnectionsLimit:    settings.Int(ConnectionsLimit),
+		MaxQueuedDiskBytes: int64(settings.Int(MaxQueuedDiskBytes)),
+		ConnectionsLimit:   settings.Int(ConnectionsLimit),
+		ConnectionSpeed:    settings.Int(ConnectionSpeed),
+		PeerList: peerlist.Config{
+			MaxSize:      settings.Int(MaxPeerlistSize),
+			MaxFailcount: settings.Int(MaxFailcount),
+			MinReconnect: time.Duration(settings.Int(MinReconnectTime)) * time.Second,
+		},
 		OptimisticDiskRetry: time.Duration(settings.Int(OptimisticDiskRetry)) * time.Second,
 		Trackers:            trackerConfig(settings),
 		Log:                 o.log,

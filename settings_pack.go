@@ -42,6 +42,18 @@ const (
 	ActiveChecking IntSetting = "active_checking"
 	// ConnectionsLimit: peer connections per torrent. Default 200.
 	ConnectionsLimit IntSetting = "connections_limit"
+	// ConnectionSpeed: connections a torrent opens to peers from its
+	// list per second. Default 30.
+	ConnectionSpeed IntSetting = "connection_speed"
+	// MaxPeerlistSize: peers a torrent remembers (list_peers); 0 means
+	// no limit. Default 3000.
+	MaxPeerlistSize IntSetting = "max_peerlist_size"
+	// MaxFailcount: failed connections before a peer is forgotten.
+	// Default 3.
+	MaxFailcount IntSetting = "max_failcount"
+	// MinReconnectTime: seconds before a failed peer is tried again,
+	// multiplied by its fail count. Default 60.
+	MinReconnectTime IntSetting = "min_reconnect_time"
 	// FilePoolSize: open files per torrent. Default 40.
 	FilePoolSize IntSetting = "file_pool_size"
 	// OptimisticDiskRetry: seconds an auto-managed torrent stays in upload
@@ -94,6 +106,10 @@ var intDefaults = map[IntSetting]int{
 	ActiveChecking:      1,
 	OptimisticDiskRetry: 600,
 	ConnectionsLimit:    200,
+	ConnectionSpeed:     30,
+	MaxPeerlistSize:     3000,
+	MaxFailcount:        3,
+	MinReconnectTime:    60,
 	FilePoolSize:        40,
 
 	TrackerCompletionTimeout:     30,

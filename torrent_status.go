@@ -114,8 +114,11 @@ type TorrentStatus struct {
 	// NumComplete and NumIncomplete are the seeds and leechers the
 	// trackers report (the largest counts any said); -1 when unknown.
 	NumComplete, NumIncomplete int
-	// ListSeeds and ListPeers: seeds we are connected to, and peers we
-	// know of (from trackers and ConnectPeer).
+	// ListPeers: the peers in the torrent's peer list (from trackers,
+	// resume data, incoming connections and ConnectPeer), connected or
+	// not, banned ones left out; ListSeeds: those of them known to be
+	// seeds. The list is bounded by max_peerlist_size; a peer that failed
+	// max_failcount times is dropped from it.
 	ListSeeds, ListPeers int
 	// HasMetadata is false while a torrent added from a magnet link (or
 	// by info-hash) fetches its metadata from peers.

@@ -10,6 +10,7 @@ import (
 	"net"
 
 	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
@@ -29,6 +30,11 @@ type Config struct {
 	MaxQueuedDiskBytes int64
 	// ConnectionsLimit bounds each torrent's connections.
 	ConnectionsLimit int
+	// ConnectionSpeed and PeerList: each torrent's peer list
+	// (connection_speed, max_peerlist_size, max_failcount,
+	// min_reconnect_time).
+	ConnectionSpeed int
+	PeerList        peerlist.Config
 	// OptimisticDiskRetry is the upload-mode retry after a full disk.
 	OptimisticDiskRetry time.Duration
 	Log                 *zap.Logger

@@ -60,6 +60,8 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Alerts:              a.alerts,
 		MaxQueuedDiskBytes:  a.cfg.MaxQueuedDiskBytes,
 		MaxPeers:            a.cfg.ConnectionsLimit,
+		ConnectionSpeed:     a.cfg.ConnectionSpeed,
+		PeerList:            a.cfg.PeerList,
 		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,
 		Trackers:            a.trackerConfig(m),
 		Log:                 a.log,

@@ -10,6 +10,7 @@ import (
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
@@ -39,7 +40,14 @@ type Config struct {
 	MaxQueuedDiskBytes int64
 	// MaxPeers bounds the connections of this torrent (connections_limit).
 	MaxPeers int
-	Log      *zap.Logger
+	// PeerList bounds the known peers and says when a failed one is tried
+	// again (max_peerlist_size, max_failcount, min_reconnect_time).
+	PeerList peerlist.Config
+	// ConnectionSpeed is how many connections the torrent opens to peers
+	// from its list per second (connection_speed); ConnectPeer is not
+	// held to it.
+	ConnectionSpeed int
+	Log             *zap.Logger
 	// OptimisticDiskRetry is how long an auto-managed torrent stays in
 	// upload mode after a full disk (optimistic_disk_retry; 0: 10 min).
 	OptimisticDiskRetry time.Duration
@@ -80,7 +88,9 @@ type Actor struct {
 	peers   map[messages.PeerKey]*peerInfo
 	byPID   map[string]messages.PeerKey
 	nextKey messages.PeerKey
-	known   map[string]bool // addresses we were asked to connect to
+	plist   *peerlist.List // every peer we know of (list_peers)
+	// attempts are the connections opened from the list this tick.
+	attempts int
 
 	counters counters
 	resume   resumeState
@@ -140,6 +150,9 @@ func New(cfg Config) *actor.Props {
 	if cfg.MaxPeers <= 0 {
 		cfg.MaxPeers = 200
 	}
+	if cfg.ConnectionSpeed <= 0 {
+		cfg.ConnectionSpeed = 30
+	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &Actor{
 			cfg:    cfg,
@@ -147,7 +160,7 @@ func New(cfg Config) *actor.Props {
 			credit: actors.NewCredit(cfg.MaxQueuedDiskBytes),
 			peers:  map[messages.PeerKey]*peerInfo{},
 			byPID:  map[string]messages.PeerKey{},
-			known:  map[string]bool{},
+			plist:  peerlist.New(cfg.PeerList),
 			added:  time.Now(),
 			state:  messages.StateCheckingFiles,
 		}

@@ -139,7 +139,7 @@ func (a *Actor) handleClearError(ctx actor.Context) {
 	}
 	a.behavior.Become(a.activeState)
 	if !a.paused {
-		a.connectKnown(ctx)
+		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
 }

@@ -102,7 +102,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	}
 	a.releasePendingPeers(ctx)
 	if !a.paused {
-		a.connectKnown(ctx)
+		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
 }
@@ -142,7 +142,7 @@ func (a *Actor) handleResume(ctx actor.Context) {
 	a.resume.needSave = true
 	a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
 	if !a.isChecking() && a.errored == nil {
-		a.connectKnown(ctx)
+		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
 }

@@ -66,7 +66,7 @@ func (a *Actor) startMetadata(ctx actor.Context) {
 	a.spawnAnnouncer(ctx)
 	a.behavior.Become(a.metadataState)
 	if !a.paused {
-		a.connectKnown(ctx)
+		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
 }
@@ -114,6 +114,7 @@ func (a *Actor) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
 		return
 	}
 	err := fmt.Errorf("%w (from this peer)", messages.ErrMetadataMismatch)
+	a.banPeer(p)
 	a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID, Err: err})
 	ctx.Send(p.pid, &messages.Disconnect{Err: err})
 }

@@ -2,6 +2,7 @@ package torrentactor
 
 import (
 	"errors"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/piecepicker"
@@ -18,37 +19,39 @@ func (a *Actor) active() bool {
 	return !a.paused && !a.removing && a.errored == nil && (a.picker != nil || a.meta.enabled)
 }
 
+// handleConnectPeer (connect_peer) puts the peer in the list and, when
+// the torrent may have peers, connects to it now: a user's request does
+// not wait for connection_speed. Addresses that are not numeric are
+// connected to without entering the list.
 func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
-	a.known[m.Addr] = true
-	if a.active() {
-		a.connect(ctx, m.Addr)
+	ap, numeric := parseAddrPort(m.Addr)
+	if numeric {
+		if !a.plist.Add(ap, 0) {
+			return // banned, or not an address a peer can be at
+		}
 	}
-}
-
-// connectKnown connects to every address we were given and are not
-// connected to.
-func (a *Actor) connectKnown(ctx actor.Context) {
-	for addr := range a.known {
-		a.connect(ctx, addr)
-	}
-}
-
-func (a *Actor) connect(ctx actor.Context, addr string) {
-	if len(a.peers) >= a.cfg.MaxPeers {
-		return
+	if !a.active() || a.openPeers() >= a.cfg.MaxPeers {
+		return // the list connects it later
 	}
 	for _, p := range a.peers {
-		if p.addr == addr && !p.closed {
+		if p.addr == m.Addr && !p.closed {
 			return
 		}
 	}
-	a.spawnPeer(ctx, peeractor.Config{Addr: addr})
+	if numeric {
+		a.plist.Connecting(ap, time.Now())
+	}
+	a.spawnPeer(ctx, peeractor.Config{Addr: m.Addr})
 }
 
 // handleAttachPeer takes an incoming connection, or closes it when the
-// torrent cannot have peers now.
+// torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || len(a.peers) >= a.cfg.MaxPeers {
+	if !a.active() || a.openPeers() >= a.cfg.MaxPeers {
+		m.Conn.Close()
+		return
+	}
+	if ap, ok := parseAddrPort(m.Conn.RemoteAddr().String()); ok && !a.plist.Incoming(ap) {
 		m.Conn.Close()
 		return
 	}
@@ -95,6 +98,9 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 	}
 	p.connected = true
 	p.peerID = m.PeerID
+	if ap, ok := parseAddrPort(p.addr); ok {
+		a.plist.Handshaken(ap)
+	}
 	a.post(ctx, &messages.PeerConnectAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Incoming: m.Incoming})
 }
 
@@ -104,6 +110,9 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) 
 		return
 	}
 	a.picker.PeerBitfield(piecepicker.PeerKey(m.Key), m.Bitfield)
+	if ap, ok := parseAddrPort(p.addr); ok {
+		a.plist.SetSeed(ap, m.Bitfield.All())
+	}
 	if m.Bitfield.All() && a.finished {
 		// Two seeds have nothing to say to each other.
 		ctx.Send(p.pid, &messages.Disconnect{})
@@ -145,7 +154,9 @@ func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
 	if p == nil || p.closed {
 		return
 	}
-	p.closed = true
+	// A connection that never worked, or ended in an error we did not
+	// ask for, counts against the peer in the list.
+	a.peerLeft(p, !p.leaving && (!p.connected || m.Err != nil))
 	if m.Protocol {
 		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Err: m.Err})
 	}
@@ -162,7 +173,7 @@ func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
 		return
 	}
 	if p := a.peers[key]; p != nil && !p.closed {
-		p.closed = true
+		a.peerLeft(p, true)
 		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID,
 			Err: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
 	}
@@ -181,6 +192,9 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	delete(a.byPID, who.Id)
 	if p := a.peers[key]; p != nil {
 		a.counters.addPeerFinal(p)
+		if !p.closed {
+			a.peerLeft(p, !p.leaving)
+		}
 	}
 	delete(a.peers, key)
 	if a.picker != nil {
@@ -190,6 +204,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 		a.meta.fetcher.RemovePeer(metadata.PeerKey(key))
 		a.pumpMetadata(ctx)
 	}
+	a.connectMore(ctx) // its slot is free
 }
 
 // disconnectAll closes every connection.

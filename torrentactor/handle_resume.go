@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/resume"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -51,7 +52,10 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 	}
 	a.resume.loaded = d
 	for _, ap := range d.Peers {
-		a.known[ap.String()] = true
+		a.plist.Add(ap, peerlist.FromResume)
+	}
+	for _, ap := range d.BannedPeers {
+		a.plist.Ban(ap)
 	}
 	a.resume.prevUpload, a.resume.prevDownload = d.TotalUploaded, d.TotalDownloaded
 	a.resume.activeTime = time.Duration(d.ActiveTime) * time.Second

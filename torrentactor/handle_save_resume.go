@@ -2,8 +2,6 @@ package torrentactor
 
 import (
 	"fmt"
-	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/resume"
@@ -140,10 +138,10 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		Allocation:   allocation(a.cfg.StorageMode),
 		Trackers:     a.trackerTiers(),
 		URLList:      a.cfg.Meta.URLList,
-		Peers:        a.knownAddrPorts(),
 		MappedFiles:  a.mappedFiles(),
 		FilePriority: a.filePrioritiesForResume(),
 	}
+	d.Peers, d.BannedPeers = a.listedPeers()
 	if !a.completed.IsZero() {
 		d.CompletedTime = a.completed.Unix()
 	}
@@ -192,18 +190,6 @@ func (a *Actor) trackerTiers() [][]string {
 		return [][]string{{m.Announce}}
 	}
 	return nil
-}
-
-// knownAddrPorts are the peers we know by a numeric address.
-func (a *Actor) knownAddrPorts() []netip.AddrPort {
-	var out []netip.AddrPort
-	for addr := range a.known {
-		if ap, err := netip.ParseAddrPort(addr); err == nil {
-			out = append(out, ap)
-		}
-	}
-	slices.SortFunc(out, netip.AddrPort.Compare)
-	return out
 }
 
 // allocation is the resume data's name of a storage mode.

@@ -21,7 +21,7 @@ func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveRes
 		return
 	}
 	a.resume.needSave = false
-	a.postResumeData(ctx, &resume.Data{
+	d := &resume.Data{
 		InfoHash:        a.ih,
 		Name:            a.info.Name,
 		SavePath:        a.cfg.SavePath,
@@ -34,6 +34,7 @@ func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveRes
 		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
 		Allocation:  allocation(a.cfg.StorageMode),
 		Trackers:    a.trackerTiers(),
-		Peers:       a.knownAddrPorts(),
-	})
+	}
+	d.Peers, d.BannedPeers = a.listedPeers()
+	a.postResumeData(ctx, d)
 }

@@ -28,6 +28,8 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // idle peers ask for blocks again.
 func (a *Actor) handleTick(ctx actor.Context) {
 	a.countTimes(tickInterval)
+	a.attempts = 0
+	a.connectMore(ctx)
 	a.retryDisk(ctx, time.Now())
 	a.tickTrackers(ctx)
 	c := &a.counters
@@ -87,7 +89,8 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		AnnounceInterval:     a.trk.summary.Interval,
 		NumComplete:          a.trk.summary.NumComplete,
 		NumIncomplete:        a.trk.summary.NumIncomplete,
-		ListPeers:            len(a.known),
+		ListPeers:            a.plist.Len(),
+		ListSeeds:            a.plist.Seeds(),
 		HasMetadata:          !a.meta.fetching(),
 	}
 	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {
@@ -118,7 +121,6 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		s.NumPeers++
 		if p.stats.IsSeed {
 			s.NumSeeds++
-			s.ListSeeds++
 		}
 		s.DownloadRate += p.stats.DownloadRate
 		s.UploadRate += p.stats.UploadRate

@@ -3,6 +3,7 @@ package torrentactor
 import (
 	"time"
 
+	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -120,19 +121,10 @@ func (a *Actor) announceCompleted(ctx actor.Context) {
 	ctx.Send(a.trk.pid, &messages.AnnounceCompleted{})
 }
 
-// handleTrackerPeers connects to new peers from a tracker, through the
-// same path as ConnectPeer (connect bounds them by the connection limit).
+// handleTrackerPeers puts a tracker's peers in the list; connectMore
+// connects what the connection limit has room for.
 func (a *Actor) handleTrackerPeers(ctx actor.Context, m *messages.TrackerPeers) {
-	for _, p := range m.Peers {
-		addr := p.String()
-		if a.known[addr] {
-			continue
-		}
-		a.known[addr] = true
-		if a.active() {
-			a.connect(ctx, addr)
-		}
-	}
+	a.addPeers(ctx, peerlist.FromTracker, m.Peers)
 }
 
 // stopAnnouncingThen sends stopped to the trackers and runs then once they

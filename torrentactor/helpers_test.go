@@ -87,14 +87,17 @@ func newRig(t *testing.T) *rig {
 // torrent spawns a torrent actor (and its disk actor) for meta.
 func (r *rig) torrent(meta *metainfo.MetaInfo, save string, flags messages.AddTorrentFlags, id byte,
 	peerProps func(any) *actor.Props) *actor.PID {
+	return r.torrentWith(Config{Meta: meta, SavePath: save, Flags: flags, PeerProps: peerProps}, id)
+}
+
+// torrentWith spawns a torrent actor from cfg, with its own disk actor,
+// the rig's alerts, and a peer id ending in id.
+func (r *rig) torrentWith(cfg Config, id byte) *actor.PID {
 	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Workers: 2}))
-	var pid [20]byte
-	copy(pid[:], "-TT0000-test-peer-00")
-	pid[19] = id
-	tp := r.sys.Root.Spawn(New(Config{
-		Meta: meta, SavePath: save, Flags: flags, PeerID: pid,
-		Session: r.alerts, Disk: disk, Alerts: r.alerts, PeerProps: peerProps,
-	}))
+	copy(cfg.PeerID[:], "-TT0000-test-peer-00")
+	cfg.PeerID[19] = id
+	cfg.Session, cfg.Disk, cfg.Alerts = r.alerts, disk, r.alerts
+	tp := r.sys.Root.Spawn(New(cfg))
 	r.stop = append(r.stop, disk, tp)
 	return tp
 }

@@ -1,0 +1,292 @@
+// Package peerlist is a torrent's list of known peers, as libtorrent's
+// peer_list (its "policy"): every address a tracker, resume data, an
+// incoming connection or the user gave us, whether it is connected,
+// how often connecting to it failed and when we may try it again, whether
+// it is a seed and whether it is banned. The torrent asks it for connect
+// candidates; it holds no sockets and reads no clock (time is a
+// parameter), so its rules are tested on their own.
+package peerlist
+
+import (
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// Source says where we learnt of a peer; the values are libtorrent's
+// peer_source_flags.
+type Source uint8
+
+const (
+	FromTracker  Source = 1 << iota // tracker
+	FromDHT                         // dht
+	FromPEX                         // pex
+	FromLSD                         // lsd
+	FromResume                      // resume_data
+	FromIncoming                    // incoming
+)
+
+// Config are the limits of one list (libtorrent setting names).
+type Config struct {
+	// MaxSize bounds the known peers (max_peerlist_size); 0: no limit.
+	MaxSize int
+	// MaxFailcount is how many failed connections a peer gets before it
+	// is dropped (max_failcount). Default 3.
+	MaxFailcount int
+	// MinReconnect is the wait after a failure, multiplied by the fail
+	// count (min_reconnect_time). Default 60 s.
+	MinReconnect time.Duration
+}
+
+// Peer is what the list knows of one address.
+type Peer struct {
+	Addr      netip.AddrPort
+	Source    Source // every source that named it
+	Failcount int
+	Seed      bool
+	Banned    bool
+	// Connected: a connection to it is open or being opened.
+	Connected   bool
+	LastAttempt time.Time // last outgoing connection attempt
+}
+
+// List is not safe for concurrent use; its owner (the torrent actor)
+// serialises calls.
+type List struct {
+	cfg   Config
+	peers map[netip.AddrPort]*Peer
+	seeds int
+}
+
+// New makes an empty list.
+func New(cfg Config) *List {
+	if cfg.MaxFailcount <= 0 {
+		cfg.MaxFailcount = 3
+	}
+	if cfg.MinReconnect <= 0 {
+		cfg.MinReconnect = 60 * time.Second
+	}
+	return &List{cfg: cfg, peers: map[netip.AddrPort]*Peer{}}
+}
+
+// normalise makes an IPv4-mapped IPv6 address plain IPv4, so one peer has
+// one key whichever way it was written.
+func normalise(a netip.AddrPort) netip.AddrPort {
+	return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+}
+
+// valid: an address a peer can be at (not port 0, not unspecified, not
+// multicast or broadcast).
+func valid(a netip.AddrPort) bool {
+	ad := a.Addr()
+	return a.Port() != 0 && ad.IsValid() && !ad.IsUnspecified() && !ad.IsMulticast() &&
+		ad != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// Add records a peer learnt from src. It reports false when the address
+// is not usable, banned, or the list is full of peers it may not drop.
+func (l *List) Add(addr netip.AddrPort, src Source) bool {
+	addr = normalise(addr)
+	if !valid(addr) {
+		return false
+	}
+	if p := l.peers[addr]; p != nil {
+		p.Source |= src
+		return !p.Banned
+	}
+	if l.cfg.MaxSize > 0 && len(l.peers) >= l.cfg.MaxSize && !l.evictOne() {
+		return false
+	}
+	l.peers[addr] = &Peer{Addr: addr, Source: src}
+	return true
+}
+
+// evictOne drops one peer to make room: not connected and not banned,
+// the most failed first, else a seed (a seed we could not use
+// yet is the cheapest to learn again), else any.
+func (l *List) evictOne() bool {
+	var victim *Peer
+	rank := func(p *Peer) int { return p.Failcount*2 + b2i(p.Seed) }
+	for _, p := range l.peers {
+		if p.Connected || p.Banned {
+			continue
+		}
+		if victim == nil || rank(p) > rank(victim) || (rank(p) == rank(victim) && p.Addr.Compare(victim.Addr) < 0) {
+			victim = p
+		}
+	}
+	if victim == nil {
+		return false
+	}
+	l.remove(victim)
+	return true
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (l *List) remove(p *Peer) {
+	if p.Seed {
+		l.seeds--
+	}
+	delete(l.peers, p.Addr)
+}
+
+// Candidates returns up to n peers to connect to now and marks them
+// connected (LastAttempt = now): not connected, not banned, past their
+// reconnect wait; never-failed peers first, then the ones tried longest
+// ago. skipSeeds leaves seeds out (a seed has no use for them).
+func (l *List) Candidates(now time.Time, n int, skipSeeds bool) []netip.AddrPort {
+	if n <= 0 {
+		return nil
+	}
+	var cs []*Peer
+	for _, p := range l.peers {
+		if p.Connected || p.Banned || (skipSeeds && p.Seed) {
+			continue
+		}
+		if p.Failcount > 0 && now.Before(p.LastAttempt.Add(time.Duration(p.Failcount)*l.cfg.MinReconnect)) {
+			continue
+		}
+		cs = append(cs, p)
+	}
+	slices.SortFunc(cs, func(a, b *Peer) int {
+		if a.Failcount != b.Failcount {
+			return a.Failcount - b.Failcount
+		}
+		if c := a.LastAttempt.Compare(b.LastAttempt); c != 0 {
+			return c
+		}
+		return a.Addr.Compare(b.Addr)
+	})
+	if len(cs) > n {
+		cs = cs[:n]
+	}
+	out := make([]netip.AddrPort, len(cs))
+	for i, p := range cs {
+		p.Connected = true
+		p.LastAttempt = now
+		out[i] = p.Addr
+	}
+	return out
+}
+
+// Incoming records a connection a peer opened to us; false when it is
+// banned (close it) or the list is full.
+func (l *List) Incoming(addr netip.AddrPort) bool {
+	if !l.Add(addr, FromIncoming) {
+		return false
+	}
+	l.peers[normalise(addr)].Connected = true
+	return true
+}
+
+// Connecting marks an outgoing connection the list did not choose (a
+// user's connect_peer), so that Candidates does not open a second one.
+func (l *List) Connecting(addr netip.AddrPort, now time.Time) {
+	if p := l.peers[normalise(addr)]; p != nil {
+		p.Connected = true
+		p.LastAttempt = now
+	}
+}
+
+// Handshaken: the connection works; earlier failures are forgiven.
+func (l *List) Handshaken(addr netip.AddrPort) {
+	if p := l.peers[normalise(addr)]; p != nil {
+		p.Failcount = 0
+	}
+}
+
+// Closed: the connection to addr ended; failed says it never worked or
+// ended in an error. A peer that failed MaxFailcount times is dropped, and
+// so is one known only from its incoming connection (its port is an
+// ephemeral one, nothing to connect back to).
+func (l *List) Closed(addr netip.AddrPort, failed bool) {
+	p := l.peers[normalise(addr)]
+	if p == nil {
+		return
+	}
+	p.Connected = false
+	if p.Source == FromIncoming && !p.Banned {
+		l.remove(p)
+		return
+	}
+	if !failed {
+		return
+	}
+	p.Failcount++
+	if p.Failcount >= l.cfg.MaxFailcount && !p.Banned {
+		l.remove(p)
+	}
+}
+
+// SetSeed records that a peer has every piece (or no longer has).
+func (l *List) SetSeed(addr netip.AddrPort, seed bool) {
+	p := l.peers[normalise(addr)]
+	if p == nil || p.Seed == seed {
+		return
+	}
+	p.Seed = seed
+	if seed {
+		l.seeds++
+	} else {
+		l.seeds--
+	}
+}
+
+// Ban keeps addr in the list, never to be connected again nor accepted.
+func (l *List) Ban(addr netip.AddrPort) {
+	addr = normalise(addr)
+	p := l.peers[addr]
+	if p == nil {
+		if !valid(addr) {
+			return
+		}
+		p = &Peer{Addr: addr}
+		l.peers[addr] = p
+	}
+	p.Banned = true
+}
+
+// Banned reports whether addr is banned.
+func (l *List) Banned(addr netip.AddrPort) bool {
+	p := l.peers[normalise(addr)]
+	return p != nil && p.Banned
+}
+
+// Len is list_peers: the peers known, banned ones not counted.
+func (l *List) Len() int {
+	n := 0
+	for _, p := range l.peers {
+		if !p.Banned {
+			n++
+		}
+	}
+	return n
+}
+
+// Seeds is list_seeds: the known peers that are seeds.
+func (l *List) Seeds() int { return l.seeds }
+
+// Peers returns a copy of every entry, in address order (resume data,
+// tests).
+func (l *List) Peers() []Peer {
+	out := make([]Peer, 0, len(l.peers))
+	for _, p := range l.peers {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b Peer) int { return a.Addr.Compare(b.Addr) })
+	return out
+}
+
+// Disconnected marks every peer not connected (the torrent paused or
+// failed and closed them all).
+func (l *List) Disconnected() {
+	for _, p := range l.peers {
+		p.Connected = false
+	}
+}

@@ -1,0 +1,80 @@
+package torrentactor
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/peeractor"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// The peer list (internal/peerlist) is the torrent's memory of peers:
+// trackers, resume data, incoming connections and ConnectPeer fill it, and
+// connectMore draws on it whenever there is room for a connection — every
+// tick, when peers arrive and when a connection ends. So a torrent at its
+// connection limit keeps what trackers gave it for later, and a peer that
+// went away is tried again after min_reconnect_time × its fail count.
+
+// parseAddrPort reads a peer address as the list keys it.
+func parseAddrPort(s string) (netip.AddrPort, bool) {
+	ap, err := netip.ParseAddrPort(s)
+	return ap, err == nil
+}
+
+// openPeers counts the connections that hold a slot: open, opening, or
+// closing but not terminated yet.
+func (a *Actor) openPeers() int { return len(a.peers) }
+
+// connectMore opens connections to candidates from the list while the
+// torrent is under its connection limit, at most connection_speed a tick.
+// A finished torrent leaves seeds out: they have nothing for it.
+func (a *Actor) connectMore(ctx actor.Context) {
+	if !a.active() {
+		return
+	}
+	n := min(a.cfg.MaxPeers-a.openPeers(), a.cfg.ConnectionSpeed-a.attempts)
+	for _, ap := range a.plist.Candidates(time.Now(), n, a.finished) {
+		a.attempts++
+		a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()})
+	}
+}
+
+// addPeers puts peers from src in the list and connects what there is
+// room for.
+func (a *Actor) addPeers(ctx actor.Context, src peerlist.Source, peers []netip.AddrPort) {
+	for _, p := range peers {
+		a.plist.Add(p, src)
+	}
+	a.connectMore(ctx)
+}
+
+// peerLeft records that a connection ended (once per connection).
+func (a *Actor) peerLeft(p *peerInfo, failed bool) {
+	p.closed = true
+	if ap, ok := parseAddrPort(p.addr); ok {
+		a.plist.Closed(ap, failed)
+	}
+}
+
+// banPeer keeps a peer that lied to us out for the torrent's life (and in
+// the resume data's banned_peers).
+func (a *Actor) banPeer(p *peerInfo) {
+	if ap, ok := parseAddrPort(p.addr); ok {
+		a.plist.Ban(ap)
+	}
+}
+
+// listedPeers are the peers to save in resume data: the ones we could
+// connect to again, and the banned ones.
+func (a *Actor) listedPeers() (peers, banned []netip.AddrPort) {
+	for _, p := range a.plist.Peers() {
+		switch {
+		case p.Banned:
+			banned = append(banned, p.Addr)
+		case p.Source != peerlist.FromIncoming:
+			peers = append(peers, p.Addr)
+		}
+	}
+	return peers, banned
+}
