@@ -2,6 +2,7 @@ package diskactor
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,6 +18,16 @@ import (
 // piece-by-piece comparison of the bytes says. Missing data is no error,
 // and the check writes nothing.
 func TestCheckAcrossFileBoundaries(t *testing.T) {
+	// 16 and 32 KiB pieces go through the two-at-a-time path several
+	// pairs a read, 320 and 512 KiB ones a slice of each at a time (320
+	// KiB: a short last slice); on a CPU without SHA-NI all take the
+	// single-stream path.
+	for _, pieceLen := range []int64{32 << 10, 16 << 10, 320 << 10, 512 << 10} {
+		t.Run(fmt.Sprintf("piece=%dKiB", pieceLen>>10), func(t *testing.T) { checkAcrossFileBoundaries(t, pieceLen) })
+	}
+}
+
+func checkAcrossFileBoundaries(t *testing.T, pieceLen int64) {
 	r := newRig(t, Config{Workers: 3})
 	files := []fileSpec{
 		{"00-a", 1_500_000},
@@ -29,7 +40,7 @@ func TestCheckAcrossFileBoundaries(t *testing.T) {
 		{"07-sub/e", 1 << 20},
 		{"08-last", 10_007}, // the last piece is short
 	}
-	mp := makeMultiPayload(t, t.TempDir(), files, 32<<10, 21)
+	mp := makeMultiPayload(t, t.TempDir(), files, pieceLen, 21)
 	dst := t.TempDir()
 	mp.copyTo(t, dst)
 	top := filepath.Join(dst, "top")
@@ -47,7 +58,7 @@ func TestCheckAcrossFileBoundaries(t *testing.T) {
 			bad++
 		}
 	}
-	if good < 100 || bad < 20 {
+	if good < 4 || bad < 4 {
 		t.Fatalf("fixture: %d good and %d bad pieces; the test wants both", good, bad)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/hashing"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -22,9 +23,11 @@ type worker struct {
 	// writing counts the workers inside a write call right now
 	// (num_writing_threads); shared by the pool.
 	writing *atomic.Int32
-	// scratch and hash are reused by every check job (check_read.go).
+	// scratch, hash and pair are reused by every check job
+	// (check_read.go, check_pair.go).
 	scratch []byte
 	hash    hash.Hash
+	pair    *hashing.Pair
 }
 
 func (w *worker) Receive(ctx actor.Context) {
