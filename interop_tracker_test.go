@@ -39,19 +39,7 @@ func trackerFixture(t *testing.T) (ti *TorrentInfo, src, torrentPath string) {
 
 func startOpentracker(ctx context.Context, t *testing.T, ih InfoHash) *interop.Opentracker {
 	t.Helper()
-	if err := interop.OpentrackerAvailable(); err != nil {
-		t.Skip(err)
-	}
-	ot, err := interop.StartOpentracker(ctx, [20]byte(ih))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := ot.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return ot
+	return interop.OpentrackerForTest(ctx, t, [20]byte(ih))
 }
 
 // TestTrackerLibtorrentSeedsWeDownload: a libtorrent seeder and our

@@ -26,11 +26,7 @@ func TestDownloadFindsSeedThroughTracker(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	ot, err := interop.StartOpentracker(ctx, [20]byte(ti.InfoHash()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ot.Stop()
+	ot := interop.OpentrackerForTest(ctx, t, [20]byte(ti.InfoHash()))
 	torrent := filepath.Join(f.root, "tracked.torrent")
 	r := runDemo(t, 30*time.Second, nil, "create", "-piece-size", fmt.Sprint(testPieceSize),
 		"-tracker", ot.UDPAnnounceURL(), "-o", torrent, filepath.Join(f.src, "pl"))
@@ -68,11 +64,7 @@ func TestDownloadMagnetFromLibtorrentThroughTracker(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	ot, err := interop.StartOpentracker(ctx, [20]byte(ti.InfoHash()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ot.Stop()
+	ot := interop.OpentrackerForTest(ctx, t, [20]byte(ti.InfoHash()))
 	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: f.torrent, Save: f.src, Trackers: []string{ot.HTTPAnnounceURL()}})
 	if err != nil {
 		t.Fatal(err)

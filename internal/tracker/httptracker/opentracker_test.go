@@ -16,24 +16,10 @@ import (
 // of a whitelisted torrent see each other, scrape counts them, stopped
 // removes one, and a torrent off the whitelist is a failure reason.
 func TestOpentracker(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts opentracker")
-	}
-	if err := interop.OpentrackerAvailable(); err != nil {
-		t.Skip(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ih := [20]byte{0xac, 0x70, 0x12, 0x34}
-	ot, err := interop.StartOpentracker(ctx, ih)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := ot.Stop(); err != nil {
-			t.Error(err)
-		}
-	}()
+	ot := interop.OpentrackerForTest(ctx, t, ih)
 	c := New(Options{})
 	defer c.CloseIdleConnections()
 	u := ot.HTTPAnnounceURL()

@@ -14,24 +14,10 @@ import (
 // TestOpentracker announces two peers to Debian's opentracker over UDP:
 // the second must be told about the first, and a scrape must count both.
 func TestOpentracker(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts opentracker")
-	}
-	if err := interop.OpentrackerAvailable(); err != nil {
-		t.Skip(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ih := [20]byte{0xac, 0x70, 0x12, 0x34}
-	ot, err := interop.StartOpentracker(ctx, ih)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := ot.Stop(); err != nil {
-			t.Error(err)
-		}
-	}()
+	ot := interop.OpentrackerForTest(ctx, t, ih)
 	addr, err := HostPort(ot.UDPAnnounceURL())
 	if err != nil {
 		t.Fatal(err)
