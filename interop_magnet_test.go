@@ -90,16 +90,7 @@ func TestMagnetWeSeedLibtorrentDownloads(t *testing.T) {
 				waitTrackers(ctx, t, h, func(ts []AnnounceEntry) bool { return len(ts) == 1 && ts[0].Working })
 				uri += "&tr=" + url.QueryEscape(trackerURL)
 			}
-			dst := t.TempDir()
-			dl, err := interop.StartDownloader(ctx, interop.Options{Magnet: uri, Save: dst, Timeout: 40 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stopPeerAtEnd(t, "downloader", dl)
-			if _, err := dl.WaitFinished(ctx); err != nil {
-				t.Fatal(err)
-			}
-			waitSameTree(ctx, t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+			libtorrentFetches(ctx, t, interop.Options{Magnet: uri}, src, "t")
 		})
 	}
 }

@@ -140,16 +140,7 @@ func TestTrackerWeSeedLibtorrentDownloads(t *testing.T) {
 			}
 			waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
 			waitTrackers(ctx, t, h, func(ts []AnnounceEntry) bool { return len(ts) == 1 && ts[0].Working })
-			dst := t.TempDir()
-			dl, err := interop.StartDownloader(ctx, interop.Options{Torrent: path, Save: dst, Trackers: []string{url}, Timeout: 40 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stopPeerAtEnd(t, "downloader", dl)
-			if _, err := dl.WaitFinished(ctx); err != nil {
-				t.Fatal(err)
-			}
-			waitSameTree(ctx, t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+			libtorrentFetches(ctx, t, interop.Options{Torrent: path, Trackers: []string{url}}, src, "t")
 		})
 	}
 }
