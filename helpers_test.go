@@ -127,3 +127,21 @@ func seedingSession(ctx context.Context, t *testing.T, ti *TorrentInfo, src stri
 	}
 	return seeder, addrs
 }
+
+// downloadingSession adds ti at dst (nothing there yet) in a new session,
+// waits until it downloads, and returns the session, the handle and the
+// session's listen addresses.
+func downloadingSession(ctx context.Context, t *testing.T, ti *TorrentInfo, dst string) (*Session, TorrentHandle, []string) {
+	t.Helper()
+	s := newTestSession(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "downloading", func(s TorrentStatus) bool { return s.State == Downloading })
+	addrs, err := s.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, h, addrs
+}

@@ -21,16 +21,7 @@ func TestHostileCorruptPieceThenGoodPeer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	dst := t.TempDir()
-	leecher := newTestSession(t)
-	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: dst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, lh, "downloading", func(s TorrentStatus) bool { return s.State == Downloading })
-	addrs, err := leecher.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leecher, lh, addrs := downloadingSession(ctx, t, pl.ti, dst)
 	const bad = 1
 	hp := dialHostile(t, addrs[0], pl.ti, pl.data)
 	if err := hp.send(hp.allHave()); err != nil {
@@ -79,16 +70,7 @@ func TestHostileProtocolViolations(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	dst := t.TempDir()
-	leecher := newTestSession(t)
-	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{TI: pl.ti, SavePath: dst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, lh, "downloading", func(s TorrentStatus) bool { return s.State == Downloading })
-	addrs, err := leecher.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leecher, lh, addrs := downloadingSession(ctx, t, pl.ti, dst)
 	alerts := &hostileAlerts{s: leecher}
 	n := pl.ti.NumPieces()
 	spare := bitfield.New(n)
