@@ -73,6 +73,15 @@ func (s *testSession) add(mi *metainfo.MetaInfo, save string, flags messages.Add
 	}
 }
 
+// seed adds mi in seed mode and waits until it seeds: before, it refuses
+// connections, and a refused peer is tried again only after
+// min_reconnect_time.
+func (s *testSession) seed(mi *metainfo.MetaInfo, save string) {
+	s.t.Helper()
+	s.add(mi, save, messages.FlagSeedMode)
+	s.waitStatus(mi.InfoHash, "seeding", func(st *messages.TorrentStatusReply) bool { return st.IsSeeding })
+}
+
 func (s *testSession) toTorrent(ih messages.InfoHash, msg any) {
 	s.t.Helper()
 	request(s.t, s.sys, s.pid, &messages.ToTorrent{InfoHash: ih, Msg: msg})

@@ -22,8 +22,8 @@ func TestDiskJobPanicFailsOnlyItsTorrent(t *testing.T) {
 	a := makeMeta(t, src, "a.bin", 1<<20+333)
 	b := makeMeta(t, src, "b.bin", 700<<10)
 	seeder := startSession(t, sys, Config{})
-	seeder.add(a, src, messages.FlagSeedMode)
-	seeder.add(b, src, messages.FlagSeedMode)
+	seeder.seed(a, src)
+	seeder.seed(b, src)
 
 	var fired atomic.Bool
 	before := func(j any) {
@@ -70,8 +70,8 @@ func TestTorrentPanicGoesToErrorState(t *testing.T) {
 	a := makeMeta(t, src, "a.bin", 1<<20+333)
 	b := makeMeta(t, src, "b.bin", 700<<10)
 	seeder := startSession(t, sys, Config{})
-	seeder.add(a, src, messages.FlagSeedMode)
-	seeder.add(b, src, messages.FlagSeedMode)
+	seeder.seed(a, src)
+	seeder.seed(b, src)
 
 	panicky := func(tc torrentactor.Config) *actor.Props {
 		return torrentactor.New(tc).Configure(actor.WithReceiverMiddleware(func(next actor.ReceiverFunc) actor.ReceiverFunc {

@@ -20,6 +20,9 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 	meta := makeMeta(t, src, "f.bin", 4<<20+1234, 64<<10)
 	seeder := r.torrent(meta, src, messages.FlagSeedMode, 1, nil)
 	addr1, addr2 := r.listen(seeder), r.listen(seeder)
+	// A torrent refuses connections until it has checked its files, and a
+	// refused peer is tried again only after min_reconnect_time.
+	r.waitStatus(seeder, "seeding", func(s *messages.TorrentStatusReply) bool { return s.IsSeeding })
 
 	peerProps := func(pc any) *actor.Props {
 		cfg := pc.(peeractor.Config)
