@@ -130,5 +130,5 @@ func download(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentIn
 	view := newProgressView(stderr, []string{ti.Name()}, []int64{ti.TotalSize()})
 	stop := view.show()
 	defer stop()
-	return fetch(ctx, w, ti, savePath, peers, func(done int64, rate, n int) { view.set(0, done, rate, n) })
+	return fetch(ctx, w, ti, savePath, peers, false, func(done int64, rate, n int) { view.set(0, done, rate, n) })
 }

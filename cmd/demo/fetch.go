@@ -55,10 +55,16 @@ type fetchResult struct {
 
 // fetch drives one download until every piece is verified on disk and the
 // zero-length files exist. report gets the progress after every poll.
-func fetch(ctx context.Context, w *watcher, ti *actorrent.TorrentInfo, savePath string, peers []string,
+// fresh says the save path started empty: everything is fetched. Else the
+// bytes fetched are counted from the first status after the check, which
+// on a fast link may already include a piece or two.
+func fetch(ctx context.Context, w *watcher, ti *actorrent.TorrentInfo, savePath string, peers []string, fresh bool,
 	report func(done int64, rate, peers int)) (fetchResult, error) {
 	start := time.Now()
 	startDone := int64(-1)
+	if fresh {
+		startDone = 0
+	}
 	var lastDial time.Time
 	err := w.poll(ctx, statusInterval, func(st actorrent.TorrentStatus) (bool, error) {
 		if checking(st.State) {

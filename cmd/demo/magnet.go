@@ -88,7 +88,7 @@ func downloadMagnet(ctx context.Context, s *actorrent.Session, uri, savePath str
 	view := newProgressView(stderr, []string{ti.Name()}, []int64{ti.TotalSize()})
 	stopView := view.show()
 	defer stopView()
-	return fetch(ctx, w, ti, savePath, peers, func(done int64, rate, n int) { view.set(0, done, rate, n) })
+	return fetch(ctx, w, ti, savePath, peers, false, func(done int64, rate, n int) { view.set(0, done, rate, n) })
 }
 
 func listOrNone(l []string) string {

@@ -148,7 +148,7 @@ func fetchAll(ctx context.Context, ti *actorrent.TorrentInfo, seedAddr string, p
 	for i, p := range peers {
 		wg.Go(func() {
 			report := func(done int64, rate, n int) { view.set(i, done, rate, n) }
-			p.res, errs[i] = fetch(ctx, p.w, ti, p.dir, dials[i], report)
+			p.res, errs[i] = fetch(ctx, p.w, ti, p.dir, dials[i], true, report) // a new temporary directory
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("%s: %w", p.name, errs[i])
 				cancel(errs[i])
