@@ -58,6 +58,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PeerDisconnectedAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
 	case *messages.PeerErrorAlert:
 		return PeerErrorAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
+	case *messages.PeerBanAlert:
+		return PeerBanAlert{pb(a.InfoHash, a.Addr, a.PeerID)}
 	case *messages.SaveResumeDataAlert:
 		return SaveResumeDataAlert{tb(a.InfoHash), a.ResumeData}
 	case *messages.SaveResumeDataFailedAlert:

@@ -34,6 +34,13 @@ type PeerErrorAlert struct {
 	Error error
 }
 
+// PeerBanAlert: the peer was banned for sending data that failed the hash
+// check (it alone sent a failed piece, or its trust ran out); it is
+// disconnected and the torrent never connects to it again.
+type PeerBanAlert struct {
+	peerAlertBase
+}
+
 // ListenSucceededAlert: the session listens on Endpoint.
 type ListenSucceededAlert struct {
 	alertBase
@@ -60,6 +67,7 @@ type AlertsDroppedAlert struct {
 func (PeerConnectAlert) Type() int      { return 24 }
 func (PeerDisconnectedAlert) Type() int { return 25 }
 func (PeerErrorAlert) Type() int        { return 23 }
+func (PeerBanAlert) Type() int          { return 19 }
 func (ListenSucceededAlert) Type() int  { return 49 }
 func (ListenFailedAlert) Type() int     { return 48 }
 func (AlertsDroppedAlert) Type() int    { return 95 }
@@ -67,6 +75,7 @@ func (AlertsDroppedAlert) Type() int    { return 95 }
 func (PeerConnectAlert) Category() AlertCategory      { return CategoryDebug }
 func (PeerDisconnectedAlert) Category() AlertCategory { return CategoryDebug }
 func (PeerErrorAlert) Category() AlertCategory        { return CategoryPeer }
+func (PeerBanAlert) Category() AlertCategory          { return CategoryPeer }
 func (ListenSucceededAlert) Category() AlertCategory  { return CategoryStatus }
 func (ListenFailedAlert) Category() AlertCategory     { return CategoryStatus | CategoryError }
 func (AlertsDroppedAlert) Category() AlertCategory    { return CategoryError }
@@ -74,6 +83,7 @@ func (AlertsDroppedAlert) Category() AlertCategory    { return CategoryError }
 func (PeerConnectAlert) What() string      { return "peer_connect" }
 func (PeerDisconnectedAlert) What() string { return "peer_disconnected" }
 func (PeerErrorAlert) What() string        { return "peer_error" }
+func (PeerBanAlert) What() string          { return "peer_ban" }
 func (ListenSucceededAlert) What() string  { return "listen_succeeded" }
 func (ListenFailedAlert) What() string     { return "listen_failed" }
 func (AlertsDroppedAlert) What() string    { return "alerts_dropped" }
@@ -90,6 +100,9 @@ func (a PeerDisconnectedAlert) Message() string {
 }
 func (a PeerErrorAlert) Message() string {
 	return fmt.Sprintf("%s peer (%s) peer error: %v", a.torrentName(), a.Endpoint, a.Error)
+}
+func (a PeerBanAlert) Message() string {
+	return fmt.Sprintf("%s peer (%s) banned peer", a.torrentName(), a.Endpoint)
 }
 func (a ListenSucceededAlert) Message() string {
 	return fmt.Sprintf("successfully listening on [TCP] %s", a.Endpoint)

@@ -37,6 +37,10 @@ var (
 	// ErrMetadataMismatch: metadata from a peer did not hash to the
 	// info-hash (metadata_failed, and the peer_error of the liar).
 	ErrMetadataMismatch = messages.ErrMetadataMismatch
+	// ErrTooManyCorruptPieces: the peer was banned for sending data that
+	// failed the hash check (the peer_disconnected error after a
+	// peer_ban alert).
+	ErrTooManyCorruptPieces = messages.ErrTooManyCorruptPieces
 	// ErrInvalidSetting: an unknown setting name or a value of the wrong
 	// type.
 	ErrInvalidSetting = errors.New("actorrent: invalid setting")

@@ -3,6 +3,7 @@ package actorrent
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -44,6 +45,17 @@ func TestHostileCorruptPieceThenGoodPeer(t *testing.T) {
 	if st.Pieces.Has(bad) {
 		t.Fatal("the corrupt piece was marked as had")
 	}
+	// It alone sent the bad piece: banned and disconnected, as libtorrent
+	// does.
+	hostile := hp.conn.LocalAddr().String()
+	alerts.wait(ctx, t, "peer_ban", func(a Alert) bool {
+		b, ok := a.(PeerBanAlert)
+		return ok && b.Endpoint == hostile
+	})
+	alerts.wait(ctx, t, "peer_disconnected: too many corrupt pieces", func(a Alert) bool {
+		d, ok := a.(PeerDisconnectedAlert)
+		return ok && d.Endpoint == hostile && errors.Is(d.Error, ErrTooManyCorruptPieces)
+	})
 
 	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
 	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {

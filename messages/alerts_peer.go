@@ -29,6 +29,15 @@ type PeerErrorAlert struct {
 	Err      error
 }
 
+// PeerBanAlert: a peer was banned for sending bad data; it is disconnected
+// and never connected to again by this torrent.
+type PeerBanAlert struct {
+	AlertHeader
+	InfoHash InfoHash
+	Addr     string
+	PeerID   [20]byte
+}
+
 // ListenSucceededAlert: the session listens on Addr.
 type ListenSucceededAlert struct {
 	AlertHeader
@@ -55,6 +64,7 @@ type AlertsDroppedAlert struct {
 func (PeerConnectAlert) AlertCategory() AlertCategory      { return CategoryDebug }
 func (PeerDisconnectedAlert) AlertCategory() AlertCategory { return CategoryDebug }
 func (PeerErrorAlert) AlertCategory() AlertCategory        { return CategoryPeer }
+func (PeerBanAlert) AlertCategory() AlertCategory          { return CategoryPeer }
 func (ListenSucceededAlert) AlertCategory() AlertCategory  { return CategoryStatus }
 func (ListenFailedAlert) AlertCategory() AlertCategory     { return CategoryStatus | CategoryError }
 func (AlertsDroppedAlert) AlertCategory() AlertCategory    { return CategoryError }
@@ -62,6 +72,7 @@ func (AlertsDroppedAlert) AlertCategory() AlertCategory    { return CategoryErro
 func (PeerConnectAlert) AlertWhat() string      { return "peer_connect" }
 func (PeerDisconnectedAlert) AlertWhat() string { return "peer_disconnected" }
 func (PeerErrorAlert) AlertWhat() string        { return "peer_error" }
+func (PeerBanAlert) AlertWhat() string          { return "peer_ban" }
 func (ListenSucceededAlert) AlertWhat() string  { return "listen_succeeded" }
 func (ListenFailedAlert) AlertWhat() string     { return "listen_failed" }
 func (AlertsDroppedAlert) AlertWhat() string    { return "alerts_dropped" }
@@ -69,6 +80,7 @@ func (AlertsDroppedAlert) AlertWhat() string    { return "alerts_dropped" }
 func (PeerConnectAlert) Discardable() bool      { return true }
 func (PeerDisconnectedAlert) Discardable() bool { return true }
 func (PeerErrorAlert) Discardable() bool        { return true }
+func (PeerBanAlert) Discardable() bool          { return true }
 func (ListenSucceededAlert) Discardable() bool  { return false }
 func (ListenFailedAlert) Discardable() bool     { return false }
 func (AlertsDroppedAlert) Discardable() bool    { return false }

@@ -26,4 +26,8 @@ var (
 	// ErrMetadataMismatch is metadata_failed's error: the info dictionary
 	// assembled from peers does not hash to the info-hash.
 	ErrMetadataMismatch = errors.New("metadata does not match the info-hash")
+	// ErrTooManyCorruptPieces closes the connection of a peer banned for
+	// sending data that failed the hash check (libtorrent's
+	// too_many_corrupt_pieces).
+	ErrTooManyCorruptPieces = errors.New("too many corrupt pieces")
 )

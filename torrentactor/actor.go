@@ -91,6 +91,9 @@ type Actor struct {
 	plist   *peerlist.List // every peer we know of (list_peers)
 	// attempts are the connections opened from the list this tick.
 	attempts int
+	// senders are, per piece in flight, the addresses of the peers that
+	// sent accepted blocks of it (handle_trust.go).
+	senders map[int]map[string]bool
 
 	counters counters
 	resume   resumeState
@@ -155,14 +158,15 @@ func New(cfg Config) *actor.Props {
 	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &Actor{
-			cfg:    cfg,
-			log:    cfg.Log,
-			credit: actors.NewCredit(cfg.MaxQueuedDiskBytes),
-			peers:  map[messages.PeerKey]*peerInfo{},
-			byPID:  map[string]messages.PeerKey{},
-			plist:  peerlist.New(cfg.PeerList),
-			added:  time.Now(),
-			state:  messages.StateCheckingFiles,
+			cfg:     cfg,
+			log:     cfg.Log,
+			credit:  actors.NewCredit(cfg.MaxQueuedDiskBytes),
+			peers:   map[messages.PeerKey]*peerInfo{},
+			byPID:   map[string]messages.PeerKey{},
+			plist:   peerlist.New(cfg.PeerList),
+			senders: map[int]map[string]bool{},
+			added:   time.Now(),
+			state:   messages.StateCheckingFiles,
 		}
 		a.behavior = actor.NewBehavior()
 		if cfg.Meta == nil {

@@ -41,6 +41,7 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 			a.counters.dRedundant += int64(b.Length)
 			continue
 		}
+		a.noteSender(m.Key, b.Piece)
 		for _, o := range others {
 			if p := a.peers[messages.PeerKey(o)]; p != nil {
 				ctx.Send(p.pid, &messages.CancelBlock{Block: b})
@@ -69,6 +70,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	if !m.OK {
 		a.picker.PieceFailed(m.Piece)
+		a.blameSenders(ctx, m.Piece)
 		size := a.info.PieceSize(m.Piece)
 		a.counters.failed += size
 		a.counters.dFailed += size
@@ -76,9 +78,11 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 		return
 	}
 	if a.have.Has(m.Piece) {
+		delete(a.senders, m.Piece)
 		return
 	}
 	a.picker.PiecePassed(m.Piece)
+	a.creditSenders(m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
 	a.post(ctx, &messages.PieceFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})

@@ -45,6 +45,9 @@ type Peer struct {
 	Failcount int
 	Seed      bool
 	Banned    bool
+	// Trust rises by one for each piece the peer helped with that passed
+	// and falls by two for each that failed, within [minTrust, maxTrust].
+	Trust int
 	// Connected: a connection to it is open or being opened.
 	Connected   bool
 	LastAttempt time.Time // last outgoing connection attempt
@@ -289,4 +292,36 @@ func (l *List) Disconnected() {
 	for _, p := range l.peers {
 		p.Connected = false
 	}
+}
+
+// Trust points, as libtorrent's: a failed piece costs more than a good one
+// earns, so a peer that sends bad data often is banned even between good
+// pieces.
+const (
+	minTrust = -7
+	maxTrust = 8
+)
+
+// PiecePassed: a piece addr sent blocks of passed its hash check.
+func (l *List) PiecePassed(addr netip.AddrPort) {
+	if p := l.peers[normalise(addr)]; p != nil {
+		p.Trust = min(p.Trust+1, maxTrust)
+	}
+}
+
+// HashFailed: a piece addr sent blocks of failed its hash check; alone
+// says no other peer sent any of it. It reports whether the peer is
+// banned now: when it alone sent the piece (the bad data is certainly
+// its), or when its trust ran out.
+func (l *List) HashFailed(addr netip.AddrPort, alone bool) bool {
+	p := l.peers[normalise(addr)]
+	if p == nil || p.Banned {
+		return false
+	}
+	p.Trust = max(p.Trust-2, minTrust)
+	if alone || p.Trust <= minTrust {
+		p.Banned = true
+		return true
+	}
+	return false
 }

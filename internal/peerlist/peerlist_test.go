@@ -180,3 +180,53 @@ func TestDisconnectedMakesEveryoneACandidate(t *testing.T) {
 		t.Fatal("after Disconnected the peer is not a candidate")
 	}
 }
+
+// A peer that alone sent a bad piece is banned at once; one that shared
+// bad pieces with others is banned when its trust runs out, later the more
+// good pieces it sent.
+func TestHashFailuresBan(t *testing.T) {
+	l := New(Config{})
+	a, b := ap("10.0.0.1:1"), ap("10.0.0.2:1")
+	l.Add(a, FromTracker)
+	l.Add(b, FromTracker)
+	if !l.HashFailed(a, true) || !l.Banned(a) {
+		t.Fatal("the only sender of a bad piece is not banned")
+	}
+	if l.HashFailed(a, true) {
+		t.Fatal("banned twice")
+	}
+	for i := 1; i <= 3; i++ { // trust -2, -4, -6
+		if l.HashFailed(b, false) {
+			t.Fatalf("banned after %d shared failures", i)
+		}
+	}
+	l.PiecePassed(b)            // -5
+	if l.HashFailed(b, false) { // -7
+		if got := l.Peers()[1].Trust; got != -7 {
+			t.Fatalf("trust %d", got)
+		}
+	} else {
+		t.Fatal("not banned with trust at -7")
+	}
+	if l.HashFailed(ap("10.9.9.9:1"), true) {
+		t.Fatal("an unknown peer was banned")
+	}
+}
+
+func TestTrustIsCapped(t *testing.T) {
+	l := New(Config{})
+	a := ap("10.0.0.1:1")
+	l.Add(a, FromTracker)
+	for range 20 {
+		l.PiecePassed(a)
+	}
+	// From the cap (8) it takes eight shared failures to reach -7.
+	for i := 1; i < 8; i++ {
+		if l.HashFailed(a, false) {
+			t.Fatalf("banned after %d failures from full trust", i)
+		}
+	}
+	if !l.HashFailed(a, false) {
+		t.Fatal("not banned after eight failures from full trust")
+	}
+}

@@ -1,0 +1,59 @@
+package torrentactor
+
+import (
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Peers that send bad data are banned as libtorrent bans them: the torrent
+// remembers which peers sent blocks of each piece in flight; when the
+// piece passes they gain trust, when it fails they lose it, and one that
+// sent a failed piece alone, or whose trust ran out, is banned
+// (peer_ban), disconnected and never connected to again
+// (internal/peerlist keeps the trust points and the ban).
+
+// noteSender records that the peer behind key sent an accepted block of
+// piece.
+func (a *Actor) noteSender(key messages.PeerKey, piece int) {
+	p := a.peers[key]
+	if p == nil {
+		return
+	}
+	s := a.senders[piece]
+	if s == nil {
+		s = map[string]bool{}
+		a.senders[piece] = s
+	}
+	s[p.addr] = true
+}
+
+// creditSenders: piece passed; everyone who sent some of it gains trust.
+func (a *Actor) creditSenders(piece int) {
+	for addr := range a.senders[piece] {
+		if ap, ok := parseAddrPort(addr); ok {
+			a.plist.PiecePassed(ap)
+		}
+	}
+	delete(a.senders, piece)
+}
+
+// blameSenders: piece failed; everyone who sent some of it loses trust,
+// and the ones that are banned now are told so and disconnected.
+func (a *Actor) blameSenders(ctx actor.Context, piece int) {
+	senders := a.senders[piece]
+	delete(a.senders, piece)
+	for addr := range senders {
+		ap, ok := parseAddrPort(addr)
+		if !ok || !a.plist.HashFailed(ap, len(senders) == 1) {
+			continue
+		}
+		var peerID [20]byte
+		for _, p := range a.peers {
+			if p.addr == addr && !p.closed {
+				peerID = p.peerID
+				ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})
+			}
+		}
+		a.post(ctx, &messages.PeerBanAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: addr, PeerID: peerID})
+	}
+}
