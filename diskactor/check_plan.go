@@ -15,10 +15,11 @@ type checkChunk struct {
 }
 
 // planCheck splits the pieces to verify into chunks of consecutive
-// pieces, each about checkChunkBytes (at least one piece). verify nil
+// pieces, each about checkChunkBytes but at least two pieces, so that big
+// pieces can still be hashed two at a time (check_pair.go). verify nil
 // means every piece.
 func planCheck(info *metainfo.Info, verify []bool) []checkChunk {
-	per := max(1, int(checkChunkBytes/max(info.PieceLength, 1)))
+	per := max(2, int(checkChunkBytes/max(info.PieceLength, 1)))
 	var chunks []checkChunk
 	for p := 0; p < info.NumPieces(); p++ {
 		if verify != nil && !verify[p] {

@@ -86,8 +86,8 @@ func TestPlanCheck(t *testing.T) {
 			t.Fatalf("verify: %v, want %v", got, want)
 		}
 	}
-	big := makePayload(t, t.TempDir(), "g.bin", 9<<20, 8<<20, 41) // pieces above the chunk size
-	if got := planCheck(&big.meta.Info, nil); len(got) != 2 || got[0] != (checkChunk{0, 1}) || got[1] != (checkChunk{1, 1}) {
-		t.Fatalf("big pieces: %v, want one chunk per piece", got)
+	big := makePayload(t, t.TempDir(), "g.bin", 17<<20, 8<<20, 41) // pieces above the chunk size
+	if got := planCheck(&big.meta.Info, nil); len(got) != 2 || got[0] != (checkChunk{0, 2}) || got[1] != (checkChunk{2, 1}) {
+		t.Fatalf("big pieces: %v, want two pieces a chunk (a pair)", got)
 	}
 }
