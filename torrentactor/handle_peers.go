@@ -222,6 +222,12 @@ func (a *Actor) handlePeerStats(m *messages.PeerStats) {
 	if p == nil {
 		return
 	}
+	if m.IsSeed && !p.stats.IsSeed {
+		// It completed while connected (HAVEs), not only by its bitfield.
+		if ap, ok := parseAddrPort(p.addr); ok {
+			a.plist.SetSeed(ap, true)
+		}
+	}
 	p.stats = *m
 	a.counters.add(m)
 }
