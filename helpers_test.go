@@ -21,9 +21,16 @@ func testSettings() SettingsPack {
 
 func newTestSession(t *testing.T) *Session {
 	t.Helper()
+	return newTestSessionWith(t, testSettings())
+}
+
+// newTestSessionWith starts a session with settings, closed at the end of
+// the test.
+func newTestSessionWith(t *testing.T, settings SettingsPack) *Session {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := NewSession(ctx, testSettings())
+	s, err := NewSession(ctx, settings)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package actorrent
 import (
 	"context"
 	"net/netip"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -56,5 +57,76 @@ func TestResumeDataPeersAndBannedPeers(t *testing.T) {
 	}
 	if !slices.Equal(d2.Peers, []netip.AddrPort{known}) || !slices.Equal(d2.BannedPeers, []netip.AddrPort{banned}) {
 		t.Fatalf("saved peers %v banned %v, want [%v] and [%v]", d2.Peers, d2.BannedPeers, known, banned)
+	}
+}
+
+// connections_limit bounds the session's connections, all torrents
+// together (as in libtorrent): with a limit of one, two torrents download
+// one after the other, the second once the first's connection is gone.
+func TestConnectionsLimitIsSessionWide(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"a/x.bin": 600 << 10, "b/y.bin": 700 << 10}, 5)
+	var tis []*TorrentInfo
+	var seeds []string
+	for _, name := range []string{"a", "b"} {
+		ti, err := CreateTorrent(filepath.Join(src, name), CreateTorrentOptions{PieceSize: 32 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, addrs := seedingSession(ctx, t, ti, src)
+		tis, seeds = append(tis, ti), append(seeds, addrs[0])
+	}
+	settings := testSettings()
+	settings.SetInt(ConnectionsLimit, 1)
+	s := newTestSessionWith(t, settings)
+	dst := t.TempDir()
+	var hs []TorrentHandle
+	for i, ti := range tis {
+		h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(ctx, t, h, "downloading", func(s TorrentStatus) bool { return s.State == Downloading })
+		if err := h.ConnectPeer(ctx, seeds[i]); err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	for {
+		conns, finished := 0, 0
+		for _, h := range hs {
+			st, err := h.Status(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns += st.NumConnections
+			if st.IsFinished {
+				finished++
+			}
+		}
+		if conns > 1 {
+			t.Fatalf("%d connections with connections_limit 1", conns)
+		}
+		if finished == len(hs) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			for _, h := range hs {
+				st, _ := h.Status(context.Background())
+				t.Logf("%s: state %v conns %d peers %d seeds %d list %d", st.Name, st.State, st.NumConnections, st.NumPeers, st.NumSeeds, st.ListPeers)
+			}
+			for _, h := range hs {
+				st, _ := h.Status(context.Background())
+				t.Logf("%s: state %v conns %d peers %d seeds %d list %d", st.Name, st.State, st.NumConnections, st.NumPeers, st.NumSeeds, st.ListPeers)
+			}
+			t.Fatalf("only %d of %d torrents finished", finished, len(hs))
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
 	}
 }

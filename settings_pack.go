@@ -40,7 +40,8 @@ const (
 	// ActiveChecking: torrents whose files are checked at once; the
 	// others wait in queued_for_checking. Default 1; -1 means no limit.
 	ActiveChecking IntSetting = "active_checking"
-	// ConnectionsLimit: peer connections per torrent. Default 200.
+	// ConnectionsLimit: peer connections of the whole session, all
+	// torrents together (as libtorrent). Default 200.
 	ConnectionsLimit IntSetting = "connections_limit"
 	// ConnectionSpeed: connections a torrent opens to peers from its
 	// list per second. Default 30.

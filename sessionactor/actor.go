@@ -9,6 +9,7 @@ import (
 
 	"net"
 
+	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/messages"
@@ -28,7 +29,8 @@ type Config struct {
 	Disk             diskactor.Config
 	// MaxQueuedDiskBytes is each torrent's write credit.
 	MaxQueuedDiskBytes int64
-	// ConnectionsLimit bounds each torrent's connections.
+	// ConnectionsLimit bounds the peer connections of the whole session,
+	// all torrents together (connections_limit); 0: no limit.
 	ConnectionsLimit int
 	// ConnectionSpeed and PeerList: each torrent's peer list
 	// (connection_speed, max_peerlist_size, max_failcount,
@@ -59,6 +61,8 @@ type Actor struct {
 	byPID    map[string]messages.InfoHash
 	stopping map[string]bool // torrents being removed (PID ids)
 
+	// conns are the connection slots every torrent takes from.
+	conns   *actors.Slots
 	stats   sessionStats
 	closing bool
 	// trackerClients are the session's own clients (nil when injected).
@@ -85,6 +89,7 @@ func New(cfg Config) *actor.Props {
 			cfg:      cfg,
 			log:      cfg.Log,
 			torrents: map[messages.InfoHash]*entry{},
+			conns:    actors.NewSlots(cfg.ConnectionsLimit),
 			byPID:    map[string]messages.InfoHash{},
 			stopping: map[string]bool{},
 		}

@@ -60,6 +60,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Alerts:              a.alerts,
 		MaxQueuedDiskBytes:  a.cfg.MaxQueuedDiskBytes,
 		MaxPeers:            a.cfg.ConnectionsLimit,
+		Connections:         a.conns,
 		ConnectionSpeed:     a.cfg.ConnectionSpeed,
 		PeerList:            a.cfg.PeerList,
 		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,

@@ -38,8 +38,11 @@ type Config struct {
 	// MaxQueuedDiskBytes is the write credit of this torrent
 	// (max_queued_disk_bytes).
 	MaxQueuedDiskBytes int64
-	// MaxPeers bounds the connections of this torrent (connections_limit).
+	// MaxPeers bounds the connections of this torrent.
 	MaxPeers int
+	// Connections are the session's connection slots (connections_limit,
+	// shared by every torrent); nil: no session-wide limit.
+	Connections *actors.Slots
 	// PeerList bounds the known peers and says when a failed one is tried
 	// again (max_peerlist_size, max_failcount, min_reconnect_time).
 	PeerList peerlist.Config
@@ -124,6 +127,8 @@ type peerInfo struct {
 	interested bool // we are interested in it
 	stats      messages.PeerStats
 	closed     bool
+	// slot: it holds one of the session's connection slots.
+	slot bool
 	// leaving: we told it to disconnect; it no longer counts in status
 	// while its PeerClosed (and peer_disconnected) is on the way.
 	leaving bool

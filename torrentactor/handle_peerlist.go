@@ -33,10 +33,13 @@ func (a *Actor) connectMore(ctx actor.Context) {
 	if !a.active() {
 		return
 	}
-	n := min(a.cfg.MaxPeers-a.openPeers(), a.cfg.ConnectionSpeed-a.attempts)
+	n := min(a.cfg.MaxPeers-a.openPeers(), a.cfg.ConnectionSpeed-a.attempts, a.cfg.Connections.Free())
 	for _, ap := range a.plist.Candidates(time.Now(), n, a.finished) {
 		a.attempts++
-		a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()})
+		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {
+			// Another torrent took the last slot: not an attempt.
+			a.plist.Closed(ap, false)
+		}
 	}
 }
 

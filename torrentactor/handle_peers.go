@@ -38,10 +38,9 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 			return
 		}
 	}
-	if numeric {
+	if a.spawnPeer(ctx, peeractor.Config{Addr: m.Addr}) && numeric {
 		a.plist.Connecting(ap, time.Now())
 	}
-	a.spawnPeer(ctx, peeractor.Config{Addr: m.Addr})
 }
 
 // handleAttachPeer takes an incoming connection, or closes it when the
@@ -56,10 +55,20 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 		return
 	}
 	hs := m.Handshake
-	a.spawnPeer(ctx, peeractor.Config{Conn: m.Conn, Handshake: &hs})
+	if !a.spawnPeer(ctx, peeractor.Config{Conn: m.Conn, Handshake: &hs}) {
+		m.Conn.Close() // the session is at connections_limit
+		if ap, ok := parseAddrPort(m.Conn.RemoteAddr().String()); ok {
+			a.plist.Closed(ap, false)
+		}
+	}
 }
 
-func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) {
+// spawnPeer starts a peer actor for a connection, if the session has a
+// connection slot for it; it reports whether it did.
+func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
+	if !a.cfg.Connections.Take() {
+		return false
+	}
 	a.nextKey++
 	pc.Key = a.nextKey
 	pc.InfoHash = a.ih
@@ -85,8 +94,35 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
-	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending}
+	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true}
 	a.byPID[pid.Id] = pc.Key
+	return true
+}
+
+// giveSlot returns a peer's connection slot to the session (once).
+func (a *Actor) giveSlot(p *peerInfo) {
+	if p.slot {
+		p.slot = false
+		a.cfg.Connections.Give()
+	}
+}
+
+// giveSlotOf gives back the slot of the peer actor who, which just
+// terminated: at once, because a torrent that is stopping handles no more
+// of its own messages (peerGone) once its children are gone.
+func (a *Actor) giveSlotOf(who *actor.PID) {
+	if key, ok := a.byPID[who.Id]; ok {
+		if p := a.peers[key]; p != nil {
+			a.giveSlot(p)
+		}
+	}
+}
+
+// giveAllSlots gives back every slot still held (the torrent stopped).
+func (a *Actor) giveAllSlots() {
+	for _, p := range a.peers {
+		a.giveSlot(p)
+	}
 }
 
 func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
@@ -217,7 +253,7 @@ func (a *Actor) disconnectAll(ctx actor.Context, err error) {
 	}
 }
 
-func (a *Actor) handlePeerStats(m *messages.PeerStats) {
+func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 	p := a.peers[m.Key]
 	if p == nil {
 		return
@@ -226,6 +262,12 @@ func (a *Actor) handlePeerStats(m *messages.PeerStats) {
 		// It completed while connected (HAVEs), not only by its bitfield.
 		if ap, ok := parseAddrPort(p.addr); ok {
 			a.plist.SetSeed(ap, true)
+		}
+		if a.finished && !p.closed && !p.leaving {
+			// Two seeds have nothing to say to each other (finish could
+			// not know yet: the stats come every second).
+			p.leaving = true
+			ctx.Send(p.pid, &messages.Disconnect{})
 		}
 	}
 	p.stats = *m

@@ -85,8 +85,9 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.PeerClosed:
 		a.handlePeerClosed(ctx, m)
 	case *messages.PeerStats:
-		a.handlePeerStats(m)
+		a.handlePeerStats(ctx, m)
 	case *actor.Terminated:
+		a.giveSlotOf(m.Who)
 		// A system message: it overtakes the peer's own PeerClosed (or the
 		// supervisor's ChildFailed) already queued. Forget the peer behind
 		// them so their peer_error alerts are not lost.
@@ -146,6 +147,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.assign(ctx, m.Key, nil)
 	case *actor.Stopping:
 		a.handleStopping()
+	case *actor.Stopped:
+		a.giveAllSlots()
 	}
 }
 

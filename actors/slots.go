@@ -1,0 +1,55 @@
+package actors
+
+import "sync"
+
+// Slots counts something a whole session has a fixed number of, taken and
+// given back by many actors without a round trip: the peer connections of
+// connections_limit, which every torrent opens on its own. Take never
+// blocks; an actor that gets none tries again later.
+type Slots struct {
+	mu    sync.Mutex
+	limit int
+	used  int
+}
+
+// NewSlots returns limit slots; limit <= 0 means no limit.
+func NewSlots(limit int) *Slots { return &Slots{limit: limit} }
+
+// Take takes a slot if one is free.
+func (s *Slots) Take() bool {
+	if s == nil {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit > 0 && s.used >= s.limit {
+		return false
+	}
+	s.used++
+	return true
+}
+
+// Give returns a slot taken before.
+func (s *Slots) Give() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.used > 0 {
+		s.used--
+	}
+}
+
+// Free is how many slots are left (a large number without a limit).
+func (s *Slots) Free() int {
+	if s == nil {
+		return int(^uint(0) >> 1)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit <= 0 {
+		return int(^uint(0) >> 1)
+	}
+	return s.limit - s.used
+}
