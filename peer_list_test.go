@@ -66,21 +66,8 @@ func TestResumeDataPeersAndBannedPeers(t *testing.T) {
 func TestConnectionsLimitIsSessionWide(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	src := t.TempDir()
-	writePayload(t, src, map[string]int64{"a/x.bin": 600 << 10, "b/y.bin": 700 << 10}, 5)
-	var tis []*TorrentInfo
-	var seeds []string
-	for _, name := range []string{"a", "b"} {
-		ti, err := CreateTorrent(filepath.Join(src, name), CreateTorrentOptions{PieceSize: 32 << 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, addrs := seedingSession(ctx, t, ti, src)
-		tis, seeds = append(tis, ti), append(seeds, addrs[0])
-	}
-	settings := testSettings()
-	settings.SetInt(ConnectionsLimit, 1)
-	s := newTestSessionWith(t, settings)
+	src, tis, seeds := twoSeededTorrents(ctx, t)
+	s := oneConnectionSession(t)
 	dst := t.TempDir()
 	var hs []TorrentHandle
 	for i, ti := range tis {
@@ -129,4 +116,62 @@ func TestConnectionsLimitIsSessionWide(t *testing.T) {
 	if err := sameTree(src, dst); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// twoSeededTorrents makes two small torrents in src, each seeded by a
+// session of its own, and returns them with their seeders' addresses.
+func twoSeededTorrents(ctx context.Context, t *testing.T) (string, []*TorrentInfo, []string) {
+	t.Helper()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"a/x.bin": 600 << 10, "b/y.bin": 700 << 10}, 5)
+	var tis []*TorrentInfo
+	var seeds []string
+	for _, name := range []string{"a", "b"} {
+		ti, err := CreateTorrent(filepath.Join(src, name), CreateTorrentOptions{PieceSize: 32 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, addrs := seedingSession(ctx, t, ti, src)
+		tis, seeds = append(tis, ti), append(seeds, addrs[0])
+	}
+	return src, tis, seeds
+}
+
+// oneConnectionSession is a test session with connections_limit 1.
+func oneConnectionSession(t *testing.T) *Session {
+	settings := testSettings()
+	settings.SetInt(ConnectionsLimit, 1)
+	return newTestSessionWith(t, settings)
+}
+
+// A removed torrent gives its connections back: with connections_limit 1,
+// a torrent added after removing one that was connected still connects.
+func TestConnectionsLimitSlotsComeBackOnRemove(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	_, tis, seeds := twoSeededTorrents(ctx, t)
+	s := oneConnectionSession(t)
+	// In upload mode it asks for nothing: the connection stays open.
+	first, err := s.AddTorrent(ctx, AddTorrentParams{TI: tis[0], SavePath: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.SetUploadMode(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.ConnectPeer(ctx, seeds[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, first, "connected", func(s TorrentStatus) bool { return s.NumPeers == 1 })
+	if err := s.RemoveTorrent(ctx, first, 0); err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.AddTorrent(ctx, AddTorrentParams{TI: tis[1], SavePath: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.ConnectPeer(ctx, seeds[1]); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, second, "finished", func(s TorrentStatus) bool { return s.IsFinished })
 }
