@@ -50,14 +50,15 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 		m.Conn.Close()
 		return
 	}
-	if ap, ok := parseAddrPort(m.Conn.RemoteAddr().String()); ok && !a.plist.Incoming(ap) {
+	ap, numeric := parseAddrPort(m.Conn.RemoteAddr().String())
+	if numeric && !a.plist.Incoming(ap) {
 		m.Conn.Close()
 		return
 	}
 	hs := m.Handshake
 	if !a.spawnPeer(ctx, peeractor.Config{Conn: m.Conn, Handshake: &hs}) {
 		m.Conn.Close() // the session is at connections_limit
-		if ap, ok := parseAddrPort(m.Conn.RemoteAddr().String()); ok {
+		if numeric {
 			a.plist.Closed(ap, false)
 		}
 	}
