@@ -36,6 +36,21 @@ func TestResumeDataPeersAndBannedPeers(t *testing.T) {
 	if st.ListPeers != 1 {
 		t.Fatalf("list_peers = %d, want 1 (the banned peer does not count)", st.ListPeers)
 	}
+	// The session counts it too, from the torrent's next per-second report.
+	for {
+		ss, err := s2.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ss.PeerlistSize == 1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("session peerlist_size = %d, want 1", ss.PeerlistSize)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	if err := h2.ConnectPeer(ctx, banned.String()); err != nil {
 		t.Fatal(err)
 	}

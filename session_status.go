@@ -15,8 +15,11 @@ type SessionStatus struct {
 	TotalPayloadUpload, TotalPayloadDownload int64
 	TotalFailedBytes, TotalRedundantBytes    int64
 	NumPeers                                 int
-	NumTorrents                              int
-	ListenAddrs                              []string
+	// PeerlistSize: the peers in every torrent's peer list, connected or
+	// not (as of the torrents' last per-second report).
+	PeerlistSize int
+	NumTorrents  int
+	ListenAddrs  []string
 	// Tracker protocol traffic (estimated from the protocols' sizes, as
 	// libtorrent does): rates over the last second, and totals.
 	TrackerUploadRate, TrackerDownloadRate   int
@@ -36,7 +39,7 @@ func (s *Session) Status(ctx context.Context) (SessionStatus, error) {
 		TotalUpload: m.TotalUpload, TotalDownload: m.TotalDownload,
 		TotalPayloadUpload: m.TotalPayloadUpload, TotalPayloadDownload: m.TotalPayloadDownload,
 		TotalFailedBytes: m.TotalFailedBytes, TotalRedundantBytes: m.TotalRedundantBytes,
-		NumPeers: m.NumPeers, NumTorrents: m.NumTorrents, ListenAddrs: m.ListenAddrs,
+		NumPeers: m.NumPeers, PeerlistSize: m.PeerlistSize, NumTorrents: m.NumTorrents, ListenAddrs: m.ListenAddrs,
 		TrackerUploadRate: m.TrackerUploadRate, TrackerDownloadRate: m.TrackerDownloadRate,
 		TotalTrackerUpload: m.TotalTrackerUpload, TotalTrackerDownload: m.TotalTrackerDownload,
 	}, nil

@@ -131,6 +131,7 @@ type SessionStatusReply struct {
 	TotalPayloadUpload, TotalPayloadDownload int64
 	TotalFailedBytes, TotalRedundantBytes    int64
 	NumPeers                                 int
+	PeerlistSize                             int
 	NumUnchoked                              int
 	NumTorrents                              int
 	ListenPort                               int
@@ -149,6 +150,7 @@ type TorrentStatsUpdate struct {
 	DownloadRate, UploadRate               int
 	PayloadDownloadRate, PayloadUploadRate int
 	NumPeers                               int
+	PeerlistSize                           int // list_peers
 	// TrackerUpload and TrackerDownload are tracker protocol bytes.
 	TrackerUpload, TrackerDownload int64
 }

@@ -42,6 +42,7 @@ func (a *Actor) sessionStatus() *messages.SessionStatusReply {
 		r.PayloadDownloadRate += e.last.PayloadDownloadRate
 		r.PayloadUploadRate += e.last.PayloadUploadRate
 		r.NumPeers += e.last.NumPeers
+		r.PeerlistSize += e.last.PeerlistSize
 		// the last second's bytes are the rate
 		r.TrackerUploadRate += int(e.last.TrackerUpload)
 		r.TrackerDownloadRate += int(e.last.TrackerDownload)

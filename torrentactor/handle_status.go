@@ -39,6 +39,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		PayloadDownload: c.dPayloadDownload, PayloadUpload: c.dPayloadUpload,
 		FailedBytes: c.dFailed, RedundantBytes: c.dRedundant,
 		TrackerUpload: a.trk.dUp, TrackerDownload: a.trk.dDown,
+		PeerlistSize: a.plist.Len(),
 	}
 	a.trk.dUp, a.trk.dDown = 0, 0
 	for _, p := range a.peers {
