@@ -436,6 +436,21 @@ func sortedDirPayload(t *testing.T, root, top string) (files map[string]int64, o
 	return nil, false
 }
 
+// libtorrentSeeding starts a libtorrent seeder with o, stopped at the end
+// of the test, and returns once it seeds.
+func libtorrentSeeding(ctx context.Context, t *testing.T, o interop.Options) *interop.Libtorrent {
+	t.Helper()
+	seeder, err := interop.StartSeeder(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopPeerAtEnd(t, "seeder", seeder)
+	if err := seeder.WaitSeeding(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return seeder
+}
+
 // libtorrentFetches runs a libtorrent downloader with o (Save set here)
 // to the end and checks that dst/sub holds what src/sub holds.
 func libtorrentFetches(ctx context.Context, t *testing.T, o interop.Options, src, sub string) {

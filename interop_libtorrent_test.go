@@ -99,14 +99,7 @@ func sameInfoHashSortedDir(ctx context.Context, t *testing.T) {
 // downloadFromLibtorrent: a libtorrent seeder of it, our session downloads
 // it into an empty directory.
 func downloadFromLibtorrent(ctx context.Context, t *testing.T, it interopTorrent) {
-	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: it.path, Save: it.src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopPeerAtEnd(t, "seeder", seeder)
-	if err := seeder.WaitSeeding(ctx); err != nil {
-		t.Fatal(err)
-	}
+	seeder := libtorrentSeeding(ctx, t, interop.Options{Torrent: it.path, Save: it.src})
 
 	s := newTestSession(t)
 	dst := t.TempDir()

@@ -22,14 +22,7 @@ func TestMagnetLibtorrentSeedsWeDownload(t *testing.T) {
 	defer cancel()
 	ti, src, path := trackerFixture(t)
 	ot := startOpentracker(ctx, t, ti.InfoHash())
-	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopPeerAtEnd(t, "seeder", seeder)
-	if err := seeder.WaitSeeding(ctx); err != nil {
-		t.Fatal(err)
-	}
+	libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
 	s := newTestSession(t)
 	dst := t.TempDir()
 	uri := fmt.Sprintf("magnet:?xt=urn:btih:%s&dn=t&tr=%s", ti.InfoHash(), ot.HTTPAnnounceURL())

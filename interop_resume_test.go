@@ -92,14 +92,7 @@ func TestInteropResumeToLibtorrent(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	lt, err := interop.StartSeeder(ctx, interop.Options{Torrent: torrentPath, Save: src, ResumeIn: rdPath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopPeerAtEnd(t, "seeder", lt)
-	if err := lt.WaitSeeding(ctx); err != nil {
-		t.Fatal(err)
-	}
+	lt := libtorrentSeeding(ctx, t, interop.Options{Torrent: torrentPath, Save: src, ResumeIn: rdPath})
 	// Its state_changed alerts come a moment after "seeding": wait for the
 	// one to seeding, so the check below sees all of them.
 	waitLibtorrentState(ctx, t, lt, "seeding")

@@ -53,14 +53,7 @@ func TestTrackerLibtorrentSeedsWeDownload(t *testing.T) {
 			defer cancel()
 			ti, src, path := trackerFixture(t)
 			url := opentrackerURL(ctx, t, ti.InfoHash(), proto)
-			seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: path, Save: filepath.Join(src, ""), Trackers: []string{url}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stopPeerAtEnd(t, "seeder", seeder)
-			if err := seeder.WaitSeeding(ctx); err != nil {
-				t.Fatal(err)
-			}
+			libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{url}})
 			s := newTestSession(t)
 			dst := t.TempDir()
 			h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst, Trackers: [][]string{{url}}})
@@ -160,14 +153,7 @@ func TestTrackerDeadAndGarbageTierFailover(t *testing.T) {
 	}))
 	defer garbage.Close()
 	dead := deadURL(t)
-	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopPeerAtEnd(t, "seeder", seeder)
-	if err := seeder.WaitSeeding(ctx); err != nil {
-		t.Fatal(err)
-	}
+	libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
 	s := newTestSession(t)
 	dst := t.TempDir()
 	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst,
