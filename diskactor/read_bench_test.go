@@ -74,16 +74,7 @@ func (p *benchPeer) fill(c actor.Context) {
 func BenchmarkSeedReads(b *testing.B) {
 	const size, pieceLen = 64 << 20, 1 << 20
 	src := b.TempDir()
-	data := make([]byte, size)
-	rand.New(rand.NewSource(1)).Read(data)
-	path := filepath.Join(src, "seed.bin")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	mi, err := metainfo.Create(path, metainfo.CreateOptions{PieceLength: pieceLen})
-	if err != nil {
-		b.Fatal(err)
-	}
+	mi, _ := benchTorrent(b, src, "seed.bin", size, pieceLen, 1)
 	for _, peers := range []int{1, 4} {
 		b.Run(fmt.Sprintf("peers=%d", peers), func(b *testing.B) {
 			sys := actors.NewSystem(nil)
@@ -143,4 +134,21 @@ func BenchmarkSeedReads(b *testing.B) {
 			b.ReportMetric(float64(jobs()-before)/float64(b.N), "readjobs/op")
 		})
 	}
+}
+
+// benchTorrent writes size random bytes (from seed) to dir/name and
+// returns its torrent with pieceLen pieces, and the bytes.
+func benchTorrent(b *testing.B, dir, name string, size, pieceLen int64, seed int64) (*metainfo.MetaInfo, []byte) {
+	b.Helper()
+	data := make([]byte, size)
+	rand.New(rand.NewSource(seed)).Read(data)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	mi, err := metainfo.Create(path, metainfo.CreateOptions{PieceLength: pieceLen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return mi, data
 }

@@ -2,9 +2,6 @@ package diskactor
 
 import (
 	"fmt"
-	"math/rand"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -12,7 +9,6 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
-	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -56,16 +52,7 @@ func (c *benchCredit) Release(n int64) {
 func BenchmarkDownloadWrites(b *testing.B) {
 	const size, pieceLen = 64 << 20, 1 << 20
 	src := b.TempDir()
-	data := make([]byte, size)
-	rand.New(rand.NewSource(2)).Read(data)
-	path := filepath.Join(src, "down.bin")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	mi, err := metainfo.Create(path, metainfo.CreateOptions{PieceLength: pieceLen})
-	if err != nil {
-		b.Fatal(err)
-	}
+	mi, data := benchTorrent(b, src, "down.bin", size, pieceLen, 2)
 	for _, interleave := range []int{1, 4} {
 		b.Run(fmt.Sprintf("interleave=%d", interleave), func(b *testing.B) {
 			var order []messages.Block
