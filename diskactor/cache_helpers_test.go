@@ -3,6 +3,7 @@ package diskactor
 import (
 	"bytes"
 	"sync"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/storage"
@@ -36,6 +37,21 @@ func (r *rig) readBlock(pl payload, peer *actor.PID, rec *recorder, piece, bi in
 	r.sendRead(pl, peer, piece, bi)
 	got := rec.waitN(r.t, "DiskReadReply", before+1, isReadReply)[before].(*messages.DiskReadReply)
 	checkReply(r, pl, got)
+	r.settle()
+}
+
+// settle waits until the disk has no job queued or running: the peer gets
+// its block before the read-ahead job ends and puts its blocks in the read
+// cache, so without this a later read could overtake that insert.
+func (r *rig) settle() {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.cacheInfo(&messages.DiskCacheInfo{NoPieces: true}).NumJobs != 0 {
+		if time.Now().After(deadline) {
+			r.t.Fatal("the disk never went idle")
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // sendRead asks for block bi of piece without waiting.
