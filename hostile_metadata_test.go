@@ -19,6 +19,9 @@ type metadataLiar struct {
 	conn net.Conn
 	r    *wire.Reader
 	info []byte // the lie
+	// asked is closed at the first request the liar gets; when release
+	// is set, it answers nothing until release is closed.
+	asked, release chan struct{}
 }
 
 // dialMetadataLiar connects to addr for ih, speaking BEP 10.
@@ -43,9 +46,13 @@ func dialMetadataLiar(t *testing.T, addr string, ih InfoHash, info []byte) *meta
 	if !got.SupportsExtended() {
 		t.Fatal("the session does not set the extension protocol bit")
 	}
+	// Every ut_metadata piece is wrong, so whichever the liar is asked
+	// for spoils the info dictionary it goes into.
 	lie := append([]byte(nil), info...)
-	lie[len(lie)/2] ^= 0xff
-	return &metadataLiar{conn: c, r: wire.NewReader(c), info: lie}
+	for off := 0; off < len(lie); off += metadata.PieceSize {
+		lie[off+min(100, len(lie)-off-1)] ^= 0xff
+	}
+	return &metadataLiar{conn: c, r: wire.NewReader(c), info: lie, asked: make(chan struct{})}
 }
 
 // serve offers the metadata and answers requests with the lie until the
@@ -75,7 +82,13 @@ func (l *metadataLiar) serve() (asked bool) {
 		if !ok {
 			continue
 		}
-		asked = true
+		if !asked {
+			asked = true
+			close(l.asked)
+			if l.release != nil {
+				<-l.release
+			}
+		}
 		p, _ := metadata.AppendMessage(nil, reply)
 		if _, err := l.conn.Write(wire.AppendMessage(nil, wire.Message{ID: wire.Extended, ExtendedID: 2, Payload: p})); err != nil {
 			return asked
@@ -258,10 +271,28 @@ func TestHostileMetadataLiarAmongHonest(t *testing.T) {
 		t.Fatal(err)
 	}
 	liar := dialMetadataLiar(t, addrs[0], ih, pl.ti.m.InfoBytes)
+	// The liar is asked first but answers only once the honest peer is
+	// connected: some pieces are its, some the honest peer's (else the
+	// honest peer could give them all, and nobody would lie).
+	liar.release = make(chan struct{})
+	t.Cleanup(func() {
+		select {
+		case <-liar.release:
+		default:
+			close(liar.release) // a test that failed early: let serve end
+		}
+	})
 	go liar.serve()
+	select {
+	case <-liar.asked:
+	case <-ctx.Done():
+		t.Fatal("the liar was never asked for metadata")
+	}
 	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(ctx, t, lh, "the honest peer connected", func(s TorrentStatus) bool { return s.NumPeers >= 2 })
+	close(liar.release)
 	alerts := &hostileAlerts{s: leecher}
 	alerts.wait(ctx, t, "metadata_received", func(a Alert) bool { _, ok := a.(MetadataReceivedAlert); return ok })
 	alerts.peerError(ctx, t, liar.conn.LocalAddr().String(), ErrMetadataMismatch)
