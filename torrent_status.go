@@ -120,6 +120,10 @@ type TorrentStatus struct {
 	// seeds. The list is bounded by max_peerlist_size; a peer that failed
 	// max_failcount times is dropped from it.
 	ListSeeds, ListPeers int
+	// ConnectCandidates: peers in the list the torrent could connect to
+	// now (not connected, not banned, past their reconnect wait; seeds
+	// left out once the torrent is finished).
+	ConnectCandidates int
 	// HasMetadata is false while a torrent added from a magnet link (or
 	// by info-hash) fetches its metadata from peers.
 	HasMetadata bool
@@ -145,7 +149,7 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 		NeedSaveResume: r.NeedSaveResume, UploadMode: r.UploadMode,
 		CurrentTracker: r.CurrentTracker, NextAnnounce: r.NextAnnounce, AnnounceInterval: r.AnnounceInterval,
 		NumComplete: r.NumComplete, NumIncomplete: r.NumIncomplete,
-		ListSeeds: r.ListSeeds, ListPeers: r.ListPeers,
+		ListSeeds: r.ListSeeds, ListPeers: r.ListPeers, ConnectCandidates: r.ConnectCandidates,
 		HasMetadata: r.HasMetadata,
 	}
 }

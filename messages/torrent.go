@@ -85,6 +85,7 @@ type TorrentStatusReply struct {
 	AnnounceInterval           time.Duration
 	NumComplete, NumIncomplete int
 	ListSeeds, ListPeers       int
+	ConnectCandidates          int
 	// HasMetadata is false while a torrent added by info-hash fetches its
 	// info dictionary.
 	HasMetadata bool

@@ -92,6 +92,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		NumIncomplete:        a.trk.summary.NumIncomplete,
 		ListPeers:            a.plist.Len(),
 		ListSeeds:            a.plist.Seeds(),
+		ConnectCandidates:    a.plist.ConnectCandidates(time.Now(), a.finished),
 		HasMetadata:          !a.meta.fetching(),
 	}
 	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {

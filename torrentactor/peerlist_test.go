@@ -95,6 +95,9 @@ func TestPeerListRefillsFreedSlots(t *testing.T) {
 		if n := len(f.dialed()); n != 2 {
 			t.Fatalf("dialed %d times at the connection limit, want 2", n)
 		}
+		if st := r.status(pid); st.ConnectCandidates != 1 {
+			t.Fatalf("connect_candidates = %d, want 1 (the failed peer, its wait over)", st.ConnectCandidates)
+		}
 	})
 }
 

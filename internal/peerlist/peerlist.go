@@ -149,13 +149,9 @@ func (l *List) Candidates(now time.Time, n int, skipSeeds bool) []netip.AddrPort
 	}
 	var cs []*Peer
 	for _, p := range l.peers {
-		if p.Connected || p.Banned || (skipSeeds && p.Seed) {
-			continue
+		if l.candidate(p, now, skipSeeds) {
+			cs = append(cs, p)
 		}
-		if p.Failcount > 0 && now.Before(p.LastAttempt.Add(time.Duration(p.Failcount)*l.cfg.MinReconnect)) {
-			continue
-		}
-		cs = append(cs, p)
 	}
 	slices.SortFunc(cs, func(a, b *Peer) int {
 		if a.Failcount != b.Failcount {
@@ -176,6 +172,26 @@ func (l *List) Candidates(now time.Time, n int, skipSeeds bool) []netip.AddrPort
 		out[i] = p.Addr
 	}
 	return out
+}
+
+// ConnectCandidates counts the peers Candidates would offer at now
+// (connect_candidates).
+func (l *List) ConnectCandidates(now time.Time, skipSeeds bool) int {
+	n := 0
+	for _, p := range l.peers {
+		if l.candidate(p, now, skipSeeds) {
+			n++
+		}
+	}
+	return n
+}
+
+// candidate: p may be connected to at now.
+func (l *List) candidate(p *Peer, now time.Time, skipSeeds bool) bool {
+	if p.Connected || p.Banned || (skipSeeds && p.Seed) {
+		return false
+	}
+	return p.Failcount == 0 || !now.Before(p.LastAttempt.Add(time.Duration(p.Failcount)*l.cfg.MinReconnect))
 }
 
 // Incoming records a connection a peer opened to us; false when it is

@@ -62,6 +62,9 @@ func TestFailedPeersWaitLongerEachTimeAndAreDropped(t *testing.T) {
 		}
 		l.Closed(a, true)
 		wait := time.Duration(fail) * time.Minute
+		if n, m := l.ConnectCandidates(now.Add(wait-time.Second), false), l.ConnectCandidates(now.Add(wait), false); n != 0 || m != 1 {
+			t.Fatalf("fail %d: connect_candidates %d before the wait and %d after, want 0 and 1", fail, n, m)
+		}
 		if got := l.Candidates(now.Add(wait-time.Second), 1, false); len(got) != 0 {
 			t.Fatalf("fail %d: candidate before its %v wait", fail, wait)
 		}
