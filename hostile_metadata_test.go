@@ -55,6 +55,22 @@ func dialMetadataLiar(t *testing.T, addr string, ih InfoHash, info []byte) *meta
 	return &metadataLiar{conn: c, r: wire.NewReader(c), info: lie, asked: make(chan struct{})}
 }
 
+// magnetLeecherWithLiar adds ih (no metadata) at dst in a new session and
+// connects a metadataLiar to it, lying about info.
+func magnetLeecherWithLiar(ctx context.Context, t *testing.T, ih InfoHash, dst string, info []byte) (*Session, TorrentHandle, *metadataLiar) {
+	t.Helper()
+	leecher := newTestSession(t)
+	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{InfoHash: ih, SavePath: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := leecher.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return leecher, lh, dialMetadataLiar(t, addrs[0], ih, info)
+}
+
 // serve offers the metadata and answers requests with the lie until the
 // connection ends. It reports whether any request came.
 func (l *metadataLiar) serve() (asked bool) {
@@ -106,17 +122,8 @@ func TestHostileMetadataLiarThenHonestPeer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ih := pl.ti.InfoHash()
-	leecher := newTestSession(t)
 	dst := t.TempDir()
-	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{InfoHash: ih, SavePath: dst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := leecher.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	liar := dialMetadataLiar(t, addrs[0], ih, pl.ti.m.InfoBytes)
+	leecher, lh, liar := magnetLeecherWithLiar(ctx, t, ih, dst, pl.ti.m.InfoBytes)
 	asked := make(chan bool, 1)
 	go func() { asked <- liar.serve() }()
 
@@ -260,17 +267,8 @@ func TestHostileMetadataLiarAmongHonest(t *testing.T) {
 	defer cancel()
 	ih := pl.ti.InfoHash()
 	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
-	leecher := newTestSession(t)
 	dst := t.TempDir()
-	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{InfoHash: ih, SavePath: dst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := leecher.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	liar := dialMetadataLiar(t, addrs[0], ih, pl.ti.m.InfoBytes)
+	leecher, lh, liar := magnetLeecherWithLiar(ctx, t, ih, dst, pl.ti.m.InfoBytes)
 	// The liar is asked first but answers only once the honest peer is
 	// connected: some pieces are its, some the honest peer's (else the
 	// honest peer could give them all, and nobody would lie).
