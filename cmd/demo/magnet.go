@@ -24,24 +24,13 @@ func downloadMagnet(ctx context.Context, s *actorrent.Session, uri, savePath str
 	if err != nil {
 		return fetchResult{}, err
 	}
-	sctx, stop := context.WithCancel(context.Background())
-	ch, err := s.Subscribe(sctx, alertMask|actorrent.CategoryProgress)
+	// On a restart, resume data saved with the info dictionary spares the
+	// metadata fetch and the pieces already had.
+	w, err := addWatched(ctx, s, actorrent.AddTorrentParams{URL: uri, SavePath: savePath}, mp.InfoHash, rs, "magnet link")
 	if err != nil {
-		stop()
 		return fetchResult{}, err
 	}
-	p := actorrent.AddTorrentParams{URL: uri, SavePath: savePath}
-	if rs != nil {
-		// A restart: resume data saved with the info dictionary spares the
-		// metadata fetch and the pieces already had.
-		p.ResumeData = rs.store.load()
-	}
-	h, err := s.AddTorrent(ctx, p)
-	if err != nil {
-		stop()
-		return fetchResult{}, fmt.Errorf("adding magnet link: %w", err)
-	}
-	w := &watcher{h: h, ih: mp.InfoHash, alerts: ch, stop: stop}
+	h := w.h
 	defer w.close()
 	if verbose {
 		w.pieceLog = stderr

@@ -57,24 +57,35 @@ func addTorrent(ctx context.Context, s *actorrent.Session, ti *actorrent.Torrent
 // (if any), and keeping it up to date from then on.
 func addTorrentResuming(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentInfo, savePath string,
 	rs *resumeSaver) (*watcher, error) {
-	// The subscription lives until close (or the session's Close), not
-	// just for this call.
+	w, err := addWatched(ctx, s, actorrent.AddTorrentParams{TI: ti, SavePath: savePath}, ti.InfoHash(), rs, "torrent")
+	if err != nil {
+		return nil, err
+	}
+	w.resume = rs
+	return w, nil
+}
+
+// addWatched subscribes to the alerts, then adds p (with the resume data rs
+// keeps, if any) and returns its watcher; what names it in an error. The
+// subscription lives until close (or the session's Close), not just for
+// this call.
+func addWatched(ctx context.Context, s *actorrent.Session, p actorrent.AddTorrentParams, ih actorrent.InfoHash,
+	rs *resumeSaver, what string) (*watcher, error) {
 	sctx, stop := context.WithCancel(context.Background())
 	ch, err := s.Subscribe(sctx, alertMask|actorrent.CategoryProgress) // progress: only with -v (openSessionMask)
 	if err != nil {
 		stop()
 		return nil, err
 	}
-	p := actorrent.AddTorrentParams{TI: ti, SavePath: savePath}
 	if rs != nil {
 		p.ResumeData = rs.store.load()
 	}
 	h, err := s.AddTorrent(ctx, p)
 	if err != nil {
 		stop()
-		return nil, fmt.Errorf("adding torrent: %w", err)
+		return nil, fmt.Errorf("adding %s: %w", what, err)
 	}
-	return &watcher{h: h, ih: ti.InfoHash(), alerts: ch, stop: stop, resume: rs}, nil
+	return &watcher{h: h, ih: ih, alerts: ch, stop: stop}, nil
 }
 
 // close ends the alert subscription.
