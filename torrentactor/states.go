@@ -54,10 +54,22 @@ func (a *Actor) activeState(ctx actor.Context) {
 	}
 }
 
-// errorState: something failed that needs the user (ClearError comes
-// with the disk issue); status queries, pause, resume and removal work.
+// errorState: something failed that needs the user (ClearError); status
+// queries, pause, resume and removal work. Pieces whose writes were under
+// way when the error came still get their bits: a verified piece on disk
+// is never forgotten (the picker would wait for its hash forever after
+// ClearError).
 func (a *Actor) errorState(ctx actor.Context) {
-	a.common(ctx)
+	switch m := ctx.Message().(type) {
+	case *messages.PieceHashed:
+		if a.picker != nil {
+			a.handlePieceHashed(ctx, m)
+			return
+		}
+		a.common(ctx)
+	default:
+		a.common(ctx)
+	}
 }
 
 // common handles what every state handles the same way.
@@ -95,7 +107,7 @@ func (a *Actor) common(ctx actor.Context) {
 	case *peerGone:
 		a.handlePeerTerminated(ctx, m.who)
 	case *messages.ChildFailed:
-		a.handlePeerFailed(ctx, m)
+		a.handleChildFailed(ctx, m)
 	case *messages.PauseTorrent:
 		a.handlePause(ctx)
 	case *messages.ResumeTorrent:
@@ -132,8 +144,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleRenameFileReply(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
-	case *messages.TorrentFailed:
-		a.handleTorrentFailed(ctx, m)
+	case *messages.MessageFailed:
+		a.handleMessageFailed(ctx, m)
 	case *messages.PieceHashed:
 		// A file error reported outside the active state (e.g. a check,
 		// or a write that failed before the error state).
