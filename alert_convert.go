@@ -80,6 +80,10 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return ListenFailedAlert{base, a.Addr, a.Err, a.Op, a.SockType}
 	case *messages.AlertsDroppedAlert:
 		return AlertsDroppedAlert{base, a.Dropped}
+	case *messages.ActorFailedAlert:
+		return ActorFailedAlert{base, a.Kind, a.Actor, a.Reason, a.Message, a.Directive, a.Failures, a.Restarts, a.Injected}
+	case *messages.FaultInjectedAlert:
+		return FaultInjectedAlert{base, a.Kind, a.Site, a.Message, a.Action, a.Rule}
 	}
 	return nil
 }

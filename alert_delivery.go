@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -163,11 +164,37 @@ func (p *alertPump) run(s *Session, deliver func(Alert) bool) {
 		p.mu.Unlock()
 		for _, m := range q {
 			if a := s.convertAlert(m); a != nil {
-				if !deliver(a) {
+				if !p.deliverOne(s, deliver, a) {
 					return
 				}
 			}
 		}
+	}
+}
+
+// deliverOne hands one alert over. A panic there, in the user's function
+// or injected by a fault plan, is recovered and reported (actor_failed,
+// kind alert, site dispatch) and delivery goes on: an injected one comes
+// before the alert is handed over, so that alert is still delivered.
+func (p *alertPump) deliverOne(s *Session, deliver func(Alert) bool, a Alert) (more bool) {
+	func() {
+		defer recoverDispatch(s)
+		s.sup.Inject(supervisor.KindAlert, supervisor.SiteDispatch, a.What())
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			s.sup.Recovered(supervisor.KindAlert, supervisor.SiteDispatch, r)
+			more = true
+		}
+	}()
+	return deliver(a)
+}
+
+// recoverDispatch reports a panic of the alert delivery. It is deferred
+// itself: recover works only when the deferred function calls it.
+func recoverDispatch(s *Session) {
+	if r := recover(); r != nil {
+		s.sup.Recovered(supervisor.KindAlert, supervisor.SiteDispatch, r)
 	}
 }
 

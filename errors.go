@@ -3,8 +3,11 @@ package actorrent
 import (
 	"errors"
 
+	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/peeractor"
+	"github.com/actorrent/actorrent/torrentactor"
 )
 
 // Errors returned by the API. Use errors.Is.
@@ -41,6 +44,23 @@ var (
 	// failed the hash check (the peer_disconnected error after a
 	// peer_ban alert).
 	ErrTooManyCorruptPieces = messages.ErrTooManyCorruptPieces
+	// ErrActorFailed: the actor handling the call failed (a panic, or a
+	// fault injected by WithFaults) and was resumed by its supervisor;
+	// the session goes on, the call may be made again.
+	ErrActorFailed = messages.ErrActorFailed
+	// ErrTorrentActorFailed: a torrent's actor failed; the torrent is in
+	// the error state (torrent_error) until ClearError, which checks its
+	// files again and resumes it.
+	ErrTorrentActorFailed = torrentactor.ErrTorrentActorFailed
+	// ErrPeerActorFailed: a peer's actor (or a goroutine of its
+	// connection) failed; the peer was dropped (peer_error) and may be
+	// connected to again.
+	ErrPeerActorFailed = torrentactor.ErrPeerActorFailed
+	// ErrDiskJobFailed: a disk job failed because its worker (or the disk
+	// actor) did (file_error); the worker was replaced.
+	ErrDiskJobFailed = diskactor.ErrJobFailed
+	// ErrConnectionReset: a fault plan reset a peer's connection.
+	ErrConnectionReset = peeractor.ErrConnectionReset
 	// ErrInvalidSetting: an unknown setting name or a value of the wrong
 	// type.
 	ErrInvalidSetting = errors.New("actorrent: invalid setting")

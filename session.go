@@ -16,6 +16,7 @@ import (
 	"github.com/actorrent/actorrent/internal/tracker/udptracker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
@@ -28,6 +29,7 @@ type Session struct {
 	system *actor.ActorSystem
 	root   *actor.RootContext
 	pid    *actor.PID
+	sup    *supervisor.Supervision
 	log    *zap.Logger
 	notify chan struct{}
 
@@ -41,7 +43,8 @@ type Session struct {
 type Option func(*sessionOptions)
 
 type sessionOptions struct {
-	log *zap.Logger
+	log    *zap.Logger
+	faults *supervisor.Plan
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The
@@ -62,7 +65,11 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{log: o.log, notify: make(chan struct{}, 1)}
+	sup, err := supervisor.New(o.faults)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{log: o.log, notify: make(chan struct{}, 1), sup: sup}
 	s.system = actors.NewSystem(o.log)
 	s.root = s.system.Root
 	cfg := sessionactor.Config{
@@ -91,6 +98,7 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 		OptimisticDiskRetry: time.Duration(settings.Int(OptimisticDiskRetry)) * time.Second,
 		Trackers:            trackerConfig(settings),
 		Log:                 o.log,
+		Supervision:         sup,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -48,6 +49,9 @@ func Request(ctx context.Context, root *actor.RootContext, pid *actor.PID, msg a
 				return nil, context.DeadlineExceeded
 			}
 			return nil, ErrTimeout
+		}
+		if f, ok := r.v.(*messages.Failed); ok && r.err == nil {
+			return nil, f.Err // the actor failed on the request
 		}
 		return r.v, r.err
 	case <-ctx.Done():

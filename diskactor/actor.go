@@ -32,8 +32,11 @@ type Config struct {
 	// Log is the zap logger (no-op when nil).
 	Log *zap.Logger
 	// BeforeJob, when set, runs in a worker before each job. Tests use it
-	// to inject faults (a panic fails the job, never the session).
+	// to hold jobs back (a panic fails the job, never the session).
 	BeforeJob func(job any)
+	// Supervision supervises the workers (supervisor.KindDiskWorker) and
+	// injects the plan's faults into their jobs; nil: default strategy.
+	Supervision *supervisor.Supervision
 }
 
 // Actor is the disk actor.
@@ -61,8 +64,9 @@ type Actor struct {
 	writing atomic.Int32
 }
 
-// New returns the props of a disk actor. Its supervisor strategy restarts a
-// worker that panicked and fails that worker's job with an error.
+// New returns the props of a disk actor. Its supervisor strategy
+// (supervisor.KindDiskWorker) replaces a worker that panicked and fails
+// that worker's job with an error.
 func New(cfg Config) *actor.Props {
 	if cfg.Workers <= 0 {
 		cfg.Workers = max(2, runtime.NumCPU())
@@ -88,7 +92,7 @@ func New(cfg Config) *actor.Props {
 			rc:       newARC(ghostPieces(cfg.CacheSize)),
 			pending:  map[pieceKey][]*pendingRead{},
 		}
-	}, actor.WithSupervisor(supervisor.WorkerStrategy()))
+	}, actor.WithSupervisor(cfg.Supervision.Strategy(supervisor.KindDiskWorker)))
 }
 
 // Receive dispatches on the message type.
@@ -99,7 +103,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.DiskAddTorrent:
 		a.handleAddTorrent(ctx, m)
 	case *messages.DiskRemoveTorrent:
-		a.handleRemoveTorrent(ctx, m)
+		a.handleRemoveTorrent(ctx, m, ctx.Sender())
 	case *messages.DiskWrite:
 		a.handleWrite(ctx, m)
 	case *messages.DiskRead:
@@ -130,6 +134,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleJobDone(ctx, m)
 	case *messages.ChildFailed:
 		a.handleWorkerFailed(ctx, m)
+	case *messages.MessageFailed:
+		a.handleMessageFailed(ctx, m)
 	case *actor.Stopping:
 		a.handleStopping()
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -12,7 +13,9 @@ import (
 var ErrJobFailed = errors.New("diskactor: disk job failed")
 
 func (a *Actor) handleStarted(ctx actor.Context) {
-	props := actor.PropsFromProducer(func() actor.Actor { return &worker{beforeJob: a.cfg.BeforeJob, writing: &a.writing} })
+	props := a.cfg.Supervision.Configure(supervisor.KindDiskWorker, actor.PropsFromProducer(func() actor.Actor {
+		return &worker{beforeJob: a.cfg.BeforeJob, writing: &a.writing, sup: a.cfg.Supervision}
+	}))
 	for range a.cfg.Workers {
 		pid := ctx.Spawn(props)
 		a.workers = append(a.workers, pid)

@@ -23,13 +23,15 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.DiskAddTorrent) 
 // handleRemoveTorrent raises the torrent's fence: its cached blocks are
 // dropped, jobs already queued finish, then its files are closed (or
 // deleted) and the sender gets DiskRemoveTorrentReply.
-func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTorrent) {
+func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTorrent, replyTo *actor.PID) {
 	t := a.torrents[m.InfoHash]
 	if t == nil {
-		ctx.Respond(&messages.DiskRemoveTorrentReply{InfoHash: m.InfoHash})
+		if replyTo != nil {
+			ctx.Send(replyTo, &messages.DiskRemoveTorrentReply{InfoHash: m.InfoHash})
+		}
 		return
 	}
-	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: ctx.Sender()}
+	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: replyTo}
 	a.forgetReadTorrent(t.ih)
 	// A check stops here: its jobs in flight finish behind the fence, and
 	// its active_checking slot goes to the next torrent in line.

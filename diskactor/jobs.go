@@ -14,6 +14,8 @@ import (
 // restarted worker loses nothing.
 type job interface {
 	torrent() messages.InfoHash
+	// FaultName is the job's operation (job_names.go).
+	FaultName() string
 }
 
 // hashWriteJob hashes a complete piece and, if the hash matches, writes

@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/internal/hashing"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -20,6 +21,7 @@ import (
 // never in the disk actor's Receive.
 type worker struct {
 	beforeJob func(any)
+	sup       *supervisor.Supervision
 	// writing counts the workers inside a write call right now
 	// (num_writing_threads); shared by the pool.
 	writing *atomic.Int32
@@ -39,6 +41,10 @@ func (w *worker) Receive(ctx actor.Context) {
 		w.beforeJob(j)
 	}
 	done := &jobDone{worker: ctx.Self(), job: j}
+	if f, ok := w.sup.Inject(supervisor.KindDiskWorker, supervisor.SiteJob, j.FaultName()); ok {
+		w.failInjected(ctx, j, f, done)
+		return
+	}
 	start := time.Now()
 	switch j := j.(type) {
 	case *hashWriteJob:
@@ -257,4 +263,14 @@ func fillFileError(done *jobDone) {
 			done.op = fe.Op
 		}
 	}
+}
+
+// failInjected ends a job with an injected disk error, as if the file
+// system had returned it: nothing is read or written, and the job's result
+// carries the errno (as a storage error of the job's operation), so the
+// disk and the torrent take the paths a real error takes.
+func (w *worker) failInjected(ctx actor.Context, j job, f supervisor.Fault, done *jobDone) {
+	done.op = j.FaultName()
+	done.err = &storage.FileError{FileIndex: -1, Op: done.op, Err: f.Errno}
+	ctx.Send(ctx.Parent(), done)
 }

@@ -1,6 +1,9 @@
 package messages
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors that travel in replies; the facade re-exports them so callers can
 // use errors.Is.
@@ -31,3 +34,12 @@ var (
 	// too_many_corrupt_pieces).
 	ErrTooManyCorruptPieces = errors.New("too many corrupt pieces")
 )
+
+// ErrActorFailed answers a request whose actor failed while handling it
+// (the actor was resumed by its supervisor; see Failed).
+var ErrActorFailed = errors.New("actor failed")
+
+// FailedReply is the answer to a request whose handler failed.
+func FailedReply(reason string) *Failed {
+	return &Failed{Err: fmt.Errorf("%w: %s", ErrActorFailed, reason)}
+}

@@ -172,15 +172,6 @@ type ListenAddrsReply struct {
 	Addrs []string
 }
 
-// ChildFailed is sent by a supervisor strategy (package supervisor) to the
-// parent of an actor that panicked, after the directive was applied, so the
-// parent can fail the job, forget the peer or mark the torrent as errored.
-type ChildFailed struct {
-	Child   *actor.PID
-	Reason  string
-	Message any
-}
-
 // IncomingConnection is a connection whose handshake the session's accept
 // loop has read; the session routes it by info-hash.
 type IncomingConnection struct {

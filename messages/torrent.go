@@ -97,12 +97,6 @@ type RemoveTorrent struct {
 	DeleteFiles bool
 }
 
-// TorrentFailed is sent by the session's supervisor to a torrent whose
-// actor panicked: it goes to the error state.
-type TorrentFailed struct {
-	Reason string
-}
-
 // Events from peer actors to their torrent.
 
 // PeerConnected: the handshake completed.

@@ -16,6 +16,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	Addr      string
 	Conn      net.Conn
 	Handshake *wire.Handshake
+	// Supervision recovers the connection's goroutines and injects the
+	// plan's faults into them (nil: no faults).
+	Supervision *supervisor.Supervision
 	// Timeouts (zero: defaults).
 	DialTimeout       time.Duration
 	HandshakeTimeout  time.Duration
@@ -174,7 +178,11 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleSetTorrentInfo(ctx, m)
 	case *messages.DiskReadReply:
 		a.handleDiskReadReply(ctx, m)
+	case *messages.ResetConnection:
+		a.handleReset(ctx)
+	case *messages.GoroutineFailed:
+		panic(m) // a goroutine of the connection panicked: fail (and stop)
 	case *actor.Stopping:
-		a.handleStopping()
+		a.handleStopping(ctx)
 	}
 }

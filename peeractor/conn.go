@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -57,6 +58,8 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		conn, hs := a.cfg.Conn, *a.cfg.Handshake
 		a.conn = conn
 		go func() {
+			defer supervisor.Recover(root, self, supervisor.SiteHandshake)
+			a.cfg.Supervision.Inject(supervisor.KindPeer, supervisor.SiteHandshake, string(supervisor.SiteHandshake))
 			_ = conn.SetWriteDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
 			if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
 				root.Send(self, &connectFailed{err: fmt.Errorf("peeractor: send handshake: %w", err)})
@@ -69,6 +72,8 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	}
 	a.addr = a.cfg.Addr
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteDial)
+		a.cfg.Supervision.Inject(supervisor.KindPeer, supervisor.SiteDial, string(supervisor.SiteDial))
 		conn, hs, err := a.dial()
 		if err != nil {
 			root.Send(self, &connectFailed{err: err})
@@ -112,10 +117,16 @@ func (a *Actor) startReader(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	r := wire.NewReader(a.conn)
 	r.SetAlloc(bufpool.Get)
+	sup := a.cfg.Supervision
+	inject := sup.Wants(supervisor.KindPeer, supervisor.SiteReader)
 	go func() {
 		defer close(a.readerDone)
+		defer supervisor.Recover(root, self, supervisor.SiteReader)
 		for {
 			m, err := r.ReadMessage()
+			if inject && err == nil {
+				sup.Inject(supervisor.KindPeer, supervisor.SiteReader, wireName(m))
+			}
 			if err != nil {
 				// An oversized or mis-sized message is the peer breaking
 				// the protocol, not a network failure: report it as such.
@@ -142,4 +153,12 @@ func (a *Actor) startReader(ctx actor.Context) {
 
 func (a *Actor) isSelf(hs wire.Handshake) bool {
 	return bytes.Equal(hs.PeerID[:], a.cfg.PeerID[:])
+}
+
+// wireName names a wire message for fault rules ("piece", "have", ...).
+func wireName(m wire.Message) string {
+	if m.KeepAlive {
+		return "keep_alive"
+	}
+	return m.ID.String()
 }

@@ -2,13 +2,16 @@ package peeractor
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
 )
@@ -31,9 +34,15 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	a.lastReceive, a.lastSend = now, now
 	a.w = newWriter()
 	self, root := ctx.Self(), ctx.ActorSystem().Root
-	go a.w.run(a.conn,
-		func(n int) { root.Send(self, &blockSent{n: n}) },
-		func(err error) { root.Send(self, &ioFailed{err: err}) })
+	if sup := a.cfg.Supervision; sup.Wants(supervisor.KindPeer, supervisor.SiteWriter) {
+		a.w.inject = func() { sup.Inject(supervisor.KindPeer, supervisor.SiteWriter, "write") }
+	}
+	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteWriter)
+		a.w.run(a.conn,
+			func(n int) { root.Send(self, &blockSent{n: n}) },
+			func(err error) { root.Send(self, &ioFailed{err: err}) })
+	}()
 	ctx.Send(ctx.Parent(), &messages.PeerConnected{
 		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil,
 	})
@@ -75,7 +84,13 @@ func (a *Actor) fail(ctx actor.Context, err error, protocol bool) {
 
 // handleStopping releases the socket, the goroutines, and any write credit
 // the reader took for blocks that never reached the disk.
-func (a *Actor) handleStopping() {
+func (a *Actor) handleStopping(ctx actor.Context) {
+	if a.connected && !a.closing {
+		// Stopped without fail: the actor failed (its supervisor stops
+		// it). The bytes since the last tick still count, and reach the
+		// torrent before it hears the actor is gone (peerGone).
+		a.reportStats(ctx)
+	}
 	if a.cancelTicker != nil {
 		a.cancelTicker()
 	}
@@ -107,4 +122,20 @@ func (a *Actor) releaseHeld(data []byte) {
 	a.heldCredit.Add(-n)
 	a.cfg.Credit.Release(n)
 	bufpool.Put(data)
+}
+
+// ErrConnectionReset ends a connection reset by an injected fault.
+var ErrConnectionReset = fmt.Errorf("peeractor: connection reset by fault injection: %w", syscall.ECONNRESET)
+
+// handleReset resets the connection (an injected fault): the socket is
+// closed with SO_LINGER 0, so the remote sees a TCP RST, and the peer ends
+// as after a reset by the remote.
+func (a *Actor) handleReset(ctx actor.Context) {
+	if a.closing {
+		return
+	}
+	if tc, ok := a.conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	a.fail(ctx, ErrConnectionReset, false)
 }

@@ -19,6 +19,8 @@ type writer struct {
 	nblocks []int       // payload sizes of those blocks, for blockSent
 	wake    chan struct{}
 	closed  bool
+	// inject, when set, lets a fault plan act before each write.
+	inject func()
 
 	// sentPayload and sentBlocks count blocks on the wire, added before
 	// blockSent is reported: the actor reads them when it reports stats,
@@ -93,6 +95,9 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 		w.mu.Unlock()
 		if len(bufs) == 0 {
 			continue
+		}
+		if w.inject != nil {
+			w.inject()
 		}
 		// Count the blocks before they go out: a peer may read our last
 		// block and hang up before this goroutine runs again, and the

@@ -7,8 +7,6 @@ package sessionactor
 import (
 	"time"
 
-	"net"
-
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/internal/peerlist"
@@ -43,8 +41,11 @@ type Config struct {
 	// Trackers configure the tracker clients and announces.
 	Trackers TrackerConfig
 	// TorrentProps, when set, replaces torrentactor.New for every torrent:
-	// a test-only hook to wrap a torrent's props (e.g. inject a panic).
+	// a test-only hook to wrap a torrent's props.
 	TorrentProps func(torrentactor.Config) *actor.Props
+	// Supervision is the session's supervision: strategies, fault plan,
+	// counters (nil: the default strategies, no faults).
+	Supervision *supervisor.Supervision
 }
 
 // Actor is the session actor.
@@ -53,7 +54,7 @@ type Actor struct {
 	log       *zap.Logger
 	alerts    *actor.PID
 	disk      *actor.PID
-	listeners []net.Listener
+	listeners []*actor.PID
 	addrs     []string
 
 	torrents map[messages.InfoHash]*entry
@@ -75,8 +76,9 @@ type entry struct {
 	last messages.TorrentStatsUpdate
 }
 
-// New returns the session actor's props. Torrents are supervised by
-// supervisor.TorrentStrategy: a torrent that fails stays (in error).
+// New returns the session actor's props. The session is supervised by a
+// guardian with supervisor.KindSession's strategy (resumed, its state and
+// so every handle kept); its children by their kinds' (HandleFailure).
 func New(cfg Config) *actor.Props {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
@@ -84,7 +86,8 @@ func New(cfg Config) *actor.Props {
 	if cfg.Disk.Log == nil {
 		cfg.Disk.Log = cfg.Log
 	}
-	return actor.PropsFromProducer(func() actor.Actor {
+	cfg.Disk.Supervision = cfg.Supervision
+	props := actor.PropsFromProducer(func() actor.Actor {
 		return &Actor{
 			cfg:      cfg,
 			log:      cfg.Log,
@@ -93,7 +96,8 @@ func New(cfg Config) *actor.Props {
 			byPID:    map[string]messages.InfoHash{},
 			stopping: map[string]bool{},
 		}
-	}, actor.WithSupervisor(supervisor.TorrentStrategy()))
+	}, actor.WithGuardian(cfg.Supervision.Strategy(supervisor.KindSession)))
+	return cfg.Supervision.Configure(supervisor.KindSession, props)
 }
 
 // Receive dispatches on the message type.
@@ -128,14 +132,12 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleCacheInfo(ctx, m)
 	case *messages.TorrentStopped:
 		// the torrent stops itself; Terminated does the bookkeeping
-	case *messages.ChildFailed:
-		a.handleChildFailed(ctx, m)
+	case *messages.MessageFailed:
+		a.handleMessageFailed(ctx, m)
 	case *actor.Terminated:
 		a.handleTerminated(ctx, m)
 	case *messages.CloseSession:
-		a.handleClose(ctx)
-	case *actor.Stopping:
-		a.closeListeners()
+		a.handleClose(ctx, ctx.Sender())
 	case *actor.Stopped:
 		a.stopTrackers()
 	}

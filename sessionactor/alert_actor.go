@@ -37,19 +37,6 @@ func NewAlertActor(cfg AlertConfig) *actor.Props {
 
 func (a *alertActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
-	case *messages.PostAlert:
-		a.handlePost(ctx, m)
-	case *messages.PopAlerts:
-		a.handlePop(ctx)
-	case *messages.CountAlerts:
-		ctx.Respond(&messages.CountAlertsReply{Queued: len(a.queue) + min(len(a.dropped), 1)})
-	case *messages.SubscribeAlerts:
-		a.subs[m.PID] = m.Mask
-		ctx.Watch(m.PID)
-		ctx.Respond(&messages.Ack{})
-	case *messages.UnsubscribeAlerts:
-		delete(a.subs, m.PID)
-		ctx.Respond(&messages.Ack{})
 	case *actor.Terminated:
 		delete(a.subs, m.Who)
 		for pid := range a.subs {
@@ -57,6 +44,37 @@ func (a *alertActor) Receive(ctx actor.Context) {
 				delete(a.subs, pid)
 			}
 		}
+	case *messages.MessageFailed:
+		// Resumed after a failure, the queue intact: do the message
+		// once more, so that no alert is lost and no caller waits.
+		a.handle(ctx, m.Message, m.Sender)
+	default:
+		a.handle(ctx, m, ctx.Sender())
+	}
+}
+
+// handle does one request; replies go to sender (ctx's, or the one of a
+// message handed back after a failure).
+func (a *alertActor) handle(ctx actor.Context, msg any, sender *actor.PID) {
+	reply := func(r any) {
+		if sender != nil {
+			ctx.Send(sender, r)
+		}
+	}
+	switch m := msg.(type) {
+	case *messages.PostAlert:
+		a.handlePost(ctx, m)
+	case *messages.PopAlerts:
+		reply(a.pop())
+	case *messages.CountAlerts:
+		reply(&messages.CountAlertsReply{Queued: len(a.queue) + min(len(a.dropped), 1)})
+	case *messages.SubscribeAlerts:
+		a.subs[m.PID] = m.Mask
+		ctx.Watch(m.PID)
+		reply(&messages.Ack{})
+	case *messages.UnsubscribeAlerts:
+		delete(a.subs, m.PID)
+		reply(&messages.Ack{})
 	case *messages.SetAlertMask:
 		a.cfg.Mask = m.Mask
 	case *messages.SetAlertQueueSize:
@@ -92,14 +110,14 @@ func (a *alertActor) handlePost(ctx actor.Context, m *messages.PostAlert) {
 	}
 }
 
-// handlePop hands over the queue; drops since the last pop are reported by
-// an alerts_dropped alert at its end.
-func (a *alertActor) handlePop(ctx actor.Context) {
+// pop hands over the queue; drops since the last pop are reported by an
+// alerts_dropped alert at its end.
+func (a *alertActor) pop() *messages.PopAlertsReply {
 	out := a.queue
 	a.queue = nil
 	if len(a.dropped) > 0 {
 		out = append(out, &messages.AlertsDroppedAlert{AlertHeader: messages.Now(), Dropped: a.dropped})
 		a.dropped = map[string]int{}
 	}
-	ctx.Respond(&messages.PopAlertsReply{Alerts: out})
+	return &messages.PopAlertsReply{Alerts: out}
 }

@@ -8,14 +8,16 @@ import (
 // handleClose stops listening and removes every torrent (files kept); the
 // closer gets an Ack once all torrent actors have stopped, so the disk has
 // closed their files.
-func (a *Actor) handleClose(ctx actor.Context) {
+func (a *Actor) handleClose(ctx actor.Context, closer *actor.PID) {
 	if a.closing {
-		ctx.Respond(&messages.Ack{})
+		if closer != nil {
+			ctx.Send(closer, &messages.Ack{})
+		}
 		return
 	}
 	a.closing = true
-	a.closer = ctx.Sender()
-	a.closeListeners()
+	a.closer = closer
+	a.closeListeners(ctx)
 	for _, ih := range append([]messages.InfoHash(nil), a.order...) {
 		e := a.torrents[ih]
 		a.forget(ih)

@@ -5,13 +5,16 @@ import (
 
 	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
 func (a *Actor) handleStarted(ctx actor.Context) {
-	a.alerts = ctx.Spawn(NewAlertActor(a.cfg.Alerts))
-	a.disk = ctx.Spawn(diskactor.New(a.cfg.Disk))
+	sup := a.cfg.Supervision
+	a.alerts = ctx.Spawn(sup.Configure(supervisor.KindAlert, NewAlertActor(a.cfg.Alerts)))
+	sup.BindAlerts(ctx.ActorSystem().Root, a.alerts)
+	a.disk = ctx.Spawn(sup.Configure(supervisor.KindDisk, diskactor.New(a.cfg.Disk)))
 	a.listen(ctx)
 	a.startTrackers(ctx)
 }
@@ -66,12 +69,13 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,
 		Trackers:            a.trackerConfig(m),
 		Log:                 a.log,
+		Supervision:         a.cfg.Supervision,
 	}
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {
 		newProps = a.cfg.TorrentProps
 	}
-	pid := ctx.Spawn(newProps(tc))
+	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, newProps(tc)))
 	a.torrents[ih] = &entry{pid: pid}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
@@ -135,14 +139,6 @@ func (a *Actor) forget(ih messages.InfoHash) {
 			a.order = append(a.order[:i], a.order[i+1:]...)
 			break
 		}
-	}
-}
-
-// handleChildFailed: a torrent actor panicked and was resumed by
-// supervisor.TorrentStrategy; tell it to go to the error state.
-func (a *Actor) handleChildFailed(ctx actor.Context, m *messages.ChildFailed) {
-	if _, ok := a.byPID[m.Child.Id]; ok {
-		ctx.Send(m.Child, &messages.TorrentFailed{Reason: m.Reason})
 	}
 }
 

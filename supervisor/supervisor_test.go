@@ -61,6 +61,18 @@ func (e *events) wait(t *testing.T, ok func(any) bool) any {
 	}
 }
 
+// waitFor polls cond (an event others deliver) for up to 10 s.
+func (e *events) waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func (e *events) count(v any) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -113,12 +125,15 @@ func run(t *testing.T, strategy actor.SupervisorStrategy) (*actor.ActorSystem, *
 	return sys, c, log
 }
 
+// noSup is a session without supervision settings: default strategies.
+var noSup *Supervision
+
 func ask(sys *actor.ActorSystem, pid *actor.PID) (any, error) {
 	return sys.Root.RequestFuture(pid, "hi", 5*time.Second).Result()
 }
 
 func TestPeerStrategyStops(t *testing.T) {
-	_, _, log := run(t, PeerStrategy())
+	_, _, log := run(t, noSup.Strategy(KindPeer))
 	log.wait(t, func(v any) bool { return v == "terminated" })
 	if n := log.count("started"); n != 1 {
 		t.Fatalf("started %d times: a failed peer must not be restarted", n)
@@ -126,7 +141,7 @@ func TestPeerStrategyStops(t *testing.T) {
 }
 
 func TestWorkerStrategyRestarts(t *testing.T) {
-	sys, c, log := run(t, WorkerStrategy())
+	sys, c, log := run(t, noSup.Strategy(KindDiskWorker))
 	v, err := ask(sys, c)
 	if err != nil || v != 1 {
 		t.Fatalf("restarted worker answered %v, %v; want a fresh instance (1)", v, err)
@@ -137,7 +152,7 @@ func TestWorkerStrategyRestarts(t *testing.T) {
 }
 
 func TestTorrentStrategyResumes(t *testing.T) {
-	sys, c, log := run(t, TorrentStrategy())
+	sys, c, log := run(t, noSup.Strategy(KindTorrent))
 	if v, err := ask(sys, c); err != nil || v != 1 {
 		t.Fatalf("resumed child answered %v, %v", v, err)
 	}

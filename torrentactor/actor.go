@@ -66,6 +66,9 @@ type Config struct {
 	Trackers TrackerConfig
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
+	// Supervision supervises the peers and the announcer and injects the
+	// plan's faults into them (nil: default strategies, no faults).
+	Supervision *supervisor.Supervision
 }
 
 // Actor is the torrent actor.
@@ -111,6 +114,9 @@ type Actor struct {
 	cancelTicker scheduler.CancelFunc
 	trk          trackerState
 	meta         metaState
+	// actorFailed: the actor failed and was resumed; its picker may have
+	// lost a message, so ClearError checks the files again.
+	actorFailed bool
 }
 
 type checkProgress struct {
@@ -146,8 +152,9 @@ type counters struct {
 	dDownload, dUpload, dPayloadDownload, dPayloadUpload, dFailed, dRedundant int64
 }
 
-// New returns the props of a torrent actor. Its peers are supervised by
-// supervisor.PeerStrategy: a failing peer is stopped, never restarted.
+// New returns the props of a torrent actor. Its children are supervised by
+// their kinds' strategies (HandleFailure): a failing peer is stopped, never
+// restarted; a failing announcer is restarted after a backoff.
 func New(cfg Config) *actor.Props {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
@@ -191,7 +198,7 @@ func New(cfg Config) *actor.Props {
 		}
 		a.behavior.Become(a.checkingState)
 		return a
-	}, actor.WithSupervisor(supervisor.PeerStrategy()))
+	})
 }
 
 // Receive runs the current behavior (the torrent's state).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
 )
@@ -59,6 +60,8 @@ type AnnouncerConfig struct {
 	InfoHash messages.InfoHash
 	PeerID   [20]byte
 	Alerts   *actor.PID
+	// Supervision injects the plan's faults into announces (nil: none).
+	Supervision *supervisor.Supervision
 }
 
 // announcer is the torrent's tracker actor, a child of the torrent actor:
@@ -95,8 +98,11 @@ type wake struct{ gen int }
 // stopGuard ends the wait for stopped announces.
 type stopGuardFired struct{}
 
-// announceResult is a finished announce, from its goroutine.
+// announceResult is a finished announce, from its goroutine. base is the
+// context of the incarnation that started it: after a restart, results of
+// the one before are dropped (its list is gone).
 type announceResult struct {
+	base context.Context
 	job  tracker.Job
 	resp tracker.AnnounceResponse
 	err  error
@@ -104,6 +110,7 @@ type announceResult struct {
 
 // scrapeResult is a finished scrape.
 type scrapeResult struct {
+	base  context.Context
 	entry tracker.EntryID
 	url   string
 	resp  tracker.ScrapeResponse
@@ -164,7 +171,9 @@ func (a *announcer) Receive(ctx actor.Context) {
 		a.handleScrapeResult(ctx, m)
 	case *stopGuardFired:
 		a.answerStop(ctx)
-	case *actor.Stopping:
+	case *messages.GoroutineFailed:
+		panic(m) // an announce panicked: fail, be restarted
+	case *actor.Stopping, *actor.Restarting:
 		a.cancel()
 		a.disarm()
 		if a.stopGuard != nil {

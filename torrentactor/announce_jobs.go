@@ -9,6 +9,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -34,21 +35,32 @@ func (a *announcer) runAnnounce(ctx actor.Context, j tracker.Job) {
 	}
 	a.post(ctx, &messages.TrackerAnnounceAlert{AlertHeader: messages.Now(), InfoHash: a.cfg.InfoHash, URL: j.URL, Event: j.Event})
 	a.inflight++
-	root, self, client, base := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base
+	root, self, client, base, sup := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base, a.cfg.Supervision
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteAnnounce)
 		cctx, cancel := context.WithTimeout(base, timeout)
 		defer cancel()
-		resp, err := client.Announce(cctx, j.URL, req)
+		var resp tracker.AnnounceResponse
+		var err error
+		if f, ok := sup.Inject(supervisor.KindAnnouncer, supervisor.SiteAnnounce, j.Event.String()); ok && f.Action == supervisor.ActionTrackerTimeout {
+			<-cctx.Done() // the tracker never answers
+			err = cctx.Err()
+		} else {
+			resp, err = client.Announce(cctx, j.URL, req)
+		}
 		if err != nil && errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, tracker.ErrTimeout) {
 			err = fmt.Errorf("%w: %w", tracker.ErrTimeout, err)
 		}
-		root.Send(self, &announceResult{job: j, resp: resp, err: err})
+		root.Send(self, &announceResult{base: base, job: j, resp: resp, err: err})
 	}()
 }
 
 // handleAnnounceResult feeds a result to the list, tells the user and the
 // torrent, and runs what became due.
 func (a *announcer) handleAnnounceResult(ctx actor.Context, m *announceResult) {
+	if m.base != a.base {
+		return // started by the incarnation before a restart
+	}
 	a.inflight--
 	now := time.Now()
 	j := m.job
@@ -130,15 +142,27 @@ func (a *announcer) handleScrape(ctx actor.Context, m *messages.ScrapeTracker) {
 	}
 	a.inflight++
 	root, self, client, base, ih, timeout := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base, a.cfg.InfoHash, a.cfg.CompletionTimeout
+	sup := a.cfg.Supervision
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteScrape)
 		cctx, cancel := context.WithTimeout(base, timeout)
 		defer cancel()
-		resp, err := client.Scrape(cctx, t.URL, ih)
-		root.Send(self, &scrapeResult{entry: t.Entry, url: t.URL, resp: resp, err: err})
+		var resp tracker.ScrapeResponse
+		var err error
+		if f, ok := sup.Inject(supervisor.KindAnnouncer, supervisor.SiteScrape, string(supervisor.SiteScrape)); ok && f.Action == supervisor.ActionTrackerTimeout {
+			<-cctx.Done()
+			err = fmt.Errorf("%w: %w", tracker.ErrTimeout, cctx.Err())
+		} else {
+			resp, err = client.Scrape(cctx, t.URL, ih)
+		}
+		root.Send(self, &scrapeResult{base: base, entry: t.Entry, url: t.URL, resp: resp, err: err})
 	}()
 }
 
 func (a *announcer) handleScrapeResult(ctx actor.Context, m *scrapeResult) {
+	if m.base != a.base {
+		return
+	}
 	a.inflight--
 	ih := a.cfg.InfoHash
 	if m.err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -75,7 +76,10 @@ type viaParent struct{ msg any }
 func (p *torrentParent) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
-		p.child <- c.Spawn(NewAnnouncer(p.cfg))
+		p.child <- c.Spawn(p.cfg.Supervision.Configure(supervisor.KindAnnouncer, NewAnnouncer(p.cfg)))
+	case *messages.ChildFailed:
+		// as the torrent does: the restarted announcer is told to announce
+		c.Send(m.Child, &messages.StartAnnouncing{})
 	case *viaParent:
 		c.Request(c.Children()[0], m.msg)
 	case *messages.TrackerPeers, *messages.AnnouncingStopped, *messages.TrackerSummary, *messages.TrackerTraffic:
@@ -99,17 +103,27 @@ type announceRig struct {
 func newAnnounceRig(t *testing.T, tiers [][]string, set tracker.Settings,
 	answer func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error)) *announceRig {
 	t.Helper()
+	return newAnnounceRigWith(t, nil, tiers, set, answer)
+}
+
+// newAnnounceRigWith is newAnnounceRig with a session's supervision (its
+// fault plan and the announcer's strategy).
+func newAnnounceRigWith(t *testing.T, sup *supervisor.Supervision, tiers [][]string, set tracker.Settings,
+	answer func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error)) *announceRig {
+	t.Helper()
 	r := &announceRig{sys: actors.NewSystem(nil), client: &fakeClient{start: time.Now(), answer: answer}, sink: &sink{}}
 	alerts := r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return r.sink }))
 	cfg := AnnouncerConfig{
 		TrackerConfig: TrackerConfig{Client: r.client, Tiers: tiers, List: set, Port: 6881,
 			LocalAddrs: []netip.Addr{netip.MustParseAddr("10.0.0.1")}},
-		Alerts: alerts,
+		Alerts:      alerts,
+		Supervision: sup,
 	}
+	sup.BindAlerts(r.sys.Root, alerts)
 	child := make(chan *actor.PID, 1)
 	r.parent = r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
 		return &torrentParent{cfg: cfg, child: child, mu: &r.mu, msgs: &r.msgs}
-	}))
+	}, actor.WithSupervisor(sup.Strategy(supervisor.KindAnnouncer))))
 	r.pid = <-child
 	t.Cleanup(func() {
 		_ = r.sys.Root.StopFuture(r.parent).Wait()

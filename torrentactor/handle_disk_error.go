@@ -133,6 +133,18 @@ func (a *Actor) handleClearError(ctx actor.Context) {
 	}
 	a.errored = nil
 	a.resume.needSave = true
+	if a.meta.fetching() {
+		a.resumeMetadata(ctx)
+		return
+	}
+	if a.actorFailed {
+		// The actor may have lost a message (a piece's hash result, a
+		// block): what is on disk is found again by a check, what was
+		// only in memory is fetched again.
+		a.actorFailed = false
+		a.recheckAfterFailure(ctx)
+		return
+	}
 	if a.picker == nil {
 		a.startCheck(ctx) // the error came before the check ended
 		return

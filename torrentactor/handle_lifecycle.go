@@ -2,7 +2,6 @@ package torrentactor
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
@@ -33,14 +32,20 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		resumePrio = a.resume.loaded.FilePriority
 	}
 	a.initPriorities(a.cfg.FilePriorities, resumePrio)
+	a.registerStorage(ctx)
+	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.spawnAnnouncer(ctx)
+	a.startCheck(ctx)
+}
+
+// registerStorage gives the disk the torrent's storage (the disk ignores
+// it for a torrent it already has).
+func (a *Actor) registerStorage(ctx actor.Context) {
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
 		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
 		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
 	})
-	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
-	a.spawnAnnouncer(ctx)
-	a.startCheck(ctx)
 }
 
 // startCheck finds out which pieces are had: from resume data when the
@@ -179,12 +184,6 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 		ctx.Send(a.cfg.Session, &messages.TorrentStopped{InfoHash: a.ih})
 		ctx.Stop(ctx.Self())
 	})
-}
-
-// handleTorrentFailed: our actor panicked and was resumed by the session's
-// supervisor; go to the error state, keeping the handle valid.
-func (a *Actor) handleTorrentFailed(ctx actor.Context, m *messages.TorrentFailed) {
-	a.enterError(ctx, fmt.Errorf("%w: %s", ErrTorrentActorFailed, m.Reason))
 }
 
 func (a *Actor) enterError(ctx actor.Context, err error) {

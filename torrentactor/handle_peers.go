@@ -8,6 +8,7 @@ import (
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -84,13 +85,14 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	}
 	pc.Disk = a.cfg.Disk
 	pc.Credit = a.credit
+	pc.Supervision = a.cfg.Supervision
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)
 	} else {
 		props = peeractor.New(pc)
 	}
-	pid := ctx.Spawn(props)
+	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindPeer, props))
 	addr := pc.Addr
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()

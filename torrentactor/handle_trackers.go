@@ -5,6 +5,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -62,7 +63,8 @@ func (a *Actor) spawnAnnouncer(ctx actor.Context) {
 		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
 	a.trk.tiers = cloneTiers(tc.Tiers)
-	a.trk.pid = ctx.Spawn(NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts}))
+	props := NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
+	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
 }
 
 // syncAnnouncing starts or stops announcing to match the torrent: it
