@@ -9,6 +9,7 @@
 //	demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR]
 //	    [-resume-interval D] [-v] -o SAVE_PATH TORRENT
 //	demo check [-hashing-threads N] TORRENT SAVE_PATH
+//	demo chaos [-seed N] [-rate R] [-timeout D]
 //
 // Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check found pieces
 // missing or wrong. Failures are one line on stderr, "demo: <reason>".
@@ -40,6 +41,7 @@ const usageText = `usage:
   demo seed [-listen ADDR] [-resume-dir DIR] TORRENT SAVE_PATH
   demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
   demo check [-hashing-threads N] TORRENT SAVE_PATH
+  demo chaos [-seed N] [-rate R] [-timeout D]   the swarm under injected faults
 run "demo COMMAND -h" for a command's flags`
 
 func main() {
@@ -73,6 +75,8 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 		return runDownload(ctx, args, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, stdout, stderr)
+	case "chaos":
+		return runChaos(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usageText)
 		return nil
