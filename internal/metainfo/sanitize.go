@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Path sanitising follows libtorrent's sanitize_append_path_element
@@ -14,11 +13,13 @@ import (
 // save path:
 //
 //   - "." is dropped; an empty component becomes "_";
-//   - '/' and '\\' and the Unicode bidi overrides (U+202A..U+202E, U+200E,
+//   - '/', '\\', NUL and the Unicode bidi overrides (U+202A..U+202E, U+200E,
 //     U+200F) are removed from a component (libtorrent removes rather than
-//     replaces them);
-//   - control characters (< 0x20) and invalid UTF-8 become '_' (one per bad
-//     byte);
+//     replaces them; NUL because its filter is a strchr, which finds the
+//     terminator);
+//   - other control characters (< 0x20) become '_', and so does each invalid
+//     UTF-8 sequence, cut the way libtorrent's parse_utf8_codepoint cuts it
+//     (a bad lead byte alone; a lead byte with the bytes it announces);
 //   - a component left empty or made only of one or two dots ("..") is
 //     dropped;
 //   - components are cut at 240 bytes, keeping an extension of up to 9 bytes
@@ -46,10 +47,10 @@ func sanitizeComponent(elem string) string {
 	added, dots := 0, 0
 	foundExt := false
 	for i := 0; i < len(elem); {
-		r, size := utf8.DecodeRuneInString(elem[i:])
+		r, size := parseCodepoint(elem[i:])
 		start := i
 		i += size
-		valid := r != utf8.RuneError || size > 1
+		valid := r >= 0
 		if valid && filteredRune(r) {
 			continue
 		}
@@ -95,11 +96,11 @@ func sanitizeComponent(elem string) string {
 	return s
 }
 
-// filteredRune reports runes that libtorrent silently removes: path
+// filteredRune reports runes that libtorrent silently removes: NUL, path
 // separators and the bidi controls that can disguise a file's extension.
 func filteredRune(r rune) bool {
 	switch r {
-	case '/', '\\', 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x200e, 0x200f:
+	case 0, '/', '\\', 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x200e, 0x200f:
 		return true
 	}
 	return false
@@ -197,4 +198,47 @@ func dedupePaths(files []File) {
 			break
 		}
 	}
+}
+
+// parseCodepoint decodes the UTF-8 sequence s starts with as libtorrent's
+// parse_utf8_codepoint does, so that invalid input turns into the same
+// number of '_' in both engines: it returns the code point, or -1 for an
+// invalid sequence, and how many bytes to consume. Unlike utf8.DecodeRune,
+// a lead byte announcing n bytes consumes n bytes even when they are not
+// continuation bytes, and a 5-byte lead (0xf8..0xfb) consumes 5.
+func parseCodepoint(s string) (rune, int) {
+	b := s[0]
+	var n int
+	switch {
+	case b < 0x80:
+		return rune(b), 1
+	case b>>5 == 0b110:
+		n = 2
+	case b>>4 == 0b1110:
+		n = 3
+	case b>>3 == 0b11110:
+		n = 4
+	case b>>2 == 0b111110:
+		return -1, min(5, len(s))
+	default:
+		return -1, 1 // a continuation byte or 0xfc..0xff
+	}
+	if n > len(s) {
+		return -1, len(s) // truncated: one '_' for the rest
+	}
+	r := rune(b) & (0x7f >> n)
+	for k := 1; k < n; k++ {
+		c := s[k]
+		if c < 0x80 || c > 0xbf {
+			return -1, n
+		}
+		r = r<<6 | rune(c&0x3f)
+	}
+	switch {
+	case n == 2 && r < 0x80, n == 3 && r < 0x800, n == 4 && r < 0x10000:
+		return -1, n // overlong
+	case r > 0x10ffff, r >= 0xd800 && r <= 0xdfff:
+		return -1, n
+	}
+	return r, n
 }

@@ -24,6 +24,19 @@ func TestSanitizeComponent(t *testing.T) {
 		{"../etc", "..etc"},
 		{"tab\there", "tab_here"},
 		{"bad\xffutf8", "bad_utf8"},
+		// Invalid UTF-8 is cut as libtorrent cuts it (checked with
+		// libtorrent 2.0.8): a lead byte takes the bytes it announces.
+		{"a\xc3Ab", "a_b"},
+		{"a\xf8bcdefg", "a_fg"},
+		{"ab\xe2\x82", "ab_"},
+		{"\xed\xa0\x80x", "_x"},     // surrogate
+		{"\xc0\x80x", "_x"},         // overlong
+		{"\xf4\x90\x80\x80z", "_z"}, // past U+10FFFF
+		{"a\x80\x80b", "a__b"},      // stray continuation bytes
+		{"a\x00b", "ab"},            // NUL is removed, not replaced
+		{"\x00", ""},
+		{"..\x00", ""},
+		{"a\x7f", "a\x7f"},
 		{"evil\u202etxt.exe", "eviltxt.exe"},
 		{"héllo", "héllo"},
 		{" spaced ", " spaced "},
