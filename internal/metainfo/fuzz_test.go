@@ -64,6 +64,13 @@ func checkInvariants(t *testing.T, m *MetaInfo) {
 		if !filepath.IsLocal(f.Path) || f.Path != filepath.Join(f.PathComponents...) {
 			t.Fatalf("file %d path %q not local or inconsistent", k, f.Path)
 		}
+		// A symlink takes no bytes and points inside the torrent's root.
+		if f.Symlink && (f.Length != 0 || !filepath.IsLocal(f.SymlinkPath)) {
+			t.Fatalf("file %d symlink of %d bytes to %q", k, f.Length, f.SymlinkPath)
+		}
+		if !f.Symlink && f.SymlinkPath != "" {
+			t.Fatalf("file %d is no symlink but has target %q", k, f.SymlinkPath)
+		}
 	}
 	if sum != info.TotalLength {
 		t.Fatalf("files sum %d, total %d", sum, info.TotalLength)

@@ -14,9 +14,45 @@ type File struct {
 	// Offset is the offset of the file's first byte in the torrent's
 	// byte stream.
 	Offset int64
-	// Pad marks a BEP 47 pad file (attr contains 'p'); pad files still
-	// occupy their range of the byte stream.
+	// Pad marks a BEP 47 pad file (attr contains 'p', or a BitComet
+	// "_____padding_file_" path); pad files still occupy their range of the
+	// byte stream, but are never created and read as zeros.
 	Pad bool
+	// Executable and Hidden are BEP 47's 'x' and 'h' attributes.
+	Executable bool
+	Hidden     bool
+	// Symlink marks a BEP 47 symbolic link ('l' with a "symlink path"): its
+	// Length is 0 and SymlinkPath is its target, relative to the save path
+	// like Path (it starts with the torrent's name), always a file or
+	// directory of the torrent — an invalid target is replaced by the link's
+	// own path, as libtorrent does.
+	Symlink     bool
+	SymlinkPath string
+}
+
+// FileFlags are libtorrent's file_storage::file_flags_t bits (same values).
+type FileFlags uint8
+
+// The file flags, as libtorrent's file_storage::flag_*.
+const (
+	FlagPadFile    FileFlags = 1
+	FlagHidden     FileFlags = 2
+	FlagExecutable FileFlags = 4
+	FlagSymlink    FileFlags = 8
+)
+
+// Flags returns f's attributes as libtorrent's file_flags.
+func (f *File) Flags() FileFlags {
+	var fl FileFlags
+	for _, b := range []struct {
+		set  bool
+		flag FileFlags
+	}{{f.Pad, FlagPadFile}, {f.Hidden, FlagHidden}, {f.Executable, FlagExecutable}, {f.Symlink, FlagSymlink}} {
+		if b.set {
+			fl |= b.flag
+		}
+	}
+	return fl
 }
 
 // Info is a parsed and validated v1 info dictionary.

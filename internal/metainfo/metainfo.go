@@ -1,6 +1,10 @@
 // Package metainfo parses, validates, writes and creates BitTorrent v1
 // .torrent files (BEP 3, with BEP 12 announce lists, BEP 19 web seeds and
-// BEP 47 pad files). Every path it hands out is sanitised so that it can
+// BEP 47 file attributes: pad files, symlinks, executable and hidden
+// files). Hybrid v1/v2 torrents (BEP 52) load as v1 once their two file
+// lists agree; v2-only ones are refused with ErrV2Only. Parsing follows
+// libtorrent 2.0.8's rules (the same files, names, flags and errors). Every
+// path it hands out, symlink targets included, is sanitised so that it can
 // never escape the download directory.
 package metainfo
 
@@ -66,6 +70,22 @@ func Load(path string) (*MetaInfo, error) {
 		return nil, fmt.Errorf("%w: %s grew past %d bytes", ErrTooLarge, path, MaxTorrentFileSize)
 	}
 	return Parse(data)
+}
+
+// kindError is an invalid torrent of a particular kind: errors.Is matches
+// both ErrInvalidTorrent and the kind, and the message names the prefix
+// once.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string   { return ErrInvalidTorrent.Error() + ": " + e.msg }
+func (e *kindError) Unwrap() []error { return []error{ErrInvalidTorrent, e.kind} }
+
+// invalidKind returns an ErrInvalidTorrent error that is also kind.
+func invalidKind(kind error, format string, args ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
 }
 
 // invalidTooLarge is Parse's error for oversized input: it is both an

@@ -30,9 +30,14 @@ func Parse(data []byte) (*MetaInfo, error) {
 	if !ok {
 		return nil, invalid("missing info dictionary")
 	}
-	info, err := ParseInfo(infoRaw)
+	info, tree, err := parseInfo(infoRaw)
 	if err != nil {
 		return nil, err
+	}
+	if layers := d["piece layers"]; tree != nil && len(layers) > 0 && layers[0] == 'd' {
+		if err := checkPieceLayers(layers, tree); err != nil {
+			return nil, err
+		}
 	}
 	m := &MetaInfo{
 		Info:      *info,

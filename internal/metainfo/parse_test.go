@@ -119,24 +119,23 @@ func TestParseErrors(t *testing.T) {
 		{"info not dict", []byte("d4:infoi1ee"), "info must be a dictionary"},
 		{"no name", mod(singleInfo, func(m map[string]any) { delete(m, "name") }), "name"},
 		{"empty name", mod(singleInfo, func(m map[string]any) { m["name"] = "" }), "name"},
-		{"name sanitises away", mod(singleInfo, func(m map[string]any) { m["name"] = ".." }), "empty after sanitising"},
+		{"single name sanitises away", mod(singleInfo, func(m map[string]any) { m["name"] = ".." }), "missing name"},
 		{"name not string", mod(singleInfo, func(m map[string]any) { m["name"] = 5 }), "name"},
 		{"no piece length", mod(singleInfo, func(m map[string]any) { delete(m, "piece length") }), "piece length"},
 		{"zero piece length", mod(singleInfo, func(m map[string]any) { m["piece length"] = 0 }), "piece length 0"},
 		{"negative piece length", mod(singleInfo, func(m map[string]any) { m["piece length"] = -16384 }), "piece length"},
 		{"huge piece length", mod(singleInfo, func(m map[string]any) { m["piece length"] = 1 << 30 }), "piece length"},
 		{"no pieces", mod(singleInfo, func(m map[string]any) { delete(m, "pieces") }), "pieces"},
-		{"pieces not multiple of 20", mod(singleInfo, func(m map[string]any) { m["pieces"] = fakePieces(2)[:39] }), "multiple of 20"},
+		{"pieces not multiple of 20", mod(singleInfo, func(m map[string]any) { m["pieces"] = fakePieces(2)[:39] }), "piece hashes"},
 		{"too few pieces", mod(singleInfo, func(m map[string]any) { m["pieces"] = fakePieces(1) }), "piece hashes"},
 		{"too many pieces", mod(singleInfo, func(m map[string]any) { m["pieces"] = fakePieces(3) }), "piece hashes"},
-		{"both length and files", mod(multiInfo, func(m map[string]any) { m["length"] = 5 }), "both"},
-		{"neither length nor files", mod(singleInfo, func(m map[string]any) { delete(m, "length") }), "neither"},
+		{"neither length nor files", mod(singleInfo, func(m map[string]any) { delete(m, "length") }), "length must be"},
 		{"negative length", mod(singleInfo, func(m map[string]any) { m["length"] = -1 }), "non-negative"},
 		{"length not int", mod(singleInfo, func(m map[string]any) { m["length"] = "5" }), "non-negative"},
 		{"huge length", mod(singleInfo, func(m map[string]any) { m["length"] = int64(1) << 50 }), "too large"},
 		{"zero total", mod(singleInfo, func(m map[string]any) { m["length"] = 0; m["pieces"] = "" }), "no data"},
-		{"files not list", mod(multiInfo, func(m map[string]any) { m["files"] = "x" }), "files must be a list"},
-		{"files empty", mod(multiInfo, func(m map[string]any) { m["files"] = []any{} }), "files list is empty"},
+		{"files not list", mod(multiInfo, func(m map[string]any) { m["files"] = "x" }), "length must be"},
+		{"files empty", mod(multiInfo, func(m map[string]any) { m["files"] = []any{} }), "no files"},
 		{"file not dict", mod(multiInfo, func(m map[string]any) { m["files"] = []any{5} }), "not a dictionary"},
 		{"file negative length", mod(multiInfo, func(m map[string]any) { m["files"] = []any{fileEntry(-1, "a")} }), "non-negative"},
 		{"file no path", mod(multiInfo, func(m map[string]any) { m["files"] = []any{map[string]any{"length": 1}} }), "path"},
@@ -146,13 +145,20 @@ func TestParseErrors(t *testing.T) {
 		}), "list of strings"},
 		{"file path not list", mod(multiInfo, func(m map[string]any) {
 			m["files"] = []any{map[string]any{"length": 1, "path": "a"}}
-		}), "list of strings"},
+		}), "missing or empty path"},
+		{"file too large", mod(multiInfo, func(m map[string]any) {
+			m["files"] = []any{fileEntry(MaxFileLength, "a")}
+		}), "too large"},
 		{"total overflow", mod(multiInfo, func(m map[string]any) {
-			m["files"] = []any{fileEntry(1<<49, "a"), fileEntry(1<<49, "b")}
+			var files []any
+			for range MaxTotalLength/(MaxFileLength-1) + 1 {
+				files = append(files, fileEntry(MaxFileLength-1, "a"))
+			}
+			m["files"] = files
 		}), "total length"},
 		{"int64 overflow in files", mod(multiInfo, func(m map[string]any) {
 			m["files"] = []any{fileEntry(1<<62, "a"), fileEntry(1<<62, "b")}
-		}), "total length"},
+		}), "too large"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,8 +211,10 @@ func TestPadFiles(t *testing.T) {
 	if f[0].Pad || !f[1].Pad || !f[2].Pad || !f[3].Pad || f[4].Pad {
 		t.Fatalf("pad flags wrong: %+v", f)
 	}
-	if f[1].Path != filepath.Join("dir", ".pad", "16374") || f[2].Path != f[1].Path {
-		t.Fatalf("equal-size pad files should share the path: %q %q", f[1].Path, f[2].Path)
+	// libtorrent files a pad file without a path under ".pad" at the top,
+	// and sanitises the path of one that has a path like any other.
+	if f[1].Path != filepath.Join(".pad", "16374") || f[2].Path != filepath.Join("dir", ".pad", "16374") {
+		t.Fatalf("pad paths: %q %q", f[1].Path, f[2].Path)
 	}
 	if f[4].Offset != 10+16374*2+5 {
 		t.Fatalf("pad files must count in offsets: %d", f[4].Offset)

@@ -138,14 +138,20 @@ func isReservedWindowsName(s string) bool {
 // sanitizePath sanitises every component, dropping those that vanish. If
 // nothing is left it returns ["_"], as libtorrent does.
 func sanitizePath(elems []string) []string {
+	out := sanitizeElems(elems)
+	if len(out) == 0 {
+		out = append(out, "_")
+	}
+	return out
+}
+
+// sanitizeElems sanitises every component, dropping those that vanish.
+func sanitizeElems(elems []string) []string {
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {
 		if s := sanitizeComponent(e); s != "" {
 			out = append(out, s)
 		}
-	}
-	if len(out) == 0 {
-		out = append(out, "_")
 	}
 	return out
 }
