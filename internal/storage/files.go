@@ -11,8 +11,8 @@ import (
 )
 
 // CreateEmptyFiles creates every zero-length file and its directories
-// (writes never touch them, so they would otherwise be missing). Call it
-// when the download completes and when seeding, as libtorrent does.
+// (writes never touch them, so they would otherwise be missing), and the
+// symbolic links. Call it when the download completes and when seeding.
 func (s *Storage) CreateEmptyFiles() error {
 	if s.pool.isClosed() {
 		return ErrClosed
@@ -27,7 +27,13 @@ func (s *Storage) CreateEmptyFiles() error {
 			errs = append(errs, s.fileErr(i, "create", err))
 			continue
 		}
-		h, err := os.OpenFile(f.abs, os.O_WRONLY|os.O_CREATE, 0o644)
+		if f.Symlink != "" {
+			if err := s.createSymlink(i); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		h, err := os.OpenFile(f.abs, os.O_WRONLY|os.O_CREATE, f.perm())
 		if err != nil {
 			errs = append(errs, s.fileErr(i, "create", err))
 			continue
@@ -41,7 +47,9 @@ func (s *Storage) CreateEmptyFiles() error {
 
 // FileSizes returns the size on disk (-1 if missing or not a regular file)
 // and modification time of each file, for resume checks. Pad files are
-// virtual: they report their full Length and a zero time.
+// virtual: they report their full Length and a zero time. Symlinks report
+// -1 without being looked at (libtorrent's stat cache pretends they do not
+// exist; following one would report its target).
 func (s *Storage) FileSizes() ([]int64, []time.Time) {
 	sizes := make([]int64, len(s.files))
 	times := make([]time.Time, len(s.files))
@@ -49,6 +57,10 @@ func (s *Storage) FileSizes() ([]int64, []time.Time) {
 		f := &s.files[i]
 		if f.Pad {
 			sizes[i] = f.Length
+			continue
+		}
+		if f.Symlink != "" {
+			sizes[i] = -1
 			continue
 		}
 		st, err := os.Stat(f.abs)

@@ -154,8 +154,24 @@ func moveFile(from, to string) error {
 	if err == nil || !errors.As(err, &le) || !isCrossDevice(le.Err) {
 		return err
 	}
+	if st, err := os.Lstat(from); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return moveLink(from, to) // copying would copy what it points to
+	}
 	if err := copyFile(from, to); err != nil {
 		_ = os.Remove(to)
+		return err
+	}
+	return os.Remove(from)
+}
+
+// moveLink recreates the symbolic link from at to (same target: the
+// torrent's links are relative and move with its files) and removes from.
+func moveLink(from, to string) error {
+	target, err := os.Readlink(from)
+	if err != nil {
+		return err
+	}
+	if err := os.Symlink(target, to); err != nil {
 		return err
 	}
 	return os.Remove(from)

@@ -148,7 +148,7 @@ func (s *Storage) open(i int, write bool) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, s.fileErr(i, "create", err)
 	}
-	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, s.files[i].perm())
 	if errors.Is(err, fs.ErrExist) {
 		// Created by someone else since our first attempt: just use it.
 		f, err = os.OpenFile(path, os.O_RDWR, 0)

@@ -26,8 +26,17 @@ type FileSpec struct {
 	// separators.
 	Path   string
 	Length int64
-	// Pad marks a BEP 47 padding file: never created, reads as zeros.
+	// Pad marks a BEP 47 padding file: never created, reads as zeros,
+	// writes to it are dropped.
 	Pad bool
+	// Executable (BEP 47 'x'): the file is created with the executable
+	// bits, as libtorrent does (a file already there is left as it is).
+	Executable bool
+	// Symlink, when not empty, makes the file (of Length 0) a symbolic
+	// link to this path, relative to the save path like Path and inside
+	// it; CreateEmptyFiles creates it, pointing relative to its own
+	// directory, as libtorrent does on POSIX.
+	Symlink string
 }
 
 // Options tunes a Storage. The zero Options means DefaultOptions().
@@ -61,7 +70,8 @@ const DefaultMaxOpenFiles = 32
 func DefaultOptions() Options { return Options{MaxOpenFiles: DefaultMaxOpenFiles, Sparse: true} }
 
 // FileError says which file and operation failed. Op is one of "open",
-// "create", "truncate", "read", "write", "remove", "sync" or "close".
+// "create", "truncate", "read", "write", "remove", "sync", "close" or
+// "symlink".
 type FileError struct {
 	FileIndex int
 	Path      string // absolute
