@@ -24,6 +24,14 @@ var (
 	ErrInvalidTorrentFile = metainfo.ErrInvalidTorrent
 	// ErrTorrentFileTooLarge: a .torrent file is larger than we read.
 	ErrTorrentFileTooLarge = metainfo.ErrTooLarge
+	// ErrV2OnlyTorrent: a .torrent file (or metadata) is BitTorrent v2
+	// only (BEP 52), which is not supported yet; hybrid v1/v2 torrents
+	// load. It wraps ErrInvalidTorrentFile too.
+	ErrV2OnlyTorrent = metainfo.ErrV2Only
+	// ErrInconsistentFiles: a hybrid torrent's v1 and v2 file lists
+	// disagree (libtorrent's torrent_inconsistent_files). It wraps
+	// ErrInvalidTorrentFile too.
+	ErrInconsistentFiles = metainfo.ErrInconsistentFiles
 	// ErrInvalidParams: AddTorrentParams are incomplete or inconsistent.
 	ErrInvalidParams = messages.ErrInvalidParams
 	// ErrResumeDataNotModified: SaveResumeData with

@@ -44,7 +44,8 @@ type Storage interface {
 type StorageParams struct {
 	SavePath string
 	// Files are the torrent's files in order; Path is relative to
-	// SavePath (already sanitised), PadFile marks BEP 47 padding.
+	// SavePath (already sanitised), PadFile marks BEP 47 padding, and
+	// Executable and SymlinkPath say how to create the file.
 	Files []FileEntry
 	Mode  StorageMode
 }
@@ -58,7 +59,7 @@ type StorageConstructor func(StorageParams) (Storage, error)
 func DefaultStorage(p StorageParams) (Storage, error) {
 	files := make([]storage.FileSpec, len(p.Files))
 	for i, f := range p.Files {
-		files[i] = storage.FileSpec{Path: f.Path, Length: f.Size, Pad: f.PadFile}
+		files[i] = storage.FileSpec{Path: f.Path, Length: f.Size, Pad: f.PadFile, Executable: f.Executable, Symlink: f.SymlinkPath}
 	}
 	return storage.New(p.SavePath, files, storage.Options{
 		Sparse: true, Allocate: p.Mode == StorageModeAllocate,
@@ -73,7 +74,7 @@ func internalConstructor(c StorageConstructor, mode StorageMode) storage.Constru
 	return func(savePath string, files []storage.FileSpec, _ storage.Options) (storage.Interface, error) {
 		entries := make([]FileEntry, len(files))
 		for i, f := range files {
-			entries[i] = FileEntry{Path: f.Path, Size: f.Length, PadFile: f.Pad}
+			entries[i] = FileEntry{Path: f.Path, Size: f.Length, PadFile: f.Pad, Executable: f.Executable, SymlinkPath: f.Symlink}
 		}
 		st, err := c(StorageParams{SavePath: savePath, Files: entries, Mode: mode})
 		if err != nil {

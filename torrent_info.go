@@ -23,8 +23,16 @@ type FileEntry struct {
 	Path   string
 	Size   int64
 	Offset int64
-	// PadFile marks BEP 47 padding.
+	// PadFile marks BEP 47 padding: never created, reads as zeros.
 	PadFile bool
+	// Executable and Hidden are BEP 47's 'x' and 'h' attributes
+	// (libtorrent's flag_executable and flag_hidden).
+	Executable bool
+	Hidden     bool
+	// SymlinkPath, when not empty, makes the file a symbolic link
+	// (libtorrent's flag_symlink, of size 0) to this path, relative to the
+	// save path and inside the torrent (libtorrent's file_storage::symlink).
+	SymlinkPath string
 }
 
 // LoadTorrentFile reads and parses a .torrent file. Malformed or hostile
@@ -120,7 +128,8 @@ func (t *TorrentInfo) Trackers() [][]string {
 func (t *TorrentInfo) Files() []FileEntry {
 	out := make([]FileEntry, len(t.m.Info.Files))
 	for i, f := range t.m.Info.Files {
-		out[i] = FileEntry{Path: f.Path, Size: f.Length, Offset: f.Offset, PadFile: f.Pad}
+		out[i] = FileEntry{Path: f.Path, Size: f.Length, Offset: f.Offset, PadFile: f.Pad,
+			Executable: f.Executable, Hidden: f.Hidden, SymlinkPath: f.SymlinkPath}
 	}
 	return out
 }

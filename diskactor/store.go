@@ -101,7 +101,7 @@ type cachedPiece struct {
 func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) (*torrentStore, error) {
 	files := make([]storage.FileSpec, len(m.Info.Files))
 	for i, f := range m.Info.Files {
-		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad}
+		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad, Executable: f.Executable, Symlink: f.SymlinkPath}
 		if i < len(m.FilePaths) && m.FilePaths[i] != "" {
 			files[i].Path = m.FilePaths[i]
 		}
