@@ -74,8 +74,9 @@ func writePayloadFile(path, name string, size, seed int64) error {
 }
 
 // CompareTrees checks that the regular files under a and b are the same
-// set of relative paths with byte-identical contents. Directories only
-// matter through the files in them; anything else (symlinks, devices) is a
+// set of relative paths with byte-identical contents, and the symbolic
+// links (BEP 47 symlinks) the same paths with the same targets. Directories
+// only matter through the files in them; anything else (devices) is a
 // difference. The error names the first difference, in path order.
 func CompareTrees(a, b string) error {
 	fa, err := listFiles(a)
@@ -118,7 +119,7 @@ func listFiles(root string) ([]string, error) {
 		if rerr != nil {
 			return rerr
 		}
-		if !d.Type().IsRegular() {
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			return fmt.Errorf("%w: %q in %s is not a regular file (%v)", ErrTreesDiffer, filepath.ToSlash(rel), root, d.Type())
 		}
 		out = append(out, filepath.ToSlash(rel))
@@ -138,6 +139,14 @@ func listFiles(root string) ([]string, error) {
 // first differing byte offset.
 func compareFiles(a, b, rel string) error {
 	pa, pb := filepath.Join(a, filepath.FromSlash(rel)), filepath.Join(b, filepath.FromSlash(rel))
+	ta, errA := os.Readlink(pa)
+	tb, errB := os.Readlink(pb)
+	switch {
+	case errA == nil && errB == nil && ta == tb:
+		return nil
+	case errA == nil || errB == nil:
+		return fmt.Errorf("%w: %q is a link to %q in %s, to %q in %s (%v, %v)", ErrTreesDiffer, rel, ta, a, tb, b, errA, errB)
+	}
 	fa, err := os.Open(pa)
 	if err != nil {
 		return fmt.Errorf("interop: compare: %w", err)

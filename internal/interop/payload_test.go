@@ -111,11 +111,19 @@ func TestCompareTrees(t *testing.T) {
 			b[4321] ^= 0xff
 			writeFile(t, p, string(b))
 		}, ErrTreesDiffer, "offset 4321"},
-		{"symlink", func(t *testing.T, dir string) {
+		{"extra symlink", func(t *testing.T, dir string) {
 			if err := os.Symlink("a", filepath.Join(dir, "l")); err != nil {
 				t.Fatal(err)
 			}
-		}, ErrTreesDiffer, "not a regular file"},
+		}, ErrTreesDiffer, `"l" only in`},
+		{"symlink for a file", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "a")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join("d", "b"), filepath.Join(dir, "a")); err != nil {
+				t.Fatal(err)
+			}
+		}, ErrTreesDiffer, "is a link"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,5 +152,28 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCompareTreesSymlinks: links (BEP 47 symlinks) are equal when their
+// targets are, whatever they point to.
+func TestCompareTreesSymlinks(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, d := range []string{a, b} {
+		if err := os.Symlink("nowhere", filepath.Join(d, "l")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CompareTrees(a, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(b, "l")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("elsewhere", filepath.Join(b, "l")); err != nil {
+		t.Fatal(err)
+	}
+	if err := CompareTrees(a, b); !errors.Is(err, ErrTreesDiffer) {
+		t.Fatalf("different targets: %v", err)
 	}
 }
