@@ -16,6 +16,10 @@ type Limits struct {
 	// AllowTrailing accepts bytes after the first complete value (libtorrent
 	// accepts trailing bytes after a .torrent's root dict).
 	AllowTrailing bool
+	// AllowNonCanonical accepts integers with leading zeros or "-0" and
+	// string lengths with leading zeros ("i03e", "i-0e", "03:abc"), as
+	// libtorrent's bdecode does: v1 .torrent files load with them.
+	AllowNonCanonical bool
 }
 
 // DefaultLimits are the limits used for .torrent files and peer messages
@@ -31,9 +35,10 @@ var DefaultLimits = Limits{
 // them (plus, for decoder failures, the underlying anacrolix error).
 var (
 	// ErrSyntax reports malformed bencode: a bad type prefix, a missing 'e',
-	// non-canonical integers ("i03e", "i-0e"), a non-digit string length, a
-	// dict key that is not a string, or truncated input. Unsorted or
-	// duplicate dict keys are accepted, as libtorrent does.
+	// non-canonical integers ("i03e", "i-0e") or string lengths ("03:")
+	// unless Limits.AllowNonCanonical, a non-digit string length, a dict
+	// key that is not a string, or truncated input. Unsorted or duplicate
+	// dict keys are accepted, as libtorrent does.
 	ErrSyntax = errors.New("bencodex: syntax error")
 	// ErrTooDeep reports lists/dicts nested deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("bencodex: nesting too deep")

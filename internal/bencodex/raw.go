@@ -12,10 +12,11 @@ import "strconv"
 // data is trusted to be bounded already and is only being re-walked.
 func walkLimits(data []byte) Limits {
 	return Limits{
-		MaxDepth:     len(data) + 1,
-		MaxStringLen: int64(len(data)) + 1,
-		MaxItems:     len(data) + 1,
-		MaxSize:      int64(len(data)) + 1,
+		MaxDepth:          len(data) + 1,
+		MaxStringLen:      int64(len(data)) + 1,
+		MaxItems:          len(data) + 1,
+		MaxSize:           int64(len(data)) + 1,
+		AllowNonCanonical: true,
 	}
 }
 
@@ -54,7 +55,7 @@ func DictEach(data []byte, fn func(key string, raw []byte) (more bool, err error
 		if data[pos] == 'e' {
 			return true, nil
 		}
-		kEnd, err := scanString(data, pos, lim.MaxStringLen)
+		kEnd, err := scanString(data, pos, lim.MaxStringLen, true)
 		if err != nil {
 			return true, err
 		}
@@ -106,20 +107,21 @@ func String(raw []byte) ([]byte, bool) {
 	if len(raw) == 0 || raw[0] < '0' || raw[0] > '9' {
 		return nil, false
 	}
-	end, err := scanString(raw, 0, int64(len(raw)))
+	end, err := scanString(raw, 0, int64(len(raw)), true)
 	if err != nil || end != len(raw) {
 		return nil, false
 	}
 	return raw[indexColon(raw)+1:], true
 }
 
-// Int returns the value of raw if it is exactly one canonical bencode
-// integer that fits in an int64.
+// Int returns the value of raw if it is exactly one bencode integer that
+// fits in an int64 (leading zeros and "-0" accepted, as by a Scan with
+// AllowNonCanonical).
 func Int(raw []byte) (int64, bool) {
 	if len(raw) == 0 || raw[0] != 'i' {
 		return 0, false
 	}
-	end, err := scanInt(raw, 0)
+	end, err := scanInt(raw, 0, true)
 	if err != nil || end != len(raw) {
 		return 0, false
 	}

@@ -60,7 +60,7 @@ func TestStringInt(t *testing.T) {
 	if s, ok := String([]byte("3:abc")); !ok || string(s) != "abc" {
 		t.Errorf("String = %q %v", s, ok)
 	}
-	for _, bad := range []string{"", "i1e", "3:ab", "3:abcd", "03:abc", "le"} {
+	for _, bad := range []string{"", "i1e", "3:ab", "3:abcd", "le"} {
 		if _, ok := String([]byte(bad)); ok {
 			t.Errorf("String(%q) ok", bad)
 		}
@@ -68,9 +68,34 @@ func TestStringInt(t *testing.T) {
 	if n, ok := Int([]byte("i-12e")); !ok || n != -12 {
 		t.Errorf("Int = %d %v", n, ok)
 	}
-	for _, bad := range []string{"", "1:a", "i01e", "i1ee", "i9223372036854775808e"} {
+	for _, bad := range []string{"", "1:a", "i1ee", "i9223372036854775808e", "i-e", "ie"} {
 		if _, ok := Int([]byte(bad)); ok {
 			t.Errorf("Int(%q) ok", bad)
+		}
+	}
+	// The walkers read what a lenient Scan let through; a strict Scan
+	// keeps non-canonical input from ever reaching them elsewhere.
+	if s, ok := String([]byte("03:abc")); !ok || string(s) != "abc" {
+		t.Errorf("String(03:abc) = %q %v", s, ok)
+	}
+	for in, want := range map[string]int64{"i01e": 1, "i-0e": 0, "i-007e": -7} {
+		if n, ok := Int([]byte(in)); !ok || n != want {
+			t.Errorf("Int(%s) = %d %v", in, n, ok)
+		}
+	}
+}
+
+// TestScanNonCanonical: leading zeros and "-0" are syntax errors unless
+// AllowNonCanonical, which libtorrent's bdecode behaves like.
+func TestScanNonCanonical(t *testing.T) {
+	for _, in := range []string{"i03e", "i-0e", "03:abc", "d03:abci1ee", "li00ee"} {
+		if _, err := Scan([]byte(in), DefaultLimits); !errors.Is(err, ErrSyntax) {
+			t.Errorf("strict Scan(%q) = %v", in, err)
+		}
+		lim := DefaultLimits
+		lim.AllowNonCanonical = true
+		if end, err := Scan([]byte(in), lim); err != nil || end != len(in) {
+			t.Errorf("lenient Scan(%q) = %d, %v", in, end, err)
 		}
 	}
 }

@@ -70,7 +70,7 @@ func scanValue(data []byte, start int, lim Limits) (int, error) {
 			}
 			switch {
 			case c == 'i':
-				end, err := scanInt(data, pos)
+				end, err := scanInt(data, pos, lim.AllowNonCanonical)
 				if err != nil {
 					return 0, err
 				}
@@ -87,7 +87,7 @@ func scanValue(data []byte, start int, lim Limits) (int, error) {
 				pos++
 				continue // a container is complete only at its 'e'
 			case c >= '0' && c <= '9':
-				end, err := scanString(data, pos, lim.MaxStringLen)
+				end, err := scanString(data, pos, lim.MaxStringLen, lim.AllowNonCanonical)
 				if err != nil {
 					return 0, err
 				}
@@ -110,7 +110,8 @@ func scanValue(data []byte, start int, lim Limits) (int, error) {
 }
 
 // scanInt validates "i<int>e" at data[pos] and returns the offset past 'e'.
-func scanInt(data []byte, pos int) (int, error) {
+// lenient accepts leading zeros and "-0".
+func scanInt(data []byte, pos int, lenient bool) (int, error) {
 	start := pos
 	pos++ // 'i'
 	neg := false
@@ -130,7 +131,7 @@ func scanInt(data []byte, pos int) (int, error) {
 	switch {
 	case n == 0:
 		return 0, errAt(ErrSyntax, start, "integer without digits")
-	case data[digits] == '0' && (n > 1 || neg):
+	case !lenient && data[digits] == '0' && (n > 1 || neg):
 		return 0, errAt(ErrSyntax, start, "non-canonical integer (leading zero or -0)")
 	case ovf || v > math.MaxInt64+1 || (!neg && v > math.MaxInt64):
 		return 0, errAt(ErrIntOverflow, start, "integer out of int64 range")
@@ -139,8 +140,9 @@ func scanInt(data []byte, pos int) (int, error) {
 }
 
 // scanString validates "<len>:<bytes>" at data[pos] and returns the offset
-// past the bytes. It never allocates: the length is only compared.
-func scanString(data []byte, pos int, maxLen int64) (int, error) {
+// past the bytes. It never allocates: the length is only compared. lenient
+// accepts a length with leading zeros.
+func scanString(data []byte, pos int, maxLen int64, lenient bool) (int, error) {
 	start := pos
 	v, pos, ovf := parseDigits(data, pos)
 	if pos >= len(data) {
@@ -149,7 +151,7 @@ func scanString(data []byte, pos int, maxLen int64) (int, error) {
 	if data[pos] != ':' {
 		return 0, errAt(ErrSyntax, pos, "invalid byte %q in string length", data[pos])
 	}
-	if data[start] == '0' && pos-start > 1 {
+	if !lenient && data[start] == '0' && pos-start > 1 {
 		return 0, errAt(ErrSyntax, start, "string length with leading zero")
 	}
 	if ovf || v > uint64(maxLen) {
