@@ -7,13 +7,22 @@ import (
 	"github.com/actorrent/actorrent/internal/bencodex"
 )
 
+// lenientLimits read .torrent files as libtorrent's bdecode does: integers
+// and string lengths with leading zeros are accepted (but not in a torrent
+// that declares a meta version, see metaVersion).
+var lenientLimits = func() bencodex.Limits {
+	lim := bencodex.DefaultLimits
+	lim.AllowNonCanonical = true
+	return lim
+}()
+
 // Parse parses and validates a .torrent file. Bytes after the root
 // dictionary are ignored, as libtorrent does.
 func Parse(data []byte) (*MetaInfo, error) {
 	if len(data) > MaxTorrentFileSize {
 		return nil, invalidTooLarge(len(data))
 	}
-	lim := bencodex.DefaultLimits
+	lim := lenientLimits
 	lim.AllowTrailing = true
 	end, err := bencodex.Scan(data, lim)
 	if err != nil {
@@ -124,7 +133,7 @@ func FromInfoBytes(raw []byte) (*MetaInfo, error) {
 	if len(raw) > MaxTorrentFileSize {
 		return nil, invalidTooLarge(len(raw))
 	}
-	if _, err := bencodex.Scan(raw, bencodex.DefaultLimits); err != nil {
+	if _, err := bencodex.Scan(raw, lenientLimits); err != nil {
 		return nil, invalid("info dictionary: %v", err)
 	}
 	info, err := ParseInfo(raw)

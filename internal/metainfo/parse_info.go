@@ -33,7 +33,7 @@ func ParseInfo(infoBytes []byte) (*Info, error) {
 // parseInfo is ParseInfo, also returning a hybrid torrent's v2 file list
 // (nil for a v1 torrent) for the checks of its piece layers.
 func parseInfo(infoBytes []byte) (*Info, *fileTree, error) {
-	if _, err := bencodex.Scan(infoBytes, bencodex.DefaultLimits); err != nil {
+	if _, err := bencodex.Scan(infoBytes, lenientLimits); err != nil {
 		return nil, nil, invalid("info dictionary: %v", err)
 	}
 	d, isDict, err := dictOf(infoBytes)

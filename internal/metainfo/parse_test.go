@@ -220,3 +220,21 @@ func TestPadFiles(t *testing.T) {
 		t.Fatalf("pad files must count in offsets: %d", f[4].Offset)
 	}
 }
+
+// TestParseNonCanonicalV1: libtorrent 2.0.8 loads a v1 torrent whose
+// integers and string lengths have leading zeros (checked with its python
+// binding); so do we, here and from bare metadata, with the info-hash of the
+// bytes as they are.
+func TestParseNonCanonicalV1(t *testing.T) {
+	info := "d6:lengthi0425e4:name04:temp12:piece lengthi16384e6:pieces20:" + string(fakePieces(1)) + "e"
+	m, err := Parse([]byte("d4:info" + info + "e"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Info.Name != "temp" || m.Info.TotalLength != 425 || m.InfoHash != sha1.Sum([]byte(info)) {
+		t.Fatalf("name %q length %d", m.Info.Name, m.Info.TotalLength)
+	}
+	if _, err := FromInfoBytes([]byte(info)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -20,14 +20,17 @@ func v2Only() error {
 
 // metaVersion returns the info dict's "meta version" (-1 when absent or not
 // an integer). As in libtorrent, a torrent that declares one must be
-// canonical bencode (sorted keys, no duplicates), and versions past 2 are
-// refused.
+// canonical bencode (sorted keys, no duplicates, no leading zeros), and
+// versions past 2 are refused.
 func metaVersion(d map[string][]byte, infoBytes []byte) (int64, error) {
 	v, ok := bencodex.Int(d["meta version"])
 	if !ok {
 		return -1, nil
 	}
 	if v > 0 {
+		if _, err := bencodex.Scan(infoBytes, bencodex.DefaultLimits); err != nil {
+			return 0, invalid("invalid bencoding: %v", err) // leading zeros
+		}
 		if err := checkSortedKeys(infoBytes, 0); err != nil {
 			return 0, invalid("invalid bencoding: %v", err)
 		}
@@ -39,9 +42,9 @@ func metaVersion(d map[string][]byte, infoBytes []byte) (int64, error) {
 }
 
 // checkSortedKeys reports the first dictionary under raw whose keys are not
-// in strictly increasing byte order (libtorrent's bdecode soft errors; our
-// scanner already refuses leading zeros). raw was scanned, so its depth is
-// bounded.
+// in strictly increasing byte order (libtorrent's bdecode soft errors, with
+// leading zeros, which the caller checks with a strict Scan). raw was
+// scanned, so its depth is bounded.
 func checkSortedKeys(raw []byte, depth int) error {
 	if depth > bencodex.DefaultLimits.MaxDepth {
 		return errors.New("nested too deep")
