@@ -4,7 +4,9 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZTIME ?= 30s
 BENCHRUNS ?= 3
 
-.PHONY: demo test deps vet bench fuzz
+CHAOS_SEEDS ?= 20
+
+.PHONY: demo test deps vet bench fuzz chaos
 
 # A self-contained swarm on 127.0.0.1: one seed, two downloaders.
 demo:
@@ -30,6 +32,15 @@ test: deps vet
 bench: deps
 	$(GO) run ./internal/bench -runs $(BENCHRUNS)
 	DEMO_KILL_RUNS=100 $(GO) test -count=1 -run '^TestKill9$$' -v ./cmd/demo
+
+# The demo swarm under injected faults (demo chaos), for seeds 1 to
+# CHAOS_SEEDS: every run must end with byte-identical copies.
+chaos:
+	$(GO) build -o .chaos-demo ./cmd/demo
+	@trap 'rm -f .chaos-demo .chaos-err' EXIT; for s in $$(seq 1 $(CHAOS_SEEDS)); do \
+		echo "== seed $$s"; \
+		./.chaos-demo chaos -seed $$s 2>.chaos-err || { tail -n 20 .chaos-err; exit 1; }; \
+	done
 
 # Every fuzz target for FUZZTIME each (seed corpora live in testdata/fuzz/).
 fuzz:

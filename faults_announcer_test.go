@@ -42,33 +42,25 @@ func trackerFor(t *testing.T, peer string) (url string, started *atomic.Int32) {
 // and has it announce again: the peers come from the tracker alone, and
 // the download finishes byte for byte.
 func TestFaultAnnouncerRestartsAndAnnounces(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		rule supervisor.Rule
-	}{
+	eachFault(t, supervisor.KindAnnouncer, supervisor.ActionPanic, []faultCase{
 		{"receive", supervisor.Rule{Message: "StartAnnouncing", Nth: 1}},
 		{"announce", supervisor.Rule{Site: supervisor.SiteAnnounce, Message: "started", Nth: 1}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			c.rule.Kind, c.rule.Action = supervisor.KindAnnouncer, supervisor.ActionPanic
-			r := newFaultRig(t, supervisor.Plan{Rules: []supervisor.Rule{c.rule}})
-			url, started := trackerFor(t, r.seederAddr)
-			h, err := r.leecher.AddTorrent(r.ctx, AddTorrentParams{TI: r.a, SavePath: r.dst, Trackers: [][]string{{url}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			al := r.actorFailed(supervisor.KindAnnouncer)
-			if al.Directive != "restart" || !al.Injected || al.Restarts != 1 {
-				t.Fatalf("actor_failed = %+v", al)
-			}
-			r.finish(h, r.a)
-			if n := started.Load(); n < 1 {
-				t.Fatalf("%d started announces", n)
-			}
-			trs, err := h.Trackers(r.ctx)
-			if err != nil || len(trs) != 1 || !strings.HasPrefix(trs[0].URL, url) {
-				t.Fatalf("trackers after the restart: %+v, %v", trs, err)
-			}
-		})
-	}
+	}, func(t *testing.T, r *faultRig) {
+		url, started := trackerFor(t, r.seederAddr)
+		h, err := r.leecher.AddTorrent(r.ctx, AddTorrentParams{TI: r.a, SavePath: r.dst, Trackers: [][]string{{url}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if al := r.actorFailed(supervisor.KindAnnouncer); al.Directive != "restart" || !al.Injected || al.Restarts != 1 {
+			t.Fatalf("actor_failed = %+v", al)
+		}
+		r.finish(h, r.a)
+		if n := started.Load(); n < 1 {
+			t.Fatalf("%d started announces", n)
+		}
+		trs, err := h.Trackers(r.ctx)
+		if err != nil || len(trs) != 1 || !strings.HasPrefix(trs[0].URL, url) {
+			t.Fatalf("trackers after the restart: %+v, %v", trs, err)
+		}
+	})
 }

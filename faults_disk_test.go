@@ -33,28 +33,21 @@ func TestFaultDiskPanicFailsTheWrite(t *testing.T) {
 // replaced; the job fails (file_error, ErrDiskJobFailed) and the session
 // goes on.
 func TestFaultDiskWorkerPanics(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		rule supervisor.Rule
-	}{
+	eachFault(t, supervisor.KindDiskWorker, supervisor.ActionPanic, []faultCase{
 		{"receive", supervisor.Rule{Message: "write", Nth: 2}},
 		{"job", supervisor.Rule{Site: supervisor.SiteJob, Message: "write", Nth: 2}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			c.rule.Kind, c.rule.Action = supervisor.KindDiskWorker, supervisor.ActionPanic
-			r := newFaultRig(t, supervisor.Plan{Rules: []supervisor.Rule{c.rule}})
-			ha := r.add(r.a)
-			r.connect(ha)
-			r.errorIs(ha, ErrDiskJobFailed)
-			if al := r.actorFailed(supervisor.KindDiskWorker); al.Directive != "restart" || al.Restarts != 1 {
-				t.Fatalf("actor_failed = %+v", al)
-			}
-			hb := r.add(r.b)
-			r.connect(hb)
-			r.finish(hb, r.b)
-			r.clearErrorAndFinish(ha, r.a)
-		})
-	}
+	}, func(t *testing.T, r *faultRig) {
+		ha := r.add(r.a)
+		r.connect(ha)
+		r.errorIs(ha, ErrDiskJobFailed)
+		if al := r.actorFailed(supervisor.KindDiskWorker); al.Directive != "restart" || al.Restarts != 1 {
+			t.Fatalf("actor_failed = %+v", al)
+		}
+		hb := r.add(r.b)
+		r.connect(hb)
+		r.finish(hb, r.b)
+		r.clearErrorAndFinish(ha, r.a)
+	})
 }
 
 // Injected disk errors take the paths real ones take: EIO and EACCES put

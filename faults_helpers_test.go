@@ -59,6 +59,24 @@ func newFaultRig(t *testing.T, plan supervisor.Plan) *faultRig {
 	return r
 }
 
+// faultCase is one row of a table of fault tests: a rule whose Kind and
+// Action the table fills in.
+type faultCase struct {
+	name string
+	rule supervisor.Rule
+}
+
+// eachFault runs body in a subtest per case, on a rig whose plan is that
+// case's rule, of kind and doing action.
+func eachFault(t *testing.T, kind supervisor.Kind, action supervisor.Action, cases []faultCase, body func(*testing.T, *faultRig)) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.rule.Kind, c.rule.Action = kind, action
+			body(t, newFaultRig(t, supervisor.Plan{Rules: []supervisor.Rule{c.rule}}))
+		})
+	}
+}
+
 // faultSession starts a session with a fault plan and a log of every
 // alert it posts.
 func faultSession(t *testing.T, plan supervisor.Plan) (*Session, *alertLog) {

@@ -1,8 +1,10 @@
 package actorrent
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/actorrent/actorrent/supervisor"
 )
@@ -115,4 +117,29 @@ func TestFaultAlertDispatchPanic(t *testing.T) {
 	if user.Reason != "the user's handler broke" || user.Directive != "resume" {
 		t.Fatalf("user panic reported as %+v (injected one: %+v)", user, injected)
 	}
+}
+
+// NewSession's first request (its listen addresses) failing on an injected
+// fault still gives a working session.
+func TestFaultSessionFailsOnItsFirstRequest(t *testing.T) {
+	s, _ := faultSession(t, supervisor.Plan{Rules: []supervisor.Rule{
+		{Kind: supervisor.KindSession, Message: "ListenAddrs", Nth: 1, Action: supervisor.ActionPanic},
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	addrs, err := s.ListenAddrs(ctx)
+	if err != nil || len(addrs) != 1 {
+		t.Fatalf("listen addresses %v, %v", addrs, err)
+	}
+	// Posted before anyone subscribed: it waits in the queue.
+	alerts, err := s.PopAlerts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range alerts {
+		if f, ok := a.(ActorFailedAlert); ok && f.Kind == "session" && f.MessageName == "ListenAddrs" {
+			return
+		}
+	}
+	t.Fatalf("no actor_failed for the session in %v", alerts)
 }

@@ -36,30 +36,22 @@ func TestFaultTorrentPanicThenClearError(t *testing.T) {
 // (ErrPeerActorFailed) and connected to again from the peer list; the
 // download finishes byte for byte.
 func TestFaultPeerPanics(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		rule supervisor.Rule
-	}{
+	eachFault(t, supervisor.KindPeer, supervisor.ActionPanic, []faultCase{
 		{"receive", supervisor.Rule{Message: "BlocksAssigned", Nth: 3}},
 		{"dial", supervisor.Rule{Site: supervisor.SiteDial, Nth: 1}},
 		{"reader", supervisor.Rule{Site: supervisor.SiteReader, Message: "piece", Nth: 20}},
 		{"writer", supervisor.Rule{Site: supervisor.SiteWriter, Nth: 2}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			c.rule.Kind, c.rule.Action = supervisor.KindPeer, supervisor.ActionPanic
-			r := newFaultRig(t, supervisor.Plan{Rules: []supervisor.Rule{c.rule}})
-			ha, hb := r.add(r.a), r.add(r.b)
-			r.connect(ha)
-			r.errorIs(ha, ErrPeerActorFailed)
-			al := r.actorFailed(supervisor.KindPeer)
-			if al.Directive != "stop" || !al.Injected {
-				t.Fatalf("actor_failed = %+v", al)
-			}
-			r.finish(ha, r.a) // reconnected after min_reconnect_time
-			r.connect(hb)
-			r.finish(hb, r.b)
-		})
-	}
+	}, func(t *testing.T, r *faultRig) {
+		ha, hb := r.add(r.a), r.add(r.b)
+		r.connect(ha)
+		r.errorIs(ha, ErrPeerActorFailed)
+		if al := r.actorFailed(supervisor.KindPeer); al.Directive != "stop" || !al.Injected {
+			t.Fatalf("actor_failed = %+v", al)
+		}
+		r.finish(ha, r.a) // reconnected after min_reconnect_time
+		r.connect(hb)
+		r.finish(hb, r.b)
+	})
 }
 
 // A reset connection ends the peer (peer_disconnected with

@@ -3,6 +3,7 @@ package actorrent
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -101,8 +102,15 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 		Supervision:         sup,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
-	// The first request returns once Started (and so listening) ran.
-	if _, err := s.ListenAddrs(ctx); err != nil {
+	// The first request returns once Started (and so listening) ran. A
+	// session that failed on it (a fault plan) was resumed and is up:
+	// ask again.
+	_, err = s.ListenAddrs(ctx)
+	for errors.Is(err, ErrActorFailed) {
+		_, err = s.ListenAddrs(ctx)
+	}
+	if err != nil {
+		_ = s.root.StopFuture(s.pid).Wait() // its listeners and goroutines too
 		s.system.Shutdown()
 		return nil, err
 	}

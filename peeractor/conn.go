@@ -19,6 +19,8 @@ var (
 	ErrInfoHashMismatch = errors.New("peeractor: peer answered with another info-hash")
 	ErrSelfConnection   = errors.New("peeractor: connected to ourselves")
 	ErrInactive         = errors.New("peeractor: peer inactive for too long")
+	// ErrReadFailed: a block the peer asked for could not be read.
+	ErrReadFailed = errors.New("peeractor: a requested block could not be read")
 )
 
 // Messages from the connection goroutines to the actor.

@@ -74,6 +74,14 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 	}
 	live, ok := a.inFlight[b]
 	delete(a.inFlight, b)
+	if m.Err != nil && ok && !a.closing {
+		// We cannot send what we promised by unchoking: without the fast
+		// extension there is no reject, and a request dropped silently
+		// stalls the remote for request_timeout. Hang up: it asks
+		// elsewhere at once (libtorrent disconnects too).
+		a.fail(ctx, fmt.Errorf("%w: %w", ErrReadFailed, m.Err), false)
+		return
+	}
 	if m.Err != nil || !ok || !live || a.closing || a.amChoking {
 		if m.Data != nil {
 			bufpool.Put(m.Data)

@@ -226,3 +226,26 @@ func TestRestartBackoffInVirtualTime(t *testing.T) {
 		}
 	})
 }
+
+// A delay holds the message for its duration (virtual time here), then
+// delivers it; nothing fails.
+func TestDelayHoldsTheMessage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		plan := &Plan{Rules: []Rule{{Kind: KindDisk, Message: "string", Nth: 1, Action: ActionDelay, Delay: 3 * time.Second}}}
+		h := newHarness(t, KindDisk, plan)
+		h.sys.Root.Send(h.child, "slow")
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if h.seen.count("slow") != 0 {
+			t.Fatal("delivered before its delay")
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if h.seen.count("slow") != 1 {
+			t.Fatal("not delivered after its delay")
+		}
+		if st := h.sup.Status().Kinds[KindDisk]; st.ByAction["delay"] != 1 || st.Failures != 0 {
+			t.Fatalf("disk counters %+v", st)
+		}
+	})
+}

@@ -25,19 +25,26 @@ type Status struct {
 	Kinds map[Kind]KindStatus
 }
 
+// Add adds o's counters to k's.
+func (k *KindStatus) Add(o KindStatus) {
+	if k.ByAction == nil {
+		k.ByAction = map[string]int64{}
+	}
+	k.Injected += o.Injected
+	k.Failures += o.Failures
+	k.Restarts += o.Restarts
+	k.Stops += o.Stops
+	k.Resumes += o.Resumes
+	for a, n := range o.ByAction {
+		k.ByAction[a] += n
+	}
+}
+
 // Total sums the counters of every kind.
 func (st Status) Total() KindStatus {
-	var t KindStatus
-	t.ByAction = map[string]int64{}
+	t := KindStatus{ByAction: map[string]int64{}}
 	for _, k := range st.Kinds {
-		t.Injected += k.Injected
-		t.Failures += k.Failures
-		t.Restarts += k.Restarts
-		t.Stops += k.Stops
-		t.Resumes += k.Resumes
-		for a, n := range k.ByAction {
-			t.ByAction[a] += n
-		}
+		t.Add(k)
 	}
 	return t
 }

@@ -57,13 +57,7 @@ func runChaos(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(tmp)) }()
 
-	src := filepath.Join(tmp, "seed")
-	if err := writePayload(filepath.Join(src, swarmName), swarmFiles, 1); err != nil {
-		return err
-	}
-	ti, err := actorrent.CreateTorrent(filepath.Join(src, swarmName), actorrent.CreateTorrentOptions{
-		PieceSize: swarmPieceSize, CreatedBy: "actorrent demo chaos",
-	})
+	src, ti, err := swarmPayload(tmp, "actorrent demo chaos")
 	if err != nil {
 		return err
 	}
@@ -191,9 +185,10 @@ func (cs *chaosSession) keep(ctx context.Context, peers []string, done func(acto
 			}
 			cs.cleared.Add(1)
 			lastDial = time.Time{} // the error dropped every peer
-		} else if now := time.Now(); !checking(st.State) && st.NumConnections < len(peers) && now.Sub(lastDial) >= 2*time.Second {
-			// A peer that failed often enough leaves the peer list (max_failcount):
-			// put it back, as a tracker's next answer would.
+		} else if now := time.Now(); !checking(st.State) && now.Sub(lastDial) >= 2*time.Second {
+			// A peer that failed often enough leaves the peer list
+			// (max_failcount): put every peer back, as a tracker's next
+			// answer would (one already connected is left alone).
 			lastDial = now
 			for _, p := range peers {
 				if _, err := survive(ctx, func() (struct{}, error) { return struct{}{}, cs.h.ConnectPeer(ctx, p) }); err != nil {

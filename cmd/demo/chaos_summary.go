@@ -25,15 +25,7 @@ func printChaosSummary(ctx context.Context, w io.Writer, ti *actorrent.TorrentIn
 		if err != nil {
 			continue
 		}
-		t := st.Total()
-		total.Injected += t.Injected
-		total.Failures += t.Failures
-		total.Restarts += t.Restarts
-		total.Stops += t.Stops
-		total.Resumes += t.Resumes
-		for a, n := range t.ByAction {
-			total.ByAction[a] += n
-		}
+		total.Add(st.Total())
 		for k, ks := range st.Kinds {
 			byKind[k] += ks.Injected
 		}

@@ -47,13 +47,7 @@ func runSwarm(ctx context.Context, stdout, stderr io.Writer) (err error) {
 	// Registered first, so it runs after every session closed its files.
 	defer func() { err = errors.Join(err, os.RemoveAll(tmp)) }()
 
-	src := filepath.Join(tmp, "seed")
-	if err := writePayload(filepath.Join(src, swarmName), swarmFiles, 1); err != nil {
-		return err
-	}
-	ti, err := actorrent.CreateTorrent(filepath.Join(src, swarmName), actorrent.CreateTorrentOptions{
-		PieceSize: swarmPieceSize, CreatedBy: "actorrent demo",
-	})
+	src, ti, err := swarmPayload(tmp, "actorrent demo")
 	if err != nil {
 		return err
 	}
@@ -89,6 +83,19 @@ func runSwarm(ctx context.Context, stdout, stderr io.Writer) (err error) {
 	}
 	printSwarmSummary(stdout, ti, peers, began)
 	return nil
+}
+
+// swarmPayload writes the swarm's payload under tmp/seed and makes its
+// torrent; src is the seed's save path.
+func swarmPayload(tmp, createdBy string) (src string, ti *actorrent.TorrentInfo, err error) {
+	src = filepath.Join(tmp, "seed")
+	if err := writePayload(filepath.Join(src, swarmName), swarmFiles, 1); err != nil {
+		return "", nil, err
+	}
+	ti, err = actorrent.CreateTorrent(filepath.Join(src, swarmName), actorrent.CreateTorrentOptions{
+		PieceSize: swarmPieceSize, CreatedBy: createdBy,
+	})
+	return src, ti, err
 }
 
 // startSwarmSeed starts the seeding session and returns once it seeds,
