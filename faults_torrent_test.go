@@ -69,3 +69,19 @@ func TestFaultConnectionReset(t *testing.T) {
 		t.Fatalf("peer counters %+v", k)
 	}
 }
+
+// A torrent added by info-hash that fails while it fetches its metadata
+// goes to the error state; ClearError takes it back to fetching, and it
+// downloads.
+func TestFaultTorrentPanicWhileFetchingMetadata(t *testing.T) {
+	r := newFaultRig(t, supervisor.Plan{Rules: []supervisor.Rule{
+		{Kind: supervisor.KindTorrent, Message: "PeerExtHandshake", Nth: 1, Action: supervisor.ActionPanic},
+	}})
+	h, err := r.leecher.AddTorrent(r.ctx, AddTorrentParams{InfoHash: r.a.InfoHash(), SavePath: r.dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.connect(h)
+	r.errorIs(h, ErrTorrentActorFailed)
+	r.clearErrorAndFinish(h, r.a)
+}
