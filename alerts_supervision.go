@@ -12,7 +12,8 @@ type ActorFailedAlert struct {
 	// "torrent", "peer", "disk", "disk_worker", "tracker_announcer",
 	// "listener").
 	Kind string
-	// Actor is the actor's id in the session's actor system.
+	// Actor is the actor's id in the session's actor system ("dispatch"
+	// for the goroutines that hand alerts to the user, which are no actor).
 	Actor string
 	// Reason is the panic; MessageName the type of the message the actor
 	// failed on (empty when a goroutine it owns panicked).

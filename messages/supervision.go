@@ -69,7 +69,8 @@ type ActorFailedAlert struct {
 	AlertHeader
 	// Kind is the actor kind (supervisor.Kind: "peer", "torrent", ...).
 	Kind string
-	// Actor is the actor's id in the session's actor system.
+	// Actor is the actor's id in the session's actor system ("dispatch"
+	// for the facade's alert delivery, which is no actor).
 	Actor string
 	// Reason is the panic, as text; Message the type of the message it
 	// failed on (empty for a goroutine's panic).
