@@ -69,17 +69,21 @@ type countingCredit struct{ released atomic.Int64 }
 
 func (c *countingCredit) Release(n int64) { c.released.Add(n) }
 
-// rig is one disk actor in its own actor system.
+// rig is one disk actor in its own actor system; probe records what the
+// disk actor has handled.
 type rig struct {
-	t    *testing.T
-	sys  *actor.ActorSystem
-	disk *actor.PID
+	t     *testing.T
+	sys   *actor.ActorSystem
+	disk  *actor.PID
+	probe *actors.Probe
 }
 
 func newRig(t *testing.T, cfg Config) *rig {
 	t.Helper()
 	sys := actors.NewSystem(nil)
-	r := &rig{t: t, sys: sys, disk: sys.Root.Spawn(New(cfg))}
+	probe := &actors.Probe{}
+	r := &rig{t: t, sys: sys, probe: probe,
+		disk: sys.Root.Spawn(New(cfg).Configure(actor.WithReceiverMiddleware(probe.Middleware())))}
 	t.Cleanup(func() {
 		_ = sys.Root.StopFuture(r.disk).Wait()
 		sys.Shutdown()
@@ -101,6 +105,22 @@ func (r *rig) request(msg any) any {
 		r.t.Fatalf("request %T: %v", msg, err)
 	}
 	return v
+}
+
+// finished waits until the disk actor has applied the results of n jobs
+// satisfying ok: its gauges and caches count them as done. A worker can
+// answer a peer before that (a read replies as soon as the requested
+// block is in, then reads ahead), so a reply is not this event.
+func (r *rig) finished(what string, n int, ok func(job) bool) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(r.t.Context(), time.Minute)
+	defer cancel()
+	if _, err := r.probe.Wait(ctx, n, func(m any) bool {
+		d, isDone := m.(*jobDone)
+		return isDone && ok(d.job)
+	}); err != nil {
+		r.t.Fatalf("waiting for %s to finish: %v", what, err)
+	}
 }
 
 func (r *rig) status() *messages.DiskStatusReply {
