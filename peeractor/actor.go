@@ -18,7 +18,6 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/scheduler"
 )
 
 // Config describes one connection.
@@ -74,7 +73,7 @@ type Actor struct {
 	stopReader   context.CancelFunc
 	readerDone   chan struct{}
 	heldCredit   atomic.Int64 // credit taken by the reader, not yet handed on
-	cancelTicker scheduler.CancelFunc
+	cancelTicker func()
 
 	connected bool
 	closing   bool

@@ -8,12 +8,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/scheduler"
 )
 
 // handleConnected starts the wire session: tell the torrent, send our
@@ -57,7 +57,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 		a.sendExtHandshake()
 	}
 	a.startReader(ctx)
-	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, self, &tick{})
+	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, self, &tick{})
 }
 
 // fail closes the connection and stops the actor. protocol marks the

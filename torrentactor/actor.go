@@ -16,7 +16,6 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/scheduler"
 	"go.uber.org/zap"
 )
 
@@ -111,7 +110,7 @@ type Actor struct {
 	renamed map[int]string
 	// filePaths are the renamed paths the storage is created with.
 	filePaths    []string
-	cancelTicker scheduler.CancelFunc
+	cancelTicker func()
 	trk          trackerState
 	meta         metaState
 	// actorFailed: the actor failed and was resumed; its picker may have

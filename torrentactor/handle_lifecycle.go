@@ -4,11 +4,11 @@ import (
 	"errors"
 	"time"
 
+	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/scheduler"
 )
 
 // ErrTorrentActorFailed is the torrent error after its actor panicked.
@@ -33,7 +33,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	}
 	a.initPriorities(a.cfg.FilePriorities, resumePrio)
 	a.registerStorage(ctx)
-	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.spawnAnnouncer(ctx)
 	a.startCheck(ctx)
 }

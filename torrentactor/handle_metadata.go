@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/messages"
@@ -62,7 +63,7 @@ func (a *Actor) metadataState(ctx actor.Context) {
 
 // startMetadata begins downloading_metadata (from handleStarted).
 func (a *Actor) startMetadata(ctx actor.Context) {
-	a.cancelTicker = scheduler.NewTimerScheduler(ctx).SendRepeatedly(tickInterval, tickInterval, ctx.Self(), &tick{})
+	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.spawnAnnouncer(ctx)
 	a.behavior.Become(a.metadataState)
 	if !a.paused {
