@@ -8,14 +8,22 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// fastConfig retransmits quickly so loss tests take milliseconds. The
-// retransmission counts the tests check do not depend on timing: a dropped
-// packet is only ever followed by one more send.
+// fastConfig retransmits quickly so loss tests take milliseconds of
+// virtual time; tests that count packets with it run on a memNet in a
+// synctest bubble, where a reply is never late.
 func fastConfig() Config {
 	return Config{RetransmitBase: 20 * time.Millisecond, MaxRetries: 3}
+}
+
+// socketConfig is for tests on real sockets, which count packets too: it
+// retransmits only after BEP 15's 15 s, so a reply slowed down by a busy
+// machine is not taken for a lost one.
+func socketConfig() Config {
+	return Config{MaxRetries: 3}
 }
 
 func newClient(t *testing.T, network, laddr string, cfg Config) *Client {
@@ -28,8 +36,10 @@ func newClient(t *testing.T, network, laddr string, cfg Config) *Client {
 	return c
 }
 
+// testCtx bounds a call: only a hung test meets it (in a synctest bubble
+// it is virtual time, and loopback never takes this long).
 func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -49,8 +59,8 @@ func TestAnnounceAndScrape(t *testing.T) {
 	} {
 		t.Run(fam.name, func(t *testing.T) {
 			ft := startFakeTracker(t, fam.trackerNet, fam.trackerAddr)
-			seeder := newClient(t, fam.clientNet, fam.clientAddr, fastConfig())
-			leecher := newClient(t, fam.clientNet, fam.clientAddr, fastConfig())
+			seeder := newClient(t, fam.clientNet, fam.clientAddr, socketConfig())
+			leecher := newClient(t, fam.clientNet, fam.clientAddr, socketConfig())
 			ctx := testCtx(t)
 
 			r1, err := seeder.Announce(ctx, ft.addr(), announceReq(6881, 0))
@@ -84,59 +94,74 @@ func TestAnnounceAndScrape(t *testing.T) {
 }
 
 func TestRetransmitsLostPackets(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	ft.setScript(func(r fakeRequest) ([][]byte, bool) {
-		return nil, r.n <= 2 // drop the first two connects
+	synctest.Test(t, func(t *testing.T) {
+		n := newMemNet()
+		ft := startMemTracker(t, n)
+		ft.setScript(func(r fakeRequest) ([][]byte, bool) {
+			return nil, r.n <= 2 // drop the first two connects
+		})
+		c := newMemClient(t, n, fastConfig())
+		start := time.Now()
+		if _, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0)); err != nil {
+			t.Fatal(err)
+		}
+		if n := ft.count(ActionConnect); n != 3 {
+			t.Fatalf("%d connects, want 3", n)
+		}
+		// 20 + 40 ms of waiting before the third connect was answered.
+		if el := time.Since(start); el != 60*time.Millisecond {
+			t.Fatalf("answered after %v, want 60ms", el)
+		}
 	})
-	c := newClient(t, "udp4", "127.0.0.1:0", fastConfig())
-	if _, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0)); err != nil {
-		t.Fatal(err)
-	}
-	if n := ft.count(ActionConnect); n != 3 {
-		t.Fatalf("%d connects, want 3", n)
-	}
 }
 
 func TestGivesUpAfterMaxRetries(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true }) // a black hole
-	cfg := Config{RetransmitBase: 5 * time.Millisecond, MaxRetries: 2}
-	c := newClient(t, "udp4", "127.0.0.1:0", cfg)
-	start := time.Now()
-	_, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0))
-	if !errors.Is(err, ErrTimeout) {
-		t.Fatalf("err = %v, want ErrTimeout", err)
-	}
-	// 5 + 10 + 20 ms of waiting: the backoff doubled.
-	if el := time.Since(start); el < 35*time.Millisecond {
-		t.Fatalf("gave up after %v", el)
-	}
-	if n := ft.count(ActionConnect); n != 3 {
-		t.Fatalf("%d sends, want 3 (1 + MaxRetries)", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		n := newMemNet()
+		ft := startMemTracker(t, n)
+		ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true }) // a black hole
+		cfg := Config{RetransmitBase: 5 * time.Millisecond, MaxRetries: 2}
+		c := newMemClient(t, n, cfg)
+		start := time.Now()
+		_, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0))
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v, want ErrTimeout", err)
+		}
+		// 5 + 10 + 20 ms of waiting: the backoff doubled.
+		if el := time.Since(start); el != 35*time.Millisecond {
+			t.Fatalf("gave up after %v, want 35ms", el)
+		}
+		if n := ft.count(ActionConnect); n != 3 {
+			t.Fatalf("%d sends, want 3 (1 + MaxRetries)", n)
+		}
 
-	none := newClient(t, "udp4", "127.0.0.1:0", Config{RetransmitBase: 5 * time.Millisecond, MaxRetries: -1})
-	if _, err := none.Announce(testCtx(t), ft.addr(), announceReq(1, 0)); !errors.Is(err, ErrTimeout) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := ft.count(ActionConnect); n != 4 {
-		t.Fatalf("MaxRetries -1 sent %d packets, want 1", n-3)
-	}
+		none := newMemClient(t, n, Config{RetransmitBase: 5 * time.Millisecond, MaxRetries: -1})
+		if _, err := none.Announce(testCtx(t), ft.addr(), announceReq(1, 0)); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("err = %v", err)
+		}
+		if n := ft.count(ActionConnect); n != 4 {
+			t.Fatalf("MaxRetries -1 sent %d packets, want 1", n-3)
+		}
+	})
 }
 
 func TestContextCapsRetransmission(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true })
-	c := newClient(t, "udp4", "127.0.0.1:0", Config{RetransmitBase: 10 * time.Millisecond, MaxRetries: 50})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Announce(ctx, ft.addr(), announceReq(1, 0))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want DeadlineExceeded", err)
-	}
-	if n := ft.count(ActionConnect); n > 6 {
-		t.Fatalf("%d sends within 100 ms: backoff not doubling", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		n := newMemNet()
+		ft := startMemTracker(t, n)
+		ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true })
+		c := newMemClient(t, n, Config{RetransmitBase: 10 * time.Millisecond, MaxRetries: 50})
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		_, err := c.Announce(ctx, ft.addr(), announceReq(1, 0))
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want DeadlineExceeded", err)
+		}
+		// Sent at 0, 10, 30 and 70 ms; the next would be at 150.
+		if n := ft.count(ActionConnect); n != 4 {
+			t.Fatalf("%d sends within 100 ms, want 4 (backoff doubling)", n)
+		}
+	})
 }
 
 // fakeClock is a settable clock for connection-id expiry.
@@ -158,35 +183,45 @@ func (c *fakeClock) advance(d time.Duration) {
 }
 
 func TestConnectionIDCachedForAMinute(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	clock := &fakeClock{now: time.Unix(1000, 0)}
-	cfg := fastConfig()
-	cfg.Now = clock.Now
-	c := newClient(t, "udp4", "127.0.0.1:0", cfg)
-	ctx := testCtx(t)
-	for i := 0; i < 3; i++ {
+	synctest.Test(t, func(t *testing.T) {
+		n := newMemNet()
+		ft := startMemTracker(t, n)
+		clock := &fakeClock{now: time.Unix(1000, 0)}
+		cfg := fastConfig()
+		cfg.Now = clock.Now
+		c := newMemClient(t, n, cfg)
+		ctx := testCtx(t)
+		for i := 0; i < 3; i++ {
+			if _, err := c.Announce(ctx, ft.addr(), announceReq(1, 0)); err != nil {
+				t.Fatal(err)
+			}
+			clock.advance(15 * time.Second) // announces at 0, 15, 30 s, scrape at 45 s
+		}
+		if _, err := c.Scrape(ctx, ft.addr(), [20]byte{1}); err != nil {
+			t.Fatal(err)
+		}
+		if n := ft.count(ActionConnect); n != 1 {
+			t.Fatalf("%d connects within the TTL, want 1", n)
+		}
+		clock.advance(DefaultConnIDTTL) // now past 60 s
 		if _, err := c.Announce(ctx, ft.addr(), announceReq(1, 0)); err != nil {
 			t.Fatal(err)
 		}
-		clock.advance(15 * time.Second) // announces at 0, 15, 30 s, scrape at 45 s
-	}
-	if _, err := c.Scrape(ctx, ft.addr(), [20]byte{1}); err != nil {
-		t.Fatal(err)
-	}
-	if n := ft.count(ActionConnect); n != 1 {
-		t.Fatalf("%d connects within the TTL, want 1", n)
-	}
-	clock.advance(DefaultConnIDTTL) // now past 60 s
-	if _, err := c.Announce(ctx, ft.addr(), announceReq(1, 0)); err != nil {
-		t.Fatal(err)
-	}
-	if n := ft.count(ActionConnect); n != 2 {
-		t.Fatalf("%d connects after expiry, want 2", n)
-	}
+		if n := ft.count(ActionConnect); n != 2 {
+			t.Fatalf("%d connects after expiry, want 2", n)
+		}
+	})
 }
 
 func TestConcurrentAnnouncesShareConnect(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
+	synctest.Test(t, func(t *testing.T) {
+		testConcurrentAnnouncesShareConnect(t)
+	})
+}
+
+func testConcurrentAnnouncesShareConnect(t *testing.T) {
+	mn := newMemNet()
+	ft := startMemTracker(t, mn)
 	release := make(chan struct{})
 	var once sync.Once
 	unblock := func() { once.Do(func() { close(release) }) }
@@ -197,7 +232,7 @@ func TestConcurrentAnnouncesShareConnect(t *testing.T) {
 		}
 		return nil, false
 	})
-	c := newClient(t, "udp4", "127.0.0.1:0", Config{RetransmitBase: 5 * time.Second})
+	c := newMemClient(t, mn, Config{RetransmitBase: 5 * time.Second})
 	ctx := testCtx(t)
 	const n = 10
 	errs := make(chan error, n)
@@ -207,7 +242,10 @@ func TestConcurrentAnnouncesShareConnect(t *testing.T) {
 			errs <- err
 		}()
 	}
-	waitFor(t, func() bool { return c.waitingOnConnect() == n-1 })
+	synctest.Wait() // every announce is parked: one connecting, the rest on it
+	if w := c.waitingOnConnect(); w != n-1 {
+		t.Fatalf("%d announces wait on the connect, want %d", w, n-1)
+	}
 	unblock()
 	for i := 0; i < n; i++ {
 		if err := <-errs; err != nil {
@@ -223,10 +261,11 @@ func TestConcurrentAnnouncesShareConnect(t *testing.T) {
 }
 
 // waitFor polls cond, for state that the code under test reaches without
-// telling anyone (goroutines parked on a channel).
+// telling anyone (goroutines parked on a channel), on real sockets where
+// synctest.Wait cannot tell; the deadline only ends a hung test.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not reached")
@@ -236,14 +275,19 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 func TestTrackerErrorAction(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
+	synctest.Test(t, testTrackerErrorAction)
+}
+
+func testTrackerErrorAction(t *testing.T) {
+	n := newMemNet()
+	ft := startMemTracker(t, n)
 	ft.setScript(func(r fakeRequest) ([][]byte, bool) {
 		if r.action == ActionAnnounce {
 			return [][]byte{encodeErrorReply(r.tx, "torrent not registered\x00")}, true
 		}
 		return nil, false
 	})
-	c := newClient(t, "udp4", "127.0.0.1:0", fastConfig())
+	c := newMemClient(t, n, fastConfig())
 	ctx := testCtx(t)
 	_, err := c.Announce(ctx, ft.addr(), announceReq(1, 0))
 	var fe *FailureError
@@ -261,8 +305,13 @@ func TestTrackerErrorAction(t *testing.T) {
 }
 
 func TestCachedIDRefusedIsRetriedOnce(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	c := newClient(t, "udp4", "127.0.0.1:0", fastConfig())
+	synctest.Test(t, testCachedIDRefusedIsRetriedOnce)
+}
+
+func testCachedIDRefusedIsRetriedOnce(t *testing.T) {
+	n := newMemNet()
+	ft := startMemTracker(t, n)
+	c := newMemClient(t, n, fastConfig())
 	ctx := testCtx(t)
 	if _, err := c.Announce(ctx, ft.addr(), announceReq(1, 0)); err != nil {
 		t.Fatal(err)

@@ -125,6 +125,12 @@ func startFakeTracker(t *testing.T, network, addr string) *fakeTracker {
 	if err != nil {
 		t.Skipf("cannot listen on %s %s: %v", network, addr, err)
 	}
+	return serveFakeTracker(t, conn)
+}
+
+// serveFakeTracker runs a fake tracker on conn until the test ends.
+func serveFakeTracker(t *testing.T, conn net.PacketConn) *fakeTracker {
+	t.Helper()
 	ft := &fakeTracker{t: t, conn: conn, done: make(chan struct{}),
 		received: map[Action]int{}, ids: map[uint64]bool{}, nextID: 0x1000,
 		swarm: map[[20]byte]map[netip.AddrPort]bool{}}

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -16,11 +17,13 @@ import (
 // a well-formed but forged reply; only the retransmission is answered for
 // real. The client must come back with the real reply.
 func TestIgnoresGarbageAndSpoofs(t *testing.T) {
-	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
-	spoofer, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	synctest.Test(t, testIgnoresGarbageAndSpoofs)
+}
+
+func testIgnoresGarbageAndSpoofs(t *testing.T) {
+	n := newMemNet()
+	ft := startMemTracker(t, n)
+	spoofer := n.listen("127.0.0.1")
 	defer spoofer.Close()
 	real := netip.MustParseAddrPort("1.2.3.4:5")
 	forged := netip.MustParseAddrPort("6.6.6.6:666")
@@ -44,7 +47,7 @@ func TestIgnoresGarbageAndSpoofs(t *testing.T) {
 			huge, // unknown action, 64 KiB
 		}, true
 	})
-	c := newClient(t, "udp4", "127.0.0.1:0", Config{RetransmitBase: 50 * time.Millisecond, MaxRetries: 3})
+	c := newMemClient(t, n, Config{RetransmitBase: 50 * time.Millisecond, MaxRetries: 3})
 	resp, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +58,7 @@ func TestIgnoresGarbageAndSpoofs(t *testing.T) {
 }
 
 func TestBadRequestsAndAddresses(t *testing.T) {
-	c := newClient(t, "udp4", "127.0.0.1:0", fastConfig())
+	c := newClient(t, "udp4", "127.0.0.1:0", socketConfig())
 	ctx := testCtx(t)
 	for _, tc := range []struct {
 		name string
@@ -83,9 +86,11 @@ func errOf[T any](_ T, err error) error { return err }
 
 func TestResolverPicksReachableFamily(t *testing.T) {
 	ft := startFakeTracker(t, "udp4", "127.0.0.1:0")
+	// Real sockets (a udp4 one, whose family the resolver's answers are
+	// matched against); the fake tracker answers every packet.
 	_, port, _ := net.SplitHostPort(ft.addr())
 	var asked []string
-	cfg := fastConfig()
+	cfg := socketConfig()
 	cfg.Resolve = func(_ context.Context, host string) ([]netip.Addr, error) {
 		asked = append(asked, host)
 		if host == "missing.test" {
@@ -137,7 +142,7 @@ func TestGivenConnIsNotClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	c := New(conn, fastConfig())
+	c := New(conn, socketConfig())
 	if _, err := c.Announce(testCtx(t), ft.addr(), announceReq(1, 0)); err != nil {
 		t.Fatal(err)
 	}
