@@ -151,7 +151,7 @@ func TestHostileMetadataLiarThenHonestPeer(t *testing.T) {
 	}
 	alerts.wait(ctx, t, "metadata_received", func(a Alert) bool { _, ok := a.(MetadataReceivedAlert); return ok })
 	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	waitSameTree(ctx, t, pl.src, dst)
+	checkSameTree(t, pl.src, dst)
 	ti, err := lh.TorrentFile(ctx)
 	if err != nil || ti == nil || ti.InfoHash() != ih || ti.NumPieces() != pl.ti.NumPieces() {
 		t.Fatalf("torrent file %v, %v", ti, err)
@@ -295,7 +295,7 @@ func TestHostileMetadataLiarAmongHonest(t *testing.T) {
 	alerts.wait(ctx, t, "metadata_received", func(a Alert) bool { _, ok := a.(MetadataReceivedAlert); return ok })
 	alerts.peerError(ctx, t, liar.conn.LocalAddr().String(), ErrMetadataMismatch)
 	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	waitSameTree(ctx, t, pl.src, dst)
+	checkSameTree(t, pl.src, dst)
 	var failed int
 	alerts.mu.Lock()
 	for _, a := range alerts.all {

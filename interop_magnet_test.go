@@ -31,7 +31,7 @@ func TestMagnetLibtorrentSeedsWeDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	waitSameTree(ctx, t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+	checkSameTree(t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
 	got, err := h.TorrentFile(ctx)
 	if err != nil || got == nil {
 		t.Fatalf("torrent file %v, %v", got, err)

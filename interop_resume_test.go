@@ -122,7 +122,7 @@ func TestInteropResumeToLibtorrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, h2, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	waitSameTree(ctx, t, src, dst)
+	checkSameTree(t, src, dst)
 }
 
 // waitLibtorrentState waits for a "state" event to the given state.

@@ -61,7 +61,7 @@ func TestTrackerLibtorrentSeedsWeDownload(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-			waitSameTree(ctx, t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+			checkSameTree(t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
 			if st.CurrentTracker != url {
 				t.Errorf("current_tracker %q, want %q", st.CurrentTracker, url)
 			}
@@ -162,7 +162,7 @@ func TestTrackerDeadAndGarbageTierFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
-	waitSameTree(ctx, t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+	checkSameTree(t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
 	_, all := alertCounts(ctx, t, s)
 	failed := map[string]string{}
 	for _, a := range all {
