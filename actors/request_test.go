@@ -17,7 +17,7 @@ func TestRequestReplyAndContext(t *testing.T) {
 			c.Respond(s + "!")
 		}
 	}))
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // only a hung test meets it
 	defer cancel()
 	r, err := Request(ctx, sys.Root, echo, "hi")
 	if err != nil || r != "hi!" {
