@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/actorrent/actorrent/messages"
 )
@@ -90,16 +89,15 @@ func TestPartialFlushAtCreditLimitAndReadBack(t *testing.T) {
 	for b := 1; b < n; b++ {
 		r.writeBlock(pl, 0, b, false)
 	}
-	// The flush runs on a worker: wait (bounded) until it wrote something
-	// of the still incomplete piece.
-	deadline := time.Now().Add(10 * time.Second)
-	for st := r.status(); st.BlocksWritten == 0; st = r.status() {
-		if time.Now().After(deadline) {
-			t.Fatalf("status %+v: no partial flush with the cache at the credit limit", st)
-		}
-		time.Sleep(time.Millisecond)
+	// The flush runs on a worker: wait until the disk has its result.
+	r.finished("a partial flush with the cache at the credit limit", 1, func(j job) bool {
+		_, ok := j.(*flushJob)
+		return ok
+	})
+	if st := r.status(); st.BlocksWritten == 0 {
+		t.Fatalf("status %+v: the partial flush wrote nothing of the incomplete piece", st)
 	}
-	if h := rec.msgs; len(h) != 0 {
+	if h := rec.all(func(any) bool { return true }); len(h) != 0 {
 		t.Fatalf("messages before the piece was complete: %v", h)
 	}
 	r.writeBlock(pl, 0, 0, false)

@@ -45,7 +45,7 @@ func (r *rig) readBlock(pl payload, peer *actor.PID, rec *recorder, piece, bi in
 // cache, so without this a later read could overtake that insert.
 func (r *rig) settle() {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for r.cacheInfo(&messages.DiskCacheInfo{NoPieces: true}).NumJobs != 0 {
 		if time.Now().After(deadline) {
 			r.t.Fatal("the disk never went idle")

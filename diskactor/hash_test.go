@@ -12,7 +12,7 @@ import (
 // waitCache polls the cache status until ok holds (bounded).
 func (r *rig) waitCache(what string, m *messages.DiskCacheInfo, ok func(*messages.DiskCacheInfoReply) bool) *messages.DiskCacheInfoReply {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		ci := r.cacheInfo(m)
 		if ok(ci) {

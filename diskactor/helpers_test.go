@@ -22,6 +22,7 @@ import (
 type recorder struct {
 	mu   sync.Mutex
 	msgs []any
+	more chan struct{} // closed (and replaced) when a message is recorded
 }
 
 func (r *recorder) Receive(c actor.Context) {
@@ -31,13 +32,23 @@ func (r *recorder) Receive(c actor.Context) {
 	}
 	r.mu.Lock()
 	r.msgs = append(r.msgs, c.Message())
+	if r.more != nil {
+		close(r.more)
+		r.more = nil
+	}
 	r.mu.Unlock()
 }
 
-// waitFor polls until a recorded message satisfies ok, or fails the test.
+// waitLimit bounds a wait for an event: only a hung test meets it, however
+// busy the machine.
+const waitLimit = time.Minute
+
+// waitFor waits until a recorded message satisfies ok (checked each time
+// one arrives, with mu held), or fails the test.
 func (r *recorder) waitFor(t *testing.T, what string, ok func(any) bool) any {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	limit := time.NewTimer(waitLimit)
+	defer limit.Stop()
 	for {
 		r.mu.Lock()
 		for _, m := range r.msgs {
@@ -47,11 +58,16 @@ func (r *recorder) waitFor(t *testing.T, what string, ok func(any) bool) any {
 			}
 		}
 		n := len(r.msgs)
+		if r.more == nil {
+			r.more = make(chan struct{})
+		}
+		more := r.more
 		r.mu.Unlock()
-		if time.Now().After(deadline) {
+		select {
+		case <-more:
+		case <-limit.C:
 			t.Fatalf("timed out waiting for %s (%d messages recorded)", what, n)
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -98,7 +114,7 @@ func (r *rig) spawnRecorder() (*actor.PID, *recorder) {
 
 func (r *rig) request(msg any) any {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	v, err := actors.Request(ctx, r.sys.Root, r.disk, msg)
 	if err != nil {
@@ -113,7 +129,7 @@ func (r *rig) request(msg any) any {
 // block is in, then reads ahead), so a reply is not this event.
 func (r *rig) finished(what string, n int, ok func(job) bool) {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(r.t.Context(), time.Minute)
+	ctx, cancel := context.WithTimeout(r.t.Context(), waitLimit)
 	defer cancel()
 	if _, err := r.probe.Wait(ctx, n, func(m any) bool {
 		d, isDone := m.(*jobDone)
