@@ -4,6 +4,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorrent/actorrent/actors"
@@ -58,20 +59,31 @@ func (r *recordingParent) wait(t *testing.T, what string, ok func(any) bool) any
 // TestPeerWithoutInfoKeepsBitfieldUntilTold: a peer of a torrent still
 // fetching its metadata keeps the remote's bitfield and HAVEs raw, reports
 // its extension handshake, forwards ut_metadata data, and applies the
-// bitfield once SetTorrentInfo says how many pieces there are.
+// bitfield once SetTorrentInfo says how many pieces there are. It runs in
+// a synctest bubble: its waits are in virtual time, so a busy machine
+// cannot make them run out.
 func TestPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
+	synctest.Test(t, testPeerWithoutInfoKeepsBitfieldUntilTold)
+}
+
+func testPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
 	local, remote := net.Pipe()
-	defer remote.Close()
 	var ours, theirs [20]byte
 	copy(ours[:], "-TT0000-ours--------")
 	copy(theirs[:], "-TT0000-theirs------")
 	hs := wire.Handshake{PeerID: theirs}
 	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
 	sys := actors.NewSystem(nil)
-	defer sys.Shutdown()
 	rp := &recordingParent{cfg: Config{Key: 7, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs}}
 	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return rp }))
-	defer func() { _ = sys.Root.StopFuture(parent).Wait() }()
+	t.Cleanup(func() {
+		remote.Close()
+		_ = sys.Root.StopFuture(parent).Wait()
+		sys.Shutdown()
+		// protoactor's dead-letter throttle waits one interval on a
+		// goroutine of its own; let virtual time run it out.
+		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
+	})
 
 	got, err := wire.ReadHandshake(remote)
 	if err != nil {
