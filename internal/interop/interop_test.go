@@ -229,12 +229,13 @@ func TestStopSeeder(t *testing.T) {
 	if err := s.WaitSeeding(ctx); err != nil {
 		t.Fatalf("%v\n%s", err, s.Log())
 	}
-	start := time.Now()
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Stop took %v; stdin EOF should end the seeder at once", d)
+	// Whether the process ended by itself, not how fast: a busy machine
+	// can take seconds to tear a libtorrent session down.
+	if s.signalled {
+		t.Errorf("Stop had to signal the seeder: stdin EOF did not end it")
 	}
 	if _, err := s.WaitEvent(ctx, "never"); !errors.Is(err, ErrExited) {
 		t.Errorf("WaitEvent after Stop: %v, want ErrExited", err)

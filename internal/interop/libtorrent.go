@@ -17,7 +17,7 @@ import (
 
 // stopGrace is how long Stop waits after closing stdin before SIGTERM, and
 // again before SIGKILL.
-const stopGrace = 3 * time.Second
+const stopGrace = 10 * time.Second
 
 // Options configure one lt_peer.py process.
 type Options struct {
@@ -72,6 +72,9 @@ type Libtorrent struct {
 	done     chan struct{} // closed once the process exited and stdout drained
 	stopOnce sync.Once
 	stopErr  error
+	// signalled: Stop had to signal the process, which did not end at
+	// stdin's EOF within stopGrace.
+	signalled bool
 }
 
 // StartSeeder starts lt_peer.py in seed mode and returns once it listens.
@@ -363,7 +366,7 @@ func (l *Libtorrent) Stop() error {
 	l.stopOnce.Do(func() {
 		exitedBefore := isClosed(l.done)
 		_ = l.stdin.Close()
-		terminate(l.pid, l.done, stopGrace)
+		l.signalled = terminate(l.pid, l.done, stopGrace)
 		_ = os.RemoveAll(l.dir)
 		l.mu.Lock()
 		werr := l.waitErr

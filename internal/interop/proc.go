@@ -50,16 +50,18 @@ func isClosed(ch <-chan struct{}) bool {
 // politely (the caller has already closed stdin, if any), then SIGTERM
 // after grace, then SIGKILL after another grace. It returns once done is
 // closed; after SIGKILL that is only a matter of the kernel reaping it.
-func terminate(pid int, done <-chan struct{}, grace time.Duration) {
+// signalled says the process did not end politely within grace.
+func terminate(pid int, done <-chan struct{}, grace time.Duration) (signalled bool) {
 	if waitClosed(done, grace) {
-		return
+		return false
 	}
 	_ = signalGroup(pid, syscall.SIGTERM)
 	if waitClosed(done, grace) {
-		return
+		return true
 	}
 	_ = signalGroup(pid, syscall.SIGKILL)
 	<-done
+	return true
 }
 
 // exitedBySignal reports whether err says the process died of a signal
