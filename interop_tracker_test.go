@@ -236,7 +236,11 @@ func TestTrackerCloseSendsStoppedWithinTimeout(t *testing.T) {
 	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
+	// Far enough above the 1 s timeout for a busy machine's scheduling,
+	// below the 5 s default: the setting is what bounds Close. (The
+	// timeout itself is timed exactly in virtual time in torrentactor's
+	// TestAnnounceStopBoundedByTimeout.)
+	if d := time.Since(start); d > 4500*time.Millisecond {
 		t.Errorf("Close took %v with stop_tracker_timeout 1 s", d)
 	}
 	mu.Lock()
