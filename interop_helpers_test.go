@@ -448,6 +448,19 @@ func libtorrentSeeding(ctx context.Context, t *testing.T, o interop.Options) *in
 	return seeder
 }
 
+// libtorrentAnnounced starts a libtorrent seeder with o and returns once it
+// seeds and a tracker has answered it: a downloader that announces after
+// that gets it as a peer. (One that announced first would hear of nobody
+// and, its tracker's interval being long, not ask again in a test's time.)
+func libtorrentAnnounced(ctx context.Context, t *testing.T, o interop.Options) *interop.Libtorrent {
+	t.Helper()
+	seeder := libtorrentSeeding(ctx, t, o)
+	if _, err := seeder.WaitEvent(ctx, "tracker_reply"); err != nil {
+		t.Fatal(err)
+	}
+	return seeder
+}
+
 // libtorrentFetches runs a libtorrent downloader with o (Save set here)
 // to the end and checks that dst/sub holds what src/sub holds.
 func libtorrentFetches(ctx context.Context, t *testing.T, o interop.Options, src, sub string) {

@@ -22,7 +22,7 @@ func TestMagnetLibtorrentSeedsWeDownload(t *testing.T) {
 	defer cancel()
 	ti, src, path := trackerFixture(t)
 	ot := startOpentracker(ctx, t, ti.InfoHash())
-	libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
+	libtorrentAnnounced(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
 	s := newTestSession(t)
 	dst := t.TempDir()
 	uri := fmt.Sprintf("magnet:?xt=urn:btih:%s&dn=t&tr=%s", ti.InfoHash(), ot.HTTPAnnounceURL())

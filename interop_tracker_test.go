@@ -53,7 +53,7 @@ func TestTrackerLibtorrentSeedsWeDownload(t *testing.T) {
 			defer cancel()
 			ti, src, path := trackerFixture(t)
 			url := opentrackerURL(ctx, t, ti.InfoHash(), proto)
-			libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{url}})
+			libtorrentAnnounced(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{url}})
 			s := newTestSession(t)
 			dst := t.TempDir()
 			h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst, Trackers: [][]string{{url}}})
@@ -153,7 +153,7 @@ func TestTrackerDeadAndGarbageTierFailover(t *testing.T) {
 	}))
 	defer garbage.Close()
 	dead := deadURL(t)
-	libtorrentSeeding(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
+	libtorrentAnnounced(ctx, t, interop.Options{Torrent: path, Save: src, Trackers: []string{ot.HTTPAnnounceURL()}})
 	s := newTestSession(t)
 	dst := t.TempDir()
 	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst,

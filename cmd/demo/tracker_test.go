@@ -73,6 +73,11 @@ func TestDownloadMagnetFromLibtorrentThroughTracker(t *testing.T) {
 	if err := seeder.WaitSeeding(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Registered with the tracker before we announce: else we could hear
+	// of nobody and wait for a re-announce.
+	if _, err := seeder.WaitEvent(ctx, "tracker_reply"); err != nil {
+		t.Fatal(err)
+	}
 	uri := fmt.Sprintf("magnet:?xt=urn:btih:%s&dn=pl&tr=%s", ti.InfoHash(), ot.HTTPAnnounceURL())
 	dst := filepath.Join(f.root, "dst")
 	r := runDemo(t, 60*time.Second, nil, "download", "-timeout", "50s", "-resume-dir", filepath.Join(f.root, "resume"), "-o", dst, uri)
