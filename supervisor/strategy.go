@@ -25,6 +25,10 @@ type policy struct {
 	backoff backoff
 }
 
+// The window is what keeps the wait short for an actor that fails now and
+// then: only failures within it count. A listener that failed a few times
+// over minutes of accepting (a 5-minute window was tried) ended up 30 s
+// deaf after every further failure.
 type backoff struct {
 	Initial, Max, Window time.Duration
 }
@@ -63,9 +67,9 @@ var policies = map[Kind]policy{
 	KindPeer:       {directive: actor.StopDirective},
 	KindDiskWorker: {directive: actor.RestartDirective},
 	KindAnnouncer: {directive: actor.RestartDirective,
-		backoff: backoff{Initial: 500 * time.Millisecond, Max: 2 * time.Minute, Window: 10 * time.Minute}},
+		backoff: backoff{Initial: 500 * time.Millisecond, Max: 2 * time.Minute, Window: 2 * time.Minute}},
 	KindListener: {directive: actor.RestartDirective,
-		backoff: backoff{Initial: 100 * time.Millisecond, Max: 30 * time.Second, Window: 5 * time.Minute}},
+		backoff: backoff{Initial: 100 * time.Millisecond, Max: 30 * time.Second, Window: 30 * time.Second}},
 }
 
 // Strategy is the supervisor strategy for children of kind k.
