@@ -42,11 +42,13 @@ const (
 type CachedPieceKind int
 
 // The cache kinds. Nothing reads with libtorrent's volatile hint, so no
-// piece is ever VolatileReadCache; the value is kept for its numbering.
+// piece is ever VolatileCache (libtorrent's volatile_read_cache; the name
+// is the volatile_read_cache setting's); the value is kept for its
+// numbering.
 const (
 	ReadCache CachedPieceKind = iota
 	WriteCache
-	VolatileReadCache
+	VolatileCache
 )
 
 // CachedPieceInfo is one piece in the disk cache (libtorrent's
@@ -128,7 +130,7 @@ type CacheStatus struct {
 	ArcMFUSize      int // read-cache pieces read again
 	ArcMFUGhostSize int // pieces evicted from MFU (keys only)
 	ArcWriteSize    int // pieces in the write cache
-	ArcVolatileSize int // always 0: see VolatileReadCache
+	ArcVolatileSize int // always 0: see VolatileCache
 
 	// NumWritingThreads is workers inside a write call right now.
 	NumWritingThreads int

@@ -5,20 +5,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/actorrent/actorrent/actors"
-	"github.com/actorrent/actorrent/diskactor"
-	"github.com/actorrent/actorrent/internal/peerlist"
-	"github.com/actorrent/actorrent/internal/tracker"
-	"github.com/actorrent/actorrent/internal/tracker/httptracker"
-	"github.com/actorrent/actorrent/internal/tracker/udptracker"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
 	"github.com/actorrent/actorrent/supervisor"
-	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -57,12 +50,16 @@ func WithLogger(log *zap.Logger) Option {
 // NewSession starts a session with settings. It returns once the listen
 // sockets are open (listen_succeeded / listen_failed alerts say how that
 // went).
-func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Session, error) {
+func NewSession(ctx context.Context, pack SettingsPack, opts ...Option) (*Session, error) {
 	o := sessionOptions{log: zap.NewNop()}
 	for _, f := range opts {
 		f(&o)
 	}
-	peerID, err := makePeerID(settings.Str(PeerFingerprint))
+	set, err := pack.snapshot(settings.Default())
+	if err != nil {
+		return nil, err
+	}
+	peerID, err := makePeerID(set.Str(settings.PeerFingerprint))
 	if err != nil {
 		return nil, err
 	}
@@ -74,32 +71,11 @@ func NewSession(ctx context.Context, settings SettingsPack, opts ...Option) (*Se
 	s.system = actors.NewSystem(o.log)
 	s.root = s.system.Root
 	cfg := sessionactor.Config{
-		ListenInterfaces: splitList(settings.Str(ListenInterfaces)),
-		PeerID:           peerID,
-		Alerts: sessionactor.AlertConfig{
-			Mask:      messages.AlertCategory(settings.Int(AlertMask)),
-			QueueSize: settings.Int(AlertQueueSize),
-			Notify:    s.notify,
-		},
-		Disk: diskactor.Config{
-			Workers:        settings.Int(HashingThreads),
-			ActiveChecking: settings.Int(ActiveChecking),
-			CacheSize:      int64(settings.Int(CacheSize)) * 16 * 1024,
-			MaxOpenFiles:   settings.Int(FilePoolSize),
-			Log:            o.log,
-		},
-		MaxQueuedDiskBytes: int64(settings.Int(MaxQueuedDiskBytes)),
-		ConnectionsLimit:   settings.Int(ConnectionsLimit),
-		ConnectionSpeed:    settings.Int(ConnectionSpeed),
-		PeerList: peerlist.Config{
-			MaxSize:      settings.Int(MaxPeerlistSize),
-			MaxFailcount: settings.Int(MaxFailcount),
-			MinReconnect: time.Duration(settings.Int(MinReconnectTime)) * time.Second,
-		},
-		OptimisticDiskRetry: time.Duration(settings.Int(OptimisticDiskRetry)) * time.Second,
-		Trackers:            trackerConfig(settings),
-		Log:                 o.log,
-		Supervision:         sup,
+		Settings:    set,
+		PeerID:      peerID,
+		Notify:      s.notify,
+		Log:         o.log,
+		Supervision: sup,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran. A
@@ -131,16 +107,6 @@ func makePeerID(prefix string) ([20]byte, error) {
 	}
 	copy(id[:], prefix)
 	return id, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // request sends msg to the session actor and waits for the reply.
@@ -298,32 +264,4 @@ func (s *Session) Close(ctx context.Context) error {
 		return nil
 	}
 	return err
-}
-
-// trackerConfig maps the tracker settings onto the session's clients and
-// every torrent's announcer.
-func trackerConfig(p SettingsPack) sessionactor.TrackerConfig {
-	sec := func(k IntSetting) time.Duration { return time.Duration(p.Int(k)) * time.Second }
-	return sessionactor.TrackerConfig{
-		Torrent: torrentactor.TrackerConfig{
-			List: tracker.Settings{
-				AnnounceToAllTiers:    p.Bool(AnnounceToAllTiers),
-				AnnounceToAllTrackers: p.Bool(AnnounceToAllTrackers),
-				BackoffPercent:        p.Int(TrackerBackoff),
-				MinAnnounceInterval:   sec(MinAnnounceInterval),
-			},
-			NumWant:           p.Int(NumWant),
-			CompletionTimeout: sec(TrackerCompletionTimeout),
-			StopTimeout:       sec(StopTrackerTimeout),
-		},
-		HTTP: httptracker.Options{
-			UserAgent:         p.Str(UserAgent),
-			MaxResponseSize:   int64(p.Int(TrackerMaximumResponseLength)),
-			ReceiveTimeout:    sec(TrackerReceiveTimeout),
-			CompletionTimeout: sec(TrackerCompletionTimeout),
-		},
-		// libtorrent does not retransmit; we retransmit after the receive
-		// timeout, within the completion timeout.
-		UDP: udptracker.Config{RetransmitBase: sec(TrackerReceiveTimeout)},
-	}
 }

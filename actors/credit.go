@@ -83,3 +83,19 @@ func (c *Credit) Close() {
 		close(ch)
 	}
 }
+
+// SetLimit changes the limit (max_queued_disk_bytes applied at runtime)
+// and wakes the waiters, who may now fit.
+func (c *Credit) SetLimit(limit int64) {
+	if limit <= 0 {
+		limit = 1
+	}
+	c.mu.Lock()
+	c.limit = limit
+	w := c.waiters
+	c.waiters = nil
+	c.mu.Unlock()
+	for _, ch := range w {
+		close(ch)
+	}
+}

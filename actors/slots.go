@@ -53,3 +53,11 @@ func (s *Slots) Free() int {
 	}
 	return s.limit - s.used
 }
+
+// SetLimit changes the number of slots (settings applied at runtime).
+// Slots already taken over a smaller limit stay taken until given back.
+func (s *Slots) SetLimit(limit int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limit = limit
+}

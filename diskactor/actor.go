@@ -5,9 +5,10 @@
 package diskactor
 
 import (
-	"runtime"
 	"sync/atomic"
 
+	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -16,19 +17,15 @@ import (
 
 // Config sets up the disk actor.
 type Config struct {
-	// Workers is the size of the worker pool (hashing_threads); 0 means
-	// the number of cores, at least 2.
-	Workers int
-	// CacheSize bounds the bytes of blocks kept in memory across all
-	// torrents (cache_size): received blocks first (past it, partial
-	// pieces are written out), and the read cache in what they leave.
-	CacheSize int64
-	// MaxOpenFiles bounds open file handles per torrent.
-	MaxOpenFiles int
-	// ActiveChecking bounds the torrents whose files are checked at once
-	// (active_checking); further checks wait in line. 0 means 1; a
-	// negative value means no bound.
-	ActiveChecking int
+	// Settings are the session's (nil: the defaults): hashing_threads
+	// sizes the worker pool (0: one per core, at least 2); cache_size
+	// bounds the bytes of blocks kept in memory across all torrents
+	// (received blocks first — past it, partial pieces are written out —
+	// and the read cache in what they leave); file_pool_size bounds the
+	// open files of all torrents together; active_checking bounds the
+	// torrents whose files are checked at once (-1: no bound). The
+	// session sends new ones (SettingsChanged).
+	Settings *settings.Snapshot
 	// Log is the zap logger (no-op when nil).
 	Log *zap.Logger
 	// BeforeJob, when set, runs in a worker before each job. Tests use it
@@ -41,16 +38,20 @@ type Config struct {
 
 // Actor is the disk actor.
 type Actor struct {
-	cfg      Config
-	log      *zap.Logger
-	torrents map[messages.InfoHash]*torrentStore
-	workers  []*actor.PID
-	idle     []*actor.PID
-	queue    []job
-	running  map[*actor.PID]job
-	cached   int64
-	seq      uint64 // orders cached pieces by first arrival
-	counters messages.DiskStatusReply
+	cfg   Config
+	set   *settings.Snapshot
+	files *storage.FileBudget // file_pool_size, for every torrent
+	// workerProps make a worker (the pool grows with hashing_threads).
+	workerProps *actor.Props
+	log         *zap.Logger
+	torrents    map[messages.InfoHash]*torrentStore
+	workers     []*actor.PID
+	idle        []*actor.PID
+	queue       []job
+	running     map[*actor.PID]job
+	cached      int64
+	seq         uint64 // orders cached pieces by first arrival
+	counters    messages.DiskStatusReply
 	// checks holding an active_checking slot, and those waiting for one
 	// in arrival order (check_slots.go)
 	checksRunning int
@@ -68,17 +69,8 @@ type Actor struct {
 // (supervisor.KindDiskWorker) replaces a worker that panicked and fails
 // that worker's job with an error.
 func New(cfg Config) *actor.Props {
-	if cfg.Workers <= 0 {
-		cfg.Workers = max(2, runtime.NumCPU())
-	}
-	if cfg.CacheSize <= 0 {
-		cfg.CacheSize = 64 << 20
-	}
-	if cfg.MaxOpenFiles <= 0 {
-		cfg.MaxOpenFiles = 32
-	}
-	if cfg.ActiveChecking == 0 {
-		cfg.ActiveChecking = 1
+	if cfg.Settings == nil {
+		cfg.Settings = settings.Default()
 	}
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
@@ -89,7 +81,9 @@ func New(cfg Config) *actor.Props {
 			log:      cfg.Log,
 			torrents: map[messages.InfoHash]*torrentStore{},
 			running:  map[*actor.PID]job{},
-			rc:       newARC(ghostPieces(cfg.CacheSize)),
+			set:      cfg.Settings,
+			files:    storage.NewFileBudget(cfg.Settings.Int(settings.FilePoolSize)),
+			rc:       newARC(ghostPieces(cfg.Settings.CacheBytes())),
 			pending:  map[pieceKey][]*pendingRead{},
 		}
 	}, actor.WithSupervisor(cfg.Supervision.Strategy(supervisor.KindDiskWorker)))
@@ -100,6 +94,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		a.handleStarted(ctx)
+	case *messages.SettingsChanged:
+		a.handleSettingsChanged(ctx, m)
 	case *messages.DiskAddTorrent:
 		a.handleAddTorrent(ctx, m)
 	case *messages.DiskRemoveTorrent:

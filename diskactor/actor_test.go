@@ -14,7 +14,7 @@ import (
 // Blocks of a piece arriving out of order are assembled, hashed, written,
 // and the credit they held comes back.
 func TestWriteOutOfOrderHashesAndWrites(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	pl := makePayload(t, t.TempDir(), "f.bin", 200_000, 64<<10, 1)
 	dst := t.TempDir()
 	owner, rec := r.spawnRecorder()
@@ -43,7 +43,7 @@ func TestWriteOutOfOrderHashesAndWrites(t *testing.T) {
 // A piece with a corrupt block fails its hash, is not written and not
 // marked: the same piece sent again (good) passes.
 func TestBadPieceFailsAndIsNotMarked(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	pl := makePayload(t, t.TempDir(), "f.bin", 128<<10, 64<<10, 2)
 	dst := t.TempDir()
 	owner, rec := r.spawnRecorder()
@@ -78,7 +78,7 @@ func TestBadPieceFailsAndIsNotMarked(t *testing.T) {
 // gap that incremental hashing cannot cross (in order, they would be
 // hashed on their way out: see TestInOrderFlushNeedsNoReadBack).
 func TestPartialFlushAtCreditLimitAndReadBack(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	const pieceLen = 256 << 10 // 16 blocks
 	pl := makePayload(t, t.TempDir(), "f.bin", 2*pieceLen, pieceLen, 3)
 	dst := t.TempDir()
@@ -133,7 +133,7 @@ func TestRemoveWaitsForInFlightJobsAndDeletes(t *testing.T) {
 			}
 		}
 	}
-	r := newRig(t, Config{Workers: 4, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 4), BeforeJob: before})
 	pl := makePayload(t, t.TempDir(), "f.bin", 128<<10, 64<<10, 4)
 	dst := t.TempDir()
 	owner, _ := r.spawnRecorder()
@@ -181,7 +181,7 @@ func TestRemoveWaitsForInFlightJobsAndDeletes(t *testing.T) {
 
 // A full check finds exactly the pieces whose data is right.
 func TestCheckFindsGoodPieces(t *testing.T) {
-	r := newRig(t, Config{Workers: 3})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 3)})
 	src := t.TempDir()
 	pl := makePayload(t, src, "f.bin", 5*32<<10+100, 32<<10, 5) // 6 pieces
 	dst := t.TempDir()

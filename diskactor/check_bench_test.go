@@ -32,7 +32,7 @@ func BenchmarkCheck(b *testing.B) {
 			mp := makeMultiPayload(b, src, files, 1<<20, 50)
 			sys := actors.NewSystem(nil)
 			defer sys.Shutdown()
-			disk := sys.Root.Spawn(New(Config{Workers: runtime.NumCPU()}))
+			disk := sys.Root.Spawn(New(Config{Settings: withSettings("hashing_threads", runtime.NumCPU())}))
 			defer func() { _ = sys.Root.StopFuture(disk).Wait() }()
 			replies := make(chan *messages.DiskCheckReply, 1)
 			owner := sys.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {

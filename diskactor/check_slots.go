@@ -3,11 +3,12 @@ package diskactor
 import (
 	"slices"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// active_checking: at most cfg.ActiveChecking torrents read for a check at
+// active_checking: at most active_checking torrents read for a check at
 // once; the others wait in line, in the order their checks arrived, and
 // their torrents show queued_for_checking meanwhile. Checks that read
 // nothing (seed mode, resume data trusted in full) never wait.
@@ -63,5 +64,6 @@ func (a *Actor) admitWaiting(ctx actor.Context) {
 }
 
 func (a *Actor) slotFree() bool {
-	return a.cfg.ActiveChecking < 0 || a.checksRunning < a.cfg.ActiveChecking
+	n := a.set.Int(settings.ActiveChecking)
+	return n < 0 || a.checksRunning < max(n, 1)
 }

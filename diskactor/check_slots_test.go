@@ -78,7 +78,7 @@ func seededPayload(t *testing.T, size, pieceLen, seed int64) seeded {
 func TestActiveCheckingQueuesSecondCheck(t *testing.T) {
 	var a, b seeded
 	g := newCheckGate(t, func(j *checkJob) bool { return j.ih == a.meta.InfoHash })
-	r := newRig(t, Config{Workers: 2, ActiveChecking: 1, BeforeJob: g.before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "active_checking", 1), BeforeJob: g.before})
 	a = seededPayload(t, 6<<20, 1<<20, 31)   // 6 pieces
 	b = seededPayload(t, 3<<20+1, 1<<20, 32) // 4 pieces
 	// A lacks its last piece: a complete torrent would first create its
@@ -143,7 +143,7 @@ func TestActiveCheckingQueuesSecondCheck(t *testing.T) {
 func TestNewerCheckSupersedesRunning(t *testing.T) {
 	var a, b seeded
 	g := newCheckGate(t, func(j *checkJob) bool { return j.ih == a.meta.InfoHash && j.gen == 1 })
-	r := newRig(t, Config{Workers: 3, ActiveChecking: 1, BeforeJob: g.before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 3, "active_checking", 1), BeforeJob: g.before})
 	a = seededPayload(t, 6<<20, 1<<20, 33) // 2 chunks: both held
 	b = seededPayload(t, 1<<20, 1<<20, 34)
 	ownerA, recA := r.spawnRecorder()
@@ -192,7 +192,7 @@ func TestNewerCheckSupersedesRunning(t *testing.T) {
 func TestRemovalHandsCheckSlotOn(t *testing.T) {
 	var a, b seeded
 	g := newCheckGate(t, func(j *checkJob) bool { return j.ih == a.meta.InfoHash })
-	r := newRig(t, Config{Workers: 2, ActiveChecking: 1, BeforeJob: g.before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "active_checking", 1), BeforeJob: g.before})
 	a = seededPayload(t, 2<<20, 1<<20, 35)
 	b = seededPayload(t, 2<<20, 1<<20, 36)
 	ownerA, recA := r.spawnRecorder()
@@ -224,7 +224,7 @@ func TestRemovalHandsCheckSlotOn(t *testing.T) {
 func TestActiveCheckingUnbounded(t *testing.T) {
 	var held [2]metainfo.InfoHash
 	g := newCheckGate(t, func(j *checkJob) bool { return j.ih == held[0] || j.ih == held[1] })
-	r := newRig(t, Config{Workers: 2, ActiveChecking: -1, BeforeJob: g.before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "active_checking", -1), BeforeJob: g.before})
 	a := seededPayload(t, 1<<20, 1<<20, 37)
 	b := seededPayload(t, 1<<20, 1<<20, 38)
 	held = [2]metainfo.InfoHash{a.meta.InfoHash, b.meta.InfoHash}

@@ -28,7 +28,7 @@ func TestCheckAcrossFileBoundaries(t *testing.T) {
 }
 
 func checkAcrossFileBoundaries(t *testing.T, pieceLen int64) {
-	r := newRig(t, Config{Workers: 3})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 3)})
 	files := []fileSpec{
 		{"00-a", 1_500_000},
 		{"01-empty", 0},
@@ -93,7 +93,7 @@ func checkAcrossFileBoundaries(t *testing.T, pieceLen int64) {
 
 // A torrent whose files are all missing checks to nothing, without error.
 func TestCheckAllFilesMissing(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	mp := makeMultiPayload(t, t.TempDir(), []fileSpec{{"a", 5 << 20}, {"b", 3<<20 + 1}}, 1<<20, 22)
 	owner, rec := r.spawnRecorder()
 	dst := t.TempDir()
@@ -123,7 +123,7 @@ func TestCheckHaveAndVerify(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	r := newRig(t, Config{Workers: 2, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2), BeforeJob: before})
 	src := t.TempDir()
 	const pieceLen = 32 << 10
 	pl := makePayload(t, src, "f.bin", 12*pieceLen+99, pieceLen, 23) // 13 pieces
@@ -190,7 +190,7 @@ func corrupt(t *testing.T, path string, off int64) {
 // should be) is a file error, reported once; the pieces of that file
 // fail, and the rest of the check, the same chunk included, goes on.
 func TestCheckReadErrorIsFileError(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	files := []fileSpec{{"a", 3<<20 + 100}, {"b", 2 << 20}, {"c", 5 << 20}}
 	mp := makeMultiPayload(t, t.TempDir(), files, 1<<20, 24)
 	dst := t.TempDir()
@@ -228,7 +228,7 @@ func TestCheckWorkerPanicFailsItsChunk(t *testing.T) {
 			panic("injected check fault")
 		}
 	}
-	r := newRig(t, Config{Workers: 2, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2), BeforeJob: before})
 	s := seededPayload(t, 10<<20, 1<<20, 25) // chunks 0-3, 4-7, 8-9
 	owner, rec := r.spawnRecorder()
 	r.add(s.payload, s.dir, owner, nil, 0)

@@ -1,6 +1,7 @@
 package diskactor
 
 import (
+	"github.com/actorrent/actorrent/internal/bufpool"
 	"testing"
 
 	"github.com/actorrent/actorrent/internal/storage"
@@ -31,7 +32,7 @@ func TestJobGaugesWithFenceAndWorkersBusy(t *testing.T) {
 	src := t.TempDir()
 	seed := makePayload(t, src, "seed.bin", 4*(64<<10), 64<<10, 41)
 	g := newGate(seed.meta.InfoHash)
-	r := newRig(t, Config{Workers: 2, CacheSize: 4 << 20, BeforeJob: g.beforeJob})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((4<<20)/bufpool.BlockSize)), BeforeJob: g.beforeJob})
 	r.seed(seed, src)
 	peer, prec := r.spawnRecorder()
 	r.sendRead(seed, peer, 0, 0)

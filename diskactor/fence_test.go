@@ -43,7 +43,7 @@ func TestFenceOrdersJobs(t *testing.T) {
 	pl := makePayload(t, src, "f.bin", 256<<10, 64<<10, 1)
 	pl2 := makePayload(t, other, "g.bin", 64<<10, 64<<10, 2)
 	g := newGate(pl.meta.InfoHash)
-	r := newRig(t, Config{Workers: 3, BeforeJob: g.beforeJob})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 3), BeforeJob: g.beforeJob})
 	owner, _ := r.spawnRecorder()
 	r.add(pl, src, owner, nil, 1<<20)
 	r.add(pl2, other, owner, nil, 1<<20)
@@ -104,7 +104,7 @@ func TestFenceOrdersJobs(t *testing.T) {
 func TestRenameAndReleaseFiles(t *testing.T) {
 	src := t.TempDir()
 	pl := makePayload(t, src, "f.bin", 64<<10, 64<<10, 3)
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	owner, _ := r.spawnRecorder()
 	r.add(pl, src, owner, nil, 1<<20)
 	rn := r.request(&messages.DiskRenameFile{InfoHash: pl.meta.InfoHash, Index: 0, Name: filepath.Join("sub", "new.bin")}).(*messages.DiskRenameFileReply)

@@ -77,7 +77,7 @@ func (a *Actor) startCheckReads(ctx actor.Context, t *torrentStore) {
 // keep every worker hashing, while jobs of other torrents (a download's
 // writes, a seed's reads) wait behind at most that many chunks.
 func (a *Actor) fillCheck(ctx actor.Context, t *torrentStore) {
-	for t.checkQueued < a.cfg.Workers && t.checkNext < len(t.checkChunks) {
+	for t.checkQueued < len(a.workers) && t.checkNext < len(t.checkChunks) {
 		c := t.checkChunks[t.checkNext]
 		t.checkNext++
 		t.checkQueued++

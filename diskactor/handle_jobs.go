@@ -16,11 +16,8 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	props := a.cfg.Supervision.Configure(supervisor.KindDiskWorker, actor.PropsFromProducer(func() actor.Actor {
 		return &worker{beforeJob: a.cfg.BeforeJob, writing: &a.writing, sup: a.cfg.Supervision}
 	}))
-	for range a.cfg.Workers {
-		pid := ctx.Spawn(props)
-		a.workers = append(a.workers, pid)
-		a.idle = append(a.idle, pid)
-	}
+	a.workerProps = props
+	a.resizeWorkers(ctx)
 }
 
 // submit queues a job and counts it against its torrent's fence; a job
@@ -54,6 +51,9 @@ func (a *Actor) handleJobDone(ctx actor.Context, d *jobDone) {
 	if _, ok := a.running[d.worker]; ok {
 		delete(a.running, d.worker)
 		a.idle = append(a.idle, d.worker)
+		if len(a.workers) > numWorkers(a.set) {
+			a.resizeWorkers(ctx) // hashing_threads went down
+		}
 	}
 	a.finishJob(ctx, d)
 	a.dispatch(ctx)

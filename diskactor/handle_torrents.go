@@ -10,7 +10,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.DiskAddTorrent) 
 	if old := a.torrents[m.InfoHash]; old != nil && old.removing == nil {
 		return // already registered
 	}
-	t, err := newTorrentStore(m, a.cfg.MaxOpenFiles)
+	t, err := newTorrentStore(m, a.files)
 	if err != nil {
 		// The torrent hears of it as a file error; its check then fails
 		// (the torrent is not registered) and puts it in the error state.

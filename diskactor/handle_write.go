@@ -56,8 +56,8 @@ func (a *Actor) handleWrite(ctx actor.Context, m *messages.DiskWrite) {
 // maybeFlush writes out partial pieces when the write cache is over
 // cache_size, or t's cached bytes reach 3/4 of its credit.
 func (a *Actor) maybeFlush(ctx actor.Context, t *torrentStore) {
-	if a.cached > a.cfg.CacheSize {
-		a.flushPartials(ctx, nil, a.cfg.CacheSize/2)
+	if limit := a.set.CacheBytes(); a.cached > limit {
+		a.flushPartials(ctx, nil, limit/2)
 	} else if t.creditLimit > 0 && t.cached >= t.creditLimit*3/4 {
 		a.flushPartials(ctx, t, t.creditLimit/4)
 	}

@@ -49,7 +49,7 @@ func TestIncrementalHashInOrderNoReadBack(t *testing.T) {
 			hashJobs.Add(1)
 		}
 	}
-	r := newRig(t, Config{Workers: 2, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2), BeforeJob: before})
 	const pieceLen = 512 << 10 // 32 blocks
 	pl := makePayload(t, t.TempDir(), "f.bin", 2*pieceLen, pieceLen, 21)
 	dst := t.TempDir()
@@ -105,7 +105,7 @@ func TestIncrementalHashInOrderNoReadBack(t *testing.T) {
 // way out (or kept until the running hash passed them), so a flushed
 // piece completes without a read-back.
 func TestInOrderFlushNeedsNoReadBack(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	const pieceLen = 512 << 10 // 32 blocks
 	pl := makePayload(t, t.TempDir(), "f.bin", pieceLen, pieceLen, 22)
 	dst := t.TempDir()
@@ -142,7 +142,7 @@ func TestInOrderFlushNeedsNoReadBack(t *testing.T) {
 // Blocks flushed past a gap cannot be hashed before they go: completing
 // the piece reads every one of them back, and total_read_back says so.
 func TestReadBackCountedWhenForced(t *testing.T) {
-	r := newRig(t, Config{Workers: 2})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2)})
 	const pieceLen = 256 << 10
 	pl := makePayload(t, t.TempDir(), "f.bin", pieceLen, pieceLen, 23)
 	owner, rec := r.spawnRecorder()

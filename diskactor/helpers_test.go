@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -201,4 +202,17 @@ func fileRange(t *testing.T, dir string, pl payload, off, n int64) []byte {
 		t.Fatalf("file has %d bytes, want at least %d", len(b), off+n)
 	}
 	return b[off : off+n]
+}
+
+// withSettings is the default settings with name, value pairs applied.
+func withSettings(kv ...any) *settings.Snapshot {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	s, err := settings.Default().With(m)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

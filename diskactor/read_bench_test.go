@@ -79,7 +79,7 @@ func BenchmarkSeedReads(b *testing.B) {
 		b.Run(fmt.Sprintf("peers=%d", peers), func(b *testing.B) {
 			sys := actors.NewSystem(nil)
 			defer sys.Shutdown()
-			disk := sys.Root.Spawn(New(Config{Workers: runtime.NumCPU(), CacheSize: 2048 * bufpool.BlockSize}))
+			disk := sys.Root.Spawn(New(Config{Settings: withSettings("hashing_threads", runtime.NumCPU(), "cache_size", int((2048*bufpool.BlockSize)/bufpool.BlockSize))}))
 			defer func() { _ = sys.Root.StopFuture(disk).Wait() }()
 			checked := make(chan struct{})
 			owner := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {

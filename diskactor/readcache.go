@@ -43,7 +43,7 @@ type pendingRead struct {
 
 // readCapacity is the bytes the read cache may hold now: what cache_size
 // leaves after the write cache, which has priority.
-func (a *Actor) readCapacity() int64 { return max(0, a.cfg.CacheSize-a.cached) }
+func (a *Actor) readCapacity() int64 { return max(0, a.set.CacheBytes()-a.cached) }
 
 // trimReadCache evicts read pieces until the budget holds again.
 func (a *Actor) trimReadCache() {

@@ -20,7 +20,7 @@ func TestReadCacheMissReadsAheadThenHits(t *testing.T) {
 			readJobs.Add(1)
 		}
 	}
-	r := newRig(t, Config{Workers: 2, CacheSize: 4 << 20, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((4<<20)/bufpool.BlockSize)), BeforeJob: before})
 	src := t.TempDir()
 	const pieceLen = 256 << 10
 	pl := makePayload(t, src, "f.bin", 3*pieceLen, pieceLen, 31)
@@ -59,7 +59,7 @@ func TestReadCacheMissReadsAheadThenHits(t *testing.T) {
 
 // A block read twice moves its piece from MRU to MFU.
 func TestReadCacheSecondReadMovesToMFU(t *testing.T) {
-	r := newRig(t, Config{Workers: 2, CacheSize: 4 << 20})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((4<<20)/bufpool.BlockSize))})
 	src := t.TempDir()
 	pl := makePayload(t, src, "f.bin", 4*(64<<10), 64<<10, 32)
 	r.seed(pl, src)
@@ -80,7 +80,7 @@ func TestReadCacheSecondReadMovesToMFU(t *testing.T) {
 // that brings it back into MFU.
 func TestReadCacheEvictsToGhostUnderSmallCache(t *testing.T) {
 	const pieceLen = 64 << 10 // 4 blocks
-	r := newRig(t, Config{Workers: 2, CacheSize: pieceLen})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((pieceLen)/bufpool.BlockSize))})
 	src := t.TempDir()
 	pl := makePayload(t, src, "f.bin", 4*pieceLen, pieceLen, 33)
 	r.seed(pl, src)
@@ -102,7 +102,7 @@ func TestReadCacheEvictsToGhostUnderSmallCache(t *testing.T) {
 // A recheck forgets the read cache: the files may have changed on disk,
 // and a read afterwards returns what is there now.
 func TestCheckForgetsReadCache(t *testing.T) {
-	r := newRig(t, Config{Workers: 2, CacheSize: 4 << 20})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((4<<20)/bufpool.BlockSize))})
 	src := t.TempDir()
 	pl := makePayload(t, src, "f.bin", 2*(64<<10), 64<<10, 34)
 	owner := r.seed(pl, src)
@@ -127,7 +127,7 @@ func TestCheckForgetsReadCache(t *testing.T) {
 func TestCacheBudgetHolds(t *testing.T) {
 	const pieceLen = 128 << 10 // 8 blocks
 	const cacheBlocks = 16
-	r := newRig(t, Config{Workers: 2, CacheSize: cacheBlocks * bufpool.BlockSize})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 2, "cache_size", int((cacheBlocks*bufpool.BlockSize)/bufpool.BlockSize))})
 	src := t.TempDir()
 	seed := makePayload(t, src, "seed.bin", 8*pieceLen, pieceLen, 35)
 	r.seed(seed, src)

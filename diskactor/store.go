@@ -98,20 +98,24 @@ type cachedPiece struct {
 	lastUse time.Time // of the last block received
 }
 
-func newTorrentStore(m *messages.DiskAddTorrent, maxOpen int) (*torrentStore, error) {
-	files := make([]storage.FileSpec, len(m.Info.Files))
+// newTorrentStore opens a torrent's storage under the session's file
+// budget (file_pool_size counts the open files of every torrent).
+func newTorrentStore(m *messages.DiskAddTorrent, files *storage.FileBudget) (*torrentStore, error) {
+	specs := make([]storage.FileSpec, len(m.Info.Files))
 	for i, f := range m.Info.Files {
-		files[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad, Executable: f.Executable, Symlink: f.SymlinkPath}
+		specs[i] = storage.FileSpec{Path: f.Path, Length: f.Length, Pad: f.Pad, Executable: f.Executable, Symlink: f.SymlinkPath}
 		if i < len(m.FilePaths) && m.FilePaths[i] != "" {
-			files[i].Path = m.FilePaths[i]
+			specs[i].Path = m.FilePaths[i]
 		}
 	}
 	newStorage := m.NewStorage
 	if newStorage == nil {
 		newStorage = storage.NewFiles
 	}
-	st, err := newStorage(m.SavePath, files, storage.Options{
-		MaxOpenFiles: maxOpen, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
+	st, err := newStorage(m.SavePath, specs, storage.Options{
+		// The budget bounds the files; the pool's own bound only stops
+		// a storage from holding more than the session may.
+		MaxOpenFiles: 1 << 20, FileBudget: files, Sparse: true, Allocate: m.StorageMode == messages.StorageModeAllocate,
 		// libtorrent's name: a hidden file named after the info-hash.
 		PartFile: "." + m.InfoHash.String() + ".parts", PieceLength: m.Info.PieceLength,
 		FilePriorities: m.FilePriorities,

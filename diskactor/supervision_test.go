@@ -18,7 +18,7 @@ func TestWorkerPanicFailsJobAndWorkerIsReplaced(t *testing.T) {
 			panic("injected disk fault")
 		}
 	}
-	r := newRig(t, Config{Workers: 1, BeforeJob: before})
+	r := newRig(t, Config{Settings: withSettings("hashing_threads", 1), BeforeJob: before})
 	a := makePayload(t, t.TempDir(), "a.bin", 192<<10, 64<<10, 10)
 	b := makePayload(t, t.TempDir(), "b.bin", 64<<10, 64<<10, 11)
 	ownerA, recA := r.spawnRecorder()

@@ -66,7 +66,7 @@ func BenchmarkDownloadWrites(b *testing.B) {
 			}
 			sys := actors.NewSystem(nil)
 			defer sys.Shutdown()
-			disk := sys.Root.Spawn(New(Config{Workers: runtime.NumCPU(), CacheSize: 2048 * bufpool.BlockSize}))
+			disk := sys.Root.Spawn(New(Config{Settings: withSettings("hashing_threads", runtime.NumCPU(), "cache_size", int((2048*bufpool.BlockSize)/bufpool.BlockSize))}))
 			defer func() { _ = sys.Root.StopFuture(disk).Wait() }()
 			cpu0 := cpuTime()
 			b.SetBytes(size)

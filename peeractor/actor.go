@@ -14,6 +14,7 @@ import (
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -44,10 +45,11 @@ type Config struct {
 	// Supervision recovers the connection's goroutines and injects the
 	// plan's faults into them (nil: no faults).
 	Supervision *supervisor.Supervision
-	// Timeouts (zero: defaults).
-	DialTimeout       time.Duration
-	HandshakeTimeout  time.Duration
-	InactivityTimeout time.Duration
+	// Settings are the session's (nil: the defaults): the timeouts
+	// (peer_connect_timeout, handshake_timeout, peer_timeout) and our
+	// client's name (handshake_client_version, else user_agent). The
+	// torrent forwards new ones (SettingsChanged).
+	Settings *settings.Snapshot
 }
 
 // Limits that protect us from hostile or broken peers.
@@ -63,6 +65,7 @@ const (
 // Actor is the peer actor.
 type Actor struct {
 	cfg    Config
+	set    *settings.Snapshot
 	conn   net.Conn
 	w      *writer
 	addr   string
@@ -107,14 +110,8 @@ type Actor struct {
 
 // New returns the props of a peer actor.
 func New(cfg Config) *actor.Props {
-	if cfg.DialTimeout == 0 {
-		cfg.DialTimeout = 10 * time.Second
-	}
-	if cfg.HandshakeTimeout == 0 {
-		cfg.HandshakeTimeout = 10 * time.Second
-	}
-	if cfg.InactivityTimeout == 0 {
-		cfg.InactivityTimeout = 3 * time.Minute
+	if cfg.Settings == nil {
+		cfg.Settings = settings.Default()
 	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		numPieces := 0
@@ -123,6 +120,7 @@ func New(cfg Config) *actor.Props {
 		}
 		a := &Actor{
 			cfg:         cfg,
+			set:         cfg.Settings,
 			have:        cfg.Have.Clone(),
 			peerHave:    bitfield.New(numPieces),
 			amChoking:   true,
@@ -155,6 +153,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.fail(ctx, m.err, m.protocol)
 	case *blockSent:
 		a.handleBlockSent(ctx, m)
+	case *messages.SettingsChanged:
+		a.set = m.Settings
 	case *tick:
 		a.handleTick(ctx)
 	case *messages.BlocksAssigned:

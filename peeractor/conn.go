@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -62,7 +63,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		go func() {
 			defer supervisor.Recover(root, self, supervisor.SiteHandshake)
 			a.cfg.Supervision.Inject(supervisor.KindPeer, supervisor.SiteHandshake, string(supervisor.SiteHandshake))
-			_ = conn.SetWriteDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+			_ = conn.SetWriteDeadline(time.Now().Add(a.set.Seconds(settings.HandshakeTimeout)))
 			if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
 				root.Send(self, &connectFailed{err: fmt.Errorf("peeractor: send handshake: %w", err)})
 				return
@@ -87,14 +88,15 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 
 // dial connects and exchanges handshakes, all bounded by timeouts.
 func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
-	d := net.Dialer{Timeout: a.cfg.DialTimeout}
-	ctx, cancel := context.WithTimeout(a.readerCtx, a.cfg.DialTimeout)
+	dial := a.set.Seconds(settings.PeerConnectTimeout)
+	d := net.Dialer{Timeout: dial}
+	ctx, cancel := context.WithTimeout(a.readerCtx, dial)
 	defer cancel()
 	conn, err := d.DialContext(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return nil, wire.Handshake{}, fmt.Errorf("peeractor: connect %s: %w", a.cfg.Addr, err)
 	}
-	_ = conn.SetDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+	_ = conn.SetDeadline(time.Now().Add(a.set.Seconds(settings.HandshakeTimeout)))
 	if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
 		conn.Close()
 		return nil, wire.Handshake{}, fmt.Errorf("peeractor: send handshake: %w", err)

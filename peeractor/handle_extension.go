@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -17,8 +18,15 @@ var (
 	ErrUnknownExtension = errors.New("peeractor: extension message with an id we did not offer")
 )
 
-// clientName is the "v" of our extension handshake.
-const clientName = "actorrent/0.1"
+// clientName is the "v" of our extension handshake:
+// handshake_client_version, or user_agent when that is empty (as
+// libtorrent).
+func (a *Actor) clientName() string {
+	if v := a.set.Str(settings.HandshakeClientVersion); v != "" {
+		return v
+	}
+	return a.set.Str(settings.UserAgent)
+}
 
 // Metadata serving limits. The answers go into the writer's control
 // buffer, which nothing else bounds: a peer asking faster than it reads
@@ -56,7 +64,7 @@ type extState struct {
 func (a *Actor) sendExtHandshake() {
 	h := metadata.ExtHandshake{
 		M:    map[string]uint8{metadata.ExtUTMetadata: metadata.UTMetadataID},
-		V:    clientName,
+		V:    a.clientName(),
 		Reqq: maxRequestQueue,
 	}
 	if a.ext.server != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -73,8 +74,8 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	a.reportStats(ctx)
 	a.adjustPipeline()
 
-	if now.Sub(a.lastReceive) > a.cfg.InactivityTimeout {
-		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, a.cfg.InactivityTimeout), false)
+	if idle := a.set.Seconds(settings.PeerTimeout); now.Sub(a.lastReceive) > idle {
+		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, idle), false)
 		return
 	}
 	if now.Sub(a.lastSend) > keepAliveInterval {

@@ -12,6 +12,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -58,7 +59,7 @@ func startPipePeer(t *testing.T, inactivity time.Duration) *pipePeer {
 	p := &pipePeer{remote: remote, sys: actors.NewSystem(nil)}
 	cfg := Config{
 		Key: 1, PeerID: ours, Info: info, Have: bitfield.New(4), Credit: actors.NewCredit(1 << 20),
-		Conn: local, Handshake: &hs, InactivityTimeout: inactivity,
+		Conn: local, Handshake: &hs, Settings: settingsWith(t, map[string]any{"peer_timeout": int(inactivity / time.Second)}),
 	}
 	p.parent = p.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
 		return &torrentStub{cfg: cfg, mu: &p.mu, msgs: &p.msgs}
@@ -183,4 +184,14 @@ func TestInactivityTimeout(t *testing.T) {
 			t.Fatalf("PeerClosed = %+v, want ErrInactive (not a protocol error)", c)
 		}
 	})
+}
+
+// settingsWith is the default settings with values applied.
+func settingsWith(t *testing.T, values map[string]any) *settings.Snapshot {
+	t.Helper()
+	s, err := settings.Default().With(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

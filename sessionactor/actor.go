@@ -5,11 +5,10 @@
 package sessionactor
 
 import (
-	"time"
+	"net/netip"
 
 	"github.com/actorrent/actorrent/actors"
-	"github.com/actorrent/actorrent/diskactor"
-	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
@@ -19,27 +18,20 @@ import (
 
 // Config sets up a session actor.
 type Config struct {
-	// ListenInterfaces are host:port pairs (listen_interfaces); port 0
-	// picks a free port.
-	ListenInterfaces []string
-	PeerID           [20]byte
-	Alerts           AlertConfig
-	Disk             diskactor.Config
-	// MaxQueuedDiskBytes is each torrent's write credit.
-	MaxQueuedDiskBytes int64
-	// ConnectionsLimit bounds the peer connections of the whole session,
-	// all torrents together (connections_limit); 0: no limit.
-	ConnectionsLimit int
-	// ConnectionSpeed and PeerList: each torrent's peer list
-	// (connection_speed, max_peerlist_size, max_failcount,
-	// min_reconnect_time).
-	ConnectionSpeed int
-	PeerList        peerlist.Config
-	// OptimisticDiskRetry is the upload-mode retry after a full disk.
-	OptimisticDiskRetry time.Duration
-	Log                 *zap.Logger
-	// Trackers configure the tracker clients and announces.
-	Trackers TrackerConfig
+	// Settings are the session's settings (nil: the defaults). The actor
+	// hands the snapshot to its children and replaces it on
+	// ApplySettings.
+	Settings *settings.Snapshot
+	PeerID   [20]byte
+	// Notify gets a non-blocking signal whenever the alert queue goes
+	// from empty to non-empty; the facade's WaitForAlert selects on it.
+	Notify chan<- struct{}
+	Log    *zap.Logger
+	// TrackerClient, when set, replaces the session's own tracker clients
+	// (tests).
+	TrackerClient torrentactor.TrackerClient
+	// DiskBeforeJob is diskactor.Config.BeforeJob (tests).
+	DiskBeforeJob func(job any)
 	// TorrentProps, when set, replaces torrentactor.New for every torrent:
 	// a test-only hook to wrap a torrent's props.
 	TorrentProps func(torrentactor.Config) *actor.Props
@@ -51,6 +43,7 @@ type Config struct {
 // Actor is the session actor.
 type Actor struct {
 	cfg       Config
+	set       *settings.Snapshot // the current settings (cfg.Settings at first)
 	log       *zap.Logger
 	alerts    *actor.PID
 	disk      *actor.PID
@@ -62,13 +55,28 @@ type Actor struct {
 	byPID    map[string]messages.InfoHash
 	stopping map[string]bool // torrents being removed (PID ids)
 
-	// conns are the connection slots every torrent takes from.
-	conns   *actors.Slots
-	stats   sessionStats
-	closing bool
-	// trackerClients are the session's own clients (nil when injected).
-	trackerClients *torrentactor.Clients
-	closer         *actor.PID
+	// conns are the connection slots every torrent takes from; credit
+	// the disk write credit (max_queued_disk_bytes) and connectBudget
+	// the connection attempts a second (connection_speed), all of them
+	// session-wide as libtorrent means them.
+	conns         *actors.Slots
+	credit        *actors.Credit
+	connectBudget *actors.Budget
+	stats         sessionStats
+	closing       bool
+	trk           trackerSetup
+	closer        *actor.PID
+}
+
+// trackerSetup is what every torrent's announcer shares: the clients (own
+// is nil when Config.TrackerClient was injected), our port, addresses
+// and announce key.
+type trackerSetup struct {
+	client torrentactor.TrackerClient
+	own    *trackerClients
+	port   int
+	local  []netip.Addr
+	key    uint32
 }
 
 type entry struct {
@@ -83,18 +91,20 @@ func New(cfg Config) *actor.Props {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
 	}
-	if cfg.Disk.Log == nil {
-		cfg.Disk.Log = cfg.Log
+	if cfg.Settings == nil {
+		cfg.Settings = settings.Default()
 	}
-	cfg.Disk.Supervision = cfg.Supervision
 	props := actor.PropsFromProducer(func() actor.Actor {
 		return &Actor{
-			cfg:      cfg,
-			log:      cfg.Log,
-			torrents: map[messages.InfoHash]*entry{},
-			conns:    actors.NewSlots(cfg.ConnectionsLimit),
-			byPID:    map[string]messages.InfoHash{},
-			stopping: map[string]bool{},
+			cfg:           cfg,
+			log:           cfg.Log,
+			torrents:      map[messages.InfoHash]*entry{},
+			conns:         actors.NewSlots(cfg.Settings.Int(settings.ConnectionsLimit)),
+			set:           cfg.Settings,
+			credit:        actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes))),
+			connectBudget: actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed)),
+			byPID:         map[string]messages.InfoHash{},
+			stopping:      map[string]bool{},
 		}
 	}, actor.WithGuardian(cfg.Supervision.Strategy(supervisor.KindSession)))
 	return cfg.Supervision.Configure(supervisor.KindSession, props)
@@ -126,6 +136,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
 		*messages.SetAlertMask, *messages.SetAlertQueueSize:
 		ctx.Forward(a.alerts)
+	case *messages.ApplySettings:
+		a.handleApplySettings(ctx, m)
+	case *messages.GetSettings:
+		ctx.Respond(&messages.GetSettingsReply{Settings: a.set})
 	case *messages.DiskStatus:
 		ctx.Forward(a.disk)
 	case *messages.DiskCacheInfo:

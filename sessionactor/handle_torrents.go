@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/actorrent/actorrent/diskactor"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
@@ -12,9 +13,15 @@ import (
 
 func (a *Actor) handleStarted(ctx actor.Context) {
 	sup := a.cfg.Supervision
-	a.alerts = ctx.Spawn(sup.Configure(supervisor.KindAlert, NewAlertActor(a.cfg.Alerts)))
+	a.alerts = ctx.Spawn(sup.Configure(supervisor.KindAlert, NewAlertActor(AlertConfig{
+		Mask:      messages.AlertCategory(a.set.Int(settings.AlertMask)),
+		QueueSize: a.set.Int(settings.AlertQueueSize),
+		Notify:    a.cfg.Notify,
+	})))
 	sup.BindAlerts(ctx.ActorSystem().Root, a.alerts)
-	a.disk = ctx.Spawn(sup.Configure(supervisor.KindDisk, diskactor.New(a.cfg.Disk)))
+	a.disk = ctx.Spawn(sup.Configure(supervisor.KindDisk, diskactor.New(diskactor.Config{
+		Settings: a.set, Log: a.log, BeforeJob: a.cfg.DiskBeforeJob, Supervision: sup,
+	})))
 	a.listen(ctx)
 	a.startTrackers(ctx)
 }
@@ -48,28 +55,26 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		return
 	}
 	tc := torrentactor.Config{
-		Meta:                m.Info,
-		InfoHash:            ih,
-		Name:                m.Name,
-		SavePath:            m.SavePath,
-		Flags:               m.Flags,
-		ResumeData:          m.ResumeData,
-		StorageMode:         m.StorageMode,
-		NewStorage:          m.NewStorage,
-		FilePriorities:      m.FilePriorities,
-		PeerID:              a.cfg.PeerID,
-		Session:             ctx.Self(),
-		Disk:                a.disk,
-		Alerts:              a.alerts,
-		MaxQueuedDiskBytes:  a.cfg.MaxQueuedDiskBytes,
-		MaxPeers:            a.cfg.ConnectionsLimit,
-		Connections:         a.conns,
-		ConnectionSpeed:     a.cfg.ConnectionSpeed,
-		PeerList:            a.cfg.PeerList,
-		OptimisticDiskRetry: a.cfg.OptimisticDiskRetry,
-		Trackers:            a.trackerConfig(m),
-		Log:                 a.log,
-		Supervision:         a.cfg.Supervision,
+		Meta:           m.Info,
+		InfoHash:       ih,
+		Name:           m.Name,
+		SavePath:       m.SavePath,
+		Flags:          m.Flags,
+		ResumeData:     m.ResumeData,
+		StorageMode:    m.StorageMode,
+		NewStorage:     m.NewStorage,
+		FilePriorities: m.FilePriorities,
+		PeerID:         a.cfg.PeerID,
+		Session:        ctx.Self(),
+		Disk:           a.disk,
+		Alerts:         a.alerts,
+		Settings:       a.set,
+		Credit:         a.credit,
+		ConnectBudget:  a.connectBudget,
+		Connections:    a.conns,
+		Trackers:       a.trackerConfig(m),
+		Log:            a.log,
+		Supervision:    a.cfg.Supervision,
 	}
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {

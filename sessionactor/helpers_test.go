@@ -13,6 +13,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -45,8 +46,16 @@ var sessionSeq atomic.Int64
 // closed when the test ends.
 func startSession(t *testing.T, sys *actor.ActorSystem, cfg Config) *testSession {
 	t.Helper()
-	cfg.ListenInterfaces = []string{"127.0.0.1:0"}
-	cfg.Alerts = AlertConfig{Mask: messages.CategoryAll, QueueSize: 100000}
+	if cfg.Settings == nil {
+		cfg.Settings = settings.Default()
+	}
+	set, err := cfg.Settings.With(map[string]any{
+		"listen_interfaces": "127.0.0.1:0", "alert_mask": int(messages.CategoryAll), "alert_queue_size": 100000,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Settings = set
 	copy(cfg.PeerID[:], fmt.Sprintf("-TS0000-%012d", sessionSeq.Add(1)))
 	s := &testSession{t: t, sys: sys, pid: sys.Root.Spawn(New(cfg))}
 	t.Cleanup(func() {

@@ -2,7 +2,10 @@ package sessionactor
 
 import (
 	"net"
+	"strconv"
+	"strings"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -18,7 +21,7 @@ const (
 // session's first answer already knows its addresses) and gives each
 // socket to a listener child that accepts on it.
 func (a *Actor) listen(ctx actor.Context) {
-	for _, iface := range a.cfg.ListenInterfaces {
+	for _, iface := range splitList(a.set.Str(settings.ListenInterfaces)) {
 		if _, _, err := net.SplitHostPort(iface); err != nil {
 			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Addr: iface, Err: err, Op: opParseAddr})
 			continue
@@ -35,6 +38,30 @@ func (a *Actor) listen(ctx actor.Context) {
 	}
 }
 
+// relisten closes the listen sockets and opens those listen_interfaces
+// names now (settings applied at runtime).
+func (a *Actor) relisten(ctx actor.Context) {
+	a.closeListeners(ctx)
+	a.addrs = nil
+	a.listen(ctx)
+	if len(a.addrs) > 0 {
+		if _, p, err := net.SplitHostPort(a.addrs[0]); err == nil {
+			a.trk.port, _ = strconv.Atoi(p)
+		}
+	}
+}
+
+// splitList splits a comma-separated setting.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // closeListeners stops accepting (Close, and the session's own Stopping).
 func (a *Actor) closeListeners(ctx actor.Context) {
 	for _, pid := range a.listeners {
@@ -45,7 +72,7 @@ func (a *Actor) closeListeners(ctx actor.Context) {
 
 func (a *Actor) handleIncoming(ctx actor.Context, m *messages.IncomingConnection) {
 	e := a.torrents[m.Handshake.InfoHash]
-	if e == nil || a.closing {
+	if e == nil || a.closing || !a.set.Bool(settings.EnableIncomingTCP) {
 		m.Conn.Close()
 		return
 	}

@@ -34,7 +34,7 @@ func TestDiskJobPanicFailsOnlyItsTorrent(t *testing.T) {
 		}
 	}
 	dst := t.TempDir()
-	leecher := startSession(t, sys, Config{Disk: diskactor.Config{Workers: 2, BeforeJob: before}})
+	leecher := startSession(t, sys, Config{DiskBeforeJob: before})
 	leecher.add(a, dst, 0)
 	leecher.toTorrent(a.InfoHash, &messages.ConnectPeer{Addr: seeder.addr()})
 

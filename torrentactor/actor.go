@@ -12,6 +12,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -34,25 +35,20 @@ type Config struct {
 	Session  *actor.PID
 	Disk     *actor.PID
 	Alerts   *actor.PID
-	// MaxQueuedDiskBytes is the write credit of this torrent
-	// (max_queued_disk_bytes).
-	MaxQueuedDiskBytes int64
-	// MaxPeers bounds the connections of this torrent.
-	MaxPeers int
+	// Settings are the session's settings; the session sends new ones
+	// (SettingsChanged).
+	Settings *settings.Snapshot
+	// Credit is the session's write credit (max_queued_disk_bytes,
+	// shared by every torrent: the disk's queue is one); nil: the torrent
+	// makes its own.
+	Credit *actors.Credit
+	// ConnectBudget is the session's connection_speed allowance; nil: the
+	// torrent makes its own.
+	ConnectBudget *actors.Budget
 	// Connections are the session's connection slots (connections_limit,
 	// shared by every torrent); nil: no session-wide limit.
 	Connections *actors.Slots
-	// PeerList bounds the known peers and says when a failed one is tried
-	// again (max_peerlist_size, max_failcount, min_reconnect_time).
-	PeerList peerlist.Config
-	// ConnectionSpeed is how many connections the torrent opens to peers
-	// from its list per second (connection_speed); ConnectPeer is not
-	// held to it.
-	ConnectionSpeed int
-	Log             *zap.Logger
-	// OptimisticDiskRetry is how long an auto-managed torrent stays in
-	// upload mode after a full disk (optimistic_disk_retry; 0: 10 min).
-	OptimisticDiskRetry time.Duration
+	Log         *zap.Logger
 	// ResumeData is libtorrent-format fast-resume data to start from
 	// (AddTorrentParams.ResumeData); nil for none.
 	ResumeData  []byte
@@ -77,7 +73,9 @@ type Actor struct {
 	info     *metainfo.Info
 	log      *zap.Logger
 	behavior actor.Behavior
+	set      *settings.Snapshot
 	credit   *actors.Credit
+	budget   *actors.Budget
 
 	state     messages.TorrentState
 	paused    bool
@@ -94,8 +92,6 @@ type Actor struct {
 	byPID   map[string]messages.PeerKey
 	nextKey messages.PeerKey
 	plist   *peerlist.List // every peer we know of (list_peers)
-	// attempts are the connections opened from the list this tick.
-	attempts int
 	// senders are, per piece in flight, the addresses of the peers that
 	// sent accepted blocks of it (handle_trust.go).
 	senders map[int]map[string]bool
@@ -158,26 +154,28 @@ func New(cfg Config) *actor.Props {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
 	}
-	if cfg.MaxQueuedDiskBytes <= 0 {
-		cfg.MaxQueuedDiskBytes = 16 << 20
-	}
-	if cfg.MaxPeers <= 0 {
-		cfg.MaxPeers = 200
-	}
-	if cfg.ConnectionSpeed <= 0 {
-		cfg.ConnectionSpeed = 30
+	if cfg.Settings == nil {
+		cfg.Settings = settings.Default()
 	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &Actor{
 			cfg:     cfg,
 			log:     cfg.Log,
-			credit:  actors.NewCredit(cfg.MaxQueuedDiskBytes),
+			set:     cfg.Settings,
+			credit:  cfg.Credit,
+			budget:  cfg.ConnectBudget,
 			peers:   map[messages.PeerKey]*peerInfo{},
 			byPID:   map[string]messages.PeerKey{},
-			plist:   peerlist.New(cfg.PeerList),
+			plist:   peerlist.New(peerListConfig(cfg.Settings)),
 			senders: map[int]map[string]bool{},
 			added:   time.Now(),
 			state:   messages.StateCheckingFiles,
+		}
+		if a.credit == nil {
+			a.credit = actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes)))
+		}
+		if a.budget == nil {
+			a.budget = actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed))
 		}
 		a.behavior = actor.NewBehavior()
 		if cfg.Meta == nil {

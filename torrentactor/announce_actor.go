@@ -156,6 +156,10 @@ func (a *announcer) Receive(ctx actor.Context) {
 	case *messages.ReplaceTrackers:
 		a.list.Replace(m.Tiers)
 		a.pump(ctx)
+	case *messages.SettingsChanged:
+		a.cfg.TrackerConfig = a.cfg.TrackerConfig.withSettings(m.Settings)
+		a.list.SetSettings(a.cfg.List)
+		a.pump(ctx)
 	case *messages.GetTrackers:
 		ctx.Respond(&messages.GetTrackersReply{Trackers: a.list.Trackers()})
 	case *messages.ScrapeTracker:

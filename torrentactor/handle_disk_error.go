@@ -5,14 +5,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
-
-// defaultOptimisticDiskRetry is libtorrent's optimistic_disk_retry: how
-// long an auto-managed torrent stays in upload mode after a full disk
-// before it tries downloading again.
-const defaultOptimisticDiskRetry = 10 * time.Minute
 
 // diskErrorState is how a disk error left the torrent.
 type diskErrorState struct {
@@ -110,10 +106,7 @@ func (a *Actor) retryDisk(ctx actor.Context, now time.Time) {
 	if !e.uploadMode || !e.byDisk || a.cfg.Flags&messages.FlagAutoManaged == 0 {
 		return
 	}
-	retry := a.cfg.OptimisticDiskRetry
-	if retry <= 0 {
-		retry = defaultOptimisticDiskRetry
-	}
+	retry := a.set.Seconds(settings.OptimisticDiskRetry)
 	if now.Sub(e.since) >= retry {
 		a.leaveUploadMode(ctx)
 	}

@@ -31,11 +31,12 @@ func (a *Actor) handleChildFailed(ctx actor.Context, m *messages.ChildFailed) {
 }
 
 // handleAnnouncerFailed brings the restarted announcer up to date: it
-// starts from the trackers the torrent was added with, so it gets the
-// torrent's current list, and is told to announce if it was. These wait
+// starts from the trackers and settings the torrent was added with, so it
+// gets the torrent's current list and settings, and is told to announce if it was. These wait
 // in its mailbox until the restart.
 func (a *Actor) handleAnnouncerFailed(ctx actor.Context) {
 	ctx.Send(a.trk.pid, &messages.ReplaceTrackers{Tiers: cloneTiers(a.trk.tiers)})
+	ctx.Send(a.trk.pid, &messages.SettingsChanged{Settings: a.set})
 	if a.trk.announcing {
 		a.trk.sent = a.announceStats()
 		ctx.Send(a.trk.pid, &messages.StartAnnouncing{Stats: a.trk.sent})

@@ -7,6 +7,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -43,7 +44,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 func (a *Actor) registerStorage(ctx actor.Context) {
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
-		CreditLimit: a.cfg.MaxQueuedDiskBytes, StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
+		CreditLimit: int64(a.set.Int(settings.MaxQueuedDiskBytes)), StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
 		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -30,12 +31,15 @@ func (a *Actor) openPeers() int { return len(a.peers) }
 // torrent is under its connection limit, at most connection_speed a tick.
 // A finished torrent leaves seeds out: they have nothing for it.
 func (a *Actor) connectMore(ctx actor.Context) {
-	if !a.active() {
+	if !a.active() || !a.set.Bool(settings.EnableOutgoingTCP) {
 		return
 	}
-	n := min(a.cfg.MaxPeers-a.openPeers(), a.cfg.ConnectionSpeed-a.attempts, a.cfg.Connections.Free())
-	for _, ap := range a.plist.Candidates(time.Now(), n, a.finished) {
-		a.attempts++
+	now := time.Now()
+	want := min(a.maxPeers()-a.openPeers(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.finished))
+	n := a.budget.Take(now, want) // connection_speed, session-wide
+	cands := a.plist.Candidates(now, n, a.finished)
+	a.budget.Give(n - len(cands))
+	for _, ap := range cands {
 		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {
 			// Another torrent took the last slot: not an attempt.
 			a.plist.Closed(ap, false)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/actorrent/actorrent/supervisor"
@@ -31,7 +32,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 			return // banned, or not an address a peer can be at
 		}
 	}
-	if !a.active() || a.openPeers() >= a.cfg.MaxPeers {
+	if !a.active() || a.openPeers() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
 		return // the list connects it later
 	}
 	for _, p := range a.peers {
@@ -47,7 +48,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 // handleAttachPeer takes an incoming connection, or closes it when the
 // torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || a.openPeers() >= a.cfg.MaxPeers {
+	if !a.active() || a.openPeers() >= a.maxPeers() {
 		m.Conn.Close()
 		return
 	}
@@ -86,6 +87,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	pc.Disk = a.cfg.Disk
 	pc.Credit = a.credit
 	pc.Supervision = a.cfg.Supervision
+	pc.Settings = a.set
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)

@@ -28,7 +28,6 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // idle peers ask for blocks again.
 func (a *Actor) handleTick(ctx actor.Context) {
 	a.countTimes(tickInterval)
-	a.attempts = 0
 	a.connectMore(ctx)
 	a.retryDisk(ctx, time.Now())
 	a.tickTrackers(ctx)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -58,7 +59,7 @@ func (a *Actor) spawnAnnouncer(ctx actor.Context) {
 	if a.cfg.Trackers.Client == nil {
 		return
 	}
-	tc := a.cfg.Trackers
+	tc := a.cfg.Trackers.withSettings(a.set)
 	if len(tc.Tiers) == 0 && a.cfg.Meta != nil {
 		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
@@ -139,7 +140,7 @@ func (a *Actor) stopAnnouncingThen(ctx actor.Context, then func()) {
 		return
 	}
 	a.trk.announcing = false
-	wait := a.cfg.Trackers.StopTimeout
+	wait := a.set.Seconds(settings.StopTrackerTimeout)
 	if wait <= 0 {
 		wait = 5 * time.Second
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/diskactor"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -93,7 +94,7 @@ func (r *rig) torrent(meta *metainfo.MetaInfo, save string, flags messages.AddTo
 // torrentWith spawns a torrent actor from cfg, with its own disk actor,
 // the rig's alerts, and a peer id ending in id.
 func (r *rig) torrentWith(cfg Config, id byte) *actor.PID {
-	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Workers: 2}))
+	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Settings: withSettings(map[string]any{"hashing_threads": 2})}))
 	copy(cfg.PeerID[:], "-TT0000-test-peer-00")
 	cfg.PeerID[19] = id
 	cfg.Session, cfg.Disk, cfg.Alerts = r.alerts, disk, r.alerts
@@ -204,4 +205,13 @@ func panicOn(match func(any) bool) actor.ReceiverMiddleware {
 			next(c, env)
 		}
 	}
+}
+
+// withSettings is the default settings with values applied.
+func withSettings(values map[string]any) *settings.Snapshot {
+	s, err := settings.Default().With(values)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -25,7 +25,7 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 	client := &fakeClient{start: time.Now(), answer: func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) {
 		return okReply(time.Hour, seedAddr), nil
 	}}
-	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Workers: 2}))
+	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Settings: withSettings(map[string]any{"hashing_threads": 2})}))
 	var id [20]byte
 	copy(id[:], "-TT0000-test-peer-02")
 	const url = "http://tracker.test/announce"

@@ -9,7 +9,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -80,7 +79,7 @@ func trackerPeers(addrs ...string) *messages.TrackerPeers {
 // its list, and connects the next one when a connection ends.
 func TestPeerListRefillsFreedSlots(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r, pid, f := peerListRig(t, Config{MaxPeers: 1}, "10.0.0.2:1")
+		r, pid, f := peerListRig(t, Config{Settings: withSettings(map[string]any{"connections_limit": 1})}, "10.0.0.2:1")
 		r.sys.Root.Send(pid, trackerPeers("10.0.0.1:1", "10.0.0.2:1"))
 		advance(2 * time.Second)
 		if got, want := f.dialed(), []string{"10.0.0.1:1", "10.0.0.2:1"}; !slices.Equal(got, want) {
@@ -105,7 +104,7 @@ func TestPeerListRefillsFreedSlots(t *testing.T) {
 // times its fail count, and forgotten after max_failcount failures.
 func TestPeerListBacksOffAndForgetsDeadPeers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := Config{PeerList: peerlist.Config{MaxFailcount: 3, MinReconnect: time.Minute}}
+		cfg := Config{Settings: withSettings(map[string]any{"max_failcount": 3, "min_reconnect_time": 60})}
 		r, pid, f := peerListRig(t, cfg)
 		r.sys.Root.Send(pid, trackerPeers("10.0.0.1:1"))
 		advance(time.Second)
@@ -129,20 +128,28 @@ func TestPeerListBacksOffAndForgetsDeadPeers(t *testing.T) {
 	})
 }
 
-// connection_speed bounds the connections opened from the list each
-// second.
+// connection_speed bounds the connections opened from the list to so many
+// a second: a session-wide budget holding one second's worth, refilled
+// continuously. The first batch spends it; then no more than two a second
+// go out, and all five within three seconds.
 func TestPeerListConnectionSpeed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		addrs := []string{"10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1", "10.0.0.4:1", "10.0.0.5:1"}
-		r, pid, f := peerListRig(t, Config{ConnectionSpeed: 2}, addrs...)
-		advance(500 * time.Millisecond) // mid-tick: the first batch is not held back by a tick
+		r, pid, f := peerListRig(t, Config{Settings: withSettings(map[string]any{"connection_speed": 2})}, addrs...)
+		advance(500 * time.Millisecond)
 		r.sys.Root.Send(pid, trackerPeers(addrs...))
 		synctest.Wait()
-		for _, want := range []int{2, 4, 5} {
-			if n := len(f.dialed()); n != want {
-				t.Fatalf("dialed %d, want %d", n, want)
-			}
+		if n := len(f.dialed()); n != 2 {
+			t.Fatalf("dialed %d at once, want 2", n)
+		}
+		for k := 1; k <= 3; k++ {
 			advance(time.Second)
+			if n := len(f.dialed()); n > 2+2*k {
+				t.Fatalf("dialed %d after %d s, want at most %d", n, k, 2+2*k)
+			}
+		}
+		if n := len(f.dialed()); n != 5 {
+			t.Fatalf("dialed %d after 3 s, want 5", n)
 		}
 		if st := r.status(pid); st.ListPeers != 5 || st.NumPeers != 5 {
 			t.Fatalf("list_peers %d num_peers %d, want 5 and 5", st.ListPeers, st.NumPeers)

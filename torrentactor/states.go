@@ -144,6 +144,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleRenameFileReply(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
+	case *messages.SettingsChanged:
+		a.handleSettingsChanged(ctx, m)
 	case *messages.MessageFailed:
 		a.handleMessageFailed(ctx, m)
 	case *messages.PieceHashed:

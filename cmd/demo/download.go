@@ -21,6 +21,7 @@ const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ti
 func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("download", downloadSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	set := addSettingsFlags(fs)
 	var peers stringList
 	fs.Var(&peers, "peer", "`HOST:PORT` of a peer to connect to (repeatable)")
 	out := fs.String("o", "", "save path: the torrent's files go in it (required; created if missing)")
@@ -84,7 +85,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if *verbose {
 		mask |= actorrent.CategoryProgress // piece_finished
 	}
-	s, err := openSessionMask(ctx, *listen, mask)
+	s, err := openSessionWith(ctx, *listen, mask, set)
 	if err != nil {
 		return errors.Join(err, prof.stop())
 	}

@@ -19,6 +19,7 @@ const seedSynopsis = "demo seed [-listen ADDR] [-resume-dir DIR] [-resume-interv
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("seed", seedSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	set := addSettingsFlags(fs)
 	rf := addResumeFlags(fs.FlagSet)
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
@@ -54,7 +55,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 			err = nil
 		}
 	}()
-	s, err := openSession(ctx, *listen)
+	s, err := openSessionWith(ctx, *listen, alertMask, set)
 	if err != nil {
 		return errors.Join(err, prof.stop())
 	}

@@ -22,14 +22,16 @@ var errListen = errors.New("cannot listen")
 // openSession starts a session listening on listen (host:port, port 0
 // picks a free one) and fails if it listens nowhere.
 func openSession(ctx context.Context, listen string) (*actorrent.Session, error) {
-	return openSessionMask(ctx, listen, alertMask)
+	return openSessionWith(ctx, listen, alertMask, nil)
 }
 
-// openSessionMask is openSession queueing the alerts in mask.
-func openSessionMask(ctx context.Context, listen string, mask actorrent.AlertCategory) (*actorrent.Session, error) {
-	sp := actorrent.DefaultSettings()
+// openSessionWith is openSession queueing the alerts in mask, with the
+// settings the command line asked for (nil: none).
+func openSessionWith(ctx context.Context, listen string, mask actorrent.AlertCategory, set *sessionSettings) (*actorrent.Session, error) {
+	var sp actorrent.SettingsPack
 	sp.SetStr(actorrent.ListenInterfaces, listen)
 	sp.SetInt(actorrent.AlertMask, int(mask))
+	set.applyTo(&sp)
 	s, err := actorrent.NewSession(ctx, sp)
 	if err != nil {
 		return nil, fmt.Errorf("starting session: %w", err)

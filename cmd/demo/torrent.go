@@ -72,7 +72,7 @@ func addTorrentResuming(ctx context.Context, s *actorrent.Session, ti *actorrent
 func addWatched(ctx context.Context, s *actorrent.Session, p actorrent.AddTorrentParams, ih actorrent.InfoHash,
 	rs *resumeSaver, what string) (*watcher, error) {
 	sctx, stop := context.WithCancel(context.Background())
-	ch, err := s.Subscribe(sctx, alertMask|actorrent.CategoryProgress) // progress: only with -v (openSessionMask)
+	ch, err := s.Subscribe(sctx, alertMask|actorrent.CategoryProgress) // progress: only with -v (openSessionWith)
 	if err != nil {
 		stop()
 		return nil, err

@@ -26,6 +26,8 @@ type handle struct {
 // file. Opening happens under the mutex, which also keeps two goroutines
 // from opening (or creating) the same file at once.
 type pool struct {
+	owner  *Storage
+	budget *FileBudget // shared with other Storages; nil: none
 	mu     sync.Mutex
 	closed bool
 	slots  []*handle // slots[i] = open handle of file i, or nil
@@ -47,6 +49,8 @@ func (p *pool) isClosed() bool {
 // acquire returns a handle of file i, writable if write, opening (and for
 // writes creating) the file if needed. The caller must release it.
 func (s *Storage) acquire(i int, write bool) (*handle, error) {
+	var victims []budgetKey
+	defer func() { closeVictims(victims) }() // after mu is released
 	p := &s.pool
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -56,6 +60,7 @@ func (s *Storage) acquire(i int, write bool) (*handle, error) {
 	if h := p.slots[i]; h != nil && (h.writable || !write) {
 		h.refs++
 		p.lru.MoveToFront(h.elem)
+		victims = p.budget.opened(s, i)
 		return h, nil
 	}
 	f, err := s.open(i, write)
@@ -70,6 +75,7 @@ func (s *Storage) acquire(i int, write bool) (*handle, error) {
 	h.elem = p.lru.PushFront(h)
 	p.slots[i] = h
 	p.evict()
+	victims = p.budget.opened(s, i)
 	return h, nil
 }
 
@@ -88,6 +94,7 @@ func (p *pool) release(h *handle) {
 func (p *pool) detach(h *handle) error {
 	p.lru.Remove(h.elem)
 	p.slots[h.idx] = nil
+	p.budget.closed(p.owner, h.idx)
 	if h.refs > 0 {
 		h.retired = true
 		return nil

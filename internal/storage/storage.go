@@ -44,6 +44,10 @@ type Options struct {
 	// MaxOpenFiles bounds the pool of open handles (default 32); the least
 	// recently used idle handle is closed first.
 	MaxOpenFiles int
+	// FileBudget, when set, also bounds this Storage's open files
+	// together with those of the other Storages sharing it (a session's
+	// file_pool_size).
+	FileBudget *FileBudget
 	// Allocate makes newly created files take their full size on disk at
 	// once (fallocate; truncate where the file system cannot), which
 	// makes writes several times cheaper on ext4 than filling holes and
@@ -133,6 +137,7 @@ func New(savePath string, files []FileSpec, opts Options) *Storage {
 		s.total += f.Length
 	}
 	s.pool.init(len(files), opts.MaxOpenFiles)
+	s.pool.owner, s.pool.budget = s, opts.FileBudget
 	if opts.PartFile != "" && opts.PieceLength > 0 {
 		n := int((s.total + opts.PieceLength - 1) / opts.PieceLength)
 		s.part = newPartFile(filepath.Join(savePath, opts.PartFile), opts.PieceLength, n)

@@ -1,0 +1,64 @@
+package torrentactor
+
+import (
+	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/tracker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// peerListConfig is the peer list's part of the settings.
+func peerListConfig(s *settings.Snapshot) peerlist.Config {
+	return peerlist.Config{
+		MaxSize:      s.Int(settings.MaxPeerlistSize),
+		MaxFailcount: s.Int(settings.MaxFailcount),
+		MinReconnect: s.Seconds(settings.MinReconnectTime),
+	}
+}
+
+// withSettings fills the tracker settings of c from s.
+func (c TrackerConfig) withSettings(s *settings.Snapshot) TrackerConfig {
+	c.List = tracker.Settings{
+		AnnounceToAllTiers:    s.Bool(settings.AnnounceToAllTiers),
+		AnnounceToAllTrackers: s.Bool(settings.AnnounceToAllTrackers),
+		BackoffPercent:        s.Int(settings.TrackerBackoff),
+		MinAnnounceInterval:   s.Seconds(settings.MinAnnounceInterval),
+	}
+	c.NumWant = s.Int(settings.NumWant)
+	c.CompletionTimeout = s.Seconds(settings.TrackerCompletionTimeout)
+	c.StopTimeout = s.Seconds(settings.StopTrackerTimeout)
+	return c
+}
+
+// maxPeers bounds the torrent's connections: connections_limit (the
+// session's slots bound all torrents together as well).
+func (a *Actor) maxPeers() int {
+	n := a.set.Int(settings.ConnectionsLimit)
+	if n < 0 {
+		return int(^uint(0) >> 1)
+	}
+	return n
+}
+
+// handleSettingsChanged takes the session's new settings: the peer list's
+// bounds, the announcer's settings, and the peers' (timeouts, client
+// name). The session-wide credit and connection budget are the session's
+// to change.
+func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsChanged) {
+	old := a.set
+	a.set = m.Settings
+	if peerListConfig(old) != peerListConfig(a.set) {
+		a.plist.SetConfig(peerListConfig(a.set))
+	}
+	if a.trk.pid != nil {
+		o, n := TrackerConfig{}.withSettings(old), TrackerConfig{}.withSettings(a.set)
+		if o.List != n.List || o.NumWant != n.NumWant || o.CompletionTimeout != n.CompletionTimeout || o.StopTimeout != n.StopTimeout {
+			ctx.Send(a.trk.pid, m)
+		}
+	}
+	for _, p := range a.peers {
+		ctx.Send(p.pid, m)
+	}
+	a.connectMore(ctx)
+}
