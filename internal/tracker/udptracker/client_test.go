@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/actorrent/actorrent/internal/tracker/udptracker/udptest"
 )
 
 // fastConfig retransmits quickly so loss tests take milliseconds of
@@ -95,7 +97,7 @@ func TestAnnounceAndScrape(t *testing.T) {
 
 func TestRetransmitsLostPackets(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newMemNet()
+		n := udptest.NewNet()
 		ft := startMemTracker(t, n)
 		ft.setScript(func(r fakeRequest) ([][]byte, bool) {
 			return nil, r.n <= 2 // drop the first two connects
@@ -117,7 +119,7 @@ func TestRetransmitsLostPackets(t *testing.T) {
 
 func TestGivesUpAfterMaxRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newMemNet()
+		n := udptest.NewNet()
 		ft := startMemTracker(t, n)
 		ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true }) // a black hole
 		cfg := Config{RetransmitBase: 5 * time.Millisecond, MaxRetries: 2}
@@ -147,7 +149,7 @@ func TestGivesUpAfterMaxRetries(t *testing.T) {
 
 func TestContextCapsRetransmission(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newMemNet()
+		n := udptest.NewNet()
 		ft := startMemTracker(t, n)
 		ft.setScript(func(fakeRequest) ([][]byte, bool) { return nil, true })
 		c := newMemClient(t, n, Config{RetransmitBase: 10 * time.Millisecond, MaxRetries: 50})
@@ -184,7 +186,7 @@ func (c *fakeClock) advance(d time.Duration) {
 
 func TestConnectionIDCachedForAMinute(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newMemNet()
+		n := udptest.NewNet()
 		ft := startMemTracker(t, n)
 		clock := &fakeClock{now: time.Unix(1000, 0)}
 		cfg := fastConfig()
@@ -220,7 +222,7 @@ func TestConcurrentAnnouncesShareConnect(t *testing.T) {
 }
 
 func testConcurrentAnnouncesShareConnect(t *testing.T) {
-	mn := newMemNet()
+	mn := udptest.NewNet()
 	ft := startMemTracker(t, mn)
 	release := make(chan struct{})
 	var once sync.Once
@@ -279,7 +281,7 @@ func TestTrackerErrorAction(t *testing.T) {
 }
 
 func testTrackerErrorAction(t *testing.T) {
-	n := newMemNet()
+	n := udptest.NewNet()
 	ft := startMemTracker(t, n)
 	ft.setScript(func(r fakeRequest) ([][]byte, bool) {
 		if r.action == ActionAnnounce {
@@ -309,7 +311,7 @@ func TestCachedIDRefusedIsRetriedOnce(t *testing.T) {
 }
 
 func testCachedIDRefusedIsRetriedOnce(t *testing.T) {
-	n := newMemNet()
+	n := udptest.NewNet()
 	ft := startMemTracker(t, n)
 	c := newMemClient(t, n, fastConfig())
 	ctx := testCtx(t)

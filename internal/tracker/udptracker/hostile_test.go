@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/actorrent/actorrent/internal/tracker/udptracker/udptest"
 )
 
 // TestIgnoresGarbageAndSpoofs: on the first announce the tracker's own
@@ -21,9 +23,9 @@ func TestIgnoresGarbageAndSpoofs(t *testing.T) {
 }
 
 func testIgnoresGarbageAndSpoofs(t *testing.T) {
-	n := newMemNet()
+	n := udptest.NewNet()
 	ft := startMemTracker(t, n)
-	spoofer := n.listen("127.0.0.1")
+	spoofer := n.Listen("127.0.0.1")
 	defer spoofer.Close()
 	real := netip.MustParseAddrPort("1.2.3.4:5")
 	forged := netip.MustParseAddrPort("6.6.6.6:666")
