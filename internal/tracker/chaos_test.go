@@ -10,9 +10,10 @@ import (
 // TestChaos drives lists with random calls and random tracker behaviour
 // (hostile intervals included) and checks the invariants that keep the
 // torrent actor safe: no spin, never two jobs out for one tracker, Due adds
-// at most one job per tier, and none to a busy tier, unless
-// AnnounceToAllTrackers, stopped only to trackers
-// that know us, nothing but stopped after Stop.
+// at most one job per tier, and none to a tier whose job out is awaited (to
+// a working tracker, or sent less than FailoverAfter ago), unless
+// AnnounceToAllTrackers, stopped only to trackers that know us, nothing but
+// stopped after Stop.
 func TestChaos(t *testing.T) {
 	sets := []Settings{{}, {AnnounceToAllTrackers: true}, {AnnounceToAllTiers: true},
 		{AnnounceToAllTrackers: true, AnnounceToAllTiers: true, MaxFailCount: -1}}
@@ -35,6 +36,7 @@ func chaos(t *testing.T, seed uint64, set Settings) {
 	}
 	l := NewList(randTiers(), set, rand.New(rand.NewPCG(seed, 1)))
 	inflight := map[EntryID]Job{}
+	sentAt := map[EntryID]time.Time{}
 	var pending []result
 	now := t0
 	stopped := true
@@ -58,7 +60,7 @@ func chaos(t *testing.T, seed uint64, set Settings) {
 		}
 		busyTiers := map[int]bool{}
 		for _, st := range l.Trackers() {
-			if st.Updating {
+			if st.Updating && (st.Working || now.Sub(sentAt[st.Entry]) < DefaultFailoverAfter) {
 				busyTiers[st.Tier] = true
 			}
 		}
@@ -83,6 +85,7 @@ func chaos(t *testing.T, seed uint64, set Settings) {
 				t.Fatalf("stopped to %s, which does not know us", j.URL)
 			}
 			inflight[j.Entry] = j
+			sentAt[j.Entry] = now
 			issued++
 			var resp AnnounceResponse
 			var err error

@@ -25,12 +25,13 @@ type entry struct {
 	verified  bool // has answered at least once
 	answering bool // the last announce succeeded
 
-	updating     bool  // a job is out; only its result moves this entry on
-	jobEvent     Event // the event of that job
-	jobComplete  bool  // the torrent was complete when that job was issued
-	startSent    bool  // a started announce succeeded: the tracker knows us
-	completeSent bool  // the tracker knows we are complete
-	needStop     bool  // owes a stopped announce (List.Stop)
+	updating     bool      // a job is out; only its result moves this entry on
+	issuedAt     time.Time // when that job went out
+	jobEvent     Event     // the event of that job
+	jobComplete  bool      // the torrent was complete when that job was issued
+	startSent    bool      // a started announce succeeded: the tracker knows us
+	completeSent bool      // the tracker knows we are complete
+	needStop     bool      // owes a stopped announce (List.Stop)
 
 	next         time.Time // earliest next announce; zero means at once
 	minAnnounce  time.Time // the tracker's min interval ends here

@@ -14,6 +14,9 @@ const (
 const (
 	back1 = 17500 * time.Millisecond
 	back2 = 55 * sec
+	// fo is how long a job out to a tracker not known to work holds its
+	// tier (Next wakes then when failing over would try something).
+	fo = DefaultFailoverAfter
 )
 
 func TestSchedule(t *testing.T) {
@@ -53,45 +56,104 @@ func TestSchedule(t *testing.T) {
 			{2 * time.Hour, nil, []string{"a none"}, never},
 		}},
 		{"failover within a tier, then back to the first", [][]string{{"a", "b", "c"}}, Settings{}, []step{
-			{0, []action{start()}, []string{"a started"}, never},
-			{1 * sec, []action{fail("a")}, []string{"b started"}, never},
-			{2 * sec, []action{fail("b")}, []string{"c started"}, never},
+			{0, []action{start()}, []string{"a started"}, fo},
+			{1 * sec, []action{fail("a")}, []string{"b started"}, 1*sec + fo},
+			{2 * sec, []action{fail("b")}, []string{"c started"}, 2*sec + fo},
 			{3 * sec, []action{fail("c")}, nil, 1*sec + back1},
-			{1*sec + back1, nil, []string{"a started"}, never},
+			{1*sec + back1, nil, []string{"a started"}, 1*sec + back1 + fo},
 			{19 * sec, []action{okIn("a", 30*minute)}, nil, 30*minute + 19*sec},
 			{30*minute + 19*sec, nil, []string{"a none"}, never},
 		}},
 		{"the tracker that answers moves to the front", [][]string{{"a", "b"}}, Settings{}, []step{
-			{0, []action{start()}, []string{"a started"}, never},
-			{0, []action{fail("a")}, []string{"b started"}, never},
+			{0, []action{start()}, []string{"a started"}, fo},
+			{0, []action{fail("a")}, []string{"b started"}, fo},
 			// b now holds the tier; a's backoff end no longer matters.
 			{1 * sec, []action{okIn("b", 30*minute)}, nil, 30*minute + 1*sec},
 			{30*minute + 1*sec, nil, []string{"b none"}, never},
 		}},
 		{"a failing tier falls through to the next", [][]string{{"a"}, {"b"}}, Settings{}, []step{
-			{0, []action{start()}, []string{"a started"}, never},
+			{0, []action{start()}, []string{"a started"}, fo},
 			{1 * sec, []action{fail("a")}, []string{"b started"}, 1*sec + back1},
 			{2 * sec, []action{okIn("b", 30*minute)}, nil, 1*sec + back1},
-			{1*sec + back1, nil, []string{"a started"}, never},
+			{1*sec + back1, nil, []string{"a started"}, 1*sec + back1 + fo},
 			{19 * sec, []action{fail("a")}, nil, 19*sec + back2},
-			{19*sec + back2, nil, []string{"a started"}, never},
+			{19*sec + back2, nil, []string{"a started"}, 19*sec + back2 + fo},
 			// a answers: tier 0 holds again and b is not announced any more.
 			{80 * sec, []action{okIn("a", 30*minute)}, nil, 30*minute + 80*sec},
 			{30*minute + 80*sec, nil, []string{"a none"}, never},
 		}},
+		// Issue 8: tier 0 has a garbage HTTP tracker and a dead UDP tracker,
+		// tier 1 the live one. Tier 1 is announced as soon as both failed
+		// once, in either order; failed trackers still back off.
+		{"a dead tier: the next as soon as both failed once", [][]string{{"garbage", "udp"}, {"live"}}, Settings{}, []step{
+			{0, []action{start()}, []string{"garbage started"}, fo},
+			{0, []action{failWith("garbage", ErrInvalidResponse)}, []string{"udp started"}, fo},
+			{2 * sec, []action{failWith("udp", ErrTimeout)}, []string{"live started"}, back1},
+			{3 * sec, []action{okIn("live", 30*minute)}, nil, back1},
+			{back1, nil, []string{"garbage started"}, back1 + fo},
+			{back1, []action{failWith("garbage", ErrInvalidResponse)}, nil, 2*sec + back1},
+			{2*sec + back1, nil, []string{"udp started"}, 2*sec + back1 + fo},
+		}},
+		// The UDP tracker first, and silent (the client gives up only at the
+		// completion timeout): after FailoverAfter it counts as failed for
+		// the walk, its announce going on.
+		{"a silent tracker counts as failed after FailoverAfter", [][]string{{"udp", "garbage"}, {"live"}}, Settings{}, []step{
+			{0, []action{start()}, []string{"udp started"}, fo},
+			{fo - 1, nil, nil, fo},
+			{fo, nil, []string{"garbage started"}, 2 * fo},
+			{fo, []action{failWith("garbage", ErrInvalidResponse)}, []string{"live started"}, fo + back1},
+			{fo + sec, []action{okIn("live", 30*minute)}, nil, fo + back1},
+			{fo + back1, nil, []string{"garbage started"}, 2*fo + back1},
+			{fo + back1, []action{failWith("garbage", ErrInvalidResponse)}, nil, fo + back1 + back2},
+			// The silent announce fails at last and backs off from there.
+			{30 * sec, []action{failWith("udp", ErrTimeout)}, nil, 30*sec + back1},
+			{30*sec + back1, nil, []string{"udp started"}, 30*sec + back1 + fo},
+			// It answers: tier 0 holds the walk again, tier 1 rests.
+			{30*sec + back1, []action{okIn("udp", 30*minute)}, nil, 30*minute + 30*sec + back1},
+		}},
+		{"a silent tracker that answers late takes its tier back", [][]string{{"a"}, {"b"}}, Settings{}, []step{
+			{0, []action{start()}, []string{"a started"}, fo},
+			{fo, nil, []string{"b started"}, never},
+			{fo + sec, []action{okIn("b", 30*minute)}, nil, 30*minute + fo + sec},
+			{10 * sec, []action{okIn("a", 30*minute)}, nil, 30*minute + 10*sec},
+			{30*minute + 10*sec, nil, []string{"a none"}, never},
+		}},
+		{"a working tracker is awaited however slow", [][]string{{"a", "b"}, {"c"}}, Settings{}, []step{
+			{0, []action{start()}, []string{"a started"}, fo},
+			{0, []action{okIn("a", 30*minute)}, nil, 30 * minute},
+			{30 * minute, nil, []string{"a none"}, never},
+			{31 * minute, nil, nil, never},
+			{31 * minute, []action{fail("a")}, []string{"b started"}, 31*minute + fo},
+		}},
+		{"negative FailoverAfter waits for the result", [][]string{{"a", "b"}, {"c"}}, Settings{FailoverAfter: -1}, []step{
+			{0, []action{start()}, []string{"a started"}, never},
+			{time.Minute, nil, nil, never},
+			{time.Minute, []action{fail("a")}, []string{"b started"}, never},
+		}},
+		{"announce_to_all_trackers: a silent tier falls through", [][]string{{"a", "b"}, {"c"}}, allTrackers, []step{
+			{0, []action{start()}, []string{"a started", "b started"}, fo},
+			{1 * sec, []action{fail("a")}, nil, fo},
+			{fo, nil, []string{"c started"}, 1*sec + back1},
+		}},
+		{"announce_to_all_tiers: a silent tracker gives way in its tier", [][]string{{"a", "b"}, {"c"}}, allTiers, []step{
+			{0, []action{start()}, []string{"a started", "c started"}, fo},
+			{1 * sec, []action{okIn("c", 30*minute)}, nil, fo},
+			// Nothing is left to fail over to: no wake for b's silence.
+			{fo, nil, []string{"b started"}, 30*minute + sec},
+		}},
 		{"announce_to_all_trackers stays in the first tier", [][]string{{"a", "b"}, {"c"}}, allTrackers, []step{
-			{0, []action{start()}, []string{"a started", "b started"}, never},
+			{0, []action{start()}, []string{"a started", "b started"}, fo},
 			{1 * sec, []action{okIn("a", 30*minute)}, nil, 30*minute + 1*sec},
 			{2 * sec, []action{fail("b")}, nil, 2*sec + back1},
 			{2*sec + back1, nil, []string{"b started"}, 30*minute + 1*sec},
 		}},
 		{"announce_to_all_trackers falls through a dead tier", [][]string{{"a", "b"}, {"c"}}, allTrackers, []step{
-			{0, []action{start()}, []string{"a started", "b started"}, never},
+			{0, []action{start()}, []string{"a started", "b started"}, fo},
 			{1 * sec, []action{fail("a"), fail("b")}, []string{"c started"}, 1*sec + back1},
 		}},
 		{"announce_to_all_tiers takes the first of every tier", [][]string{{"a", "b"}, {"c", "d"}}, allTiers, []step{
-			{0, []action{start()}, []string{"a started", "c started"}, never},
-			{1 * sec, []action{fail("c")}, []string{"d started"}, never},
+			{0, []action{start()}, []string{"a started", "c started"}, fo},
+			{1 * sec, []action{fail("c")}, []string{"d started"}, fo},
 			{2 * sec, []action{okIn("a", 30*minute), okIn("d", 20*minute)}, nil, 20*minute + 2*sec},
 			{20*minute + 2*sec, nil, []string{"d none"}, 30*minute + 2*sec},
 		}},
@@ -178,7 +240,7 @@ func TestSchedule(t *testing.T) {
 			{0, []action{okIn("a", 30*minute), add("b", 0), add("c", 1)}, nil, 30 * minute},
 			{1 * sec, []action{add("a", 0)}, nil, 30 * minute}, // duplicate
 			{30 * minute, nil, []string{"a none"}, never},
-			{30 * minute, []action{fail("a")}, []string{"b started"}, never},
+			{30 * minute, []action{fail("a")}, []string{"b started"}, 30*minute + fo},
 			{30 * minute, []action{fail("b")}, []string{"c started"}, 30*minute + back1},
 		}},
 		{"replace revives a dead tracker at once", [][]string{{"a"}}, Settings{MaxFailCount: 1}, []step{
@@ -187,11 +249,11 @@ func TestSchedule(t *testing.T) {
 			{1 * sec, []action{replace([]string{"a"})}, []string{"a started"}, never},
 		}},
 		{"replace revives and keeps what survives", [][]string{{"a"}, {"b"}}, Settings{MaxFailCount: 1}, []step{
-			{0, []action{start()}, []string{"a started"}, never},
+			{0, []action{start()}, []string{"a started"}, fo},
 			{0, []action{fail("a")}, []string{"b started"}, never},
 			{0, []action{okIn("b", 30*minute)}, nil, 30 * minute},
-			{1 * minute, []action{replace([]string{"c", "a"}, []string{"b"})}, []string{"c started"}, never},
-			{1 * minute, []action{fail("c")}, []string{"a started"}, never},
+			{1 * minute, []action{replace([]string{"c", "a"}, []string{"b"})}, []string{"c started"}, 1*minute + fo},
+			{1 * minute, []action{fail("c")}, []string{"a started"}, 1*minute + fo},
 			{1 * minute, []action{okIn("a", 30*minute)}, nil, 31 * minute},
 		}},
 	}

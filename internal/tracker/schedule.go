@@ -22,10 +22,16 @@ type Job struct {
 // otherwise the tracker with the fewest failures in a row that can go now
 // (ties in tier order) is tried, so failing over reaches every tracker of
 // the tier before the first one's retries. With AnnounceToAllTrackers every
-// tracker of the tier that can go is announced. A tier that has a tracker
-// in flight, a working one, or one just announced holds the walk, which
-// then stops unless AnnounceToAllTiers; a tier whose trackers all fail or
-// wait out a backoff lets the walk go on to the next tier.
+// tracker of the tier that can go is announced. A tier that has a working
+// tracker, one just announced, or one in flight holds the walk, which then
+// stops unless AnnounceToAllTiers; a tier whose trackers all failed or wait
+// out a backoff lets the walk go on to the next tier.
+//
+// An announce in flight to a tracker not known to work holds its tier for
+// Settings.FailoverAfter only: past that the walk goes on as if it had
+// failed, so a tracker that never answers (a dead UDP tracker is reported
+// failed only when the client gives up) costs the first peers seconds, not
+// the completion timeout. Its result still counts when it comes.
 //
 // Attempts on trackers not known to work cost a token of the attempt
 // budget; without one they wait (Next says until when).
@@ -34,9 +40,10 @@ func (l *List) Due(now time.Time) []Job {
 	return jobs
 }
 
-// Next returns when Due should next be called: now if it has jobs now, the zero time if nothing will be due without another call
-// (stopped, every tracker busy or not working). Results can make jobs due,
-// so call Due after each of them as well. Next never returns a time at or
+// Next returns when Due should next be called: now if it has jobs now, the
+// zero time if nothing will be due without another call (stopped, every
+// tracker busy and awaited, or not working). Results can make jobs due, so
+// call Due after each of them as well. Next never returns a time at or
 // before now for which Due would return nothing, so a loop that waits for
 // Next and calls Due cannot spin.
 func (l *List) Next(now time.Time) time.Time {
@@ -72,7 +79,9 @@ func (l *List) walk(now time.Time, issue bool) (jobs []Job, wake time.Time) {
 		for end < len(l.entries) && l.entries[end].tier == l.entries[start].tier {
 			end++
 		}
-		held := l.walkTier(l.entries[start:end], now, issue, &jobs, consider)
+		// Whether the walk would reach a later tier once this one lets go.
+		more := end < len(l.entries) && !l.set.AnnounceToAllTiers
+		held := l.walkTier(l.entries[start:end], more, now, issue, &jobs, consider)
 		if held && !l.set.AnnounceToAllTiers {
 			break
 		}
@@ -81,16 +90,25 @@ func (l *List) walk(now time.Time, issue bool) (jobs []Job, wake time.Time) {
 	return jobs, wake
 }
 
-// walkTier walks one tier and reports whether it holds the walk.
-func (l *List) walkTier(tier []*entry, now time.Time, issue bool, jobs *[]Job, consider func(time.Time)) bool {
+// walkTier walks one tier and reports whether it holds the walk. more says
+// whether a later tier would be walked if it does not.
+func (l *List) walkTier(tier []*entry, more bool, now time.Time, issue bool, jobs *[]Job, consider func(time.Time)) bool {
 	if l.set.AnnounceToAllTrackers {
-		held := false
+		// The tier's trackers are all announced regardless, so silence only
+		// matters to a later tier, and only once every job out of this one
+		// went silent and nothing else holds it.
+		held, silent := false, time.Time{}
 		for _, e := range tier {
 			if e.dead {
 				continue
 			}
 			if e.updating {
-				held = true
+				switch at := l.silentAt(e); {
+				case at.IsZero():
+					held = true
+				case now.Before(at):
+					silent = maxTime(silent, at)
+				}
 				continue
 			}
 			if e.answering {
@@ -101,17 +119,34 @@ func (l *List) walkTier(tier []*entry, now time.Time, issue bool, jobs *[]Job, c
 				held = true
 			}
 		}
-		return held
+		if !held && !silent.IsZero() && more {
+			consider(silent)
+		}
+		return held || !silent.IsZero()
 	}
 	// One announce per tier at a time, and a working tracker (the first,
 	// since answering promotes) keeps the tier to itself.
+	idle := false // a tracker failing over could try
 	for _, e := range tier {
-		if e.updating {
+		idle = idle || (!e.dead && !e.updating)
+	}
+	for _, e := range tier {
+		if !e.updating {
+			continue
+		}
+		at := l.silentAt(e)
+		if at.IsZero() {
+			return true
+		}
+		if now.Before(at) {
+			if more || idle {
+				consider(at)
+			}
 			return true
 		}
 	}
 	for _, e := range tier {
-		if e.answering && !e.dead {
+		if e.answering && !e.dead && !e.updating {
 			if l.ready(e, now, consider) {
 				*jobs = append(*jobs, l.issue(e, l.eventFor(e), now, issue))
 			}
@@ -123,7 +158,7 @@ func (l *List) walkTier(tier []*entry, now time.Time, issue bool, jobs *[]Job, c
 	// first failures are retried.
 	var best *entry
 	for _, e := range tier {
-		if e.dead {
+		if e.dead || e.updating {
 			continue
 		}
 		if l.ready(e, now, consider) && (best == nil || e.fails < best.fails) {
@@ -135,6 +170,17 @@ func (l *List) walkTier(tier []*entry, now time.Time, issue bool, jobs *[]Job, c
 	}
 	*jobs = append(*jobs, l.issue(best, l.eventFor(best), now, issue))
 	return true
+}
+
+// silentAt is when e's job in flight stops holding its tier: never (the
+// zero time) for a tracker known to work, which answered last time and
+// whose slow answer is no reason to announce elsewhere; FailoverAfter after
+// it went out for any other.
+func (l *List) silentAt(e *entry) time.Time {
+	if e.answering || l.set.FailoverAfter < 0 {
+		return time.Time{}
+	}
+	return e.issuedAt.Add(l.set.FailoverAfter)
 }
 
 // ready reports whether e can be announced at now: its backoff or interval
@@ -171,7 +217,7 @@ func (l *List) issue(e *entry, ev Event, now time.Time, real bool) Job {
 		if ev != EventStopped && !e.answering {
 			l.budget.take(now)
 		}
-		e.updating, e.jobEvent, e.jobComplete = true, ev, l.complete
+		e.updating, e.issuedAt, e.jobEvent, e.jobComplete = true, now, ev, l.complete
 	}
 	return Job{Entry: e.id, URL: e.url, Tier: e.tier, Event: ev, TrackerID: e.trackerID}
 }

@@ -52,6 +52,18 @@ type Settings struct {
 	AttemptBurst int
 	AttemptEvery time.Duration
 
+	// FailoverAfter is how long an announce to a tracker not known to work
+	// (never answered, or failed last time) holds its tier before the walk
+	// goes on as if it had failed: to the tier's next tracker, and once
+	// every tracker of the tier failed or went silent, to the next tier
+	// (0 means 3 s; negative waits for the result, as libtorrent does).
+	// The announce itself goes on: a late answer makes the tracker working
+	// (its tier holds the walk again), a late failure backs off as usual.
+	// Without it a tracker that drops packets holds the walk until the
+	// client gives up (30 s, tracker_completion_timeout), and a torrent
+	// whose only live tracker is in a lower tier waits that long for peers.
+	FailoverAfter time.Duration
+
 	// MaxTrackers caps the list length (0 means 1000); further URLs are
 	// dropped, so a hostile announce-list cannot make every walk expensive.
 	MaxTrackers int
@@ -73,6 +85,12 @@ const (
 	DefaultAttemptBurst        = 10
 	DefaultAttemptEvery        = 5 * time.Second
 	DefaultMaxTrackers         = 1000
+	// DefaultFailoverAfter: a live tracker answers well within it (a UDP
+	// connect and announce are two round trips; an HTTPS announce with DNS,
+	// TCP and TLS about four), yet a dead tier costs the first peers only
+	// this long. Going on too early costs one spare announce to the next
+	// tracker, which announce_to_all_tiers users pay on every announce.
+	DefaultFailoverAfter = 3 * time.Second
 )
 
 // minIntervalFloor is the least "min interval" we apply (libtorrent's
@@ -99,6 +117,9 @@ func (s Settings) effective() Settings {
 	def(&s.MaxAnnounceInterval, DefaultMaxAnnounceInterval)
 	def(&s.DefaultInterval, DefaultInterval)
 	def(&s.AttemptEvery, DefaultAttemptEvery)
+	if s.FailoverAfter == 0 {
+		s.FailoverAfter = DefaultFailoverAfter
+	}
 	if s.AttemptBurst <= 0 {
 		s.AttemptBurst = DefaultAttemptBurst
 	}
