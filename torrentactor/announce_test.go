@@ -111,14 +111,20 @@ func newAnnounceRig(t *testing.T, tiers [][]string, set tracker.Settings,
 func newAnnounceRigWith(t *testing.T, sup *supervisor.Supervision, tiers [][]string, set tracker.Settings,
 	answer func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error)) *announceRig {
 	t.Helper()
-	r := &announceRig{sys: actors.NewSystem(nil), client: &fakeClient{start: time.Now(), answer: answer}, sink: &sink{}}
+	client := &fakeClient{start: time.Now(), answer: answer}
+	r := newAnnounceRigConfig(t, sup, TrackerConfig{Client: client, Tiers: tiers, List: set})
+	r.client = client
+	return r
+}
+
+// newAnnounceRigConfig runs an announcer with tc (its Client, tiers and
+// list settings; the port and our address are the rig's).
+func newAnnounceRigConfig(t *testing.T, sup *supervisor.Supervision, tc TrackerConfig) *announceRig {
+	t.Helper()
+	r := &announceRig{sys: actors.NewSystem(nil), sink: &sink{}}
 	alerts := r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return r.sink }))
-	cfg := AnnouncerConfig{
-		TrackerConfig: TrackerConfig{Client: r.client, Tiers: tiers, List: set, Port: 6881,
-			LocalAddrs: []netip.Addr{netip.MustParseAddr("10.0.0.1")}},
-		Alerts:      alerts,
-		Supervision: sup,
-	}
+	tc.Port, tc.LocalAddrs = 6881, []netip.Addr{netip.MustParseAddr("10.0.0.1")}
+	cfg := AnnouncerConfig{TrackerConfig: tc, Alerts: alerts, Supervision: sup}
 	sup.BindAlerts(r.sys.Root, alerts)
 	child := make(chan *actor.PID, 1)
 	r.parent = r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
