@@ -70,6 +70,39 @@ func (r *resumeStore) load() []byte {
 	return nil
 }
 
+// addParams puts the newest resume data kept (if any) into p, an add the
+// user asked the demo to run, and reports whether there was some. What the
+// user gave wins over what the data remembers: the trackers of the torrent
+// file or magnet link join those the data records (by default the
+// recorded list replaces them, and a torrent given again with new trackers
+// would announce to the old ones only). A torrent the data has paused is
+// resumed once added (resumeIfPaused).
+func (r *resumeStore) addParams(p *actorrent.AddTorrentParams) bool {
+	b := r.load()
+	if b == nil {
+		return false
+	}
+	p.ResumeData = b
+	p.Flags |= actorrent.FlagMergeResumeTrackers
+	return true
+}
+
+// resumeIfPaused resumes a torrent that its resume data added paused, and
+// says so on log: the demo was asked to run it, and a paused torrent
+// neither announces nor connects (a download waits at 0 peers until it is
+// killed). Clients save the torrents their user paused so (libtorrent
+// writes "paused": 1). Resuming after the add rather than overriding the
+// data's flags with FlagOverrideResumeData lets the engine, which decoded
+// the data, say whether it was paused, and overrides nothing else.
+func resumeIfPaused(ctx context.Context, h actorrent.TorrentHandle, log io.Writer) error {
+	st, err := h.Status(ctx)
+	if err != nil || !st.Paused {
+		return err
+	}
+	fmt.Fprintf(log, "%s: the resume data had it paused; resuming it\n", st.Name)
+	return h.Resume(ctx)
+}
+
 // save writes b as the new generation.
 func (r *resumeStore) save(b []byte) error {
 	dir := filepath.Dir(r.path)

@@ -66,9 +66,9 @@ func addTorrentResuming(ctx context.Context, s *actorrent.Session, ti *actorrent
 }
 
 // addWatched subscribes to the alerts, then adds p (with the resume data rs
-// keeps, if any) and returns its watcher; what names it in an error. The
-// subscription lives until close (or the session's Close), not just for
-// this call.
+// keeps, if any: resumeStore.addParams) and returns its watcher; what
+// names it in an error. The subscription lives until close (or the
+// session's Close), not just for this call.
 func addWatched(ctx context.Context, s *actorrent.Session, p actorrent.AddTorrentParams, ih actorrent.InfoHash,
 	rs *resumeSaver, what string) (*watcher, error) {
 	sctx, stop := context.WithCancel(context.Background())
@@ -77,10 +77,11 @@ func addWatched(ctx context.Context, s *actorrent.Session, p actorrent.AddTorren
 		stop()
 		return nil, err
 	}
-	if rs != nil {
-		p.ResumeData = rs.store.load()
-	}
+	resumed := rs != nil && rs.store.addParams(&p)
 	h, err := s.AddTorrent(ctx, p)
+	if err == nil && resumed {
+		err = resumeIfPaused(ctx, h, rs.log)
+	}
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("adding %s: %w", what, err)
