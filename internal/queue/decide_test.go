@@ -215,6 +215,7 @@ func TestNext(t *testing.T) {
 	if got := q.Next(at(5)); !got.Equal(at(5)) {
 		t.Fatalf("an overdue pass: %v", got.Sub(t0))
 	}
+	q.Add(at(5), 2, Torrent{AutoManaged: true, Paused: true, State: StateChecking})
 	if d := q.Decide(at(5)); !slices.Equal(d.Start, []int{0}) {
 		t.Fatalf("the due pass: %+v", d)
 	}
@@ -222,6 +223,7 @@ func TestNext(t *testing.T) {
 		name string
 		do   func()
 	}{
+		{"done checking", func() { q.SetState(at(6), 2, StateDownloading) }},
 		{"finished", func() { q.SetState(at(6), 0, StateSeeding) }},
 		{"back to downloading", func() { q.SetState(at(6), 0, StateDownloading) }},
 		{"added", func() { q.Add(at(6), 1, Torrent{AutoManaged: true, Paused: true, State: StateDownloading}) }},
