@@ -112,7 +112,7 @@ func (d *decoder) expect(key string, raw []byte, want byte) bool {
 
 // settings decodes "settings". libtorrent applies its entries in order, so
 // of a repeated name the last usable value wins (and a later unusable one
-// does not undo it).
+// does not undo it). A name is in Settings or UnknownSettings, never both.
 func (d *decoder) settings(raw []byte) error {
 	d.st.Settings = map[string]Value{}
 	_, err := dictEach(raw, func(name string, v []byte) (bool, error) {
@@ -130,11 +130,14 @@ func (d *decoder) settings(raw []byte) error {
 				}
 			}
 		}
+		d.ignore("settings."+name, reason)
+		if _, loaded := d.st.Settings[name]; loaded {
+			return true, nil // an earlier value stands; this one is only reported
+		}
 		if d.st.UnknownSettings == nil {
 			d.st.UnknownSettings = map[string]bencodex.Raw{}
 		}
 		d.st.UnknownSettings[name] = copyRaw(v)
-		d.ignore("settings."+name, reason)
 		return true, nil
 	})
 	return err

@@ -76,5 +76,7 @@
 // peer_fingerprint, which belong to the client software, then "dht" (with
 // save_dht_settings), which therefore overrides "settings". SettingsToLoad
 // and DHTStateToLoad compute that; the interop test checks it against
-// libtorrent itself.
+// libtorrent itself. (libtorrent restarts its DHT with the loaded "dht state"
+// only when the same load applies no "settings"; otherwise the state waits
+// for the DHT's next start. A caller need not copy that quirk.)
 package sessionstate

@@ -17,7 +17,8 @@ type State struct {
 	// UnknownSettings are the other "settings" entries, raw: unknown
 	// names, wrong types, ints outside int32. libtorrent skips them; they
 	// are kept so that Encode writes them back, and their names are what
-	// a caller reports. A name in both maps is written from Settings.
+	// a caller reports. Decode never puts a name in both maps; Encode
+	// writes one that is from Settings.
 	UnknownSettings map[string]bencodex.Raw
 	// DHTSettings is the legacy "dht" dict, keyed by the settings_pack
 	// name each field stands for ("dht_max_peers_reply"...).

@@ -11,11 +11,12 @@ internal/sessionstate's tests. Test-only; run under Debian's /usr/bin/python3.
                           start a session, apply the settings (a JSON object
                           name -> value), save_state(flags) and print
                           {"state": hex, "settings": get_settings()}
-  load --state FILE [--flags NAMES] [--dht]
+  load --state FILE [--flags NAMES] [--dht [--restart-dht]]
                           start a session, load_state(bdecode(FILE), flags)
                           and print {"before": get_settings() before the load,
                           "after": get_settings() after it, "node_ids": hex of
-                          the node ids a save_state then reports}
+                          the node ids a save_state then reports (after
+                          restarting the DHT, with --restart-dht)}
 
 NAMES is a comma-separated list of libtorrent's save_state_flags_t names
 (save_settings,save_dht_state,...); without --flags every flag is set, as
@@ -238,7 +239,14 @@ def load(args):
     after = ses.get_settings()
     node_ids = []
     if args.dht:
-        # load_state restarts the DHT with the loaded node ids.
+        if args.restart_dht:
+            # load_state restarts the DHT with the loaded "dht state" only
+            # when it loads no "settings"; otherwise the state waits for
+            # the DHT's next start, which this forces. (A restart consumes
+            # the state: the one after it gets a random id.)
+            ses.apply_settings({"enable_dht": False})
+            ses.apply_settings({"enable_dht": True})
+            wait_dht(ses)
         deadline = time.time() + 10
         while time.time() < deadline:
             st = ses.save_state(int(lt.save_state_flags_t.save_dht_state))
@@ -257,6 +265,7 @@ def main():
     ap.add_argument("--state")
     ap.add_argument("--flags")
     ap.add_argument("--dht", action="store_true")
+    ap.add_argument("--restart-dht", action="store_true")
     args = ap.parse_args()
     if args.mode == "fixtures":
         if not args.out:
