@@ -50,8 +50,7 @@ func Decode(data []byte, kinds Kinds) (State, error) {
 type decoder struct {
 	st         State
 	kinds      Kinds
-	notIgnored int // reports dropped beyond maxIgnored
-	ranges     int // IP ranges so far, both families
+	unreported int // ignored entries beyond maxIgnored, only counted
 	// ranges4 and ranges6 are joined in this order into State.IPFilter
 	// at the end, whatever the order of the keys, as Encode writes them.
 	ranges4, ranges6 []IPRange
@@ -199,7 +198,7 @@ func typed(v []byte, kind Kind) (Value, string) {
 // quoted and cut; past maxIgnored entries only a count is kept.
 func (d *decoder) ignore(key, reason string) {
 	if len(d.st.Ignored) >= maxIgnored {
-		d.notIgnored++
+		d.unreported++
 		return
 	}
 	if len(key) > maxIgnoredKey {
@@ -210,8 +209,8 @@ func (d *decoder) ignore(key, reason string) {
 
 // finishIgnored adds the count of reports that did not fit.
 func (d *decoder) finishIgnored() {
-	if d.notIgnored > 0 {
-		d.st.Ignored = append(d.st.Ignored, Ignored{Key: "...", Reason: strconv.Itoa(d.notIgnored) + " more entries ignored"})
+	if d.unreported > 0 {
+		d.st.Ignored = append(d.st.Ignored, Ignored{Key: "...", Reason: strconv.Itoa(d.unreported) + " more entries ignored"})
 	}
 }
 

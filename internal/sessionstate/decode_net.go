@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/actorrent/actorrent/internal/bencodex"
@@ -63,7 +64,7 @@ func (d *decoder) nodeIDs(st *DHTState, v []byte) error {
 		i++
 		s, ok := bencodex.String(e)
 		if !ok || (len(s) != 24 && len(s) != 36) {
-			d.ignore(path+"["+strconv.Itoa(i)+"]", "not a 24- or 36-byte string")
+			d.ignore(elemPath(path, i), "not a 24- or 36-byte string")
 			return true, nil
 		}
 		if len(st.NodeIDs) >= maxNodeIDs {
@@ -86,14 +87,13 @@ func (d *decoder) nodes(st *DHTState, key string, v []byte) error {
 	i := -1
 	_, err := listEach(v, func(e []byte) (bool, error) {
 		i++
-		path := "dht state." + key + "[" + strconv.Itoa(i) + "]"
 		s, ok := bencodex.String(e)
 		if !ok {
-			d.ignore(path, "not a string: libtorrent reads no further")
+			d.ignore(elemPath("dht state."+key, i), "not a string: libtorrent reads no further")
 			return false, nil
 		}
 		if len(s) != 6 && len(s) != 18 {
-			d.ignore(path, "not a 6- or 18-byte endpoint")
+			d.ignore(elemPath("dht state."+key, i), "not a 6- or 18-byte endpoint")
 			return true, nil
 		}
 		if len(st.Nodes)+len(st.Nodes6)+len(out) >= maxNodes {
@@ -115,17 +115,24 @@ func (d *decoder) nodes(st *DHTState, key string, v []byte) error {
 // flags. As read_session_params does, longer strings are read from their
 // start, and short ones, non-strings and first > last are skipped.
 func (d *decoder) ipFilter(key string, v []byte) error {
-	addrLen := 4
+	addrLen, out := 4, &d.ranges4
 	if key == "ip_filter6" {
-		addrLen = 16
+		addrLen, out = 16, &d.ranges6
 	}
+	// A blocklist has hundreds of thousands of ranges: count them first so
+	// that the slice is allocated once, not grown in steps that add up to
+	// five times its size.
+	n := 0
+	if _, err := listEach(v, func([]byte) (bool, error) { n++; return n <= maxIPRanges, nil }); err != nil {
+		return err
+	}
+	*out = slices.Grow(*out, min(n, maxIPRanges))
 	i := -1
 	_, err := listEach(v, func(e []byte) (bool, error) {
 		i++
-		path := key + "[" + strconv.Itoa(i) + "]"
 		s, ok := bencodex.String(e)
 		if !ok || len(s) < 2*addrLen+4 {
-			d.ignore(path, "not a string of at least "+strconv.Itoa(2*addrLen+4)+" bytes")
+			d.ignore(elemPath(key, i), "not a string of at least "+strconv.Itoa(2*addrLen+4)+" bytes")
 			return true, nil
 		}
 		r := IPRange{
@@ -134,22 +141,21 @@ func (d *decoder) ipFilter(key string, v []byte) error {
 			Flags: binary.BigEndian.Uint32(s[2*addrLen:]),
 		}
 		if r.Last.Less(r.First) {
-			d.ignore(path, "first address after last")
+			d.ignore(elemPath(key, i), "first address after last")
 			return true, nil
 		}
-		if d.ranges >= maxIPRanges {
+		if len(d.ranges4)+len(d.ranges6) >= maxIPRanges {
 			return false, fmt.Errorf("%w: more than %d IP filter ranges", ErrTooLarge, maxIPRanges)
 		}
-		d.ranges++
-		if addrLen == 4 {
-			d.ranges4 = append(d.ranges4, r)
-		} else {
-			d.ranges6 = append(d.ranges6, r)
-		}
+		*out = append(*out, r)
 		return true, nil
 	})
 	return err
 }
+
+// elemPath names element i of a list, for a report (built only when one is
+// made: lists can hold a million elements).
+func elemPath(list string, i int) string { return list + "[" + strconv.Itoa(i) + "]" }
 
 // addrFrom reads a 4- or 16-byte address. A 16-byte one stays IPv6 even
 // when it is IPv4-mapped, as libtorrent's read_v6_address keeps it.

@@ -240,6 +240,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"too deep", []byte(strings.Repeat("l", 200) + strings.Repeat("e", 200)), []error{ErrMalformed, bencodex.ErrTooDeep}},
 		{"huge declared string", []byte("d1:a999999999:x"), []error{ErrMalformed}},
 		{"too many settings", manySettings(maxSettings + 1), []error{ErrTooLarge}},
+		{"too many extensions", dictOf("extensions", maxSettings+1, "1:x"), []error{ErrTooLarge}},
+		{"too many root keys", dictOf("", maxOtherKeys+1, "i0e"), []error{ErrTooLarge}},
+		{"too many dht state keys", []byte("d9:dht state" + string(dictOf("", maxOtherKeys+1, "i0e")) + "e"), []error{ErrTooLarge}},
+		{"too many node ids", listOf("node-id", maxNodeIDs+1, "24:"+strings.Repeat("n", 24)), []error{ErrTooLarge}},
+		{"too many nodes", listOf("nodes", maxNodes+1, "6:"+strings.Repeat("n", 6)), []error{ErrTooLarge}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -260,6 +265,25 @@ func TestDecodeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dictOf is {key: {k000000: value, ...}} with n entries, or the inner dict
+// alone if key is "".
+func dictOf(key string, n int, value string) []byte {
+	var b strings.Builder
+	for i := range n {
+		name := fmt.Sprintf("k%06d", i)
+		fmt.Fprintf(&b, "%d:%s%s", len(name), name, value)
+	}
+	if key == "" {
+		return []byte("d" + b.String() + "e")
+	}
+	return []byte(fmt.Sprintf("d%d:%sd%see", len(key), key, b.String()))
+}
+
+// listOf is {"dht state": {key: [elem, ...]}} with n elements.
+func listOf(key string, n int, elem string) []byte {
+	return []byte(fmt.Sprintf("d9:dht stated%d:%sl%seee", len(key), key, strings.Repeat(elem, n)))
 }
 
 func manySettings(n int) []byte {
@@ -292,16 +316,21 @@ func TestDecodeIgnoredBounded(t *testing.T) {
 	}
 }
 
-// Past MaxSize, Decode refuses before looking at the bytes. (64 MiB is
-// slow to allocate under the race detector, and the check is one
-// comparison: the test runs without it.)
-func TestDecodeOverMaxSize(t *testing.T) {
+// Past MaxSize, Decode refuses before looking at the bytes; a million IP
+// ranges take 15 MiB. (Tens of MiB are slow to allocate under the race detector,
+// and the checks are comparisons: the test runs without it.)
+func TestDecodeLargeLimits(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocating 64 MiB takes ~20 s under -race")
 	}
 	in := make([]byte, MaxSize+1)
 	copy(in, "d1:a")
 	if _, err := Decode(in, testKinds); !errors.Is(err, ErrTooLarge) || !wrapsSentinel(err) {
+		t.Errorf("error %v, want ErrTooLarge", err)
+	}
+	// Under MaxSize, but with more IP filter ranges than maxIPRanges.
+	ranges := fmt.Sprintf("d10:ip_filter4l%see", strings.Repeat("12:\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01", maxIPRanges+1))
+	if _, err := Decode([]byte(ranges), testKinds); !errors.Is(err, ErrTooLarge) || !wrapsSentinel(err) {
 		t.Errorf("error %v, want ErrTooLarge", err)
 	}
 }

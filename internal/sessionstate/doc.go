@@ -59,8 +59,9 @@
 // absent; in "settings" a name that is unknown, or whose value has the wrong
 // type (a string for an int setting, an int for a string setting, any list
 // or dict) is skipped; an int for a bool setting is true when non-zero. When
-// a name repeats, the last usable value wins. At the root and inside "dht"
-// and "dht state" only the first occurrence of a key counts (dict_find).
+// a name repeats in "settings" or "extensions", the last usable value wins;
+// at the root and inside "dht" and "dht state" only the first occurrence of
+// a key counts (dict_find).
 // Node-id entries of another length than 24 or 36 bytes, endpoints of
 // another length than 6 or 18, and filter ranges that are short or have
 // first > last are skipped; a non-string inside "nodes" ends the list. Every

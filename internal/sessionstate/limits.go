@@ -16,7 +16,7 @@ const (
 	maxNodeIDs    = 1 << 12
 	maxNodes      = 1 << 16 // "nodes" and "nodes6" together
 	maxOtherKeys  = 1 << 12 // root and "dht state" keys kept raw
-	maxIPRanges   = 1 << 21 // libtorrent's bdecode stops at 2M tokens anyway
+	maxIPRanges   = 1 << 20 // blocklists hold some 400k ranges
 	maxIgnored    = 1 << 10 // reports kept; the rest are counted in one entry
 	maxIgnoredKey = 200     // bytes of a reported key (keys are untrusted)
 )
