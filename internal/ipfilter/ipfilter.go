@@ -101,22 +101,30 @@ func (f *IPFilter) AddRules(ranges []IPRange) error {
 	return nil
 }
 
-// normalize checks a rule's ends and makes a wholly IPv4-mapped range IPv4.
+// normalize checks a rule's ends and makes an IPv4 or IPv4-mapped range
+// IPv4.
 func normalize(first, last netip.Addr, flags uint32) (IPRange, error) {
 	if !first.IsValid() || !last.IsValid() {
 		return IPRange{}, fmt.Errorf("%w: invalid address in %v-%v", ErrBadRange, first, last)
 	}
-	first, last = first.WithZone(""), last.WithZone("")
+	f, l, ok := normalRange(first.WithZone(""), last.WithZone(""))
+	if !ok {
+		if f.Is4() != l.Is4() {
+			return IPRange{}, fmt.Errorf("%w: %v and %v are of different families", ErrBadRange, first, last)
+		}
+		return IPRange{}, fmt.Errorf("%w: %v is above %v", ErrBadRange, first, last)
+	}
+	return IPRange{f, l, flags}, nil
+}
+
+// normalRange unmaps the ends of a range of IPv4 or IPv4-mapped addresses
+// and reports whether the ends are of one family and in order. The ends
+// must be valid and zoneless.
+func normalRange(first, last netip.Addr) (netip.Addr, netip.Addr, bool) {
 	if isV4ish(first) && isV4ish(last) {
 		first, last = first.Unmap(), last.Unmap()
 	}
-	if first.Is4() != last.Is4() {
-		return IPRange{}, fmt.Errorf("%w: %v and %v are of different families", ErrBadRange, first, last)
-	}
-	if last.Less(first) {
-		return IPRange{}, fmt.Errorf("%w: %v is above %v", ErrBadRange, first, last)
-	}
-	return IPRange{first, last, flags}, nil
+	return first, last, first.Is4() == last.Is4() && !last.Less(first)
 }
 
 // isV4ish reports whether a is IPv4 or IPv4-mapped IPv6.
