@@ -206,6 +206,16 @@ func TestAddRuleExport(t *testing.T) {
 	}
 }
 
+func TestSweepNothingKeepsTable(t *testing.T) {
+	var f IPFilter
+	must(t, f.AddRule(netip.MustParseAddr("1.2.3.4"), netip.MustParseAddr("1.2.3.5"), Blocked))
+	before := f.Clone()
+	sweep(&f.v4, nil)
+	if !f.Equal(before) {
+		t.Error("an empty batch changed the table")
+	}
+}
+
 // sweep runs the batch algorithm whatever the batch size.
 func sweep[K key[K]](t *table[K], rules []rule[K]) {
 	t.sweep(rules)

@@ -115,13 +115,6 @@ func (t *table[K]) add(first, last K, flags uint32) {
 // apply adds rules as if by add in their order (a later rule wins where
 // they overlap), in O((n+m) log m) for n bounds and m rules instead of
 // add's O(n) per rule.
-//
-// sweep does it by sweeping the keys where something changes (the rules' starts, the keys
-// after their ends, the table's bounds) in ascending order, keeping the
-// rules that cover the current key in a max-heap of their indices, so
-// the newest covering rule is on top; a rule that ended is dropped from
-// the heap only when it reaches the top. The flags of each run are the
-// top rule's, or the old table's where no rule covers it.
 func (t *table[K]) apply(rules []rule[K]) {
 	if len(rules) < applyBatchMin {
 		for _, r := range rules {
@@ -132,61 +125,47 @@ func (t *table[K]) apply(rules []rule[K]) {
 	t.sweep(rules)
 }
 
-// sweep is apply's algorithm for batches of any size.
+// sweep is apply's algorithm, for batches of any size. It walks the keys
+// where something changes (the rules' starts, the keys after their ends,
+// the table's bounds) in ascending order, keeping the rules that cover the
+// current key in a max-heap of their indices, so the newest covering rule
+// is on top; a rule that ended is dropped from the heap only when it
+// reaches the top. The flags of each run are the top rule's, or the old
+// table's where no rule covers it.
 func (t *table[K]) sweep(rules []rule[K]) {
-	type point struct {
-		at  K // a rule's first, or its last for ends
-		idx int32
+	if len(rules) == 0 {
+		return
 	}
-	starts := make([]point, len(rules))
-	ends := make([]point, 0, len(rules))
+	events := make([]event[K], 0, 2*len(rules))
 	for i, r := range rules {
-		starts[i] = point{r.first, int32(i)}
+		events = append(events, event[K]{r.first, int32(i), false})
 		if !r.last.isMax() { // a rule that reaches the largest key never ends
-			ends = append(ends, point{r.last, int32(i)})
+			events = append(events, event[K]{r.last.next(), int32(i), true})
 		}
 	}
-	byAt := func(a, b point) int { return a.at.cmp(b.at) }
-	slices.SortFunc(starts, byAt)
-	slices.SortFunc(ends, byAt)
+	sortEvents(events)
 
 	old := t.bounds
-	out := make([]bound[K], 0, len(old)+2*len(rules))
+	out := make([]bound[K], 0, len(old)+len(events))
 	ended := make([]bool, len(rules))
 	var active idxHeap
 	var base, cur uint32 // the old table's flags here; the flags last emitted
-	s, e, o := 0, 0, 0
-	for s < len(starts) || e < len(ends) || o < len(old) {
-		// The next key where something changes.
-		var at K
-		have := false
-		pick := func(k K) {
-			if !have || k.cmp(at) < 0 {
-				at, have = k, true
-			}
+	e, o := 0, 0
+	for e < len(events) || o < len(old) {
+		at := events[min(e, len(events)-1)].at // the next key where something changes
+		if e == len(events) || o < len(old) && old[o].start.cmp(at) < 0 {
+			at = old[o].start
 		}
-		if s < len(starts) {
-			pick(starts[s].at)
-		}
-		if e < len(ends) {
-			pick(ends[e].at.next())
-		}
-		if o < len(old) {
-			pick(old[o].start)
-		}
-		for o < len(old) && old[o].start == at {
+		if o < len(old) && old[o].start == at {
 			base = old[o].flags
 			o++
 		}
-		for s < len(starts) && starts[s].at == at {
-			active.push(starts[s].idx)
-			s++
-		}
-		// Every end below at is due now: at is the smallest key after
-		// the ends not yet taken.
-		for e < len(ends) && ends[e].at.cmp(at) < 0 {
-			ended[ends[e].idx] = true
-			e++
+		for ; e < len(events) && events[e].at == at; e++ {
+			if events[e].end {
+				ended[events[e].idx] = true
+			} else {
+				active.push(events[e].idx)
+			}
 		}
 		for len(active) > 0 && ended[active[0]] {
 			active.pop()
@@ -200,7 +179,49 @@ func (t *table[K]) sweep(rules []rule[K]) {
 			cur = flags
 		}
 	}
-	t.bounds = slices.Clip(out)
+	// out was sized for the worst case: keep only what the table holds,
+	// since it may live as long as the session.
+	t.bounds = slices.Clone(out)
+}
+
+// event is where a rule starts covering keys (at its first key) or stops
+// (at the key after its last).
+type event[K any] struct {
+	at  K
+	idx int32 // the rule's index
+	end bool
+}
+
+// sortEvents sorts events by key; the order among events at one key does
+// not matter. IPv4 and port events are packed into integers and sorted
+// without a comparison function: most of a blocklist is IPv4, and the sort
+// was most of the time of loading one.
+func sortEvents[K key[K]](events []event[K]) {
+	switch ev := any(events).(type) {
+	case []event[v4key]:
+		sortPacked(ev, func(k v4key) uint64 { return uint64(k) }, func(x uint64) v4key { return v4key(x) })
+	case []event[portKey]:
+		sortPacked(ev, func(k portKey) uint64 { return uint64(k) }, func(x uint64) portKey { return portKey(x) })
+	default:
+		slices.SortFunc(events, func(a, b event[K]) int { return a.at.cmp(b.at) })
+	}
+}
+
+// sortPacked sorts events whose keys fit in 32 bits as key<<32 | end<<31 |
+// idx in a []uint64, reusing no memory of events.
+func sortPacked[K any](events []event[K], toInt func(K) uint64, fromInt func(uint64) K) {
+	packed := make([]uint64, len(events))
+	for i, e := range events {
+		x := toInt(e.at)<<32 | uint64(uint32(e.idx))
+		if e.end {
+			x |= 1 << 31
+		}
+		packed[i] = x
+	}
+	slices.Sort(packed)
+	for i, x := range packed {
+		events[i] = event[K]{fromInt(x >> 32), int32(x & (1<<31 - 1)), x&(1<<31) != 0}
+	}
 }
 
 // applyBatchMin is the batch size from which apply sweeps rather than
