@@ -27,7 +27,7 @@ const (
 	lineRecheckMulti  = "recheck_1gib_multi"
 )
 
-var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti}
+var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter}
 
 // config is the parsed command line.
 type config struct {

@@ -15,8 +15,10 @@
 // check` and by libtorrent, next to the SHA-1 limit measured in the same
 // run.
 //
+// ipfilter_load_100k (ipfilter.go) loads a blocklist of 100k ranges.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
-//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi]
+//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -73,6 +75,12 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 		if err := os.MkdirAll(c.cpuProfile, 0o755); err != nil {
+			return err
+		}
+	}
+
+	if c.runsLine(lineIPFilter) { // seconds, before the long lines
+		if err := benchIPFilter(ctx, c, work, stdout); err != nil {
 			return err
 		}
 	}
