@@ -79,3 +79,14 @@ func BenchmarkAddRuleAscending(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClone100k is the price of a snapshot of a 100k-range filter.
+func BenchmarkClone100k(b *testing.B) {
+	var f IPFilter
+	if _, err := f.LoadBlocklist(bytes.NewReader(benchList(100_000)), Limits{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		f.Clone()
+	}
+}

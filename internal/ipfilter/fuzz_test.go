@@ -26,6 +26,10 @@ func fuzzV6(b byte) netip.Addr {
 	return k.addr()
 }
 
+func fuzzPort(b byte) uint16 {
+	return [4]uint16{0, 0x7fe0, 0xffc0, 6881 - 32}[b>>6] + uint16(b&63)
+}
+
 // modelRule is a rule of the naive model: Access is the last rule that
 // covers the address.
 type modelRule struct {
@@ -47,8 +51,10 @@ func modelAccess(rules []modelRule, a netip.Addr) uint32 {
 // FuzzRules adds rules to filters three ways (AddRule one by one, AddRules
 // at once, and the sweep in chunks over a filter that already has rules)
 // and checks that they agree with each other, with a naive model at every
-// rule's edges, and with the invariants of a canonical table. Each rule is
-// four bytes: family and chunking, first, last, flags.
+// rule's edges, and with the invariants of a canonical table; port rules
+// likewise against their own model. Each rule is four bytes: op (bit 0
+// IPv6, op&3 == 2 a port rule, bit 2 IPv4 written as mapped, bit 7 ends
+// a chunk), first, last, flags.
 func FuzzRules(f *testing.F) {
 	f.Fuzz(fuzzRules)
 }
@@ -77,7 +83,7 @@ func fuzzRules(t *testing.T, data []byte) {
 				flush()
 			}
 			if op&3 == 2 { // a port rule
-				first, last := uint16(a)|uint16(op&0x40)<<9, uint16(b)|uint16(op&0x20)<<10
+				first, last := fuzzPort(a), fuzzPort(b)
 				if first > last {
 					first, last = last, first
 				}

@@ -12,10 +12,10 @@
 // (Access, Export, Empty) never write. To hand one to several actors, Clone
 // it once and let nobody mutate the clone: it is then an immutable
 // snapshot that any number of goroutines may read. Clone is one allocation
-// and copy per address family (a few hundred microseconds for 100k
-// ranges); a persistent structure would make copies free but every lookup
-// slower, and lookups (one per connection) far outnumber filter changes
-// (a user's action).
+// and copy per address family (about a millisecond for 100k ranges); a
+// persistent structure would make copies free but every lookup slower, and
+// lookups (one per connection) far outnumber filter changes (a user's
+// action).
 package ipfilter
 
 import (
