@@ -48,9 +48,11 @@ type IPRange struct {
 //
 // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are IPv4: Access looks them
 // up among the IPv4 rules, and a rule whose two ends are both IPv4 or
-// mapped is an IPv4 rule. A rule that only partly covers ::ffff:0:0/96 stays an IPv6
-// rule, and its part inside that block matches nothing (every address
-// there is looked up as IPv4): a rule covering all of IPv6 must not block
+// mapped is an IPv4 rule. (libtorrent looks them up as IPv6; a dual-stack
+// listener reports IPv4 peers as mapped, and they must meet the IPv4
+// rules.) A rule that only partly covers ::ffff:0:0/96 stays an IPv6 rule,
+// and its part inside that block matches nothing, since every address
+// there is looked up as IPv4: a rule covering all of IPv6 must not block
 // all of IPv4 too.
 type IPFilter struct {
 	v4 table[v4key]

@@ -152,9 +152,14 @@ func (t *table[K]) sweep(rules []rule[K]) {
 	var base, cur uint32 // the old table's flags here; the flags last emitted
 	e, o := 0, 0
 	for e < len(events) || o < len(old) {
-		at := events[min(e, len(events)-1)].at // the next key where something changes
-		if e == len(events) || o < len(old) && old[o].start.cmp(at) < 0 {
+		var at K // the next key where something changes
+		switch {
+		case e == len(events):
 			at = old[o].start
+		case o < len(old) && old[o].start.cmp(events[e].at) < 0:
+			at = old[o].start
+		default:
+			at = events[e].at
 		}
 		if o < len(old) && old[o].start == at {
 			base = old[o].flags
@@ -207,8 +212,8 @@ func sortEvents[K key[K]](events []event[K]) {
 	}
 }
 
-// sortPacked sorts events whose keys fit in 32 bits as key<<32 | end<<31 |
-// idx in a []uint64, reusing no memory of events.
+// sortPacked sorts events whose keys fit in 32 bits by packing each into a
+// uint64 (key<<32 | end<<31 | idx) and sorting those.
 func sortPacked[K any](events []event[K], toInt func(K) uint64, fromInt func(uint64) K) {
 	packed := make([]uint64, len(events))
 	for i, e := range events {
