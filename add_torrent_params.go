@@ -81,6 +81,11 @@ type AddTorrentParams struct {
 	TrackerID string
 	// UserData is handed back in AddTorrentAlert.Params.UserData.
 	UserData any
+	// The torrent's own limits (libtorrent's max_uploads,
+	// max_connections, upload_limit and download_limit; rates in bytes
+	// a second). Zero or negative means none (libtorrent writes -1).
+	MaxUploads, MaxConnections int
+	UploadLimit, DownloadLimit int
 }
 
 // StorageMode is libtorrent's storage_mode_t.
@@ -101,4 +106,11 @@ func StorageModeName(m StorageMode) string {
 		return "sparse"
 	}
 	return "allocate"
+}
+
+func (p AddTorrentParams) limits() messages.TorrentLimits {
+	return messages.TorrentLimits{
+		MaxUploads: p.MaxUploads, MaxConnections: p.MaxConnections,
+		UploadLimit: p.UploadLimit, DownloadLimit: p.DownloadLimit,
+	}
 }

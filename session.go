@@ -189,6 +189,7 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		FilePriorities: p.FilePriorities,
 		Trackers:       p.Trackers, TrackerID: p.TrackerID,
 		UserData: p,
+		Limits:   p.limits(),
 	}, nil
 }
 

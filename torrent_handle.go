@@ -84,16 +84,6 @@ func (h TorrentHandle) ConnectPeer(ctx context.Context, addr string) error {
 	return h.send(ctx, &messages.ConnectPeer{Addr: addr})
 }
 
-// Pause disconnects every peer and stops the torrent (torrent_paused).
-func (h TorrentHandle) Pause(ctx context.Context) error {
-	return h.send(ctx, &messages.PauseTorrent{})
-}
-
-// Resume undoes Pause (torrent_resumed).
-func (h TorrentHandle) Resume(ctx context.Context) error {
-	return h.send(ctx, &messages.ResumeTorrent{})
-}
-
 // ForceRecheck forgets which pieces are had and checks the files again.
 func (h TorrentHandle) ForceRecheck(ctx context.Context) error {
 	return h.send(ctx, &messages.ForceRecheck{})

@@ -57,6 +57,10 @@ type TorrentStatus struct {
 	SavePath string
 	State    TorrentState
 	Paused   bool
+	// AutoManaged: the auto-manage queue starts and pauses it;
+	// QueuePosition is its place in the download queue (-1: finished).
+	AutoManaged   bool
+	QueuePosition int
 	// Error is the error message; empty when there is none.
 	Error string
 	// Progress of the wanted data, 0..1 (of the check while checking).
@@ -133,6 +137,7 @@ func newTorrentStatus(h TorrentHandle, r *messages.TorrentStatusReply) TorrentSt
 	return TorrentStatus{
 		Handle: h, InfoHash: r.InfoHash, Name: r.Name, SavePath: r.SavePath,
 		State: r.State, Paused: r.Paused, Error: r.Error,
+		AutoManaged: r.AutoManaged, QueuePosition: r.QueuePosition,
 		Progress: r.Progress, ProgressPPM: int(r.Progress * 1e6),
 		TotalDone: r.TotalDone, TotalWantedDone: r.TotalWantedDone, TotalWanted: r.TotalWanted,
 		Pieces: r.Pieces, NumPieces: r.NumPieces, NumPeers: r.NumPeers, NumSeeds: r.NumSeeds,

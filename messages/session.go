@@ -2,6 +2,7 @@ package messages
 
 import (
 	"net"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/storage"
@@ -60,6 +61,15 @@ type AddTorrent struct {
 	TrackerID string
 	// UserData is echoed in the add_torrent alert (the params).
 	UserData any
+	// Limits are the torrent's own limits.
+	Limits TorrentLimits
+}
+
+// TorrentLimits are a torrent's own limits (libtorrent's max_uploads,
+// max_connections, upload_limit, download_limit); <= 0 means none.
+type TorrentLimits struct {
+	MaxUploads, MaxConnections int
+	UploadLimit, DownloadLimit int
 }
 
 // AddTorrentReply answers AddTorrent.
@@ -153,6 +163,16 @@ type TorrentStatsUpdate struct {
 	PeerlistSize                           int // list_peers
 	// TrackerUpload and TrackerDownload are tracker protocol bytes.
 	TrackerUpload, TrackerDownload int64
+	// What the auto-manage queue reads: the state, whether the torrent
+	// is in error, its all-time payload totals and wanted size, its
+	// active and finished time, and the swarm's seeds and leechers as its
+	// trackers last said (-1: unknown).
+	State                          TorrentState
+	Errored                        bool
+	AllTimeDownload, AllTimeUpload int64
+	TotalWanted                    int64
+	ActiveTime, FinishedTime       time.Duration
+	NumComplete, NumIncomplete     int
 }
 
 // TorrentStopped: a torrent actor finished its removal.

@@ -24,7 +24,12 @@ type AttachPeer struct {
 }
 
 // PauseTorrent disconnects every peer and stops the torrent's activity.
-type PauseTorrent struct{}
+// Graceful (libtorrent's graceful_pause) lets the blocks already
+// requested arrive first: no new requests go out, and each peer is
+// disconnected once it has nothing outstanding.
+type PauseTorrent struct {
+	Graceful bool
+}
 
 // ResumeTorrent undoes PauseTorrent.
 type ResumeTorrent struct{}
@@ -44,6 +49,8 @@ type TorrentStatusReply struct {
 	SavePath             string
 	State                TorrentState
 	Paused               bool
+	AutoManaged          bool
+	QueuePosition        int
 	Error                string
 	Progress             float64
 	TotalDone            int64
@@ -217,3 +224,24 @@ type GetPriorities struct{}
 type PrioritiesReply struct {
 	Files, Pieces []int
 }
+
+// TorrentLimit names one of a torrent's own limits.
+type TorrentLimit int
+
+// The limits of SetTorrentLimit.
+const (
+	LimitMaxUploads TorrentLimit = iota
+	LimitMaxConnections
+	LimitUpload   // bytes a second
+	LimitDownload // bytes a second
+)
+
+// SetTorrentLimit changes one of the torrent's own limits (<= 0: none).
+type SetTorrentLimit struct {
+	Limit TorrentLimit
+	Value int
+}
+
+// GetTorrentLimits asks for the torrent's own limits; reply
+// TorrentLimits.
+type GetTorrentLimits struct{}

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/queue"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -64,8 +65,11 @@ type Actor struct {
 	connectBudget *actors.Budget
 	stats         sessionStats
 	closing       bool
-	trk           trackerSetup
-	closer        *actor.PID
+	// q is the auto-manage queue, qtimer its wake-up (handle_queue.go).
+	q      *queue.Queue[messages.InfoHash]
+	qtimer queueTimer
+	trk    trackerSetup
+	closer *actor.PID
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -82,6 +86,11 @@ type trackerSetup struct {
 type entry struct {
 	pid  *actor.PID
 	last messages.TorrentStatsUpdate
+	// what the queue was last told of it, and its queue position
+	qstate   queue.State
+	qerror   bool
+	observed bool
+	qpos     int
 }
 
 // New returns the session actor's props. The session is supervised by a
@@ -101,6 +110,7 @@ func New(cfg Config) *actor.Props {
 			torrents:      map[messages.InfoHash]*entry{},
 			conns:         actors.NewSlots(cfg.Settings.Int(settings.ConnectionsLimit)),
 			set:           cfg.Settings,
+			q:             queue.New[messages.InfoHash](queueSettings(cfg.Settings)),
 			credit:        actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes))),
 			connectBudget: actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed)),
 			byPID:         map[string]messages.InfoHash{},
@@ -128,7 +138,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.IncomingConnection:
 		a.handleIncoming(ctx, m)
 	case *messages.TorrentStatsUpdate:
-		a.handleStatsUpdate(m)
+		a.handleStatsUpdate(ctx, m)
 	case *messages.GetSessionStatus:
 		ctx.Respond(a.sessionStatus())
 	case *messages.ListenAddrs:
@@ -136,6 +146,14 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
 		*messages.SetAlertMask, *messages.SetAlertQueueSize:
 		ctx.Forward(a.alerts)
+	case *queueWake:
+		a.handleQueueWake(ctx, m)
+	case *messages.PauseSession:
+		a.handlePauseSession(ctx, true)
+	case *messages.ResumeSession:
+		a.handlePauseSession(ctx, false)
+	case *messages.IsSessionPaused:
+		ctx.Respond(&messages.IsSessionPausedReply{Paused: a.q.SessionPaused()})
 	case *messages.ApplySettings:
 		a.handleApplySettings(ctx, m)
 	case *messages.GetSettings:
@@ -154,5 +172,6 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleClose(ctx, ctx.Sender())
 	case *actor.Stopped:
 		a.stopTrackers()
+		a.stopQueueTimer()
 	}
 }

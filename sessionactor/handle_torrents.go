@@ -69,6 +69,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Disk:           a.disk,
 		Alerts:         a.alerts,
 		Settings:       a.set,
+		Limits:         m.Limits,
 		Credit:         a.credit,
 		ConnectBudget:  a.connectBudget,
 		Connections:    a.conns,
@@ -81,11 +82,12 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		newProps = a.cfg.TorrentProps
 	}
 	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, newProps(tc)))
-	a.torrents[ih] = &entry{pid: pid}
+	a.torrents[ih] = &entry{pid: pid, qpos: -1}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
 	reply(ih, nil)
 	a.post(ctx, &messages.TorrentAddedAlert{AlertHeader: messages.Now(), InfoHash: ih})
+	a.queueAdd(ctx, ih, m)
 	// A magnet's x.pe peers, through the same path as ConnectPeer.
 	for _, addr := range m.Peers {
 		ctx.Send(pid, &messages.ConnectPeer{Addr: addr})
@@ -108,6 +110,9 @@ func (a *Actor) handleToTorrent(ctx actor.Context, m *messages.ToTorrent) {
 		ctx.Respond(&messages.TorrentNotFound{InfoHash: m.InfoHash})
 		return
 	}
+	if a.queueCommand(ctx, m.InfoHash, m.Msg) {
+		return
+	}
 	if m.NeedsReply {
 		ctx.RequestWithCustomSender(e.pid, m.Msg, ctx.Sender())
 		return
@@ -126,6 +131,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrent
 		return
 	}
 	a.forget(m.InfoHash)
+	a.queueChanged(ctx)
 	a.stopping[e.pid.Id] = true
 	ctx.Send(e.pid, &messages.RemoveTorrent{DeleteFiles: m.DeleteFiles})
 	a.post(ctx, &messages.TorrentRemovedAlert{AlertHeader: messages.Now(), InfoHash: m.InfoHash})
@@ -139,6 +145,7 @@ func (a *Actor) forget(ih messages.InfoHash) {
 	}
 	delete(a.torrents, ih)
 	delete(a.byPID, e.pid.Id)
+	a.q.Remove(ih)
 	for i, x := range a.order {
 		if x == ih {
 			a.order = append(a.order[:i], a.order[i+1:]...)
@@ -150,6 +157,7 @@ func (a *Actor) forget(ih messages.InfoHash) {
 func (a *Actor) handleTerminated(ctx actor.Context, m *actor.Terminated) {
 	if ih, ok := a.byPID[m.Who.Id]; ok {
 		a.forget(ih) // a torrent that stopped on its own
+		a.queueChanged(ctx)
 	}
 	delete(a.stopping, m.Who.Id)
 	a.maybeFinishClose(ctx)

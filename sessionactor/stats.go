@@ -1,6 +1,9 @@
 package sessionactor
 
-import "github.com/actorrent/actorrent/messages"
+import (
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
 
 // sessionStats are the session-wide byte totals.
 type sessionStats struct {
@@ -10,7 +13,7 @@ type sessionStats struct {
 	trackerUp, trackerDown         int64
 }
 
-func (a *Actor) handleStatsUpdate(m *messages.TorrentStatsUpdate) {
+func (a *Actor) handleStatsUpdate(ctx actor.Context, m *messages.TorrentStatsUpdate) {
 	s := &a.stats
 	s.download += m.Download
 	s.upload += m.Upload
@@ -22,6 +25,7 @@ func (a *Actor) handleStatsUpdate(m *messages.TorrentStatsUpdate) {
 	s.trackerDown += m.TrackerDownload
 	if e := a.torrents[m.InfoHash]; e != nil {
 		e.last = *m
+		a.queueObserve(ctx, e, m)
 	}
 }
 

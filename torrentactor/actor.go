@@ -57,6 +57,9 @@ type Config struct {
 	// FilePriorities are AddTorrentParams.FilePriorities (nil: all 1,
 	// or what resume data says).
 	FilePriorities []int
+	// Limits are the torrent's own (max_connections, max_uploads, upload
+	// and download limits).
+	Limits messages.TorrentLimits
 	// Trackers configure the announcer (no Client: no announcer).
 	Trackers TrackerConfig
 	// PeerProps, when set, replaces the peer actor's props (tests).
@@ -77,16 +80,22 @@ type Actor struct {
 	credit   *actors.Credit
 	budget   *actors.Budget
 
-	state     messages.TorrentState
-	paused    bool
-	errored   error
-	removing  bool
-	checking  checkProgress
-	picker    *piecepicker.Picker
-	have      bitfield.Bitfield
-	finished  bool
-	added     time.Time
-	completed time.Time
+	state  messages.TorrentState
+	paused bool // the torrent's own flag (the user's, or the queue's)
+	// sessionPaused: the whole session is paused; the torrent runs only
+	// when neither is (isPaused).
+	sessionPaused bool
+	autoManaged   bool
+	queuePos      int // in the session's download queue; -1: none
+	graceful      gracefulPause
+	errored       error
+	removing      bool
+	checking      checkProgress
+	picker        *piecepicker.Picker
+	have          bitfield.Bitfield
+	finished      bool
+	added         time.Time
+	completed     time.Time
 
 	peers   map[messages.PeerKey]*peerInfo
 	byPID   map[string]messages.PeerKey
@@ -159,17 +168,18 @@ func New(cfg Config) *actor.Props {
 	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &Actor{
-			cfg:     cfg,
-			log:     cfg.Log,
-			set:     cfg.Settings,
-			credit:  cfg.Credit,
-			budget:  cfg.ConnectBudget,
-			peers:   map[messages.PeerKey]*peerInfo{},
-			byPID:   map[string]messages.PeerKey{},
-			plist:   peerlist.New(peerListConfig(cfg.Settings)),
-			senders: map[int]map[string]bool{},
-			added:   time.Now(),
-			state:   messages.StateCheckingFiles,
+			cfg:      cfg,
+			log:      cfg.Log,
+			set:      cfg.Settings,
+			credit:   cfg.Credit,
+			budget:   cfg.ConnectBudget,
+			peers:    map[messages.PeerKey]*peerInfo{},
+			byPID:    map[string]messages.PeerKey{},
+			plist:    peerlist.New(peerListConfig(cfg.Settings)),
+			senders:  map[int]map[string]bool{},
+			added:    time.Now(),
+			state:    messages.StateCheckingFiles,
+			queuePos: -1,
 		}
 		if a.credit == nil {
 			a.credit = actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes)))

@@ -143,7 +143,7 @@ func (a *Actor) handleClearError(ctx actor.Context) {
 		return
 	}
 	a.behavior.Become(a.activeState)
-	if !a.paused {
+	if !a.isPaused() {
 		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)

@@ -85,7 +85,7 @@ func (a *Actor) recheckAfterFailure(ctx actor.Context) {
 // metadata: back to downloading_metadata, with peers.
 func (a *Actor) resumeMetadata(ctx actor.Context) {
 	a.behavior.Become(a.metadataState)
-	if !a.paused {
+	if !a.isPaused() {
 		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)

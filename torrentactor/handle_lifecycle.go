@@ -23,6 +23,7 @@ const tickInterval = time.Second
 // (or, in seed mode, trusts the files).
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.paused = a.cfg.Flags&messages.FlagPaused != 0
+	a.autoManaged = a.cfg.Flags&messages.FlagAutoManaged != 0
 	if a.meta.fetching() {
 		a.startMetadata(ctx)
 		return
@@ -108,7 +109,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		a.setState(ctx, messages.StateDownloading)
 	}
 	a.releasePendingPeers(ctx)
-	if !a.paused {
+	if !a.isPaused() {
 		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
@@ -123,35 +124,6 @@ func (a *Actor) handleForceRecheck(ctx actor.Context) {
 	a.finished = false
 	a.resume.loaded, a.resume.claims = nil, nil // a recheck trusts nothing
 	a.startCheck(ctx)
-}
-
-func (a *Actor) handlePause(ctx actor.Context) {
-	if a.paused || a.removing {
-		return
-	}
-	a.paused = true
-	a.resume.needSave = true
-	a.disconnectAll(ctx, nil)
-	a.syncAnnouncing(ctx)
-	// A paused torrent holds no open files (libtorrent's stop_torrent);
-	// one still fetching its metadata has none registered.
-	if !a.meta.fetching() {
-		ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
-	}
-	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
-}
-
-func (a *Actor) handleResume(ctx actor.Context) {
-	if !a.paused || a.removing {
-		return
-	}
-	a.paused = false
-	a.resume.needSave = true
-	a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
-	if !a.isChecking() && a.errored == nil {
-		a.connectMore(ctx)
-	}
-	a.syncAnnouncing(ctx)
 }
 
 // handleRemove disconnects everything, lets the disk close (or delete) the

@@ -67,7 +67,7 @@ func (a *Actor) startMetadata(ctx actor.Context) {
 	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.spawnAnnouncer(ctx)
 	a.behavior.Become(a.metadataState)
-	if !a.paused {
+	if !a.isPaused() {
 		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)

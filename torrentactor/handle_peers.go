@@ -18,7 +18,7 @@ var ErrPeerActorFailed = errors.New("torrentactor: peer actor failed")
 
 // active reports whether the torrent may have peers now.
 func (a *Actor) active() bool {
-	return !a.paused && !a.removing && a.errored == nil && (a.picker != nil || a.meta.enabled)
+	return !a.isPaused() && !a.removing && a.errored == nil && (a.picker != nil || a.meta.enabled)
 }
 
 // handleConnectPeer (connect_peer) puts the peer in the list and, when
@@ -245,7 +245,8 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 		a.meta.fetcher.RemovePeer(metadata.PeerKey(key))
 		a.pumpMetadata(ctx)
 	}
-	a.connectMore(ctx) // its slot is free
+	a.closeIdlePeers(ctx) // the last one a graceful pause waited for?
+	a.connectMore(ctx)    // its slot is free
 }
 
 // disconnectAll closes every connection.

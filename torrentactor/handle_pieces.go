@@ -12,7 +12,7 @@ import (
 // of blocks from the picker.
 func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks) {
 	p := a.peers[m.Key]
-	if p == nil || p.closed || a.finished || a.diskErr.uploadMode {
+	if p == nil || p.closed || a.finished || a.diskErr.uploadMode || a.isPaused() {
 		a.assign(ctx, m.Key, nil)
 		return
 	}
@@ -48,12 +48,14 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 			}
 		}
 	}
+	a.closeIdlePeers(ctx)
 }
 
-func (a *Actor) handleBlocksCancelled(m *messages.BlocksCancelled) {
+func (a *Actor) handleBlocksCancelled(ctx actor.Context, m *messages.BlocksCancelled) {
 	for _, b := range m.Blocks {
 		a.picker.Cancel(piecepicker.PeerKey(m.Key), piecepicker.Block(b))
 	}
+	a.closeIdlePeers(ctx)
 }
 
 // handlePieceHashed is where a piece becomes ours: only after the disk

@@ -74,8 +74,13 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		a.cfg.SavePath = d.SavePath
 	}
 	if flags&messages.FlagOverrideResumeData == 0 {
-		// The resume data's own flags win unless the caller overrides them.
-		a.paused = d.Paused
+		// The resume data's own flags and limits win unless the caller
+		// overrides them (as libtorrent).
+		a.paused, a.autoManaged = d.Paused, d.AutoManaged
+		a.cfg.Limits = messages.TorrentLimits{
+			MaxUploads: max(d.MaxUploads, 0), MaxConnections: max(d.MaxConnections, 0),
+			UploadLimit: max(d.UploadRateLimit, 0), DownloadLimit: max(d.DownloadRateLimit, 0),
+		}
 	}
 }
 

@@ -132,9 +132,10 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		AddedTime:       a.added.Unix(),
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
 		// No per-torrent limits: libtorrent writes -1 for "unlimited".
-		UploadRateLimit: -1, DownloadRateLimit: -1, MaxConnections: -1, MaxUploads: -1,
+		UploadRateLimit: orNone(a.cfg.Limits.UploadLimit), DownloadRateLimit: orNone(a.cfg.Limits.DownloadLimit),
+		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
 		Paused:       a.paused,
-		AutoManaged:  a.cfg.Flags&messages.FlagAutoManaged != 0,
+		AutoManaged:  a.autoManaged,
 		Allocation:   allocation(a.cfg.StorageMode),
 		Trackers:     a.trackerTiers(),
 		URLList:      a.cfg.Meta.URLList,

@@ -31,12 +31,16 @@ func (c TrackerConfig) withSettings(s *settings.Snapshot) TrackerConfig {
 	return c
 }
 
-// maxPeers bounds the torrent's connections: connections_limit (the
-// session's slots bound all torrents together as well).
+// maxPeers bounds the torrent's connections: its own max_connections
+// within connections_limit (the session's slots bound all torrents
+// together as well).
 func (a *Actor) maxPeers() int {
 	n := a.set.Int(settings.ConnectionsLimit)
 	if n < 0 {
-		return int(^uint(0) >> 1)
+		n = int(^uint(0) >> 1)
+	}
+	if own := a.cfg.Limits.MaxConnections; own > 0 {
+		n = min(n, own)
 	}
 	return n
 }

@@ -28,6 +28,7 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // idle peers ask for blocks again.
 func (a *Actor) handleTick(ctx actor.Context) {
 	a.countTimes(tickInterval)
+	a.closeIdlePeers(ctx) // a graceful pause's time limit
 	a.connectMore(ctx)
 	a.retryDisk(ctx, time.Now())
 	a.tickTrackers(ctx)
@@ -39,7 +40,13 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		FailedBytes: c.dFailed, RedundantBytes: c.dRedundant,
 		TrackerUpload: a.trk.dUp, TrackerDownload: a.trk.dDown,
 		PeerlistSize: a.plist.Len(),
+		State:        a.state, Errored: a.errored != nil,
+		AllTimeDownload: a.resume.prevDownload + a.counters.payloadDownload,
+		AllTimeUpload:   a.resume.prevUpload + a.counters.payloadUpload,
+		ActiveTime:      a.resume.activeTime, FinishedTime: a.resume.finishedTime,
+		NumComplete: a.trk.summary.NumComplete, NumIncomplete: a.trk.summary.NumIncomplete,
 	}
+	u.TotalWanted, _ = a.wantedBytes()
 	a.trk.dUp, a.trk.dDown = 0, 0
 	for _, p := range a.peers {
 		if p.closed || p.leaving || !p.connected {
@@ -63,6 +70,8 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		SavePath:             a.cfg.SavePath,
 		State:                a.state,
 		Paused:               a.paused,
+		AutoManaged:          a.autoManaged,
+		QueuePosition:        a.queuePos,
 		Pieces:               a.have.Clone(),
 		NumPieces:            a.have.Count(),
 		TotalWanted:          a.info.TotalLength,
@@ -134,7 +143,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 // countTimes adds one tick to the active, finished and seeding times
 // (libtorrent's active_time, finished_time, seeding_time).
 func (a *Actor) countTimes(d time.Duration) {
-	if a.paused || a.errored != nil || a.isChecking() {
+	if a.isPaused() || a.errored != nil || a.isChecking() {
 		return
 	}
 	a.resume.activeTime += d

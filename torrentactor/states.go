@@ -46,7 +46,7 @@ func (a *Actor) activeState(ctx actor.Context) {
 	case *messages.BlocksReceived:
 		a.handleBlocksReceived(ctx, m)
 	case *messages.BlocksCancelled:
-		a.handleBlocksCancelled(m)
+		a.handleBlocksCancelled(ctx, m)
 	case *messages.PieceHashed:
 		a.handlePieceHashed(ctx, m)
 	default:
@@ -109,7 +109,7 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.ChildFailed:
 		a.handleChildFailed(ctx, m)
 	case *messages.PauseTorrent:
-		a.handlePause(ctx)
+		a.handlePause(ctx, m)
 	case *messages.ResumeTorrent:
 		a.handleResume(ctx)
 	case *messages.ForceRecheck:
@@ -144,6 +144,18 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleRenameFileReply(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
+	case *messages.SetTorrentLimit:
+		a.handleSetTorrentLimit(ctx, m)
+	case *messages.GetTorrentLimits:
+		l := a.cfg.Limits
+		ctx.Respond(&l)
+	case *messages.SetAutoManaged:
+		a.autoManaged = m.On
+		a.resume.needSave = true
+	case *messages.QueuePositionChanged:
+		a.queuePos = m.Pos
+	case *messages.SessionPausedChanged:
+		a.handleSessionPaused(ctx, m)
 	case *messages.SettingsChanged:
 		a.handleSettingsChanged(ctx, m)
 	case *messages.MessageFailed:
