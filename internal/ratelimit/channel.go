@@ -200,10 +200,13 @@ func (c *Channel) refill(now time.Time) {
 		c.carry = 0
 		return
 	}
-	// Beyond maxOwed seconds nothing more can accrue; the cut keeps the
-	// products below in int64 (l <= 2^33, ns < 1e9).
-	dt = min(dt, maxOwed*time.Second)
+	// Whole seconds that more than fill the bucket fill it; what is left
+	// keeps the products below in int64 (l <= 2^33, ns < 1e9).
 	secs, ns := int64(dt/time.Second), int64(dt%time.Second)
+	if secs > (ceiling-c.quota)/l {
+		c.quota, c.carry = ceiling, 0
+		return
+	}
 	x := ns*l + c.carry
 	add := secs*l + x/int64(time.Second)
 	c.carry = x % int64(time.Second)

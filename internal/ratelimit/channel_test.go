@@ -89,6 +89,13 @@ func TestChannelDebt(t *testing.T) {
 	if c.Quota() != -300 {
 		t.Errorf("quota %d, want -300 after 500 bytes of overhead and 200 ms at 1000 B/s", c.Quota())
 	}
+	// A debt of more than the few seconds a channel may hold is paid back
+	// at the full rate, however long the gap between updates.
+	c.Use(5000)
+	c.refill(t0.Add(4200 * time.Millisecond))
+	if c.Quota() != -1300 {
+		t.Errorf("quota %d, want -1300 after 4 s more", c.Quota())
+	}
 }
 
 func TestPriorityAndAllUnlimited(t *testing.T) {

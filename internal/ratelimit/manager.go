@@ -200,6 +200,7 @@ func (m *Manager) channels() []*Channel {
 // every channel gives it that much. Shares are computed from the quota at
 // the start of the round, so queue order does not matter.
 func (m *Manager) share(chans []*Channel) {
+	defer m.shareCrumbs(chans)
 	for range maxPasses {
 		for _, c := range chans {
 			c.prioSum = 0
@@ -241,6 +242,32 @@ func (m *Manager) share(chans []*Channel) {
 	}
 }
 
+// shareCrumbs hands out what proportional sharing leaves because every
+// share rounded down to nothing (fewer bytes than the sum of priorities),
+// first come first served. Without it a channel whose quota stays below the
+// sum of its waiters' priorities (10 B/s holds 30 bytes; a thousand waiters)
+// would serve nobody, ever. The head of the queue gets the crumbs, leaves
+// when complete and queues again at the back, so they go round.
+func (m *Manager) shareCrumbs(chans []*Channel) {
+	for _, c := range chans {
+		c.avail = max(c.quota, 0)
+	}
+	for _, r := range m.queue {
+		if !r.canDraw() {
+			continue
+		}
+		take := r.size - r.assigned
+		for _, c := range r.chans {
+			take = min(take, c.avail)
+		}
+		r.assigned += take
+		for _, c := range r.chans {
+			c.quota -= take
+			c.avail -= take
+		}
+	}
+}
+
 func (r *request) canDraw() bool {
 	if r.assigned >= r.size {
 		return false
@@ -253,13 +280,17 @@ func (r *request) canDraw() bool {
 	return true
 }
 
-// Next is the earliest time a Tick can complete a waiting request, assuming
-// each channel keeps sharing among the requests waiting now: for each
-// request, the time until every one of its channels has given it what it
-// still needs (after paying off any debt); the earliest over requests. It
-// brings the channels' quota up to now first. It is an estimate (a tick before it only assigns part of the quota, which is
-// kept), and it is now when a request is already covered. The zero time
-// when nothing waits.
+// Next is the earliest time a Tick can complete a waiting request, or must
+// run so that no quota is lost, assuming each channel keeps sharing among
+// the requests waiting now. For each request and each of its channels: the
+// time until the channel has given it what it still needs (after paying off
+// any debt), but no later than the time the channel fills up to what it may
+// hold for its waiters (three seconds of its limit), since a channel that
+// is full stops accruing; the request's time is the latest over its
+// channels, and Next the earliest over requests. It brings the channels'
+// quota up to now first. It is an estimate (a tick before it only assigns
+// part of the quota, which is kept), and it is now when a request is
+// already covered. The zero time when nothing waits.
 func (m *Manager) Next(now time.Time) time.Time {
 	if len(m.queue) == 0 {
 		return time.Time{}
@@ -284,13 +315,15 @@ func (m *Manager) Next(now time.Time) time.Time {
 				continue // dropped at the next tick
 			}
 			part := float64(r.priority) / float64(c.prioSum)
+			q := float64(c.quota)
 			w := 0.0
-			if c.quota < 0 {
-				w = (float64(-c.quota) + need/part) / l
+			if q < 0 {
+				w = (-q + need/part) / l
 			} else {
-				w = (need - float64(c.quota)*part) / (l * part)
+				w = (need - q*part) / (l * part)
 			}
-			wait = max(wait, w)
+			full := max(0, (float64(maxOwed)*l-q)/l)
+			wait = max(wait, min(w, full))
 		}
 		best = min(best, wait)
 	}
@@ -299,7 +332,6 @@ func (m *Manager) Next(now time.Time) time.Time {
 	}
 	// Round up, plus a microsecond so that the quota accrued by then covers
 	// the request despite rounding.
-	const maxWait = float64(24 * time.Hour)
-	d := min(math.Ceil(best*float64(time.Second)), maxWait)
+	d := math.Ceil(best * float64(time.Second))
 	return now.Add(time.Duration(d) + time.Microsecond)
 }

@@ -147,3 +147,26 @@ func TestManagerNextIsWhenTheFirstRequestCompletes(t *testing.T) {
 		t.Fatalf("grants at Next: %v, want request 3", g)
 	}
 }
+
+// A channel of 10 B/s holds at most 30 bytes for its waiters; shared among
+// 1000 of them, every proportional share rounds to nothing. The crumbs must
+// still go somewhere, or nobody is ever served.
+func TestManagerTinyLimitManyWaitersProgress(t *testing.T) {
+	c := NewChannel(10)
+	m := NewManager()
+	for i := range 1000 {
+		m.Request(RequestID(i), 1, 1, []*Channel{c}, t0)
+	}
+	now, granted := t0, 0
+	for steps := 0; m.Queued() > 0; steps++ {
+		if steps > 100_000 {
+			t.Fatalf("%d of 1000 one-byte requests granted after %v at 10 B/s", granted, now.Sub(t0))
+		}
+		now = later(m.Next(now), now.Add(time.Millisecond))
+		g, _ := m.Tick(now, nil)
+		granted += len(g)
+	}
+	if d := now.Sub(t0); d > 101*time.Second {
+		t.Errorf("1000 bytes at 10 B/s took %v, want 100 s", d)
+	}
+}
