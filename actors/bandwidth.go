@@ -50,7 +50,6 @@ type Bandwidth struct {
 	closed       bool
 
 	ticking    bool          // a ticker goroutine is running
-	tickSoon   bool          // a limit changed: tick at the next wake-up
 	tickerDone chan struct{} // closed when the current ticker returns
 	kick       chan struct{} // wakes the ticker to plan again (cap 1)
 	quit       chan struct{} // closed by Close
@@ -158,7 +157,7 @@ func (b *Bandwidth) SetLimit(c *ratelimit.Channel, limit int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c.SetLimit(limit, time.Now())
-	b.limitChanged()
+	b.kickTicker()
 }
 
 // SetTickInterval applies a new tick_interval setting.
@@ -196,7 +195,7 @@ func (b *Bandwidth) SetClass(id ratelimit.ClassID, c ratelimit.Class) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	err := b.classes.Set(id, c, time.Now())
-	b.limitChanged()
+	b.kickTicker()
 	return err
 }
 
@@ -206,7 +205,7 @@ func (b *Bandwidth) SetClassLimit(id ratelimit.ClassID, d ratelimit.Direction, l
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	err := b.classes.SetLimit(id, d, limit, time.Now())
-	b.limitChanged()
+	b.kickTicker()
 	return err
 }
 
@@ -276,17 +275,6 @@ func (b *Bandwidth) wakeTicker() {
 	go b.runTicker(b.tickerDone)
 }
 
-// limitChanged has a running ticker tick at once: what waiters are owed
-// at the old limit is handed out at the old limit, and they are planned at
-// the new one. (A channel stops accruing for its waiters while it holds
-// more than three seconds of its limit; after a limit is lowered, quota
-// accrued at the old rate would otherwise sit there until the next tick.)
-// Called with b.mu held.
-func (b *Bandwidth) limitChanged() {
-	b.tickSoon = true
-	b.kickTicker()
-}
-
 // kickTicker has a running ticker plan again (a limit or the queue
 // changed). Called with b.mu held.
 func (b *Bandwidth) kickTicker() {
@@ -302,8 +290,9 @@ func (b *Bandwidth) kickTicker() {
 // runTicker ticks the manager while requests wait: at once when started,
 // then when the manager says a request can be completed, no sooner than
 // minTickGap after the last tick and no later than the tick interval. A
-// kick only plans again (a request queued or left); after a limit change it
-// ticks at once. It returns when nothing
+// kick (a request queued or left, a limit changed) only plans again; the
+// manager's Next asks for a tick at once when one is due, such as after a
+// limit was lowered below what its channel holds. It returns when nothing
 // waits or the gate closes.
 func (b *Bandwidth) runTicker(done chan struct{}) {
 	defer close(done)
@@ -318,8 +307,7 @@ func (b *Bandwidth) runTicker(done chan struct{}) {
 		}
 		now := time.Now()
 		var next time.Time
-		if b.tickSoon || !now.Before(due) {
-			b.tickSoon = false
+		if !now.Before(due) {
 			b.grants, next = b.mgr.Tick(now, b.grants[:0])
 			for _, g := range b.grants {
 				if ch, ok := b.waiting[g.ID]; ok {
