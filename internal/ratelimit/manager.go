@@ -42,7 +42,8 @@ const maxPasses = 8
 //     saved and nobody waits on it (libtorrent does so only with more than a
 //     second saved); waiting requests are never overtaken.
 //   - Quota left over by capped requests is shared again in the same tick
-//     (up to maxPasses rounds) instead of waiting for the next one.
+//     (up to maxPasses rounds) instead of waiting for the next one, and the
+//     bytes that rounding leaves go first come first served.
 //   - Next says when the next request can complete, so a caller ticks when
 //     it is useful rather than on a fixed period.
 //
@@ -130,8 +131,8 @@ func (m *Manager) Cancel(id RequestID) bool {
 // Tick brings every channel with waiting requests up to now, shares their
 // quota among the requests and appends the grants of the requests now
 // covered to dst, in queue order. A request whose channels all became
-// unlimited is granted. next is when the next Tick can complete a request
-// (see Next); the zero time when nothing waits.
+// unlimited is granted. next is when the next Tick is due (see Next); the
+// zero time when nothing waits.
 func (m *Manager) Tick(now time.Time, dst []Grant) (grants []Grant, next time.Time) {
 	if len(m.queue) == 0 {
 		return dst, time.Time{}
