@@ -15,10 +15,15 @@ const (
 	// FlagDuplicateIsError makes adding a torrent already in the session
 	// fail with ErrDuplicateTorrent (otherwise its handle is returned).
 	FlagDuplicateIsError = messages.FlagDuplicateIsError
-	// FlagAutoManaged is accepted for compatibility; the queue comes later.
+	// FlagAutoManaged hands the torrent to the auto-manage queue, which
+	// starts and pauses it (active_downloads, active_seeds, ...).
 	FlagAutoManaged = messages.FlagAutoManaged
-	// FlagOverrideResumeData: the flags given here (paused, ...) win over
-	// those recorded in ResumeData.
+	// FlagUploadMode adds the torrent in upload mode: it seeds what it
+	// has and requests nothing (SetUploadMode changes it later).
+	FlagUploadMode = messages.FlagUploadMode
+	// FlagOverrideResumeData: the flags and limits given here (paused,
+	// auto_managed, upload mode, max_connections, ...) win over those
+	// recorded in ResumeData.
 	FlagOverrideResumeData = messages.FlagOverrideResumeData
 	// FlagUseResumeSavePath: the save path recorded in ResumeData wins
 	// over SavePath.

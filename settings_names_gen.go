@@ -116,9 +116,9 @@ const (
 	NumOutgoingPorts IntSetting = "num_outgoing_ports"
 	// PeerTOS: IP TOS byte for peer traffic (not acted on yet: sockets: not configurable yet (Go's net package picks the backlog, the TOS and the local port)). Default 32.
 	PeerTOS IntSetting = "peer_tos"
-	// ActiveDownloads: queue: max active downloading torrents (-1 = unlimited) (not acted on yet: the auto-manage queue is being built (issue 8)). Default 3.
+	// ActiveDownloads: queue: max active downloading torrents (-1 = unlimited). Default 3.
 	ActiveDownloads IntSetting = "active_downloads"
-	// ActiveSeeds: queue: max active seeding torrents (-1 = unlimited) (not acted on yet: the auto-manage queue is being built (issue 8)). Default 5.
+	// ActiveSeeds: queue: max active seeding torrents (-1 = unlimited). Default 5.
 	ActiveSeeds IntSetting = "active_seeds"
 	// ActiveChecking: queue: max torrents checking at once. Default 1.
 	ActiveChecking IntSetting = "active_checking"
@@ -128,13 +128,13 @@ const (
 	ActiveTrackerLimit IntSetting = "active_tracker_limit"
 	// ActiveLSDLimit: max torrents announced via LSD (not acted on yet: no local service discovery yet). Default 60.
 	ActiveLSDLimit IntSetting = "active_lsd_limit"
-	// ActiveLimit: hard cap on active auto-managed torrents (not acted on yet: the auto-manage queue is being built (issue 8)). Default 500.
+	// ActiveLimit: hard cap on active auto-managed torrents. Default 500.
 	ActiveLimit IntSetting = "active_limit"
 	// ActiveLoadedLimit: max torrents loaded in memory (0 = unlimited) (not acted on yet: deprecated in libtorrent: no effect there either). Default 0.
 	ActiveLoadedLimit IntSetting = "active_loaded_limit"
-	// AutoManageInterval: s; queue re-evaluation period (not acted on yet: the auto-manage queue is being built (issue 8)). Default 30.
+	// AutoManageInterval: s; queue re-evaluation period. Default 30.
 	AutoManageInterval IntSetting = "auto_manage_interval"
-	// SeedTimeLimit: s; seeding time after which a torrent counts as done (not acted on yet: the auto-manage queue is being built (issue 8)). Default 86400.
+	// SeedTimeLimit: s; seeding time after which a torrent counts as done. Default 86400.
 	SeedTimeLimit IntSetting = "seed_time_limit"
 	// AutoScrapeInterval: s; scrape period for queued torrents (not acted on yet: trackers: not honoured yet). Default 1800.
 	AutoScrapeInterval IntSetting = "auto_scrape_interval"
@@ -142,11 +142,11 @@ const (
 	AutoScrapeMinInterval IntSetting = "auto_scrape_min_interval"
 	// MaxPeerlistSize: max known peers per torrent (0 = unlimited). Default 3000.
 	MaxPeerlistSize IntSetting = "max_peerlist_size"
-	// MaxPausedPeerlistSize: max known peers for paused torrents (not acted on yet: the auto-manage queue is being built (issue 8)). Default 1000.
+	// MaxPausedPeerlistSize: max known peers for paused torrents (not acted on yet: not yet: a paused torrent keeps its peer list at max_peerlist_size). Default 1000.
 	MaxPausedPeerlistSize IntSetting = "max_paused_peerlist_size"
 	// MinAnnounceInterval: s; lower bound on tracker-supplied interval. Default 300.
 	MinAnnounceInterval IntSetting = "min_announce_interval"
-	// AutoManageStartup: s; newly started torrents count as active this long (not acted on yet: the auto-manage queue is being built (issue 8)). Default 60.
+	// AutoManageStartup: s; newly started torrents count as active this long. Default 60.
 	AutoManageStartup IntSetting = "auto_manage_startup"
 	// SeedingPieceQuota: pieces sent to a peer before rotating it out when seeding (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 20.
 	SeedingPieceQuota IntSetting = "seeding_piece_quota"
@@ -250,9 +250,9 @@ const (
 	SSLListen IntSetting = "ssl_listen"
 	// TrackerBackoff: % factor x in retry delay 5 + 5*x/100*fails^2 s. Default 250.
 	TrackerBackoff IntSetting = "tracker_backoff"
-	// ShareRatioLimit: % (upload/download) at which a seed counts as done [1.0: float share_ratio_limit] (not acted on yet: the auto-manage queue is being built (issue 8)). Default 200.
+	// ShareRatioLimit: % (upload/download) at which a seed counts as done [1.0: float share_ratio_limit]. Default 200.
 	ShareRatioLimit IntSetting = "share_ratio_limit"
-	// SeedTimeRatioLimit: % (seed time/download time) at which a seed counts as done [1.0: float seed_time_ratio_limit] (not acted on yet: the auto-manage queue is being built (issue 8)). Default 700.
+	// SeedTimeRatioLimit: % (seed time/download time) at which a seed counts as done [1.0: float seed_time_ratio_limit]. Default 700.
 	SeedTimeRatioLimit IntSetting = "seed_time_ratio_limit"
 	// PeerTurnover: % of peers dropped per turnover round [1.0: float peer_turnover] (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 4.
 	PeerTurnover IntSetting = "peer_turnover"
@@ -274,9 +274,9 @@ const (
 	InEncPolicy IntSetting = "in_enc_policy"
 	// AllowedEncLevel: enc_level offered/accepted [1.0: pe_settings.allowed_enc_level] (not acted on yet: no encryption (MSE/PE) yet: every connection is plaintext). Default 3.
 	AllowedEncLevel IntSetting = "allowed_enc_level"
-	// InactiveDownRate: bytes/s; below this (and inactive_up_rate) a torrent counts as inactive (not acted on yet: the auto-manage queue is being built (issue 8)). Default 2048.
+	// InactiveDownRate: bytes/s; below this (and inactive_up_rate) a torrent counts as inactive. Default 2048.
 	InactiveDownRate IntSetting = "inactive_down_rate"
-	// InactiveUpRate: bytes/s; see inactive_down_rate (not acted on yet: the auto-manage queue is being built (issue 8)). Default 2048.
+	// InactiveUpRate: bytes/s; see inactive_down_rate. Default 2048.
 	InactiveUpRate IntSetting = "inactive_up_rate"
 	// ProxyType: proxy_type_t [1.0: proxy_settings.type] (not acted on yet: no proxy support yet). Default 0.
 	ProxyType IntSetting = "proxy_type"
@@ -323,9 +323,9 @@ const (
 	CoalesceReads BoolSetting = "coalesce_reads"
 	// CoalesceWrites: same as coalesce_reads, for writes (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default false.
 	CoalesceWrites BoolSetting = "coalesce_writes"
-	// AutoManagePreferSeeds: queue gives active slots to seeding torrents first (not acted on yet: the auto-manage queue is being built (issue 8)). Default false.
+	// AutoManagePreferSeeds: queue gives active slots to seeding torrents first. Default false.
 	AutoManagePreferSeeds BoolSetting = "auto_manage_prefer_seeds"
-	// DontCountSlowTorrents: idle torrents do not count toward active_downloads/active_seeds (not acted on yet: the auto-manage queue is being built (issue 8)). Default true.
+	// DontCountSlowTorrents: idle torrents do not count toward active_downloads/active_seeds. Default true.
 	DontCountSlowTorrents BoolSetting = "dont_count_slow_torrents"
 	// CloseRedundantConnections: drop connections that are useless to both sides (e.g. seed-seed) (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
 	CloseRedundantConnections BoolSetting = "close_redundant_connections"
@@ -355,7 +355,7 @@ const (
 	GuidedReadCache BoolSetting = "guided_read_cache"
 	// NoAtimeStorage: open files with O_NOATIME (Linux) (not acted on yet: files are opened with O_NOATIME only where it is allowed; not configurable yet). Default true.
 	NoAtimeStorage BoolSetting = "no_atime_storage"
-	// IncomingStartsQueuedTorrents: an incoming connection starts a queued (auto-managed paused) torrent (not acted on yet: the auto-manage queue is being built (issue 8)). Default false.
+	// IncomingStartsQueuedTorrents: an incoming connection starts a queued (auto-managed paused) torrent (not acted on yet: not yet: an incoming connection for a queued torrent is refused, as with the default false). Default false.
 	IncomingStartsQueuedTorrents BoolSetting = "incoming_starts_queued_torrents"
 	// ReportTrueDownloaded: downloaded= in announces includes redundant bytes (not acted on yet: trackers: not honoured yet). Default false.
 	ReportTrueDownloaded BoolSetting = "report_true_downloaded"

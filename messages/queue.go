@@ -54,3 +54,12 @@ type IsSessionPausedReply struct {
 type SessionPausedChanged struct {
 	Paused bool
 }
+
+// TorrentStateUpdate tells the session at once that a torrent's state
+// changed (its stats say so only at the next tick): the queue hands out
+// slots by the states it knows.
+type TorrentStateUpdate struct {
+	InfoHash InfoHash
+	State    TorrentState
+	Errored  bool
+}

@@ -146,6 +146,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,
 		*messages.SetAlertMask, *messages.SetAlertQueueSize:
 		ctx.Forward(a.alerts)
+	case *messages.TorrentStateUpdate:
+		a.handleStateUpdate(ctx, m)
 	case *queueWake:
 		a.handleQueueWake(ctx, m)
 	case *messages.PauseSession:

@@ -92,19 +92,32 @@ func (a *Actor) queueChanged(ctx actor.Context) {
 	a.pumpQueue(ctx)
 }
 
+// handleStateUpdate: a torrent's state changed.
+func (a *Actor) handleStateUpdate(ctx actor.Context, m *messages.TorrentStateUpdate) {
+	if e := a.torrents[m.InfoHash]; e != nil {
+		a.queueState(ctx, e, m.InfoHash, m.State, m.Errored)
+		a.pumpQueue(ctx)
+	}
+}
+
+// queueState tells the queue a torrent's state and error, when changed.
+func (a *Actor) queueState(ctx actor.Context, e *entry, ih messages.InfoHash, s messages.TorrentState, errored bool) {
+	if st := queueState(s); st != e.qstate || !e.observed {
+		e.qstate, e.observed = st, true
+		a.q.SetState(time.Now(), ih, st)
+		a.syncPositions(ctx) // a finished torrent leaves the download queue
+	}
+	if errored != e.qerror {
+		e.qerror = errored
+		a.q.SetError(ih, errored)
+	}
+}
+
 // queueObserve feeds a torrent's stats to the queue.
 func (a *Actor) queueObserve(ctx actor.Context, e *entry, m *messages.TorrentStatsUpdate) {
 	now := time.Now()
 	ih := m.InfoHash
-	if st := queueState(m.State); st != e.qstate || !e.observed {
-		e.qstate, e.observed = st, true
-		a.q.SetState(now, ih, st)
-		a.syncPositions(ctx) // a finished torrent leaves the download queue
-	}
-	if m.Errored != e.qerror {
-		e.qerror = m.Errored
-		a.q.SetError(ih, m.Errored)
-	}
+	a.queueState(ctx, e, ih, m.State, m.Errored)
 	seeds := m.NumComplete
 	if seeds > 0 && e.qstate == queue.StateSeeding {
 		seeds-- // the scrape counts us

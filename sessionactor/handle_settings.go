@@ -2,6 +2,7 @@ package sessionactor
 
 import (
 	"slices"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
@@ -42,6 +43,10 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 	a.credit.SetLimit(int64(s.Int(settings.MaxQueuedDiskBytes)))
 	a.connectBudget.SetRate(s.Int(settings.ConnectionSpeed))
 	a.trackerSettingsChanged(old)
+	if queueSettings(old) != queueSettings(s) {
+		a.q.SetSettings(time.Now(), queueSettings(s))
+		a.pumpQueue(ctx)
+	}
 	if slices.Contains(changed, settings.ListenInterfaces.Name()) {
 		a.relisten(ctx)
 	}

@@ -24,6 +24,10 @@ const tickInterval = time.Second
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.paused = a.cfg.Flags&messages.FlagPaused != 0
 	a.autoManaged = a.cfg.Flags&messages.FlagAutoManaged != 0
+	if a.cfg.Flags&messages.FlagUploadMode != 0 {
+		// Added in upload mode: seed what is had, request nothing.
+		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
+	}
 	if a.meta.fetching() {
 		a.startMetadata(ctx)
 		return

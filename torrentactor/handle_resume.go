@@ -77,6 +77,9 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		// The resume data's own flags and limits win unless the caller
 		// overrides them (as libtorrent).
 		a.paused, a.autoManaged = d.Paused, d.AutoManaged
+		if d.UploadMode && !a.diskErr.uploadMode {
+			a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
+		}
 		a.cfg.Limits = messages.TorrentLimits{
 			MaxUploads: max(d.MaxUploads, 0), MaxConnections: max(d.MaxConnections, 0),
 			UploadLimit: max(d.UploadRateLimit, 0), DownloadLimit: max(d.DownloadRateLimit, 0),

@@ -136,6 +136,7 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
 		Paused:       a.paused,
 		AutoManaged:  a.autoManaged,
+		UploadMode:   a.diskErr.uploadMode && !a.diskErr.byDisk,
 		Allocation:   allocation(a.cfg.StorageMode),
 		Trackers:     a.trackerTiers(),
 		URLList:      a.cfg.Meta.URLList,

@@ -186,6 +186,7 @@ func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
 	prev := a.state
 	a.state = s
 	a.resume.needSave = true
+	ctx.Send(a.cfg.Session, &messages.TorrentStateUpdate{InfoHash: a.ih, State: s, Errored: a.errored != nil})
 	a.post(ctx, &messages.StateChangedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, State: s, PrevState: prev})
 }
 

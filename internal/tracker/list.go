@@ -33,8 +33,9 @@ type entry struct {
 	completeSent bool      // the tracker knows we are complete
 	needStop     bool      // owes a stopped announce (List.Stop)
 
-	next         time.Time // earliest next announce; zero means at once
-	minAnnounce  time.Time // the tracker's min interval ends here
+	next         time.Time      // earliest next announce; zero means at once
+	minAnnounce  time.Time      // the tracker's min interval ends here
+	asked        askedIntervals // what its last answer said
 	interval     time.Duration
 	lastAnnounce time.Time
 

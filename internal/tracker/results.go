@@ -39,6 +39,7 @@ func (l *List) Succeeded(id EntryID, resp AnnounceResponse, now time.Time) {
 	case EventCompleted:
 		e.completeSent = true
 	}
+	e.asked = askedIntervals{interval: resp.Interval, min: resp.MinInterval}
 	e.interval = l.set.interval(resp.Interval)
 	e.next = now.Add(e.interval)
 	e.minAnnounce = now.Add(l.set.minInterval(resp.MinInterval, e.interval))
