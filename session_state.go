@@ -151,23 +151,25 @@ func (s *Session) SaveState(ctx context.Context, flags SaveStateFlags) ([]byte, 
 
 // LoadState applies a state saved by SaveState or by libtorrent
 // (session::load_state). flags select the parts read; none means
-// SaveStateAll, several are or-ed. As libtorrent, it applies in one
-// ApplySettings, later sources overriding earlier ones: 1.0's "proxy" dict
-// (with SaveProxy), 1.0's "encryption" dict, "settings" (with SaveSettings
-// or SaveDHTSettings), then the "dht" dict (with SaveDHTSettings). Only
-// the settings the state names change; the others keep their values (a
-// state lists only the settings that differed from its writer's defaults).
+// SaveStateAll, several are or-ed (1.0's load_state reads everything;
+// libtorrent 1.1 added the flags, defaulting to all). As libtorrent, it
+// applies in one ApplySettings, later sources overriding earlier ones:
+// 1.0's "proxy" dict (with SaveProxy), 1.0's "encryption" dict, "settings"
+// (with SaveSettings or SaveDHTSettings), then the "dht" dict (with
+// SaveDHTSettings). Only the settings the state names change; the others
+// keep their values (a state lists only the settings that differed from
+// its writer's defaults).
 //
 // It is lenient as libtorrent is, and reports what it skips in the
 // result's Ignored instead of failing: settings this engine does not have
 // (libtorrent 2.0's names that 1.0's table lacks; the "dht" dict's fields,
 // reported only when they differ from libtorrent's defaults, which is what
-// the engine does anyway),
-// values of the wrong type or out of a setting's range, user_agent and
-// peer_fingerprint (which libtorrent's load_state leaves alone too: they
-// name the client software), and "dht state" (no DHT yet). Other root keys
-// (plugin state, 2.0's "extensions" and IP filter) are not read, as
-// load_state does not read them, and not reported.
+// the engine does anyway), values of the wrong type or out of a setting's
+// range, user_agent and peer_fingerprint (which libtorrent's load_state
+// leaves alone too: they name the client software), and "dht state" (no
+// DHT yet). Other root keys (plugin state, 2.0's "extensions" and IP
+// filter) are not read, as load_state does not read them, and not
+// reported.
 //
 // Bytes that are not a state give ErrInvalidSessionState, and nothing is
 // applied. The other errors are ApplySettings's (ErrSessionClosed, the
