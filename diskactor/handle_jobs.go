@@ -148,5 +148,7 @@ func (a *Actor) handleStatus(ctx actor.Context) {
 	r := a.counters
 	r.CachedBytes = a.cached
 	r.QueuedJobs = len(a.queue)
+	r.Workers = len(a.workers)
+	r.OpenFiles = a.files.Open()
 	ctx.Respond(&r)
 }

@@ -137,6 +137,10 @@ type DiskStatusReply struct {
 	BlocksRead    int64
 	ReadBack      int64
 	QueuedJobs    int
+	// Workers is the worker pool's size (hashing_threads); OpenFiles the
+	// files open for every torrent together (within file_pool_size).
+	Workers   int
+	OpenFiles int
 }
 
 // DiskFileStats asks what is on disk for each file of a torrent (for resume
