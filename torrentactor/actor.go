@@ -135,7 +135,10 @@ type peerInfo struct {
 	peerID     [20]byte
 	connected  bool
 	interested bool // we are interested in it
-	stats      messages.PeerStats
+	// wants: it is interested in us; unchoked: we let it download
+	// (handle_uploads.go).
+	wants, unchoked bool
+	stats           messages.PeerStats
 	closed     bool
 	// slot: it holds one of the session's connection slots.
 	slot bool

@@ -16,6 +16,7 @@ func (a *Actor) handleSetTorrentLimit(ctx actor.Context, m *messages.SetTorrentL
 	switch m.Limit {
 	case messages.LimitMaxUploads:
 		l.MaxUploads = v
+		a.rechoke(ctx)
 	case messages.LimitMaxConnections:
 		l.MaxConnections = v
 		a.closeExcessPeers(ctx)

@@ -59,6 +59,7 @@ func (a *Actor) addPeers(ctx actor.Context, src peerlist.Source, peers []netip.A
 // peerLeft records that a connection ended (once per connection).
 func (a *Actor) peerLeft(p *peerInfo, failed bool) {
 	p.closed = true
+	p.unchoked = false // its upload slot is free (the next rechoke)
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.Closed(ap, failed)
 	}

@@ -177,7 +177,8 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 // is unchoked (the slot-based choker comes with the peer protocol issue).
 func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
 	if p := a.peers[m.Key]; p != nil {
-		ctx.Send(p.pid, &messages.SetChoke{Choke: !m.Interested})
+		p.wants = m.Interested
+		a.rechoke(ctx)
 	}
 }
 
@@ -246,6 +247,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 		a.pumpMetadata(ctx)
 	}
 	a.closeIdlePeers(ctx) // the last one a graceful pause waited for?
+	a.rechoke(ctx)        // its upload slot, if it had one
 	a.connectMore(ctx)    // its slot is free
 }
 

@@ -18,9 +18,10 @@ import (
 // torrent dials; an address in up "handshakes", any other fails at once
 // as a refused connection would.
 type fakePeers struct {
-	mu    sync.Mutex
-	dials []string
-	up    map[string]bool
+	mu       sync.Mutex
+	dials    []string
+	up       map[string]bool
+	unchoked map[messages.PeerKey]bool // by SetChoke
 }
 
 func (f *fakePeers) props(pc any) *actor.Props {
@@ -41,6 +42,13 @@ func (f *fakePeers) props(pc any) *actor.Props {
 		case *messages.Disconnect:
 			ctx.Send(ctx.Parent(), &messages.PeerClosed{Key: c.Key, Addr: c.Addr, Err: m.Err})
 			ctx.Stop(ctx.Self())
+		case *messages.SetChoke:
+			f.mu.Lock()
+			if f.unchoked == nil {
+				f.unchoked = map[messages.PeerKey]bool{}
+			}
+			f.unchoked[c.Key] = !m.Choke
+			f.mu.Unlock()
 		}
 	})
 }
