@@ -139,7 +139,7 @@ type peerInfo struct {
 	// (handle_uploads.go).
 	wants, unchoked bool
 	stats           messages.PeerStats
-	closed     bool
+	closed          bool
 	// slot: it holds one of the session's connection slots.
 	slot bool
 	// leaving: we told it to disconnect; it no longer counts in status
