@@ -34,8 +34,9 @@ func TestDownloadFindsSeedThroughTracker(t *testing.T) {
 		t.Fatalf("create: %d %s", r.code, r.stderr)
 	}
 	// Resume data of their own: resume data saved by earlier tests of
-	// the same info-hash names their trackers, which replace the torrent
-	// file's (as in libtorrent), and those trackers are gone.
+	// the same info-hash names their trackers, which the demo merges with
+	// the torrent file's; those trackers are gone, and announcing to them
+	// too would only slow the test down.
 	resumeDir := filepath.Join(f.root, "resume")
 	seed := startDemo(t, "seed", "-listen", "127.0.0.1:0", "-resume-dir", filepath.Join(f.root, "seed-resume"), torrent, f.src)
 	seed.waitLine("listening on ", 30*time.Second)
