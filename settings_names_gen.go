@@ -391,7 +391,7 @@ const (
 	SmoothConnects BoolSetting = "smooth_connects"
 	// AlwaysSendUserAgent: send User-Agent on every web seed request, not just the first (not acted on yet: no web seeds yet). Default false.
 	AlwaysSendUserAgent BoolSetting = "always_send_user_agent"
-	// ApplyIPFilterToTrackers: IP filter also applies to trackers (not acted on yet: IP filters are being built (issue 8)). Default true.
+	// ApplyIPFilterToTrackers: IP filter also applies to trackers. Default true.
 	ApplyIPFilterToTrackers BoolSetting = "apply_ip_filter_to_trackers"
 	// UseDiskReadAhead: hint the OS about upcoming reads (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default true.
 	UseDiskReadAhead BoolSetting = "use_disk_read_ahead"

@@ -70,6 +70,8 @@ type Actor struct {
 	qtimer queueTimer
 	trk    trackerSetup
 	closer *actor.PID
+	// filters are the IP and port filters (handle_ipfilter.go).
+	filters filters
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -160,6 +162,14 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleApplySettings(ctx, m)
 	case *messages.GetSettings:
 		ctx.Respond(&messages.GetSettingsReply{Settings: a.set})
+	case *messages.SetIPFilter:
+		a.handleSetIPFilter(ctx, m)
+	case *messages.GetIPFilter:
+		ctx.Respond(&messages.GetIPFilterReply{Filter: a.filters.ip})
+	case *messages.SetPortFilter:
+		a.handleSetPortFilter(ctx, m)
+	case *messages.GetPortFilter:
+		ctx.Respond(&messages.GetPortFilterReply{Filter: a.filters.port})
 	case *messages.DiskStatus:
 		ctx.Forward(a.disk)
 	case *messages.DiskCacheInfo:

@@ -74,6 +74,8 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		ConnectBudget:  a.connectBudget,
 		Connections:    a.conns,
 		Trackers:       a.trackerConfig(m),
+		IPFilter:       a.filters.ip,
+		PortFilter:     a.filters.port,
 		Log:            a.log,
 		Supervision:    a.cfg.Supervision,
 	}

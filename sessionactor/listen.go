@@ -73,6 +73,7 @@ func (a *Actor) closeListeners(ctx actor.Context) {
 func (a *Actor) handleIncoming(ctx actor.Context, m *messages.IncomingConnection) {
 	e := a.torrents[m.Handshake.InfoHash]
 	if e == nil || a.closing || !a.set.Bool(settings.EnableIncomingTCP) {
+		a.refuseIncoming(ctx, m)
 		m.Conn.Close()
 		return
 	}

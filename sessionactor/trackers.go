@@ -56,7 +56,7 @@ func httpOptions(s *settings.Snapshot) httptracker.Options {
 // libtorrent does not retransmit; we retransmit after the receive timeout,
 // within the completion timeout.
 func udpConfig(s *settings.Snapshot) udptracker.Config {
-	return udptracker.Config{RetransmitBase: s.Seconds(settings.TrackerReceiveTimeout)}
+	return udptracker.Config{RetransmitBase: s.Seconds(settings.TrackerReceiveTimeout), Resolve: torrentactor.FilteredResolve}
 }
 
 // startTrackers makes the clients (after listen: announces carry our port).
@@ -83,7 +83,7 @@ func (a *Actor) startTrackers(ctx actor.Context) {
 }
 
 func (a *Actor) newTrackerClients() torrentactor.Clients {
-	cl := torrentactor.Clients{HTTP: httptracker.New(httpOptions(a.set))}
+	cl := torrentactor.Clients{HTTP: httptracker.New(httpOptions(a.set)), FilteredHTTP: newFilteredHTTP(a.set)}
 	udp, err := udptracker.Listen("udp", ":0", udpConfig(a.set))
 	if err != nil {
 		// HTTP trackers still work; UDP announces fail with
@@ -128,6 +128,9 @@ func (a *Actor) stopTrackers() {
 		}
 		if cl.HTTP != nil {
 			cl.HTTP.CloseIdleConnections()
+		}
+		if cl.FilteredHTTP != nil {
+			cl.FilteredHTTP.CloseIdleConnections()
 		}
 	}
 	a.trk.own = nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/peerlist"
@@ -62,6 +63,11 @@ type Config struct {
 	Limits messages.TorrentLimits
 	// Trackers configure the announcer (no Client: no announcer).
 	Trackers TrackerConfig
+	// IPFilter and PortFilter are the session's filters (immutable
+	// snapshots; nil allows all); the session sends new ones
+	// (FiltersChanged).
+	IPFilter   *ipfilter.IPFilter
+	PortFilter *ipfilter.PortFilter
 	// PeerProps, when set, replaces the peer actor's props (tests).
 	PeerProps func(peerConfig any) *actor.Props
 	// Supervision supervises the peers and the announcer and injects the
@@ -118,6 +124,7 @@ type Actor struct {
 	cancelTicker func()
 	trk          trackerState
 	meta         metaState
+	flt          filterState // the IP and port filters (handle_ipfilter.go)
 	// actorFailed: the actor failed and was resumed; its picker may have
 	// lost a message, so ClearError checks the files again.
 	actorFailed bool
@@ -134,6 +141,7 @@ type peerInfo struct {
 	addr       string
 	peerID     [20]byte
 	connected  bool
+	incoming   bool // it connected to us
 	interested bool // we are interested in it
 	// wants: it is interested in us; unchoked: we let it download
 	// (handle_uploads.go).

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -90,6 +91,9 @@ type announcer struct {
 	stopGuard   scheduler.CancelFunc
 
 	summary messages.TrackerSummary
+	// ipf is the IP filter announces honour (apply_ip_filter_to_trackers
+	// with a torrent that applies the filter); nil: none.
+	ipf *ipfilter.IPFilter
 }
 
 // wake is the announcer's timer.
@@ -160,6 +164,8 @@ func (a *announcer) Receive(ctx actor.Context) {
 		a.cfg.TrackerConfig = a.cfg.TrackerConfig.withSettings(m.Settings)
 		a.list.SetSettings(a.cfg.List)
 		a.pump(ctx)
+	case *setTrackerFilter:
+		a.ipf = m.filter
 	case *messages.GetTrackers:
 		ctx.Respond(&messages.GetTrackersReply{Trackers: a.list.Trackers()})
 	case *messages.ScrapeTracker:

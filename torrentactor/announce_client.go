@@ -31,6 +31,17 @@ var ErrUnsupportedTracker = errors.New("torrentactor: unsupported tracker URL")
 type Clients struct {
 	HTTP *httptracker.Client
 	UDP  *udptracker.Client
+	// FilteredHTTP, when set, carries the announces the IP filter applies
+	// to (its DialContext is FilteredDial; announce_filter.go).
+	FilteredHTTP *httptracker.Client
+}
+
+// httpFor is the HTTP client of an announce with ctx.
+func (c Clients) httpFor(ctx context.Context) *httptracker.Client {
+	if c.FilteredHTTP != nil && ipFilterFrom(ctx) != nil {
+		return c.FilteredHTTP
+	}
+	return c.HTTP
 }
 
 func scheme(u string) string {
@@ -45,8 +56,8 @@ func (c Clients) Announce(ctx context.Context, u string, req tracker.AnnounceReq
 	unknown := tracker.AnnounceResponse{Complete: -1, Incomplete: -1, Downloaded: -1}
 	switch scheme(u) {
 	case "http", "https":
-		if c.HTTP != nil {
-			return c.HTTP.Announce(ctx, u, req)
+		if hc := c.httpFor(ctx); hc != nil {
+			return hc.Announce(ctx, u, req)
 		}
 	case "udp":
 		if c.UDP == nil {
@@ -77,10 +88,11 @@ func (c Clients) Announce(ctx context.Context, u string, req tracker.AnnounceReq
 func (c Clients) Scrape(ctx context.Context, u string, ih [20]byte) (tracker.ScrapeResponse, error) {
 	switch scheme(u) {
 	case "http", "https":
-		if c.HTTP == nil {
+		hc := c.httpFor(ctx)
+		if hc == nil {
 			break
 		}
-		m, err := c.HTTP.Scrape(ctx, u, ih)
+		m, err := hc.Scrape(ctx, u, ih)
 		if err != nil {
 			return tracker.UnknownScrape, err
 		}

@@ -36,16 +36,18 @@ func (a *announcer) runAnnounce(ctx actor.Context, j tracker.Job) {
 	a.post(ctx, &messages.TrackerAnnounceAlert{AlertHeader: messages.Now(), InfoHash: a.cfg.InfoHash, URL: j.URL, Event: j.Event})
 	a.inflight++
 	root, self, client, base, sup := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base, a.cfg.Supervision
+	ipf := a.ipf
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteAnnounce)
 		cctx, cancel := context.WithTimeout(base, timeout)
 		defer cancel()
+		cctx = withIPFilter(cctx, ipf)
 		var resp tracker.AnnounceResponse
 		var err error
 		if f, ok := sup.Inject(supervisor.KindAnnouncer, supervisor.SiteAnnounce, j.Event.String()); ok && f.Action == supervisor.ActionTrackerTimeout {
 			<-cctx.Done() // the tracker never answers
 			err = cctx.Err()
-		} else {
+		} else if err = checkTrackerHost(cctx, j.URL); err == nil {
 			resp, err = client.Announce(cctx, j.URL, req)
 		}
 		if err != nil && errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, tracker.ErrTimeout) {
@@ -142,17 +144,18 @@ func (a *announcer) handleScrape(ctx actor.Context, m *messages.ScrapeTracker) {
 	}
 	a.inflight++
 	root, self, client, base, ih, timeout := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base, a.cfg.InfoHash, a.cfg.CompletionTimeout
-	sup := a.cfg.Supervision
+	sup, ipf := a.cfg.Supervision, a.ipf
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteScrape)
 		cctx, cancel := context.WithTimeout(base, timeout)
 		defer cancel()
+		cctx = withIPFilter(cctx, ipf)
 		var resp tracker.ScrapeResponse
 		var err error
 		if f, ok := sup.Inject(supervisor.KindAnnouncer, supervisor.SiteScrape, string(supervisor.SiteScrape)); ok && f.Action == supervisor.ActionTrackerTimeout {
 			<-cctx.Done()
 			err = fmt.Errorf("%w: %w", tracker.ErrTimeout, cctx.Err())
-		} else {
+		} else if err = checkTrackerHost(cctx, t.URL); err == nil {
 			resp, err = client.Scrape(cctx, t.URL, ih)
 		}
 		root.Send(self, &scrapeResult{base: base, entry: t.Entry, url: t.URL, resp: resp, err: err})

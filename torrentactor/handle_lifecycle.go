@@ -28,6 +28,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		// Added in upload mode: seed what is had, request nothing.
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 	}
+	a.initFilters()
 	if a.meta.fetching() {
 		a.startMetadata(ctx)
 		return

@@ -51,7 +51,9 @@ func (a *Actor) connectMore(ctx actor.Context) {
 // room for.
 func (a *Actor) addPeers(ctx actor.Context, src peerlist.Source, peers []netip.AddrPort) {
 	for _, p := range peers {
-		a.plist.Add(p, src)
+		if !a.refusePeer(ctx, p, true) {
+			a.plist.Add(p, src)
+		}
 	}
 	a.connectMore(ctx)
 }

@@ -28,9 +28,11 @@ func (a *Actor) active() bool {
 func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	ap, numeric := parseAddrPort(m.Addr)
 	if numeric {
-		if !a.plist.Add(ap, 0) {
-			return // banned, or not an address a peer can be at
+		if a.refusePeer(ctx, ap, true) || !a.plist.Add(ap, 0) {
+			return // filtered, banned, or not an address a peer can be at
 		}
+	} else if a.connectByName(ctx, m.Addr) {
+		return
 	}
 	if !a.active() || a.openPeers() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
 		return // the list connects it later
@@ -53,7 +55,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 		return
 	}
 	ap, numeric := parseAddrPort(m.Conn.RemoteAddr().String())
-	if numeric && !a.plist.Incoming(ap) {
+	if numeric && (a.refusePeer(ctx, ap, false) || !a.plist.Incoming(ap)) {
 		m.Conn.Close()
 		return
 	}
@@ -99,7 +101,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
-	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true}
+	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil}
 	a.byPID[pid.Id] = pc.Key
 	return true
 }

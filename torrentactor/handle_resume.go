@@ -51,8 +51,13 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		return
 	}
 	a.resume.loaded = d
+	if a.cfg.Flags&messages.FlagOverrideResumeData == 0 {
+		a.flt.apply = d.ApplyIPFilter // as paused: the resume data's wins
+	}
 	for _, ap := range d.Peers {
-		a.plist.Add(ap, peerlist.FromResume)
+		if !a.refusePeer(ctx, ap, true) {
+			a.plist.Add(ap, peerlist.FromResume)
+		}
 	}
 	for _, ap := range d.BannedPeers {
 		a.plist.Ban(ap)

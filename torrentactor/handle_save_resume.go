@@ -144,6 +144,7 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		FilePriority: a.filePrioritiesForResume(),
 	}
 	d.Peers, d.BannedPeers = a.listedPeers()
+	d.ApplyIPFilter = a.flt.apply
 	if !a.completed.IsZero() {
 		d.CompletedTime = a.completed.Unix()
 	}

@@ -37,5 +37,6 @@ func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveRes
 		Trackers:    a.trackerTiers(),
 	}
 	d.Peers, d.BannedPeers = a.listedPeers()
+	d.ApplyIPFilter = a.flt.apply
 	a.postResumeData(ctx, d)
 }

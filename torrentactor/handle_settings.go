@@ -61,6 +61,7 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 			ctx.Send(a.trk.pid, m)
 		}
 	}
+	a.syncTrackerFilter(ctx, false) // apply_ip_filter_to_trackers
 	for _, p := range a.peers {
 		ctx.Send(p.pid, m)
 	}

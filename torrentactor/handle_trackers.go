@@ -66,6 +66,7 @@ func (a *Actor) spawnAnnouncer(ctx actor.Context) {
 	a.trk.tiers = cloneTiers(tc.Tiers)
 	props := NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
 	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
+	a.syncTrackerFilter(ctx, true)
 }
 
 // syncAnnouncing starts or stops announcing to match the torrent: it

@@ -158,6 +158,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleSessionPaused(ctx, m)
 	case *messages.SettingsChanged:
 		a.handleSettingsChanged(ctx, m)
+	case *messages.FiltersChanged:
+		a.handleFiltersChanged(ctx, m)
 	case *messages.MessageFailed:
 		a.handleMessageFailed(ctx, m)
 	case *messages.PieceHashed:

@@ -423,7 +423,7 @@ var defs = [...]Def{
 	{Name: "no_connect_privileged_ports", Kind: KindBool, Index: 44, DefaultBool: false, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "never connect to peers on ports < 1024"},
 	{Name: "smooth_connects", Kind: KindBool, Index: 45, DefaultBool: true, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "spread connection attempts when near the connection limit"},
 	{Name: "always_send_user_agent", Kind: KindBool, Index: 46, DefaultBool: false, Unused: "no web seeds yet", Doc: "send User-Agent on every web seed request, not just the first"},
-	{Name: "apply_ip_filter_to_trackers", Kind: KindBool, Index: 47, DefaultBool: true, Unused: "IP filters are being built (issue 8)", Doc: "IP filter also applies to trackers"},
+	{Name: "apply_ip_filter_to_trackers", Kind: KindBool, Index: 47, DefaultBool: true, Doc: "IP filter also applies to trackers"},
 	{Name: "use_disk_read_ahead", Kind: KindBool, Index: 48, DefaultBool: true, Unused: "our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache", Doc: "hint the OS about upcoming reads"},
 	{Name: "lock_files", Kind: KindBool, Index: 49, DefaultBool: false, Unused: "no file locking yet", Doc: "lock files being downloaded/seeded"},
 	{Name: "contiguous_recv_buffer", Kind: KindBool, Index: 50, DefaultBool: true, Unused: "our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache", Doc: "receive peer data into one contiguous buffer then copy"},
