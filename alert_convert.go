@@ -60,6 +60,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PeerErrorAlert{pb(a.InfoHash, a.Addr, a.PeerID), a.Err}
 	case *messages.PeerBanAlert:
 		return PeerBanAlert{pb(a.InfoHash, a.Addr, a.PeerID)}
+	case *messages.PeerBlockedAlert:
+		return PeerBlockedAlert{pb(a.InfoHash, a.Addr, [20]byte{}), a.Reason}
 	case *messages.SaveResumeDataAlert:
 		return SaveResumeDataAlert{tb(a.InfoHash), a.ResumeData}
 	case *messages.SaveResumeDataFailedAlert:
