@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-resume-dir DIR] [-resume-interval D] " +
+const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-resume-dir DIR] [-resume-interval D] " +
 	"[-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
@@ -20,6 +20,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	fs := newFlagSet("seed", seedSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
+	addIPFilterFlag(fs, set)
 	rf := addResumeFlags(fs.FlagSet)
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)

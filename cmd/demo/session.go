@@ -40,6 +40,9 @@ func openSessionWith(ctx context.Context, listen string, mask actorrent.AlertCat
 	if err == nil && len(addrs) == 0 {
 		err = listenError(ctx, s, listen)
 	}
+	if err == nil {
+		err = set.setIPFilter(ctx, s)
+	}
 	if err != nil {
 		_ = closeSession(s)
 		return nil, err

@@ -12,7 +12,8 @@ import (
 // the flag is parsed, so an unknown name or a bad value is a usage error
 // naming it.
 type sessionSettings struct {
-	pack actorrent.SettingsPack
+	pack     actorrent.SettingsPack
+	ipFilter *actorrent.IPFilter // -ip-filter (ipfilter.go)
 }
 
 // addSettingsFlags registers -set on fs.

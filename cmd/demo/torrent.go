@@ -77,6 +77,7 @@ func addWatched(ctx context.Context, s *actorrent.Session, p actorrent.AddTorren
 		stop()
 		return nil, err
 	}
+	p.Flags |= actorrent.FlagApplyIPFilter // the session's filter, if -ip-filter gave one
 	resumed := rs != nil && rs.store.addParams(&p)
 	h, err := s.AddTorrent(ctx, p)
 	if err == nil && resumed {
