@@ -5,9 +5,10 @@
 //
 //	demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
 //	demo info TORRENT
-//	demo seed [-listen ADDR] [-resume-dir DIR] [-resume-interval D] TORRENT SAVE_PATH
-//	demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR]
-//	    [-resume-interval D] [-v] -o SAVE_PATH TORRENT
+//	demo seed [-listen ADDR] [-set NAME=VALUE]... [-ip-filter FILE] [-resume-dir DIR]
+//	    [-resume-interval D] TORRENT SAVE_PATH
+//	demo download [-listen ADDR] [-set NAME=VALUE]... [-ip-filter FILE] [-peer HOST:PORT]...
+//	    [-timeout D] [-resume-dir DIR] [-resume-interval D] [-v] -o SAVE_PATH TORRENT
 //	demo check [-hashing-threads N] TORRENT SAVE_PATH
 //	demo chaos [-seed N] [-rate R] [-timeout D]
 //
@@ -38,8 +39,8 @@ const usageText = `usage:
   demo                                    run a seed and two downloaders on 127.0.0.1
   demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
   demo info TORRENT
-  demo seed [-listen ADDR] [-resume-dir DIR] TORRENT SAVE_PATH
-  demo download [-listen ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
+  demo seed [-listen ADDR] [-set NAME=VALUE]... [-resume-dir DIR] TORRENT SAVE_PATH
+  demo download [-listen ADDR] [-set NAME=VALUE]... [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
   demo check [-hashing-threads N] TORRENT SAVE_PATH
   demo chaos [-seed N] [-rate R] [-timeout D]   the swarm under injected faults
 run "demo COMMAND -h" for a command's flags`
