@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/ratelimit"
 )
 
@@ -49,6 +50,12 @@ type Bandwidth struct {
 	tickInterval time.Duration
 	closed       bool
 
+	// classFilter maps a peer's address to its class mask (an immutable
+	// snapshot, replaced whole); typeFilter then adjusts the mask by
+	// socket type (bandwidth_classes.go).
+	classFilter *ipfilter.IPFilter
+	typeFilter  ratelimit.TypeFilter
+
 	ticking    bool          // a ticker goroutine is running
 	tickerDone chan struct{} // closed when the current ticker returns
 	kick       chan struct{} // wakes the ticker to plan again (cap 1)
@@ -56,14 +63,17 @@ type Bandwidth struct {
 }
 
 // NewBandwidth returns a gate with the built-in peer classes, all
-// unlimited. tickInterval is libtorrent's tick_interval setting (500 ms
+// unlimited, libtorrent's default class filter (local networks in the
+// local class) and its default type filter. tickInterval is libtorrent's tick_interval setting (500 ms
 // when <= 0): the longest the ticker sleeps while requests wait.
 func NewBandwidth(tickInterval time.Duration) *Bandwidth {
 	b := &Bandwidth{
-		classes: ratelimit.NewRegistry(),
-		waiting: make(map[ratelimit.RequestID]chan struct{}),
-		kick:    make(chan struct{}, 1),
-		quit:    make(chan struct{}),
+		classes:     ratelimit.NewRegistry(),
+		waiting:     make(map[ratelimit.RequestID]chan struct{}),
+		kick:        make(chan struct{}, 1),
+		quit:        make(chan struct{}),
+		classFilter: DefaultClassFilter(true),
+		typeFilter:  ratelimit.DefaultTypeFilter(),
 	}
 	b.tickInterval = tickIntervalOrDefault(tickInterval)
 	return b

@@ -1,6 +1,10 @@
 package actors
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/actorrent/actorrent/internal/ratelimit"
+)
 
 // Slots counts something a whole session has a fixed number of, taken and
 // given back by many actors without a round trip: the peer connections of
@@ -16,13 +20,19 @@ type Slots struct {
 func NewSlots(limit int) *Slots { return &Slots{limit: limit} }
 
 // Take takes a slot if one is free.
-func (s *Slots) Take() bool {
+func (s *Slots) Take() bool { return s.TakeScaled(100) }
+
+// TakeScaled takes a slot if fewer than the limit scaled by factor percent
+// are taken: a peer class's connection_limit_factor (the local class's 150
+// lets LAN peers in until half as many again are connected; see
+// ratelimit.ConnectionLimit). A factor of 0 or less is 100.
+func (s *Slots) TakeScaled(factor int) bool {
 	if s == nil {
 		return true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.limit > 0 && s.used >= s.limit {
+	if s.limit > 0 && s.used >= ratelimit.ConnectionLimit(s.limit, factor) {
 		return false
 	}
 	s.used++
