@@ -14,6 +14,7 @@ import (
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -50,6 +51,11 @@ type Config struct {
 	// client's name (handshake_client_version, else user_agent). The
 	// torrent forwards new ones (SettingsChanged).
 	Settings *settings.Snapshot
+	// Bandwidth is the session's rate-limit gate (nil: no limits) and
+	// TorrentRates the torrent's upload and download channels, indexed
+	// by ratelimit.Direction (nil: none); see bandwidth.go.
+	Bandwidth    *actors.Bandwidth
+	TorrentRates [2]*ratelimit.Channel
 }
 
 // Limits that protect us from hostile or broken peers.
@@ -68,6 +74,7 @@ type Actor struct {
 	set    *settings.Snapshot
 	conn   net.Conn
 	w      *writer
+	bw     peerBandwidth
 	addr   string
 	remote wire.Handshake
 
@@ -155,6 +162,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleBlockSent(ctx, m)
 	case *messages.SettingsChanged:
 		a.set = m.Settings
+		a.bw.settingsChanged(m.Settings)
 	case *tick:
 		a.handleTick(ctx)
 	case *messages.BlocksAssigned:

@@ -119,7 +119,7 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 // read, which is how the disk slows a fast peer down.
 func (a *Actor) startReader(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
-	r := wire.NewReader(a.conn)
+	r := wire.NewReader(a.bw.reader(a.readerCtx, a.conn))
 	r.SetAlloc(bufpool.Get)
 	sup := a.cfg.Supervision
 	inject := sup.Wants(supervisor.KindPeer, supervisor.SiteReader)

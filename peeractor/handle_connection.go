@@ -32,7 +32,9 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	a.connected = true
 	now := time.Now()
 	a.lastReceive, a.lastSend = now, now
+	a.bw.connect(a.cfg, m.conn.RemoteAddr(), a.set)
 	a.w = newWriter()
+	a.w.bw, a.w.ctx = &a.bw, a.readerCtx
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	if sup := a.cfg.Supervision; sup.Wants(supervisor.KindPeer, supervisor.SiteWriter) {
 		a.w.inject = func() { sup.Inject(supervisor.KindPeer, supervisor.SiteWriter, "write") }

@@ -1,6 +1,7 @@
 package peeractor
 
 import (
+	"context"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,10 @@ type writer struct {
 	closed  bool
 	// inject, when set, lets a fault plan act before each write.
 	inject func()
+	// bw, when set, holds writes to the upload limits; ctx ends a wait
+	// for quota (the connection is closing).
+	bw  *peerBandwidth
+	ctx context.Context
 
 	// sentPayload and sentBlocks count blocks on the wire, added before
 	// blockSent is reported: the actor reads them when it reports stats,
@@ -109,7 +114,7 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 		w.sentPayload.Add(payload)
 		w.sentBlocks.Add(int64(len(nblocks)))
 		sealed := append([][]byte(nil), bufs...) // WriteTo consumes bufs
-		n, err := bufs.WriteTo(conn)
+		n, err := w.bw.writeBuffers(w.ctx, conn, bufs)
 		if err != nil {
 			// Take back what did not reach the socket.
 			p, b := unsentPayload(sealed, blocks, n)
