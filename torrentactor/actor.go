@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
@@ -73,6 +74,9 @@ type Config struct {
 	// Supervision supervises the peers and the announcer and injects the
 	// plan's faults into them (nil: default strategies, no faults).
 	Supervision *supervisor.Supervision
+	// Bandwidth is the session's rate-limit gate, which the torrent's
+	// peers go through (nil: no rate limits; handle_rates.go).
+	Bandwidth *actors.Bandwidth
 }
 
 // Actor is the torrent actor.
@@ -115,6 +119,9 @@ type Actor struct {
 	resume   resumeState
 	diskErr  diskErrorState
 	filePrio []int // per file, 0 to 7
+	// rates are the torrent's upload and download channels, by
+	// ratelimit.Direction (handle_rates.go).
+	rates [2]*ratelimit.Channel
 	// moving are the targets of MoveStorage calls not answered yet, in
 	// order; renamed are the files RenameFile (or resume data) renamed.
 	moving  []string

@@ -29,11 +29,13 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 	}
 	a.initFilters()
+	a.syncRates()
 	if a.meta.fetching() {
 		a.startMetadata(ctx)
 		return
 	}
 	a.loadResumeData(ctx)
+	a.syncRates() // resume data may carry limits
 	var resumePrio []int
 	if a.resume.loaded != nil {
 		resumePrio = a.resume.loaded.FilePriority

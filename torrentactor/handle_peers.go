@@ -50,7 +50,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 // handleAttachPeer takes an incoming connection, or closes it when the
 // torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || a.openPeers() >= a.maxPeers() {
+	if !a.active() || a.openPeers() >= a.maxIncomingPeers(a.connectionFactor(m.Conn)) {
 		m.Conn.Close()
 		return
 	}
@@ -71,7 +71,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 // spawnPeer starts a peer actor for a connection, if the session has a
 // connection slot for it; it reports whether it did.
 func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
-	if !a.cfg.Connections.Take() {
+	if !a.cfg.Connections.TakeScaled(a.connectionFactor(pc.Conn)) {
 		return false
 	}
 	a.nextKey++
@@ -90,6 +90,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	pc.Credit = a.credit
 	pc.Supervision = a.cfg.Supervision
 	pc.Settings = a.set
+	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)

@@ -1,0 +1,64 @@
+package torrentactor
+
+import (
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/ratelimit"
+	"github.com/actorrent/actorrent/internal/settings"
+)
+
+// The torrent's rate limits (upload_limit and download_limit, from
+// AddTorrentParams, resume data or the handle's setters) are two channels
+// of the session's rate-limit gate that every peer of the torrent draws
+// from besides its classes'. libtorrent gives a limited torrent a peer
+// class of its own; plain channels do the same without taking one of the
+// 32 class ids.
+
+// syncRates makes the torrent's channels (once) and sets their limits to
+// the torrent's, through the gate, which may be reading them.
+func (a *Actor) syncRates() {
+	for d, limit := range []int{ratelimit.Upload: a.cfg.Limits.UploadLimit, ratelimit.Download: a.cfg.Limits.DownloadLimit} {
+		switch {
+		case a.rates[d] == nil:
+			a.rates[d] = ratelimit.NewChannel(int64(limit))
+		case a.cfg.Bandwidth != nil:
+			a.cfg.Bandwidth.SetLimit(a.rates[d], int64(limit))
+		default:
+			a.rates[d].SetLimit(int64(limit), time.Now()) // no gate: nobody reads it
+		}
+	}
+}
+
+// connectionFactor is the connection_limit_factor of an incoming
+// connection's classes (100 without a gate, or for an outgoing one: as in
+// libtorrent, only incoming connections get the factor).
+func (a *Actor) connectionFactor(conn net.Conn) int {
+	gate := a.cfg.Bandwidth
+	if gate == nil || conn == nil {
+		return 100
+	}
+	var addr netip.Addr
+	if ap, err := netip.ParseAddrPort(conn.RemoteAddr().String()); err == nil {
+		addr = ap.Addr()
+	}
+	return gate.ConnectionLimitFactor(gate.ClassMask(addr, ratelimit.TCPSocket))
+}
+
+// maxIncomingPeers is maxPeers for an incoming connection whose classes
+// have connection_limit_factor factor: connections_limit scaled by it
+// (the local class's 150 lets LAN peers in past the limit), then the
+// torrent's own max_connections, which no class changes.
+func (a *Actor) maxIncomingPeers(factor int) int {
+	n := a.set.Int(settings.ConnectionsLimit)
+	if n < 0 {
+		n = int(^uint(0) >> 1)
+	} else {
+		n = ratelimit.ConnectionLimit(n, factor)
+	}
+	if own := a.cfg.Limits.MaxConnections; own > 0 {
+		n = min(n, own)
+	}
+	return n
+}
