@@ -184,17 +184,17 @@ const (
 	DecreaseEstReciprocationRate IntSetting = "decrease_est_reciprocation_rate"
 	// MaxPEXPeers: max peers accepted per PEX message (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
 	MaxPEXPeers IntSetting = "max_pex_peers"
-	// TickInterval: ms; internal tick / bandwidth quota period (not acted on yet: rate limits are being built (issue 8)). Default 500.
+	// TickInterval: ms; internal tick / bandwidth quota period. Default 500.
 	TickInterval IntSetting = "tick_interval"
 	// ShareModeTarget: target upload/download ratio in share mode (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 3.
 	ShareModeTarget IntSetting = "share_mode_target"
-	// UploadRateLimit: bytes/s; global upload limit (0 = unlimited) (not acted on yet: rate limits are being built (issue 8)). Default 0.
+	// UploadRateLimit: bytes/s; global upload limit (0 = unlimited). Default 0.
 	UploadRateLimit IntSetting = "upload_rate_limit"
-	// DownloadRateLimit: bytes/s; global download limit (0 = unlimited) (not acted on yet: rate limits are being built (issue 8)). Default 0.
+	// DownloadRateLimit: bytes/s; global download limit (0 = unlimited). Default 0.
 	DownloadRateLimit IntSetting = "download_rate_limit"
-	// LocalUploadRateLimit: bytes/s; LAN upload limit (not acted on yet: rate limits are being built (issue 8)). Default 0.
+	// LocalUploadRateLimit: bytes/s; LAN upload limit. Default 0.
 	LocalUploadRateLimit IntSetting = "local_upload_rate_limit"
-	// LocalDownloadRateLimit: bytes/s; LAN download limit (not acted on yet: rate limits are being built (issue 8)). Default 0.
+	// LocalDownloadRateLimit: bytes/s; LAN download limit. Default 0.
 	LocalDownloadRateLimit IntSetting = "local_download_rate_limit"
 	// DHTUploadRateLimit: bytes/s; DHT traffic limit (not acted on yet: no DHT yet). Default 4000.
 	DHTUploadRateLimit IntSetting = "dht_upload_rate_limit"
@@ -299,7 +299,7 @@ const (
 const (
 	// AllowMultipleConnectionsPerIP: accept several peer connections from one IP (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
 	AllowMultipleConnectionsPerIP BoolSetting = "allow_multiple_connections_per_ip"
-	// IgnoreLimitsOnLocalNetwork: skip rate/unchoke limits for LAN peers (not acted on yet: rate limits are being built (issue 8)). Default true.
+	// IgnoreLimitsOnLocalNetwork: skip rate/unchoke limits for LAN peers. Default true.
 	IgnoreLimitsOnLocalNetwork BoolSetting = "ignore_limits_on_local_network"
 	// SendRedundantHave: send HAVE to peers that already have the piece (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
 	SendRedundantHave BoolSetting = "send_redundant_have"
@@ -331,7 +331,7 @@ const (
 	CloseRedundantConnections BoolSetting = "close_redundant_connections"
 	// PrioritizePartialPieces: pick partially downloaded pieces before rarer ones (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
 	PrioritizePartialPieces BoolSetting = "prioritize_partial_pieces"
-	// RateLimitIPOverhead: charge estimated TCP/IP header overhead to rate limits (not acted on yet: rate limits are being built (issue 8)). Default true.
+	// RateLimitIPOverhead: charge estimated TCP/IP header overhead to rate limits. Default true.
 	RateLimitIPOverhead BoolSetting = "rate_limit_ip_overhead"
 	// AnnounceToAllTiers: announce to one tracker in every tier, not only the first working tier. Default false.
 	AnnounceToAllTiers BoolSetting = "announce_to_all_tiers"

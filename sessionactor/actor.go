@@ -72,6 +72,8 @@ type Actor struct {
 	closer *actor.PID
 	// filters are the IP and port filters (handle_ipfilter.go).
 	filters filters
+	// bw is the rate-limit gate with the peer classes (handle_classes.go).
+	bw *actors.Bandwidth
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -182,8 +184,12 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleTerminated(ctx, m)
 	case *messages.CloseSession:
 		a.handleClose(ctx, ctx.Sender())
+	case *messages.CreatePeerClass, *messages.DeletePeerClass, *messages.GetPeerClass, *messages.SetPeerClass,
+		*messages.SetPeerClassFilter, *messages.GetPeerClassFilter, *messages.SetPeerClassTypeFilter, *messages.GetPeerClassTypeFilter:
+		a.handlePeerClass(ctx, m)
 	case *actor.Stopped:
 		a.stopTrackers()
 		a.stopQueueTimer()
+		a.stopBandwidth()
 	}
 }

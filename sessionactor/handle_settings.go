@@ -47,6 +47,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 		a.q.SetSettings(time.Now(), queueSettings(s))
 		a.pumpQueue(ctx)
 	}
+	a.applyBandwidthSettings(old)
 	if slices.Contains(changed, settings.ListenInterfaces.Name()) {
 		a.relisten(ctx)
 	}

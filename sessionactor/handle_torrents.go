@@ -22,6 +22,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.disk = ctx.Spawn(sup.Configure(supervisor.KindDisk, diskactor.New(diskactor.Config{
 		Settings: a.set, Log: a.log, BeforeJob: a.cfg.DiskBeforeJob, Supervision: sup,
 	})))
+	a.startBandwidth()
 	a.listen(ctx)
 	a.startTrackers(ctx)
 }
@@ -73,6 +74,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Credit:         a.credit,
 		ConnectBudget:  a.connectBudget,
 		Connections:    a.conns,
+		Bandwidth:      a.bw,
 		Trackers:       a.trackerConfig(m),
 		IPFilter:       a.filters.ip,
 		PortFilter:     a.filters.port,
