@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] " +
+const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] " +
 	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
@@ -23,6 +23,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
+	limits := addLimitFlags(fs.FlagSet)
 	var peers stringList
 	fs.Var(&peers, "peer", "`HOST:PORT` of a peer to connect to (repeatable)")
 	out := fs.String("o", "", "save path: the torrent's files go in it (required; created if missing)")
@@ -93,6 +94,9 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	defer func() { err = errors.Join(err, closeSession(s)) }()
 	// Profiles end before Close, so the heap profile shows the live engine.
 	defer func() { err = errors.Join(err, prof.stop()) }()
+	if err := limits.apply(ctx, s); err != nil {
+		return err
+	}
 
 	var res fetchResult
 	if uri != "" {

@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-resume-dir DIR] [-resume-interval D] " +
+const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-resume-dir DIR] [-resume-interval D] " +
 	"[-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
@@ -21,6 +21,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
+	limits := addLimitFlags(fs.FlagSet)
 	rf := addResumeFlags(fs.FlagSet)
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
@@ -62,6 +63,9 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	}
 	defer func() { err = errors.Join(err, closeSession(s)) }()
 	defer func() { err = errors.Join(err, prof.stop()) }()
+	if err := limits.apply(ctx, s); err != nil {
+		return err
+	}
 
 	w, err := addTorrentResuming(ctx, s, ti, savePath, rs)
 	if err != nil {
