@@ -27,7 +27,7 @@ const (
 	lineRecheckMulti  = "recheck_1gib_multi"
 )
 
-var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter}
+var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit}
 
 // config is the parsed command line.
 type config struct {

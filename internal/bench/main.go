@@ -17,8 +17,11 @@
 //
 // ipfilter_load_100k (ipfilter.go) loads a blocklist of 100k ranges.
 //
+// ratelimit_2MBps (ratelimit.go) measures how closely a 2 MB/s upload and
+// download limit holds over 10 s, and how evenly two peers share one.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
-//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k]
+//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -100,6 +103,11 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	demo := c.demo
 	if c.wants(sideOurs) && demo == "" {
 		if demo, err = buildDemo(ctx, work); err != nil {
+			return err
+		}
+	}
+	if c.runsLine(lineRateLimit) {
+		if err := benchRateLimit(ctx, c, demo, work, stdout); err != nil {
 			return err
 		}
 	}
