@@ -98,7 +98,7 @@ func (b *peerBandwidth) limited(d ratelimit.Direction) bool {
 // way, their ACKs the other), as libtorrent does with
 // rate_limit_ip_overhead.
 func (b *peerBandwidth) moved(n int) {
-	if n <= 0 || b == nil || b.gate == nil || !b.overhead.Load() {
+	if n <= 0 || b == nil || b.gate == nil || !b.overhead.Load() || ratelimit.AllUnlimited(b.all) {
 		return
 	}
 	b.gate.Charge(ratelimit.IPOverhead(int64(n), b.ipv6), b.all...)
