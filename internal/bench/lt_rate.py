@@ -29,7 +29,7 @@ def fail(message):
     sys.exit(1)
 
 
-def session(upload_limit):
+def session(upload_limit, download_limit):
     settings = {
         "listen_interfaces": "127.0.0.1:0",
         "enable_dht": False,
@@ -45,10 +45,12 @@ def session(upload_limit):
     }
     if upload_limit > 0:
         settings["upload_rate_limit"] = upload_limit
+    if download_limit > 0:
+        settings["download_rate_limit"] = download_limit
     ses = lt.session(settings)
-    if upload_limit > 0:
+    if upload_limit > 0 or download_limit > 0:
         # Loopback peers are in the unlimited local class by default: put
-        # every address in the global class so the limit holds for them.
+        # every address in the global class so the limits hold for them.
         f = lt.ip_filter()
         f.add_rule("0.0.0.0", "255.255.255.255", 1 << ses.global_peer_class_id)
         f.add_rule("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1 << ses.global_peer_class_id)
@@ -90,6 +92,7 @@ def main():
     p.add_argument("--connect", default="", help="host:port of an outside seeder")
     p.add_argument("--seed-upload-limit", type=int, default=0)
     p.add_argument("--leechers", type=int, default=1)
+    p.add_argument("--leech-download-limit", type=int, default=0)
     p.add_argument("--lead", type=float, default=2)
     p.add_argument("--window", type=float, default=10)
     p.add_argument("--timeout", type=float, default=120)
@@ -98,7 +101,7 @@ def main():
     sessions = []  # kept alive until the end
     target = args.connect
     if not target:
-        ses = session(args.seed_upload_limit)
+        ses = session(args.seed_upload_limit, 0)
         sessions.append(ses)
         add(ses, args.torrent, args.seed_dir, True)
         target = "127.0.0.1:%d" % ses.listen_port()
@@ -106,7 +109,7 @@ def main():
     host, port = target.rsplit(":", 1)
     leechers = []
     for i in range(args.leechers):
-        ses = session(0)
+        ses = session(0, args.leech_download_limit)
         sessions.append(ses)
         save = os.path.join(args.work, "leecher-%d" % i)
         os.makedirs(save, exist_ok=True)
