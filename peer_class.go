@@ -2,9 +2,7 @@ package actorrent
 
 import (
 	"context"
-	"net/netip"
 
-	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/messages"
 )
@@ -22,7 +20,7 @@ import (
 // To limit every peer, including those on 127.0.0.1, map all addresses to
 // the global class:
 //
-//	var f actorrent.PeerClassFilter
+//	f := &actorrent.IPFilter{}
 //	global := actorrent.PeerClassMask(actorrent.GlobalPeerClassID)
 //	f.AddRule(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("255.255.255.255"), global)
 //	f.AddRule(netip.IPv6Unspecified(), netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global)
@@ -139,59 +137,27 @@ func (s *Session) peerClassRequest(ctx context.Context, msg any) (*messages.Peer
 	return reply, reply.Err
 }
 
-// PeerClassFilter maps IP addresses to class masks (see PeerClassMask):
-// libtorrent's ip_filter used as a peer-class filter. The zero value maps
-// every address to no class. A later rule overrides the earlier ones it
-// overlaps. Copy a filter only with Clone.
-type PeerClassFilter struct {
-	f ipfilter.IPFilter
-}
-
-// PeerClassRange is a range of addresses (inclusive, one family) and the
-// mask of the classes its peers join.
-type PeerClassRange struct {
-	First, Last netip.Addr
-	Classes     uint32
-}
-
-// AddRule puts the addresses first..last in the classes of mask classes.
-func (f *PeerClassFilter) AddRule(first, last netip.Addr, classes uint32) error {
-	return f.f.AddRule(first, last, classes)
-}
-
-// Access is the class mask of addr.
-func (f *PeerClassFilter) Access(addr netip.Addr) uint32 { return f.f.Access(addr) }
-
-// Export returns the filter as ranges, IPv4 then IPv6, each family
-// covered exactly once.
-func (f *PeerClassFilter) Export() []PeerClassRange {
-	v4, v6 := f.f.Export()
-	out := make([]PeerClassRange, 0, len(v4)+len(v6))
-	for _, r := range append(v4, v6...) {
-		out = append(out, PeerClassRange{First: r.First, Last: r.Last, Classes: r.Flags})
-	}
-	return out
-}
-
-// Clone returns a copy that shares nothing with f.
-func (f *PeerClassFilter) Clone() PeerClassFilter { return PeerClassFilter{f: *f.f.Clone()} }
-
 // SetPeerClassFilter replaces the peer-class filter (libtorrent's
-// set_peer_class_filter); the session keeps a copy. It applies to peers
-// that connect afterwards; connected peers keep their classes. Setting
-// ignore_limits_on_local_network resets it to the default.
-func (s *Session) SetPeerClassFilter(ctx context.Context, f PeerClassFilter) error {
-	_, err := s.request(ctx, &messages.SetPeerClassFilter{Filter: f.f.Clone()})
+// set_peer_class_filter): an IPFilter whose flags are class masks (see
+// PeerClassMask), each address mapped to the classes its peers join; nil
+// or an empty filter puts every address in no class. The session keeps a
+// copy. It applies to peers that connect afterwards; connected peers keep
+// their classes. Changing ignore_limits_on_local_network resets it to the
+// default.
+func (s *Session) SetPeerClassFilter(ctx context.Context, f *IPFilter) error {
+	c := f.Clone() // nil-safe; nobody else holds c
+	_, err := s.request(ctx, &messages.SetPeerClassFilter{Filter: &c.f})
 	return err
 }
 
-// GetPeerClassFilter returns a copy of the peer-class filter.
-func (s *Session) GetPeerClassFilter(ctx context.Context) (PeerClassFilter, error) {
+// GetPeerClassFilter returns a copy of the peer-class filter, the
+// caller's to change.
+func (s *Session) GetPeerClassFilter(ctx context.Context) (*IPFilter, error) {
 	r, err := s.request(ctx, &messages.GetPeerClassFilter{})
 	if err != nil {
-		return PeerClassFilter{}, err
+		return nil, err
 	}
-	return PeerClassFilter{f: *r.(*messages.PeerClassFilterReply).Filter}, nil
+	return &IPFilter{f: *r.(*messages.PeerClassFilterReply).Filter}, nil
 }
 
 // SocketType is a kind of peer connection as the peer-class type filter

@@ -10,9 +10,9 @@ import (
 )
 
 // everythingGlobal maps every address to the global class.
-func everythingGlobal(t *testing.T) PeerClassFilter {
+func everythingGlobal(t *testing.T) *IPFilter {
 	t.Helper()
-	var f PeerClassFilter
+	f := &IPFilter{}
 	global := PeerClassMask(GlobalPeerClassID)
 	if err := f.AddRule(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("255.255.255.255"), global); err != nil {
 		t.Fatal(err)
@@ -93,8 +93,14 @@ func TestPeerClassAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ = s.GetPeerClassFilter(ctx)
-	if ranges := f.Export(); len(ranges) != 2 || ranges[0].Classes != 1 || ranges[1].Classes != 1 {
-		t.Errorf("filter read back as %+v, want everything in the global class", ranges)
+	if v4, v6 := f.Export(); len(v4) != 1 || len(v6) != 1 || v4[0].Flags != 1 || v6[0].Flags != 1 {
+		t.Errorf("filter read back as %+v %+v, want everything in the global class", v4, v6)
+	}
+	if err := s.SetPeerClassFilter(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ = s.GetPeerClassFilter(ctx); !f.Empty() {
+		t.Error("a nil class filter did not put every address in no class")
 	}
 
 	tf, err := s.GetPeerClassTypeFilter(ctx)

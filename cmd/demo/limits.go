@@ -46,7 +46,7 @@ func (l *rateLimits) apply(ctx context.Context, s *actorrent.Session) error {
 	if l == nil || l.up <= 0 && l.down <= 0 {
 		return nil
 	}
-	var f actorrent.PeerClassFilter
+	f := &actorrent.IPFilter{}
 	global := actorrent.PeerClassMask(actorrent.GlobalPeerClassID)
 	for _, r := range [][2]string{{"0.0.0.0", "255.255.255.255"}, {"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}} {
 		if err := f.AddRule(netip.MustParseAddr(r[0]), netip.MustParseAddr(r[1]), global); err != nil {
