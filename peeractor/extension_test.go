@@ -74,7 +74,8 @@ func testPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
 	hs := wire.Handshake{PeerID: theirs}
 	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
 	sys := actors.NewSystem(nil)
-	rp := &recordingParent{cfg: Config{Key: 7, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs}}
+	rp := &recordingParent{cfg: Config{Key: 7, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs,
+		Settings: settingsWith(t, map[string]any{"user_agent": "ua-test/3"})}}
 	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return rp }))
 	t.Cleanup(func() {
 		remote.Close()
@@ -129,6 +130,9 @@ func testPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
 	}
 	if id, _ := h.ID(metadata.ExtUTMetadata); id != metadata.UTMetadataID || h.MetadataSize != 0 {
 		t.Fatalf("our ext handshake %+v", h)
+	}
+	if h.V != "ua-test/3" {
+		t.Fatalf("our ext handshake's v is %q, not user_agent", h.V)
 	}
 	theirHS := metadata.AppendExtHandshake(nil, metadata.ExtHandshake{M: map[string]uint8{metadata.ExtUTMetadata: 9}, MetadataSize: 100})
 	data, _ := metadata.AppendMessage(nil, metadata.Message{Type: metadata.MsgData, Piece: 0, TotalSize: 100, Data: make([]byte, 100)})
