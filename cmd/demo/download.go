@@ -83,10 +83,9 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		defer cancel()
 	}
 	defer func() { err = because(ctx, err) }()
-	mask := alertMask
-	if *verbose {
-		mask |= actorrent.CategoryProgress // piece_finished
-	}
+	// piece_finished counts the bytes verified in this run (and -v logs
+	// each piece).
+	mask := alertMask | actorrent.CategoryProgress
 	s, err := openSessionWith(ctx, *listen, mask, set)
 	if err != nil {
 		return errors.Join(err, prof.stop())

@@ -56,8 +56,7 @@ type fetchResult struct {
 // fetch drives one download until every piece is verified on disk and the
 // zero-length files exist. report gets the progress after every poll.
 // fresh says the save path started empty: everything is fetched. Else the
-// bytes fetched are counted from the first status after the check, which
-// on a fast link may already include a piece or two.
+// bytes fetched are those of the pieces verified in this run (see the end).
 func fetch(ctx context.Context, w *watcher, ti *actorrent.TorrentInfo, savePath string, peers []string, fresh bool,
 	report func(done int64, rate, peers int)) (fetchResult, error) {
 	start := time.Now()
@@ -98,7 +97,11 @@ func fetch(ctx context.Context, w *watcher, ti *actorrent.TorrentInfo, savePath 
 	if err != nil {
 		return fetchResult{}, err
 	}
-	res := fetchResult{Bytes: ti.TotalSize() - max(startDone, 0), Elapsed: time.Since(start)}
+	// The first status after the check may already count pieces fetched
+	// in this run (on a fast link); the piece_finished alerts count them
+	// exactly, unless some were lost to a slow subscriber: both are lower
+	// bounds, and the larger is the count.
+	res := fetchResult{Bytes: max(ti.TotalSize()-max(startDone, 0), w.verifiedBytes(ti)), Elapsed: time.Since(start)}
 	return res, waitEmptyFiles(ctx, ti, savePath)
 }
 

@@ -31,6 +31,28 @@ type watcher struct {
 	// verified afterwards ("piece I verified").
 	pieceLog io.Writer
 	checked  bool
+	// verified are the pieces piece_finished said were verified in this
+	// run (the session must queue CategoryProgress for them to come).
+	verified map[int]bool
+}
+
+// count notes a piece verified in this run.
+func (w *watcher) count(a actorrent.Alert) {
+	if pf, ok := a.(actorrent.PieceFinishedAlert); ok && pf.Handle.InfoHash() == w.ih {
+		if w.verified == nil {
+			w.verified = map[int]bool{}
+		}
+		w.verified[pf.PieceIndex] = true
+	}
+}
+
+// verifiedBytes is the size of the pieces verified in this run.
+func (w *watcher) verifiedBytes(ti *actorrent.TorrentInfo) int64 {
+	var n int64
+	for i := range w.verified {
+		n += ti.PieceSize(i)
+	}
+	return n
 }
 
 // logPieces writes the piece log lines of a status and an alert.
@@ -149,6 +171,7 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 				w.resume.handle(w, a)
 			}
 			w.logPieces(nil, a)
+			w.count(a)
 			if err := w.fatal(a); err != nil {
 				return err
 			}
