@@ -27,7 +27,18 @@ func (a *Actor) handleApplySettings(ctx actor.Context, m *messages.ApplySettings
 	if len(changed) > 0 {
 		a.settingsChanged(ctx, old, changed)
 	}
-	ctx.Respond(&messages.ApplySettingsReply{})
+	if !slices.Contains(changed, settings.ListenInterfaces.Name()) {
+		ctx.Respond(&messages.ApplySettingsReply{})
+		return
+	}
+	// The caller hears back once the old sockets are closed and the new
+	// ones listen.
+	caller := ctx.Sender()
+	a.relisten(ctx, func() {
+		if caller != nil {
+			ctx.Send(caller, &messages.ApplySettingsReply{})
+		}
+	})
 }
 
 func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, changed []string) {
@@ -48,9 +59,6 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 		a.pumpQueue(ctx)
 	}
 	a.applyBandwidthSettings(old)
-	if slices.Contains(changed, settings.ListenInterfaces.Name()) {
-		a.relisten(ctx)
-	}
 	ctx.Send(a.disk, msg)
 	for _, e := range a.torrents {
 		ctx.Send(e.pid, msg)

@@ -40,15 +40,28 @@ func (a *Actor) listen(ctx actor.Context) {
 
 // relisten closes the listen sockets and opens those listen_interfaces
 // names now (settings applied at runtime).
-func (a *Actor) relisten(ctx actor.Context) {
-	a.closeListeners(ctx)
-	a.addrs = nil
-	a.listen(ctx)
-	if len(a.addrs) > 0 {
-		if _, p, err := net.SplitHostPort(a.addrs[0]); err == nil {
-			a.trk.port, _ = strconv.Atoi(p)
+func (a *Actor) relisten(ctx actor.Context, done func()) {
+	old := a.listeners
+	a.listeners, a.addrs = nil, nil
+	a.stopEach(ctx, old, func() {
+		a.listen(ctx)
+		if len(a.addrs) > 0 {
+			if _, p, err := net.SplitHostPort(a.addrs[0]); err == nil {
+				a.trk.port, _ = strconv.Atoi(p)
+			}
 		}
+		done()
+	})
+}
+
+// stopEach stops the actors one after the other (each closes its socket
+// as it stops), then calls then.
+func (a *Actor) stopEach(ctx actor.Context, pids []*actor.PID, then func()) {
+	if len(pids) == 0 {
+		then()
+		return
 	}
+	ctx.ReenterAfter(ctx.StopFuture(pids[0]), func(any, error) { a.stopEach(ctx, pids[1:], then) })
 }
 
 // splitList splits a comma-separated setting.
