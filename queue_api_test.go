@@ -142,12 +142,7 @@ func TestTorrentLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := newTestSession(t)
-	src := t.TempDir()
-	writePayload(t, src, map[string]int64{"f": 40000}, 1)
-	ti, err := CreateTorrent(filepath.Join(src, "f"), CreateTorrentOptions{PieceSize: 16 * 1024})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, src := oneFileTorrent(t)
 	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, MaxConnections: 7, UploadLimit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -180,12 +175,7 @@ func TestAddInUploadMode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := newTestSession(t)
-	src := t.TempDir()
-	writePayload(t, src, map[string]int64{"f": 40000}, 1)
-	ti, err := CreateTorrent(filepath.Join(src, "f"), CreateTorrentOptions{PieceSize: 16 * 1024})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, _ := oneFileTorrent(t)
 	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir(), Flags: FlagUploadMode})
 	if err != nil {
 		t.Fatal(err)
@@ -201,4 +191,16 @@ func TestAddInUploadMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, h2, "upload mode from resume data", func(st TorrentStatus) bool { return st.UploadMode })
+}
+
+// oneFileTorrent writes a 40000-byte file and makes its torrent.
+func oneFileTorrent(t *testing.T) (*TorrentInfo, string) {
+	t.Helper()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"f": 40000}, 1)
+	ti, err := CreateTorrent(filepath.Join(src, "f"), CreateTorrentOptions{PieceSize: 16 * 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ti, src
 }

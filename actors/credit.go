@@ -57,12 +57,7 @@ func (c *Credit) Release(n int64) {
 	if c.used < 0 {
 		c.used = 0
 	}
-	w := c.waiters
-	c.waiters = nil
-	c.mu.Unlock()
-	for _, ch := range w {
-		close(ch)
-	}
+	c.wakeUnlock()
 }
 
 // Used reports the bytes currently in flight.
@@ -76,12 +71,7 @@ func (c *Credit) Used() int64 {
 func (c *Credit) Close() {
 	c.mu.Lock()
 	c.closed = true
-	w := c.waiters
-	c.waiters = nil
-	c.mu.Unlock()
-	for _, ch := range w {
-		close(ch)
-	}
+	c.wakeUnlock()
 }
 
 // SetLimit changes the limit (max_queued_disk_bytes applied at runtime)
@@ -92,6 +82,12 @@ func (c *Credit) SetLimit(limit int64) {
 	}
 	c.mu.Lock()
 	c.limit = limit
+	c.wakeUnlock()
+}
+
+// wakeUnlock releases c.mu, held by the caller, and wakes every waiter
+// (they try again: the credit, the limit or the gate changed).
+func (c *Credit) wakeUnlock() {
 	w := c.waiters
 	c.waiters = nil
 	c.mu.Unlock()
