@@ -78,10 +78,15 @@ func addFlags(m *messages.AddTorrent) (paused, auto bool) {
 func (a *Actor) queueAdd(ctx actor.Context, ih messages.InfoHash, m *messages.AddTorrent) {
 	paused, auto := addFlags(m)
 	a.q.Add(time.Now(), ih, queue.Torrent{AutoManaged: auto, Paused: paused, State: queue.StateChecking})
+	e := a.torrents[ih]
 	if a.q.SessionPaused() {
-		ctx.Send(a.torrents[ih].pid, &messages.SessionPausedChanged{Paused: true})
+		ctx.Send(e.pid, &messages.SessionPausedChanged{Paused: true})
 	}
-	a.syncPositions(ctx)
+	// A new torrent takes the last position: the others keep theirs.
+	if p := a.q.Position(ih); p != e.qpos {
+		e.qpos = p
+		ctx.Send(e.pid, &messages.QueuePositionChanged{Pos: p})
+	}
 	a.pumpQueue(ctx)
 }
 
@@ -118,6 +123,9 @@ func (a *Actor) queueObserve(ctx actor.Context, e *entry, m *messages.TorrentSta
 	now := time.Now()
 	ih := m.InfoHash
 	a.queueState(ctx, e, ih, m.State, m.Errored)
+	if !a.q.AutoManaged(ih) {
+		return // its rates decide nothing: the queue leaves it alone
+	}
 	seeds := m.NumComplete
 	if seeds > 0 && e.qstate == queue.StateSeeding {
 		seeds-- // the scrape counts us
