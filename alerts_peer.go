@@ -64,9 +64,9 @@ type AlertsDroppedAlert struct {
 	Dropped map[string]int
 }
 
-func (PeerConnectAlert) Type() int      { return 24 }
-func (PeerDisconnectedAlert) Type() int { return 25 }
-func (PeerErrorAlert) Type() int        { return 23 }
+func (PeerConnectAlert) Type() int      { return 23 }
+func (PeerDisconnectedAlert) Type() int { return 24 }
+func (PeerErrorAlert) Type() int        { return 22 }
 func (PeerBanAlert) Type() int          { return 19 }
 func (ListenSucceededAlert) Type() int  { return 49 }
 func (ListenFailedAlert) Type() int     { return 48 }

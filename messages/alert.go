@@ -92,3 +92,15 @@ type CountAlerts struct{}
 type CountAlertsReply struct {
 	Queued int
 }
+
+// AlwaysPosted reports the alerts libtorrent posts whatever the alert
+// mask (it emplaces them without asking should_post): the answer to an
+// add (add_torrent) and to a save_resume_data request. A program that
+// waits for them must get them under any mask.
+func AlwaysPosted(a Alert) bool {
+	switch a.(type) {
+	case *AddTorrentAlert, *SaveResumeDataAlert, *SaveResumeDataFailedAlert:
+		return true
+	}
+	return false
+}

@@ -84,12 +84,13 @@ func (a *alertActor) handle(ctx actor.Context, msg any, sender *actor.PID) {
 	}
 }
 
-// handlePost queues an alert in the mask. When the queue is full a
+// handlePost queues an alert in the mask (and those libtorrent posts
+// whatever the mask: messages.AlwaysPosted). When the queue is full a
 // discardable alert is dropped and counted by type; the others are kept
 // (libtorrent never drops them).
 func (a *alertActor) handlePost(ctx actor.Context, m *messages.PostAlert) {
 	cat := m.Alert.AlertCategory()
-	if cat&a.cfg.Mask == 0 {
+	if cat&a.cfg.Mask == 0 && !messages.AlwaysPosted(m.Alert) {
 		return
 	}
 	for pid, mask := range a.subs {
