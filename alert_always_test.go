@@ -2,6 +2,7 @@ package actorrent
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,4 +40,46 @@ func TestAlwaysPostedAlertsUnderTheDefaultMask(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitAlert(ctx, t, s, "save_resume_data under error|status", func(a Alert) bool { _, ok := a.(SaveResumeDataAlert); return ok })
+}
+
+// file_completed comes once for each file with data, when its last piece
+// is verified; the seed saw an incoming_connection first.
+func TestFileCompletedAlerts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ti, _, seeder, _ := seededPair(t, ctx)
+	seedAddrs, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestSession(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.ConnectPeer(ctx, seedAddrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]int{}
+	waitAlert(ctx, t, s, "torrent_finished", func(a Alert) bool {
+		if fc, ok := a.(FileCompletedAlert); ok {
+			seen[fc.Index]++
+		}
+		_, done := a.(TorrentFinishedAlert)
+		return done
+	})
+	// what was posted before torrent_finished is all popped by now
+	for i, f := range ti.Files() {
+		want := 0
+		if f.Size > 0 && !f.PadFile {
+			want = 1
+		}
+		if seen[i] != want {
+			t.Errorf("file %d (%s, %d bytes): %d file_completed, want %d", i, f.Path, f.Size, seen[i], want)
+		}
+	}
+	a := waitAlert(ctx, t, seeder, "incoming_connection", func(a Alert) bool { _, ok := a.(IncomingConnectionAlert); return ok })
+	if ic := a.(IncomingConnectionAlert); ic.SocketType != 1 || !strings.HasPrefix(ic.Endpoint, "127.0.0.1:") {
+		t.Errorf("incoming_connection %+v", ic)
+	}
 }

@@ -48,6 +48,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return TorrentErrorAlert{tb(a.InfoHash), a.Err}
 	case *messages.FileErrorAlert:
 		return FileErrorAlert{tb(a.InfoHash), a.File, a.Op, a.Err}
+	case *messages.FileCompletedAlert:
+		return FileCompletedAlert{tb(a.InfoHash), a.Index}
 	case *messages.PieceFinishedAlert:
 		return PieceFinishedAlert{tb(a.InfoHash), a.Piece}
 	case *messages.HashFailedAlert:
@@ -76,6 +78,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return FileRenamedAlert{tb(a.InfoHash), a.Index, a.Name}
 	case *messages.FileRenameFailedAlert:
 		return FileRenameFailedAlert{tb(a.InfoHash), a.Index, a.Err}
+	case *messages.IncomingConnectionAlert:
+		return IncomingConnectionAlert{base, a.Addr, a.SocketType}
 	case *messages.ListenSucceededAlert:
 		return ListenSucceededAlert{base, a.Addr, a.SockType}
 	case *messages.ListenFailedAlert:

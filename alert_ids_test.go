@@ -44,6 +44,8 @@ func TestAlertTypeIDsAreLibtorrents(t *testing.T) {
 		{TorrentErrorAlert{}, 64},
 		{FileErrorAlert{}, 43},
 		{PieceFinishedAlert{}, 27},
+		{IncomingConnectionAlert{}, 66},
+		{FileCompletedAlert{}, 6},
 		{HashFailedAlert{}, 18},
 		{TrackerErrorAlert{}, 11},
 		{TrackerWarningAlert{}, 12},

@@ -118,3 +118,19 @@ func (a AlertsDroppedAlert) Message() string {
 	sort.Strings(names)
 	return "dropped alerts: " + strings.Join(names, ", ")
 }
+
+// IncomingConnectionAlert: a peer connected to one of the session's listen
+// sockets, before its handshake names a torrent (libtorrent's
+// incoming_connection_alert; CategoryPeer). SocketType 1 is TCP.
+type IncomingConnectionAlert struct {
+	alertBase
+	Endpoint   string
+	SocketType int
+}
+
+func (IncomingConnectionAlert) Type() int               { return 66 }
+func (IncomingConnectionAlert) Category() AlertCategory { return CategoryPeer }
+func (IncomingConnectionAlert) What() string            { return "incoming_connection" }
+func (a IncomingConnectionAlert) Message() string {
+	return "incoming connection from " + a.Endpoint
+}

@@ -84,3 +84,16 @@ func (PeerBanAlert) Discardable() bool          { return true }
 func (ListenSucceededAlert) Discardable() bool  { return false }
 func (ListenFailedAlert) Discardable() bool     { return false }
 func (AlertsDroppedAlert) Discardable() bool    { return false }
+
+// IncomingConnectionAlert: a peer connected to a listen socket (before
+// its handshake says which torrent it wants); SocketType 1 is TCP, as
+// libtorrent numbers socket types.
+type IncomingConnectionAlert struct {
+	AlertHeader
+	Addr       string
+	SocketType int
+}
+
+func (IncomingConnectionAlert) AlertCategory() AlertCategory { return CategoryPeer }
+func (IncomingConnectionAlert) AlertWhat() string            { return "incoming_connection" }
+func (IncomingConnectionAlert) Discardable() bool            { return true }

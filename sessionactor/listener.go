@@ -112,6 +112,8 @@ func (l *listener) handleAccepted(ctx actor.Context, m *accepted) {
 		return
 	}
 	l.pending++
+	ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.IncomingConnectionAlert{
+		AlertHeader: messages.Now(), Addr: m.conn.RemoteAddr().String(), SocketType: 1}})
 	root, self, session, sup := ctx.ActorSystem().Root, ctx.Self(), l.cfg.session, l.cfg.sup
 	go func() {
 		defer root.Send(self, &handshakeDone{})

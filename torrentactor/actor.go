@@ -98,6 +98,7 @@ type Actor struct {
 	autoManaged   bool
 	queuePos      int // in the session's download queue; -1: none
 	graceful      gracefulPause
+	filesLeft     fileLeft // file_completed bookkeeping (handle_files_done.go)
 	errored       error
 	removing      bool
 	checking      checkProgress

@@ -91,7 +91,8 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		return
 	}
 	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
-	clear(a.senders) // a new picker: no piece in flight
+	a.filesLeft = nil // counted again from the checked bitfield
+	clear(a.senders)  // a new picker: no piece in flight
 	for p, prio := range a.piecePriorities() {
 		if prio != defaultPriority {
 			a.picker.SetPiecePriority(p, prio)

@@ -85,6 +85,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	a.picker.PiecePassed(m.Piece)
 	a.creditSenders(m.Piece)
+	a.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
 	a.post(ctx, &messages.PieceFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})
