@@ -327,7 +327,7 @@ const (
 	AutoManagePreferSeeds BoolSetting = "auto_manage_prefer_seeds"
 	// DontCountSlowTorrents: idle torrents do not count toward active_downloads/active_seeds. Default true.
 	DontCountSlowTorrents BoolSetting = "dont_count_slow_torrents"
-	// CloseRedundantConnections: drop connections that are useless to both sides (e.g. seed-seed) (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// CloseRedundantConnections: drop connections that are useless to both sides (e.g. seed-seed). Default true.
 	CloseRedundantConnections BoolSetting = "close_redundant_connections"
 	// PrioritizePartialPieces: pick partially downloaded pieces before rarer ones (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
 	PrioritizePartialPieces BoolSetting = "prioritize_partial_pieces"
@@ -383,9 +383,9 @@ const (
 	RateLimitUTP BoolSetting = "rate_limit_utp"
 	// AnnounceDoubleNat: send the intermediate (double-NAT) IP as &ip= (not acted on yet: no port mapping yet). Default false.
 	AnnounceDoubleNat BoolSetting = "announce_double_nat"
-	// SeedingOutgoingConnections: seeding/finished torrents make outgoing connections (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// SeedingOutgoingConnections: seeding/finished torrents make outgoing connections. Default true.
 	SeedingOutgoingConnections BoolSetting = "seeding_outgoing_connections"
-	// NoConnectPrivilegedPorts: never connect to peers on ports < 1024 (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
+	// NoConnectPrivilegedPorts: never connect to peers on ports < 1024. Default false.
 	NoConnectPrivilegedPorts BoolSetting = "no_connect_privileged_ports"
 	// SmoothConnects: spread connection attempts when near the connection limit (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
 	SmoothConnects BoolSetting = "smooth_connects"

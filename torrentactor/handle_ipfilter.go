@@ -72,6 +72,11 @@ func (a *Actor) initFilters() {
 // peer_blocked when they do.
 func (a *Actor) refusePeer(ctx actor.Context, ap netip.AddrPort, outgoing bool) bool {
 	r, blocked := a.flt.blockReason(ap, outgoing)
+	if !blocked && outgoing && ap.Port() < 1024 && a.set.Bool(settings.NoConnectPrivilegedPorts) {
+		// no_connect_privileged_ports: a swarm must not make us knock on
+		// other services' ports (libtorrent's add_peer refuses them).
+		r, blocked = messages.BlockedPrivilegedPorts, true
+	}
 	if blocked {
 		a.postBlocked(ctx, ap.String(), r)
 	}

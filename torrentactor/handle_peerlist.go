@@ -31,8 +31,9 @@ func (a *Actor) openPeers() int { return len(a.peers) }
 // torrent is under its connection limit, at most connection_speed a tick.
 // A finished torrent leaves seeds out: they have nothing for it.
 func (a *Actor) connectMore(ctx actor.Context) {
-	if !a.active() || !a.set.Bool(settings.EnableOutgoingTCP) {
-		return
+	if !a.active() || !a.set.Bool(settings.EnableOutgoingTCP) ||
+		(a.finished && !a.set.Bool(settings.SeedingOutgoingConnections)) {
+		return // (a finished torrent waits for peers to come, if so set)
 	}
 	now := time.Now()
 	want := min(a.maxPeers()-a.openPeers(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.finished))

@@ -274,7 +274,7 @@ func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 		if ap, ok := parseAddrPort(p.addr); ok {
 			a.plist.SetSeed(ap, true)
 		}
-		if a.finished && !p.closed && !p.leaving {
+		if a.finished && !p.closed && !p.leaving && a.set.Bool(settings.CloseRedundantConnections) {
 			// Two seeds have nothing to say to each other (finish could
 			// not know yet: the stats come every second).
 			p.leaving = true

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -117,7 +118,7 @@ func (a *Actor) finish(ctx actor.Context) {
 			p.interested = false
 			ctx.Send(p.pid, &messages.SetInterested{Interested: false})
 		}
-		if p.stats.IsSeed {
+		if p.stats.IsSeed && a.set.Bool(settings.CloseRedundantConnections) {
 			ctx.Send(p.pid, &messages.Disconnect{})
 		}
 	}
