@@ -1,10 +1,6 @@
 package actorrent
 
-import (
-	"time"
-
-	"github.com/actorrent/actorrent/messages"
-)
+import "github.com/actorrent/actorrent/messages"
 
 // AlertCategory is libtorrent's alert category bit mask (same values).
 type AlertCategory = messages.AlertCategory
@@ -27,19 +23,13 @@ const (
 )
 
 // Alert is an event from the session (libtorrent's alert). Alerts are
-// immutable values: keep them as long as you like.
-type Alert interface {
-	// Type is a stable small integer per alert type (libtorrent 1.1 ids).
-	Type() int
-	// Category is the alert's category bits.
-	Category() AlertCategory
-	// What is libtorrent's name of the type ("torrent_finished", ...).
-	What() string
-	// Message is a human-readable description.
-	Message() string
-	// Timestamp is when the alert was made.
-	Timestamp() time.Time
-}
+// immutable values: keep them as long as you like. Every alert type is
+// declared once, in package messages (fields, libtorrent's type id,
+// category, name and message); this package re-exports each under the
+// same name (alerts_gen.go), adding the torrent's handle to alerts about
+// a torrent. Discardable is false for the alerts never dropped when the
+// queue is full.
+type Alert = messages.Alert
 
 // TorrentAlert is an alert about one torrent; it carries the handle.
 type TorrentAlert interface {
@@ -47,23 +37,27 @@ type TorrentAlert interface {
 	TorrentHandle() TorrentHandle
 }
 
-// alertBase holds what every alert has.
-type alertBase struct {
-	at time.Time
-}
+// The headers alerts embed: the time (every alert), the torrent's
+// info-hash, a peer's endpoint and id, a tracker's URL.
+type (
+	AlertHeader        = messages.AlertHeader
+	TorrentAlertHeader = messages.TorrentAlertHeader
+	PeerAlertHeader    = messages.PeerAlertHeader
+	TrackerAlertHeader = messages.TrackerAlertHeader
+)
 
-// Timestamp is when the alert was made.
-func (b alertBase) Timestamp() time.Time { return b.at }
-
-// torrentAlertBase holds what every torrent alert has.
-type torrentAlertBase struct {
-	alertBase
+// torrentRef is what the facade adds to an alert about a torrent.
+type torrentRef struct {
 	// Handle is the torrent's handle (maybe no longer valid).
 	Handle TorrentHandle
 }
 
 // TorrentHandle returns the handle of the torrent the alert is about.
-func (b torrentAlertBase) TorrentHandle() TorrentHandle { return b.Handle }
+func (r torrentRef) TorrentHandle() TorrentHandle { return r.Handle }
 
-// torrentName renders a torrent for messages.
-func (b torrentAlertBase) torrentName() string { return b.Handle.ih.String()[:8] }
+// torrentRef makes the handle of an alert's torrent.
+func (s *Session) torrentRef(ih InfoHash) torrentRef {
+	return torrentRef{Handle: TorrentHandle{ih: ih, s: s}}
+}
+
+//go:generate go run ./internal/alertgen -root .

@@ -1,62 +1,58 @@
 package actorrent
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
-// Alert type ids are libtorrent's (1.1 and later: fixed small integers;
-// alerts_dropped is 2.0's; ours start at user_alert_id, 10000): a program
-// that switches on Type() as it would on libtorrent's alert::type() gets
-// the same answers. The ids are copied from libtorrent's alert_types.hpp,
-// not from our code.
+// libtorrentAlertIDs are libtorrent's alert type ids by what() name (1.1
+// and later: fixed small integers; alerts_dropped is 2.0's; ours start at
+// user_alert_id, 10000), copied from libtorrent's alert_types.hpp, not
+// from our code.
+var libtorrentAlertIDs = map[string]int{
+	"peer_blocked": 54, "metadata_received": 45, "metadata_failed": 44,
+	"peer_connect": 23, "peer_disconnected": 24, "peer_error": 22, "peer_ban": 19,
+	"listen_succeeded": 49, "listen_failed": 48, "alerts_dropped": 95,
+	"save_resume_data": 37, "save_resume_data_failed": 38, "fastresume_rejected": 53,
+	"storage_moved": 33, "storage_moved_failed": 34, "file_renamed": 7, "file_rename_failed": 8,
+	"actor_failed": 10000, "fault_injected": 10001,
+	"add_torrent": 67, "torrent_added": 3, "torrent_removed": 4, "torrent_deleted": 35,
+	"torrent_delete_failed": 36, "state_changed": 10, "torrent_checked": 41,
+	"torrent_finished": 26, "torrent_paused": 39, "torrent_resumed": 40, "torrent_error": 64,
+	"file_error": 43, "piece_finished": 27, "incoming_connection": 66, "file_completed": 6,
+	"hash_failed": 18, "tracker_error": 11, "tracker_warning": 12, "scrape_reply": 13,
+	"scrape_failed": 14, "tracker_reply": 15, "tracker_announce": 17, "trackerid": 61,
+}
+
+// TestAlertTypeIDsAreLibtorrents: a program that switches on Type() as it
+// would on libtorrent's alert::type() gets the same answers, for every
+// alert type the facade has (a new alert must be added to the table).
 func TestAlertTypeIDsAreLibtorrents(t *testing.T) {
-	for _, c := range []struct {
-		a  Alert
-		id int
-	}{
-		{PeerBlockedAlert{}, 54},
-		{MetadataReceivedAlert{}, 45},
-		{MetadataFailedAlert{}, 44},
-		{PeerConnectAlert{}, 23},
-		{PeerDisconnectedAlert{}, 24},
-		{PeerErrorAlert{}, 22},
-		{PeerBanAlert{}, 19},
-		{ListenSucceededAlert{}, 49},
-		{ListenFailedAlert{}, 48},
-		{AlertsDroppedAlert{}, 95},
-		{SaveResumeDataAlert{}, 37},
-		{SaveResumeDataFailedAlert{}, 38},
-		{FastresumeRejectedAlert{}, 53},
-		{StorageMovedAlert{}, 33},
-		{StorageMovedFailedAlert{}, 34},
-		{FileRenamedAlert{}, 7},
-		{FileRenameFailedAlert{}, 8},
-		{ActorFailedAlert{}, 10000},
-		{FaultInjectedAlert{}, 10001},
-		{AddTorrentAlert{}, 67},
-		{TorrentAddedAlert{}, 3},
-		{TorrentRemovedAlert{}, 4},
-		{TorrentDeletedAlert{}, 35},
-		{TorrentDeleteFailedAlert{}, 36},
-		{StateChangedAlert{}, 10},
-		{TorrentCheckedAlert{}, 41},
-		{TorrentFinishedAlert{}, 26},
-		{TorrentPausedAlert{}, 39},
-		{TorrentResumedAlert{}, 40},
-		{TorrentErrorAlert{}, 64},
-		{FileErrorAlert{}, 43},
-		{PieceFinishedAlert{}, 27},
-		{IncomingConnectionAlert{}, 66},
-		{FileCompletedAlert{}, 6},
-		{HashFailedAlert{}, 18},
-		{TrackerErrorAlert{}, 11},
-		{TrackerWarningAlert{}, 12},
-		{ScrapeReplyAlert{}, 13},
-		{ScrapeFailedAlert{}, 14},
-		{TrackerReplyAlert{}, 15},
-		{TrackerAnnounceAlert{}, 17},
-		{TrackeridAlert{}, 61},
-	} {
-		if got := c.a.Type(); got != c.id {
-			t.Errorf("%s: Type() = %d, libtorrent's is %d", c.a.What(), got, c.id)
+	seen := map[string]bool{}
+	for _, a := range alertTypes {
+		want, ok := libtorrentAlertIDs[a.What()]
+		if !ok {
+			t.Errorf("%T (%s) has no libtorrent id in the test's table", a, a.What())
+			continue
+		}
+		if seen[a.What()] {
+			t.Errorf("two alert types are %q", a.What())
+		}
+		seen[a.What()] = true
+		if got := a.Type(); got != want {
+			t.Errorf("%s: Type() = %d, libtorrent's is %d", a.What(), got, want)
+		}
+	}
+}
+
+// TestTorrentAlertsCarryTheHandle: every alert type with an info-hash is
+// a TorrentAlert, and none without.
+func TestTorrentAlertsCarryTheHandle(t *testing.T) {
+	for _, a := range alertTypes {
+		_, hasIH := reflect.TypeOf(a).FieldByName("InfoHash")
+		_, isTA := a.(TorrentAlert)
+		if hasIH != isTA {
+			t.Errorf("%T: has an info-hash %v, is a TorrentAlert %v", a, hasIH, isTA)
 		}
 	}
 }

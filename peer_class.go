@@ -61,42 +61,13 @@ func PeerClassMask(ids ...PeerClassID) uint32 {
 	return m
 }
 
-// PeerClass is what a class is and does (libtorrent's peer_class_info).
-type PeerClass struct {
-	// Label is for people; the engine does not use it.
-	Label string
-	// UploadLimit and DownloadLimit bound the sum of the class's peers'
-	// rates, in bytes a second; 0 (or less) is unlimited, 1 to 9 become 10.
-	UploadLimit, DownloadLimit int
-	// UploadPriority and DownloadPriority (1 to 255) weigh the class's
-	// peers when a limit they share is handed out.
-	UploadPriority, DownloadPriority int
-	// ConnectionLimitFactor scales connections_limit, in percent, for
-	// incoming connections of the class (the local class's 150 lets LAN
-	// peers in until there are half as many connections again).
-	ConnectionLimitFactor int
-	// IgnoreUnchokeSlots: the class's peers are unchoked whatever the
-	// unchoke slots. Stored and returned; the choker that will honour it
-	// comes with the peer-protocol work (every interested peer is
-	// unchoked today).
-	IgnoreUnchokeSlots bool
-}
-
-func peerClassOf(c ratelimit.Class) PeerClass {
-	return PeerClass{
-		Label: c.Label, UploadLimit: int(c.UploadLimit), DownloadLimit: int(c.DownloadLimit),
-		UploadPriority: c.UploadPriority, DownloadPriority: c.DownloadPriority,
-		ConnectionLimitFactor: c.ConnectionLimitFactor, IgnoreUnchokeSlots: c.IgnoreUnchokeSlots,
-	}
-}
-
-func (c PeerClass) internal() ratelimit.Class {
-	return ratelimit.Class{
-		Label: c.Label, UploadLimit: int64(c.UploadLimit), DownloadLimit: int64(c.DownloadLimit),
-		UploadPriority: c.UploadPriority, DownloadPriority: c.DownloadPriority,
-		ConnectionLimitFactor: c.ConnectionLimitFactor, IgnoreUnchokeSlots: c.IgnoreUnchokeSlots,
-	}
-}
+// PeerClass is what a class is and does (libtorrent's peer_class_info);
+// its fields are declared once, by the rate limiter that applies them.
+// UploadLimit and DownloadLimit of 0 (or less) are unlimited, 1 to 9
+// become 10; priorities are 1 to 255. IgnoreUnchokeSlots is stored and
+// returned; the choker that will honour it comes with the peer-protocol
+// work.
+type PeerClass = ratelimit.Class
 
 // CreatePeerClass adds a class (unlimited, priorities 1, factor 100) and
 // returns its ID. No peer is in it until a filter puts peers there.
@@ -116,7 +87,7 @@ func (s *Session) DeletePeerClass(ctx context.Context, id PeerClassID) error {
 // GetPeerClass returns a class's settings.
 func (s *Session) GetPeerClass(ctx context.Context, id PeerClassID) (PeerClass, error) {
 	r, err := s.peerClassRequest(ctx, &messages.GetPeerClass{ID: ratelimit.ClassID(id)})
-	return peerClassOf(r.Class), err
+	return r.Class, err
 }
 
 // SetPeerClass changes a class's settings; connected peers of the class
@@ -124,7 +95,7 @@ func (s *Session) GetPeerClass(ctx context.Context, id PeerClassID) (PeerClass, 
 // download_rate_limit set the global class's limits again when they
 // change.
 func (s *Session) SetPeerClass(ctx context.Context, id PeerClassID, c PeerClass) error {
-	_, err := s.peerClassRequest(ctx, &messages.SetPeerClass{ID: ratelimit.ClassID(id), Class: c.internal()})
+	_, err := s.peerClassRequest(ctx, &messages.SetPeerClass{ID: ratelimit.ClassID(id), Class: c})
 	return err
 }
 

@@ -7,24 +7,8 @@ import (
 )
 
 // SessionStatus is a snapshot of session-wide counters (libtorrent's
-// session_status, the fields the engine fills today).
-type SessionStatus struct {
-	UploadRate, DownloadRate                 int
-	PayloadUploadRate, PayloadDownloadRate   int
-	TotalUpload, TotalDownload               int64
-	TotalPayloadUpload, TotalPayloadDownload int64
-	TotalFailedBytes, TotalRedundantBytes    int64
-	NumPeers                                 int
-	// PeerlistSize: the peers in every torrent's peer list, connected or
-	// not (as of the torrents' last per-second report).
-	PeerlistSize int
-	NumTorrents  int
-	ListenAddrs  []string
-	// Tracker protocol traffic (estimated from the protocols' sizes, as
-	// libtorrent does): rates over the last second, and totals.
-	TrackerUploadRate, TrackerDownloadRate   int
-	TotalTrackerUpload, TotalTrackerDownload int64
-}
+// session_status); its fields are declared in messages.
+type SessionStatus = messages.SessionStatus
 
 // Status returns the session's counters.
 func (s *Session) Status(ctx context.Context) (SessionStatus, error) {
@@ -32,15 +16,5 @@ func (s *Session) Status(ctx context.Context) (SessionStatus, error) {
 	if err != nil {
 		return SessionStatus{}, err
 	}
-	m := r.(*messages.SessionStatusReply)
-	return SessionStatus{
-		UploadRate: m.UploadRate, DownloadRate: m.DownloadRate,
-		PayloadUploadRate: m.PayloadUploadRate, PayloadDownloadRate: m.PayloadDownloadRate,
-		TotalUpload: m.TotalUpload, TotalDownload: m.TotalDownload,
-		TotalPayloadUpload: m.TotalPayloadUpload, TotalPayloadDownload: m.TotalPayloadDownload,
-		TotalFailedBytes: m.TotalFailedBytes, TotalRedundantBytes: m.TotalRedundantBytes,
-		NumPeers: m.NumPeers, PeerlistSize: m.PeerlistSize, NumTorrents: m.NumTorrents, ListenAddrs: m.ListenAddrs,
-		TrackerUploadRate: m.TrackerUploadRate, TrackerDownloadRate: m.TrackerDownloadRate,
-		TotalTrackerUpload: m.TotalTrackerUpload, TotalTrackerDownload: m.TotalTrackerDownload,
-	}, nil
+	return *r.(*messages.SessionStatus), nil
 }

@@ -57,7 +57,7 @@ func (h TorrentHandle) Status(ctx context.Context) (TorrentStatus, error) {
 	if err != nil {
 		return TorrentStatus{}, err
 	}
-	return newTorrentStatus(h, r.(*messages.TorrentStatusReply)), nil
+	return TorrentStatus{TorrentStatus: *r.(*messages.TorrentStatus), Handle: h}, nil
 }
 
 // TorrentFile returns the torrent's metadata (libtorrent's

@@ -37,10 +37,7 @@ func (h TorrentHandle) setLimit(ctx context.Context, l messages.TorrentLimit, v 
 }
 
 // TorrentLimits are a torrent's own limits; 0 means none.
-type TorrentLimits struct {
-	MaxUploads, MaxConnections int
-	UploadLimit, DownloadLimit int
-}
+type TorrentLimits = messages.TorrentLimits
 
 // Limits returns the torrent's own limits (libtorrent's max_uploads,
 // max_connections, upload_limit, download_limit).
@@ -49,7 +46,5 @@ func (h TorrentHandle) Limits(ctx context.Context) (TorrentLimits, error) {
 	if err != nil {
 		return TorrentLimits{}, err
 	}
-	l := r.(*messages.TorrentLimits)
-	return TorrentLimits{MaxUploads: l.MaxUploads, MaxConnections: l.MaxConnections,
-		UploadLimit: l.UploadLimit, DownloadLimit: l.DownloadLimit}, nil
+	return *r.(*messages.TorrentLimits), nil
 }

@@ -4,38 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
+	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
 )
 
-// AnnounceEntry is one tracker of a torrent (libtorrent's announce_entry).
-type AnnounceEntry struct {
-	URL string
-	// TrackerID is the "tracker id" the tracker gave us.
-	TrackerID string
-	Tier      int
-	// Fails is failures in a row; FailLimit is how many make it not
-	// working (0: unlimited).
-	Fails, FailLimit int
-	// Verified: it answered at least once. Working: its last announce
-	// succeeded. NotWorking: it reached FailLimit (or said never to retry)
-	// and is skipped until ForceReannounce or ReplaceTrackers.
-	Verified, Working, NotWorking bool
-	Updating                      bool // an announce is in flight
-	StartSent, CompleteSent       bool
-	// NextAnnounce is the earliest next announce (zero: now, or never);
-	// MinAnnounce the end of the tracker's min interval.
-	NextAnnounce, MinAnnounce time.Time
-	Interval                  time.Duration
-	LastAnnounce              time.Time
-	// LastError is the last failure (nil after a success); Message the
-	// last warning or failure reason.
-	LastError error
-	Message   string
-	// Scrape counts, -1 when unknown.
-	ScrapeComplete, ScrapeIncomplete, ScrapeDownloaded int
-}
+// AnnounceEntry is one tracker of a torrent (libtorrent's announce_entry);
+// its fields are declared once, by the tracker list that fills them.
+type AnnounceEntry = tracker.TrackerStatus
 
 // Trackers returns the torrent's trackers in priority order (tier, then
 // position: a tracker that answers moves to the front of its tier).
@@ -44,19 +20,7 @@ func (h TorrentHandle) Trackers(ctx context.Context) ([]AnnounceEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := r.(*messages.GetTrackersReply).Trackers
-	out := make([]AnnounceEntry, len(ts))
-	for i, t := range ts {
-		out[i] = AnnounceEntry{
-			URL: t.URL, TrackerID: t.TrackerID, Tier: t.Tier, Fails: t.Fails, FailLimit: t.FailLimit,
-			Verified: t.Verified, Working: t.Working, NotWorking: t.NotWorking, Updating: t.Updating,
-			StartSent: t.StartSent, CompleteSent: t.CompleteSent,
-			NextAnnounce: t.NextAnnounce, MinAnnounce: t.MinAnnounce, Interval: t.Interval, LastAnnounce: t.LastAnnounce,
-			LastError: t.LastError, Message: t.Message,
-			ScrapeComplete: t.ScrapeComplete, ScrapeIncomplete: t.ScrapeIncomplete, ScrapeDownloaded: t.ScrapeDownloaded,
-		}
-	}
-	return out, nil
+	return r.(*messages.GetTrackersReply).Trackers, nil
 }
 
 // checkTrackerURL accepts the schemes we announce to.

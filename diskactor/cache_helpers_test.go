@@ -75,9 +75,9 @@ func checkReply(r *rig, pl payload, m *messages.DiskReadReply) {
 	}
 }
 
-func (r *rig) cacheInfo(m *messages.DiskCacheInfo) *messages.DiskCacheInfoReply {
+func (r *rig) cacheInfo(m *messages.DiskCacheInfo) *messages.CacheStatus {
 	r.t.Helper()
-	return r.request(m).(*messages.DiskCacheInfoReply)
+	return r.request(m).(*messages.CacheStatus)
 }
 
 // blockingWrites is a storage whose writes wait at a gate, so a test can

@@ -14,7 +14,7 @@ import (
 // cached pieces (of one torrent or all) unless NoPieces.
 func (a *Actor) handleCacheInfo(ctx actor.Context, m *messages.DiskCacheInfo) {
 	s := &a.stats
-	r := &messages.DiskCacheInfoReply{
+	r := &messages.CacheStatus{
 		WriteCacheSize:   s.writeBlocks,
 		ReadCacheSize:    a.rc.blocks,
 		PinnedBlocks:     s.pinned,
@@ -104,8 +104,8 @@ func fenceAction(f fenceJob) messages.DiskJobAction {
 
 // cachedPieces lists the write-cache pieces, then the read-cache ones, of
 // m's torrent or of all, each sorted by torrent and piece.
-func (a *Actor) cachedPieces(m *messages.DiskCacheInfo) []messages.DiskCachedPiece {
-	var out []messages.DiskCachedPiece
+func (a *Actor) cachedPieces(m *messages.DiskCacheInfo) []messages.CachedPieceInfo {
+	var out []messages.CachedPieceInfo
 	for ih, t := range a.torrents {
 		if m.Torrent && ih != m.InfoHash {
 			continue
@@ -115,8 +115,8 @@ func (a *Actor) cachedPieces(m *messages.DiskCacheInfo) []messages.DiskCachedPie
 			for i, b := range cp.blocks {
 				blocks[i] = b != nil
 			}
-			out = append(out, messages.DiskCachedPiece{InfoHash: ih, Piece: piece, Blocks: blocks,
-				LastUse: cp.lastUse, NextToHash: cp.hashed, Write: true})
+			out = append(out, messages.CachedPieceInfo{InfoHash: ih, Piece: piece, Blocks: blocks,
+				LastUse: cp.lastUse, NextToHash: cp.hashed, Kind: messages.WriteCache})
 		}
 	}
 	nw := len(out)
@@ -128,10 +128,10 @@ func (a *Actor) cachedPieces(m *messages.DiskCacheInfo) []messages.DiskCachedPie
 		for i, b := range e.blocks {
 			blocks[i] = b != nil
 		}
-		out = append(out, messages.DiskCachedPiece{InfoHash: k.ih, Piece: k.piece, Blocks: blocks,
+		out = append(out, messages.CachedPieceInfo{InfoHash: k.ih, Piece: k.piece, Blocks: blocks,
 			LastUse: e.lastUse, NextToHash: -1})
 	}
-	byKey := func(s []messages.DiskCachedPiece) func(i, j int) bool {
+	byKey := func(s []messages.CachedPieceInfo) func(i, j int) bool {
 		return func(i, j int) bool {
 			if c := bytes.Compare(s[i].InfoHash[:], s[j].InfoHash[:]); c != 0 {
 				return c < 0

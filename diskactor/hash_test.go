@@ -10,7 +10,7 @@ import (
 )
 
 // waitCache polls the cache status until ok holds (bounded).
-func (r *rig) waitCache(what string, m *messages.DiskCacheInfo, ok func(*messages.DiskCacheInfoReply) bool) *messages.DiskCacheInfoReply {
+func (r *rig) waitCache(what string, m *messages.DiskCacheInfo, ok func(*messages.CacheStatus) bool) *messages.CacheStatus {
 	r.t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for {
@@ -25,9 +25,9 @@ func (r *rig) waitCache(what string, m *messages.DiskCacheInfo, ok func(*message
 	}
 }
 
-func writePiece(ci *messages.DiskCacheInfoReply, piece int) *messages.DiskCachedPiece {
+func writePiece(ci *messages.CacheStatus, piece int) *messages.CachedPieceInfo {
 	for i := range ci.Pieces {
-		if p := &ci.Pieces[i]; p.Write && p.Piece == piece {
+		if p := &ci.Pieces[i]; p.Kind == messages.WriteCache && p.Piece == piece {
 			return p
 		}
 	}
@@ -61,7 +61,7 @@ func TestIncrementalHashInOrderNoReadBack(t *testing.T) {
 		r.writeBlock(pl, 0, b, false)
 	}
 	q := &messages.DiskCacheInfo{InfoHash: pl.meta.InfoHash, Torrent: true}
-	ci := r.waitCache("the running hash to cover the blocks received", q, func(ci *messages.DiskCacheInfoReply) bool {
+	ci := r.waitCache("the running hash to cover the blocks received", q, func(ci *messages.CacheStatus) bool {
 		p := writePiece(ci, 0)
 		return p != nil && p.NextToHash > n-1-hashRunMin && ci.PendingJobs == 0 && ci.QueuedJobs == 0
 	})
@@ -117,7 +117,7 @@ func TestInOrderFlushNeedsNoReadBack(t *testing.T) {
 		r.writeBlock(pl, 0, b, false)
 	}
 	q := &messages.DiskCacheInfo{NoPieces: true}
-	r.waitCache("partial flushes", q, func(ci *messages.DiskCacheInfoReply) bool {
+	r.waitCache("partial flushes", q, func(ci *messages.CacheStatus) bool {
 		return ci.BlocksWritten > 0 && ci.PendingJobs == 0 && ci.QueuedJobs == 0
 	})
 	r.writeBlock(pl, 0, n-1, false)
@@ -152,7 +152,7 @@ func TestReadBackCountedWhenForced(t *testing.T) {
 		r.writeBlock(pl, 0, b, false)
 	}
 	q := &messages.DiskCacheInfo{NoPieces: true}
-	ci := r.waitCache("partial flushes", q, func(ci *messages.DiskCacheInfoReply) bool {
+	ci := r.waitCache("partial flushes", q, func(ci *messages.CacheStatus) bool {
 		return ci.BlocksWritten > 0 && ci.PendingJobs == 0 && ci.QueuedJobs == 0
 	})
 	flushed := ci.BlocksWritten

@@ -37,7 +37,7 @@ func TestReadCacheMissReadsAheadThenHits(t *testing.T) {
 	if ci.ReadCacheSize != n || ci.ArcMRUSize != 1 || ci.ArcMFUSize != 0 {
 		t.Fatalf("status %+v: want the piece's %d blocks in MRU", ci, n)
 	}
-	if len(ci.Pieces) != 1 || ci.Pieces[0].Write || ci.Pieces[0].Piece != 1 || ci.Pieces[0].NextToHash != -1 {
+	if len(ci.Pieces) != 1 || ci.Pieces[0].Kind != messages.ReadCache || ci.Pieces[0].Piece != 1 || ci.Pieces[0].NextToHash != -1 {
 		t.Fatalf("pieces %+v: want piece 1 in the read cache", ci.Pieces)
 	}
 	if ci.AverageReadTime <= 0 || ci.CumulativeReadTime < ci.AverageReadTime {
@@ -140,7 +140,7 @@ func TestCacheBudgetHolds(t *testing.T) {
 
 	limit := cacheBlocks + pieceLen/bufpool.BlockSize
 	q := &messages.DiskCacheInfo{NoPieces: true}
-	sample := func() *messages.DiskCacheInfoReply {
+	sample := func() *messages.CacheStatus {
 		ci := r.cacheInfo(q)
 		if used := ci.WriteCacheSize + ci.ReadCacheSize; used > limit {
 			t.Fatalf("%d blocks cached (write %d, read %d), over cache_size %d + a piece", used, ci.WriteCacheSize, ci.ReadCacheSize, cacheBlocks)

@@ -26,17 +26,25 @@ const (
 	CategoryAll         AlertCategory = 0x7fffffff
 )
 
-// Alert is an event for the user, as posted by actors to the alert actor.
-// The facade turns each into its public, immutable alert value.
+// Alert is an event for the user (libtorrent's alert). Every alert type
+// is declared once, in this package, with its libtorrent id, category,
+// name and message; the facade re-exports them (adding the torrent's
+// handle to torrent alerts). Alerts are immutable values.
 type Alert interface {
-	// AlertCategory is the alert's category bits.
-	AlertCategory() AlertCategory
-	// AlertWhat is libtorrent's what() name, used for drop accounting.
-	AlertWhat() string
-	// Discardable is false for alerts never dropped on overflow.
+	// Type is a stable small integer per alert type (libtorrent 1.1 ids;
+	// ours from 10000 on).
+	Type() int
+	// Category is the alert's category bits.
+	Category() AlertCategory
+	// What is libtorrent's name of the type ("torrent_finished", ...).
+	What() string
+	// Message is a human-readable description.
+	Message() string
+	// Timestamp is when the alert was made.
+	Timestamp() time.Time
+	// Discardable is false for alerts never dropped when the queue is
+	// full (libtorrent's alerts that answer a request).
 	Discardable() bool
-	// When is the time the alert was made.
-	When() time.Time
 }
 
 // AlertHeader is embedded in every alert: its time of creation.
@@ -44,11 +52,58 @@ type AlertHeader struct {
 	At time.Time
 }
 
-// When returns the time of creation.
-func (h AlertHeader) When() time.Time { return h.At }
+// Timestamp returns the time of creation.
+func (h AlertHeader) Timestamp() time.Time { return h.At }
 
 // Now returns a header stamped with the current time.
 func Now() AlertHeader { return AlertHeader{At: time.Now()} }
+
+// TorrentAlertHeader is embedded in every alert about one torrent
+// (libtorrent's torrent_alert).
+type TorrentAlertHeader struct {
+	AlertHeader
+	InfoHash InfoHash
+}
+
+// TorrentHeader returns a torrent alert's header stamped now.
+func TorrentHeader(ih InfoHash) TorrentAlertHeader {
+	return TorrentAlertHeader{AlertHeader: Now(), InfoHash: ih}
+}
+
+// torrentName renders the torrent in messages (libtorrent prints the
+// torrent's name; the first 8 hex digits of the info-hash are stable).
+func (h TorrentAlertHeader) torrentName() string { return h.InfoHash.String()[:8] }
+
+// PeerAlertHeader is embedded in every alert about one peer connection
+// (libtorrent's peer_alert).
+type PeerAlertHeader struct {
+	TorrentAlertHeader
+	// Endpoint is the peer's address (host:port).
+	Endpoint string
+	// PeerID is the peer's id from its handshake (zero if unknown).
+	PeerID [20]byte
+}
+
+// PeerHeader returns a peer alert's header stamped now.
+func PeerHeader(ih InfoHash, endpoint string, id [20]byte) PeerAlertHeader {
+	return PeerAlertHeader{TorrentAlertHeader: TorrentHeader(ih), Endpoint: endpoint, PeerID: id}
+}
+
+// TrackerAlertHeader is embedded in every alert about one tracker
+// (libtorrent's tracker_alert).
+type TrackerAlertHeader struct {
+	TorrentAlertHeader
+	// URL is the tracker's announce URL.
+	URL string
+}
+
+// TrackerHeader returns a tracker alert's header stamped now.
+func TrackerHeader(ih InfoHash, url string) TrackerAlertHeader {
+	return TrackerAlertHeader{TorrentAlertHeader: TorrentHeader(ih), URL: url}
+}
+
+// prefix renders the torrent and the tracker in messages.
+func (h TrackerAlertHeader) prefix() string { return h.torrentName() + " (" + h.URL + ")" }
 
 // PostAlert is how actors hand alerts to the alert actor.
 type PostAlert struct {

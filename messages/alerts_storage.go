@@ -1,51 +1,82 @@
 package messages
 
+import "fmt"
+
 // Alerts about a torrent's files.
 
-// StorageMovedAlert: MoveStorage finished; SavePath is the new save path.
+// StorageMovedAlert: TorrentHandle.MoveStorage finished; SavePath is the
+// torrent's save path now.
 type StorageMovedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
+	TorrentAlertHeader
 	SavePath string
 }
 
-// StorageMovedFailedAlert: MoveStorage failed; the files stay where they
-// were.
+// StorageMovedFailedAlert: MoveStorage failed and the files are where
+// they were; SavePath is where they were to go.
 type StorageMovedFailedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-	SavePath string // where they were to go
-	Err      error
+	TorrentAlertHeader
+	SavePath string
+	Error    error
 }
 
-// FileRenamedAlert: RenameFile finished.
+// FileRenamedAlert: TorrentHandle.RenameFile finished. Never dropped.
 type FileRenamedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-	Index    int
-	Name     string
+	TorrentAlertHeader
+	Index int
+	Name  string
 }
 
-// FileRenameFailedAlert: RenameFile failed.
+// FileRenameFailedAlert: RenameFile failed. Never dropped.
 type FileRenameFailedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-	Index    int
-	Err      error
+	TorrentAlertHeader
+	Index int
+	Error error
 }
 
-func (StorageMovedAlert) AlertCategory() AlertCategory       { return CategoryStorage }
-func (StorageMovedFailedAlert) AlertCategory() AlertCategory { return CategoryStorage | CategoryError }
-func (FileRenamedAlert) AlertCategory() AlertCategory        { return CategoryStorage }
-func (FileRenameFailedAlert) AlertCategory() AlertCategory   { return CategoryStorage | CategoryError }
+// FileCompletedAlert: every piece of file Index was downloaded and
+// verified (libtorrent's file_completed_alert).
+type FileCompletedAlert struct {
+	TorrentAlertHeader
+	Index int
+}
 
-func (StorageMovedAlert) AlertWhat() string       { return "storage_moved" }
-func (StorageMovedFailedAlert) AlertWhat() string { return "storage_moved_failed" }
-func (FileRenamedAlert) AlertWhat() string        { return "file_renamed" }
-func (FileRenameFailedAlert) AlertWhat() string   { return "file_rename_failed" }
+func (StorageMovedAlert) Type() int       { return 33 }
+func (StorageMovedFailedAlert) Type() int { return 34 }
+func (FileRenamedAlert) Type() int        { return 7 }
+func (FileRenameFailedAlert) Type() int   { return 8 }
+func (FileCompletedAlert) Type() int      { return 6 }
+
+func (StorageMovedAlert) Category() AlertCategory       { return CategoryStorage }
+func (StorageMovedFailedAlert) Category() AlertCategory { return CategoryStorage | CategoryError }
+func (FileRenamedAlert) Category() AlertCategory        { return CategoryStorage }
+func (FileRenameFailedAlert) Category() AlertCategory   { return CategoryStorage | CategoryError }
+func (FileCompletedAlert) Category() AlertCategory      { return CategoryProgress }
+
+func (StorageMovedAlert) What() string       { return "storage_moved" }
+func (StorageMovedFailedAlert) What() string { return "storage_moved_failed" }
+func (FileRenamedAlert) What() string        { return "file_renamed" }
+func (FileRenameFailedAlert) What() string   { return "file_rename_failed" }
+func (FileCompletedAlert) What() string      { return "file_completed" }
 
 // libtorrent never drops the rename alerts: a caller waits for one.
 func (StorageMovedAlert) Discardable() bool       { return true }
 func (StorageMovedFailedAlert) Discardable() bool { return true }
 func (FileRenamedAlert) Discardable() bool        { return false }
 func (FileRenameFailedAlert) Discardable() bool   { return false }
+func (FileCompletedAlert) Discardable() bool      { return true }
+
+func (a StorageMovedAlert) Message() string {
+	return fmt.Sprintf("%s moved storage to: %s", a.torrentName(), a.SavePath)
+}
+func (a StorageMovedFailedAlert) Message() string {
+	return fmt.Sprintf("%s storage move to %s failed: %v", a.torrentName(), a.SavePath, a.Error)
+}
+func (a FileRenamedAlert) Message() string {
+	return fmt.Sprintf("%s: file %d renamed to %s", a.torrentName(), a.Index, a.Name)
+}
+func (a FileRenameFailedAlert) Message() string {
+	return fmt.Sprintf("%s: failed to rename file %d: %v", a.torrentName(), a.Index, a.Error)
+}
+func (a FileCompletedAlert) Message() string {
+	return fmt.Sprintf("%s: file %d finished downloading", a.torrentName(), a.Index)
+}

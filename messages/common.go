@@ -33,6 +33,16 @@ const (
 	StateCheckingResumeData
 )
 
+// String is libtorrent's name of the state ("downloading", ...).
+func (s TorrentState) String() string {
+	names := [...]string{"queued_for_checking", "checking_files", "downloading_metadata",
+		"downloading", "finished", "seeding", "allocating", "checking_resume_data"}
+	if s >= 0 && int(s) < len(names) {
+		return names[s]
+	}
+	return "unknown"
+}
+
 // CreditReleaser is the disk's view of a torrent's write-credit gate: the
 // disk gives credit back once bytes it was handed are on disk.
 type CreditReleaser interface {

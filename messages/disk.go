@@ -246,7 +246,7 @@ type DiskCacheInfo struct {
 }
 
 // DiskJobAction names a kind of disk job, in the order of libtorrent's
-// job_action_t; it indexes DiskCacheInfoReply.NumFenceJobs.
+// job_action_t; it indexes CacheStatus.NumFenceJobs.
 type DiskJobAction int
 
 // The disk job kinds (libtorrent's job_action_t).
@@ -268,69 +268,3 @@ const (
 	DiskJobClearPiece
 	NumDiskJobActions
 )
-
-// DiskCachedPiece is one piece held in the disk cache.
-type DiskCachedPiece struct {
-	InfoHash InfoHash
-	Piece    int
-	// Blocks has one entry per 16 KiB block of the piece: true when the
-	// block is in memory.
-	Blocks  []bool
-	LastUse time.Time
-	// NextToHash is the first block the piece's running hash has not
-	// covered yet; -1 for read-cache pieces (already verified).
-	NextToHash int
-	// Write tells a write-cache piece (received, not yet written) from a
-	// read-cache one.
-	Write bool
-}
-
-// DiskCacheInfoReply answers DiskCacheInfo with libtorrent's cache_status
-// counters. Sizes are in 16 KiB blocks, ARC list sizes in pieces. Average
-// times are over the last jobs of each kind (a window), cumulative times
-// since the disk actor started.
-type DiskCacheInfoReply struct {
-	Pieces []DiskCachedPiece
-
-	WriteCacheSize   int
-	ReadCacheSize    int
-	PinnedBlocks     int
-	TotalUsedBuffers int
-
-	AverageReadTime     time.Duration
-	AverageWriteTime    time.Duration
-	AverageHashTime     time.Duration
-	AverageJobTime      time.Duration
-	CumulativeJobTime   time.Duration
-	CumulativeReadTime  time.Duration
-	CumulativeWriteTime time.Duration
-	CumulativeHashTime  time.Duration
-
-	TotalReadBack int64
-	ReadQueueSize int
-	BlockedJobs   int
-	QueuedJobs    int
-	PeakQueued    int
-	PendingJobs   int
-	NumJobs       int
-	NumReadJobs   int
-	NumWriteJobs  int
-
-	ArcMRUSize      int
-	ArcMRUGhostSize int
-	ArcMFUSize      int
-	ArcMFUGhostSize int
-	ArcWriteSize    int
-	ArcVolatileSize int
-
-	NumWritingThreads int
-	NumFenceJobs      [NumDiskJobActions]int
-
-	// Totals since start: blocks written, write operations, blocks read
-	// from disk, blocks served from the read cache, read operations.
-	BlocksWritten int64
-	Writes        int64
-	BlocksRead    int64
-	BlocksReadHit int64
-	Reads         int64
-}

@@ -83,17 +83,3 @@ func (r PeerBlockedReason) String() string {
 	}
 	return "unknown"
 }
-
-// PeerBlockedAlert: a peer was refused, not connected to, or disconnected
-// because of Reason. InfoHash is zero when the session refused it before
-// any torrent saw it (an incoming connection with TCP disabled).
-type PeerBlockedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-	Addr     string
-	Reason   PeerBlockedReason
-}
-
-func (PeerBlockedAlert) AlertCategory() AlertCategory { return CategoryIPBlock }
-func (PeerBlockedAlert) AlertWhat() string            { return "peer_blocked" }
-func (PeerBlockedAlert) Discardable() bool            { return true }

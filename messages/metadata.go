@@ -47,24 +47,3 @@ type GetTorrentFile struct{}
 type TorrentFileReply struct {
 	Meta *metainfo.MetaInfo
 }
-
-// MetadataReceivedAlert: the info dictionary was fetched and verified.
-type MetadataReceivedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-}
-
-// MetadataFailedAlert: metadata from peers did not match the info-hash
-// (or could not be parsed); the fetch goes on from other peers.
-type MetadataFailedAlert struct {
-	AlertHeader
-	InfoHash InfoHash
-	Err      error
-}
-
-func (MetadataReceivedAlert) AlertCategory() AlertCategory { return CategoryStatus }
-func (MetadataFailedAlert) AlertCategory() AlertCategory   { return CategoryError }
-func (MetadataReceivedAlert) AlertWhat() string            { return "metadata_received" }
-func (MetadataFailedAlert) AlertWhat() string              { return "metadata_failed" }
-func (MetadataReceivedAlert) Discardable() bool            { return true }
-func (MetadataFailedAlert) Discardable() bool              { return true }

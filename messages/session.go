@@ -130,26 +130,8 @@ type Ack struct {
 	Err error
 }
 
-// GetSessionStatus asks for session-wide counters; reply SessionStatusReply.
+// GetSessionStatus asks for session-wide counters; reply *SessionStatus.
 type GetSessionStatus struct{}
-
-// SessionStatusReply is libtorrent's session_status subset we keep.
-type SessionStatusReply struct {
-	UploadRate, DownloadRate                 int
-	PayloadUploadRate, PayloadDownloadRate   int
-	TotalUpload, TotalDownload               int64
-	TotalPayloadUpload, TotalPayloadDownload int64
-	TotalFailedBytes, TotalRedundantBytes    int64
-	NumPeers                                 int
-	PeerlistSize                             int
-	NumUnchoked                              int
-	NumTorrents                              int
-	ListenPort                               int
-	ListenAddrs                              []string
-	// Tracker protocol bytes: totals and the last second's (rates).
-	TotalTrackerUpload, TotalTrackerDownload int64
-	TrackerUploadRate, TrackerDownloadRate   int
-}
 
 // TorrentStatsUpdate: a torrent's per-second counters for the session.
 type TorrentStatsUpdate struct {

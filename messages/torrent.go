@@ -2,7 +2,6 @@ package messages
 
 import (
 	"net"
-	"time"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/wire"
@@ -38,65 +37,8 @@ type ResumeTorrent struct{}
 // files again.
 type ForceRecheck struct{}
 
-// GetTorrentStatus asks for a status snapshot; reply TorrentStatusReply.
+// GetTorrentStatus asks for a status snapshot; reply *TorrentStatus.
 type GetTorrentStatus struct{}
-
-// TorrentStatusReply is a torrent's status snapshot (libtorrent's
-// torrent_status, the fields the facade exposes).
-type TorrentStatusReply struct {
-	InfoHash             InfoHash
-	Name                 string
-	SavePath             string
-	State                TorrentState
-	Paused               bool
-	AutoManaged          bool
-	QueuePosition        int
-	Error                string
-	Progress             float64
-	TotalDone            int64
-	TotalWantedDone      int64
-	TotalWanted          int64
-	Pieces               bitfield.Bitfield
-	NumPieces            int
-	NumPeers             int
-	NumSeeds             int
-	NumConnections       int
-	DownloadRate         int
-	UploadRate           int
-	DownloadPayloadRate  int
-	UploadPayloadRate    int
-	TotalDownload        int64
-	TotalUpload          int64
-	TotalPayloadDownload int64
-	TotalPayloadUpload   int64
-	TotalFailedBytes     int64
-	TotalRedundantBytes  int64
-	IsSeeding            bool
-	IsFinished           bool
-	SeedMode             bool
-	CheckingProgress     float64
-	AddedTime            time.Time
-	CompletedTime        time.Time
-	BlockSize            int
-	// AllTimeUpload and AllTimeDownload include earlier sessions (from
-	// resume data); ActiveTime, FinishedTime and SeedingTime likewise.
-	AllTimeUpload, AllTimeDownload        int64
-	ActiveTime, FinishedTime, SeedingTime time.Duration
-	NeedSaveResume                        bool
-	UploadMode                            bool
-	// Tracker fields (libtorrent's current_tracker, next_announce,
-	// announce_interval, num_complete, num_incomplete, list_seeds,
-	// list_peers); the counts are -1 when no tracker said.
-	CurrentTracker             string
-	NextAnnounce               time.Duration
-	AnnounceInterval           time.Duration
-	NumComplete, NumIncomplete int
-	ListSeeds, ListPeers       int
-	ConnectCandidates          int
-	// HasMetadata is false while a torrent added by info-hash fetches its
-	// info dictionary.
-	HasMetadata bool
-}
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.
 // The torrent stops itself when done.

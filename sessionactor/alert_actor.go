@@ -89,7 +89,7 @@ func (a *alertActor) handle(ctx actor.Context, msg any, sender *actor.PID) {
 // discardable alert is dropped and counted by type; the others are kept
 // (libtorrent never drops them).
 func (a *alertActor) handlePost(ctx actor.Context, m *messages.PostAlert) {
-	cat := m.Alert.AlertCategory()
+	cat := m.Alert.Category()
 	if cat&a.cfg.Mask == 0 && !messages.AlwaysPosted(m.Alert) {
 		return
 	}
@@ -99,7 +99,7 @@ func (a *alertActor) handlePost(ctx actor.Context, m *messages.PostAlert) {
 		}
 	}
 	if len(a.queue) >= a.cfg.QueueSize && m.Alert.Discardable() {
-		a.dropped[m.Alert.AlertWhat()]++
+		a.dropped[m.Alert.What()]++
 		return
 	}
 	a.queue = append(a.queue, m.Alert)

@@ -26,7 +26,7 @@ func pop(t *testing.T, sys *actor.ActorSystem, pid *actor.PID) []messages.Alert 
 func whats(as []messages.Alert) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
-		out[i] = a.AlertWhat()
+		out[i] = a.What()
 	}
 	return out
 }
@@ -34,16 +34,16 @@ func whats(as []messages.Alert) []string {
 func TestAlertMaskFilters(t *testing.T) {
 	sys, pid := spawnAlerts(t, AlertConfig{Mask: messages.CategoryError})
 	post := func(a messages.Alert) { sys.Root.Send(pid, &messages.PostAlert{Alert: a}) }
-	post(&messages.PeerErrorAlert{AlertHeader: messages.Now()})    // peer: filtered out
-	post(&messages.TorrentErrorAlert{AlertHeader: messages.Now()}) // error|status: queued
-	post(&messages.PieceFinishedAlert{AlertHeader: messages.Now()})
+	post(&messages.PeerErrorAlert{})    // peer: filtered out
+	post(&messages.TorrentErrorAlert{}) // error|status: queued
+	post(&messages.PieceFinishedAlert{})
 	got := whats(pop(t, sys, pid))
 	if len(got) != 1 || got[0] != "torrent_error" {
 		t.Fatalf("mask error: got %v, want [torrent_error]", got)
 	}
 	sys.Root.Send(pid, &messages.SetAlertMask{Mask: messages.CategoryPeer})
-	post(&messages.PeerErrorAlert{AlertHeader: messages.Now()})
-	post(&messages.TorrentErrorAlert{AlertHeader: messages.Now()})
+	post(&messages.PeerErrorAlert{})
+	post(&messages.TorrentErrorAlert{})
 	got = whats(pop(t, sys, pid))
 	if len(got) != 1 || got[0] != "peer_error" {
 		t.Fatalf("mask peer: got %v, want [peer_error]", got)
@@ -57,10 +57,10 @@ func TestAlertQueueBoundDropsAndKeeps(t *testing.T) {
 	sys, pid := spawnAlerts(t, AlertConfig{Mask: messages.CategoryAll, QueueSize: 3})
 	post := func(a messages.Alert) { sys.Root.Send(pid, &messages.PostAlert{Alert: a}) }
 	for i := range 5 {
-		post(&messages.PieceFinishedAlert{AlertHeader: messages.Now(), Piece: i})
+		post(&messages.PieceFinishedAlert{PieceIndex: i})
 	}
-	post(&messages.HashFailedAlert{AlertHeader: messages.Now()})
-	post(&messages.AddTorrentAlert{AlertHeader: messages.Now()}) // not discardable
+	post(&messages.HashFailedAlert{})
+	post(&messages.AddTorrentAlert{}) // not discardable
 	got := pop(t, sys, pid)
 	want := []string{"piece_finished", "piece_finished", "piece_finished", "add_torrent", "alerts_dropped"}
 	if w := whats(got); len(w) != len(want) {
@@ -73,7 +73,7 @@ func TestAlertQueueBoundDropsAndKeeps(t *testing.T) {
 		}
 	}
 	for i, a := range got[:3] {
-		if p := a.(*messages.PieceFinishedAlert).Piece; p != i {
+		if p := a.(*messages.PieceFinishedAlert).PieceIndex; p != i {
 			t.Fatalf("kept piece_finished %d at %d: the oldest must be kept", p, i)
 		}
 	}

@@ -40,7 +40,7 @@ func (a *Actor) handleMessageFailed(ctx actor.Context, m *messages.MessageFailed
 		orig.Conn.Close()
 	case *messages.AddTorrent:
 		if orig.Async {
-			a.post(ctx, &messages.AddTorrentAlert{AlertHeader: messages.Now(), Err: messages.FailedReply(m.Reason).Err, Params: orig.UserData})
+			a.post(ctx, &messages.AddTorrentAlert{TorrentAlertHeader: messages.TorrentHeader(messages.InfoHash{}), Error: messages.FailedReply(m.Reason).Err, Params: orig.UserData})
 		}
 	}
 	if m.Sender != nil {

@@ -58,8 +58,8 @@ func (a *Actor) filtersChanged(ctx actor.Context) {
 // closing session) are not blocked peers.
 func (a *Actor) refuseIncoming(ctx actor.Context, m *messages.IncomingConnection) {
 	if !a.set.Bool(settings.EnableIncomingTCP) {
-		a.post(ctx, &messages.PeerBlockedAlert{AlertHeader: messages.Now(),
-			Addr: m.Conn.RemoteAddr().String(), Reason: messages.BlockedTCPDisabled})
+		a.post(ctx, &messages.PeerBlockedAlert{
+			PeerAlertHeader: messages.PeerHeader(messages.InfoHash{}, m.Conn.RemoteAddr().String(), [20]byte{}), Reason: messages.BlockedTCPDisabled})
 	}
 }
 

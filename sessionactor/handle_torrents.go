@@ -31,7 +31,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 // posts add_torrent, plus torrent_added for a new one.
 func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	reply := func(ih messages.InfoHash, err error) {
-		a.post(ctx, &messages.AddTorrentAlert{AlertHeader: messages.Now(), InfoHash: ih, Err: err, Params: m.UserData})
+		a.post(ctx, &messages.AddTorrentAlert{TorrentAlertHeader: messages.TorrentHeader(ih), Error: err, Params: m.UserData})
 		if !m.Async {
 			ctx.Respond(&messages.AddTorrentReply{InfoHash: ih, Err: err})
 		}
@@ -90,7 +90,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
 	reply(ih, nil)
-	a.post(ctx, &messages.TorrentAddedAlert{AlertHeader: messages.Now(), InfoHash: ih})
+	a.post(ctx, &messages.TorrentAddedAlert{TorrentAlertHeader: messages.TorrentHeader(ih)})
 	a.queueAdd(ctx, ih, m)
 	// A magnet's x.pe peers, through the same path as ConnectPeer.
 	for _, addr := range m.Peers {
@@ -138,7 +138,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrent
 	a.queueChanged(ctx)
 	a.stopping[e.pid.Id] = true
 	ctx.Send(e.pid, &messages.RemoveTorrent{DeleteFiles: m.DeleteFiles})
-	a.post(ctx, &messages.TorrentRemovedAlert{AlertHeader: messages.Now(), InfoHash: m.InfoHash})
+	a.post(ctx, &messages.TorrentRemovedAlert{TorrentAlertHeader: messages.TorrentHeader(m.InfoHash)})
 	ctx.Respond(&messages.RemoveTorrentReply{})
 }
 

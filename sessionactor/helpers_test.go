@@ -88,7 +88,7 @@ func (s *testSession) add(mi *metainfo.MetaInfo, save string, flags messages.Add
 func (s *testSession) seed(mi *metainfo.MetaInfo, save string) {
 	s.t.Helper()
 	s.add(mi, save, messages.FlagSeedMode)
-	s.waitStatus(mi.InfoHash, "seeding", func(st *messages.TorrentStatusReply) bool { return st.IsSeeding })
+	s.waitStatus(mi.InfoHash, "seeding", func(st *messages.TorrentStatus) bool { return st.IsSeeding })
 }
 
 func (s *testSession) toTorrent(ih messages.InfoHash, msg any) {
@@ -96,17 +96,17 @@ func (s *testSession) toTorrent(ih messages.InfoHash, msg any) {
 	request(s.t, s.sys, s.pid, &messages.ToTorrent{InfoHash: ih, Msg: msg})
 }
 
-func (s *testSession) status(ih messages.InfoHash) *messages.TorrentStatusReply {
+func (s *testSession) status(ih messages.InfoHash) *messages.TorrentStatus {
 	s.t.Helper()
 	v := request(s.t, s.sys, s.pid, &messages.ToTorrent{InfoHash: ih, Msg: &messages.GetTorrentStatus{}, NeedsReply: true})
-	st, ok := v.(*messages.TorrentStatusReply)
+	st, ok := v.(*messages.TorrentStatus)
 	if !ok {
 		s.t.Fatalf("status of %x: %T %v", ih[:4], v, v)
 	}
 	return st
 }
 
-func (s *testSession) waitStatus(ih messages.InfoHash, what string, ok func(*messages.TorrentStatusReply) bool) *messages.TorrentStatusReply {
+func (s *testSession) waitStatus(ih messages.InfoHash, what string, ok func(*messages.TorrentStatus) bool) *messages.TorrentStatus {
 	s.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -23,16 +23,16 @@ const (
 func (a *Actor) listen(ctx actor.Context) {
 	for _, iface := range splitList(a.set.Str(settings.ListenInterfaces)) {
 		if _, _, err := net.SplitHostPort(iface); err != nil {
-			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Addr: iface, Err: err, Op: opParseAddr})
+			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Endpoint: iface, Error: err, Operation: opParseAddr})
 			continue
 		}
 		l, err := net.Listen("tcp", iface)
 		if err != nil {
-			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Addr: iface, Err: err, Op: opBind})
+			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Endpoint: iface, Error: err, Operation: opBind})
 			continue
 		}
 		a.addrs = append(a.addrs, l.Addr().String())
-		a.post(ctx, &messages.ListenSucceededAlert{AlertHeader: messages.Now(), Addr: l.Addr().String()})
+		a.post(ctx, &messages.ListenSucceededAlert{AlertHeader: messages.Now(), Endpoint: l.Addr().String()})
 		props := newListener(listenerConfig{socket: l, session: ctx.Self(), alerts: a.alerts, sup: a.cfg.Supervision})
 		a.listeners = append(a.listeners, ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindListener, props)))
 	}

@@ -92,13 +92,13 @@ func (l *listener) handleStarted(ctx actor.Context) {
 		s, err := net.Listen("tcp", addr)
 		if err != nil {
 			ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.ListenFailedAlert{
-				AlertHeader: messages.Now(), Addr: addr, Err: err, Op: opBind}})
+				AlertHeader: messages.Now(), Endpoint: addr, Error: err, Operation: opBind}})
 			// Failing again is how the supervisor's backoff retries.
 			panic(fmt.Errorf("listen again on %s: %w", addr, err))
 		}
 		l.socket = s
 		ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.ListenSucceededAlert{
-			AlertHeader: messages.Now(), Addr: s.Addr().String()}})
+			AlertHeader: messages.Now(), Endpoint: s.Addr().String()}})
 	}
 	l.cfg.bound = l.socket.Addr().String()
 	go acceptLoop(l.socket, ctx.ActorSystem().Root, ctx.Self(), l.cfg.sup)
@@ -113,7 +113,7 @@ func (l *listener) handleAccepted(ctx actor.Context, m *accepted) {
 	}
 	l.pending++
 	ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.IncomingConnectionAlert{
-		AlertHeader: messages.Now(), Addr: m.conn.RemoteAddr().String(), SocketType: 1}})
+		AlertHeader: messages.Now(), Endpoint: m.conn.RemoteAddr().String(), SocketType: 1}})
 	root, self, session, sup := ctx.ActorSystem().Root, ctx.Self(), l.cfg.session, l.cfg.sup
 	go func() {
 		defer root.Send(self, &handshakeDone{})

@@ -30,9 +30,9 @@ func (a *Actor) handleStatsUpdate(ctx actor.Context, m *messages.TorrentStatsUpd
 }
 
 // sessionStatus sums the torrents' latest rates onto the totals.
-func (a *Actor) sessionStatus() *messages.SessionStatusReply {
+func (a *Actor) sessionStatus() *messages.SessionStatus {
 	s := a.stats
-	r := &messages.SessionStatusReply{
+	r := &messages.SessionStatus{
 		TotalDownload: s.download, TotalUpload: s.upload,
 		TotalPayloadDownload: s.payloadDownload, TotalPayloadUpload: s.payloadUpload,
 		TotalFailedBytes: s.failed, TotalRedundantBytes: s.redundant,

@@ -42,10 +42,10 @@ func TestDiskJobPanicFailsOnlyItsTorrent(t *testing.T) {
 		f, ok := al.(*messages.FileErrorAlert)
 		return ok && f.InfoHash == a.InfoHash
 	}).(*messages.FileErrorAlert)
-	if !errors.Is(fe.Err, diskactor.ErrJobFailed) {
-		t.Fatalf("file_error err = %v, want ErrJobFailed", fe.Err)
+	if !errors.Is(fe.Error, diskactor.ErrJobFailed) {
+		t.Fatalf("file_error err = %v, want ErrJobFailed", fe.Error)
 	}
-	st := leecher.waitStatus(a.InfoHash, "error state", func(s *messages.TorrentStatusReply) bool { return s.Error != "" })
+	st := leecher.waitStatus(a.InfoHash, "error state", func(s *messages.TorrentStatus) bool { return s.Error != "" })
 	if st.NumPeers != 0 {
 		t.Fatalf("torrent in error keeps %d peers", st.NumPeers)
 	}
@@ -53,7 +53,7 @@ func TestDiskJobPanicFailsOnlyItsTorrent(t *testing.T) {
 	// Another torrent of the same session downloads with the replaced worker.
 	leecher.add(b, dst, 0)
 	leecher.toTorrent(b.InfoHash, &messages.ConnectPeer{Addr: seeder.addr()})
-	leecher.waitStatus(b.InfoHash, "b finished", func(s *messages.TorrentStatusReply) bool { return s.IsFinished })
+	leecher.waitStatus(b.InfoHash, "b finished", func(s *messages.TorrentStatus) bool { return s.IsFinished })
 	sameFile(t, filepath.Join(src, "b.bin"), filepath.Join(dst, "b.bin"))
 	request(t, sys, leecher.pid, &messages.GetSessionStatus{})
 }
@@ -87,15 +87,15 @@ func TestTorrentPanicGoesToErrorState(t *testing.T) {
 	leecher := startSession(t, sys, Config{TorrentProps: panicky})
 	leecher.add(a, dst, messages.FlagPaused)
 	leecher.add(b, dst, 0)
-	leecher.waitStatus(a.InfoHash, "a checked", func(s *messages.TorrentStatusReply) bool { return s.State == messages.StateDownloading })
+	leecher.waitStatus(a.InfoHash, "a checked", func(s *messages.TorrentStatus) bool { return s.State == messages.StateDownloading })
 	leecher.toTorrent(a.InfoHash, &boom{})
 
 	te := leecher.waitAlert("torrent_error", func(al messages.Alert) bool {
 		e, ok := al.(*messages.TorrentErrorAlert)
 		return ok && e.InfoHash == a.InfoHash
 	}).(*messages.TorrentErrorAlert)
-	if !errors.Is(te.Err, torrentactor.ErrTorrentActorFailed) {
-		t.Fatalf("torrent_error err = %v, want ErrTorrentActorFailed", te.Err)
+	if !errors.Is(te.Error, torrentactor.ErrTorrentActorFailed) {
+		t.Fatalf("torrent_error err = %v, want ErrTorrentActorFailed", te.Error)
 	}
 	if f := request(t, sys, leecher.pid, &messages.FindTorrent{InfoHash: a.InfoHash}).(*messages.FindTorrentReply); f.PID == nil {
 		t.Fatal("the failed torrent left the session: its handle is invalid")
@@ -106,7 +106,7 @@ func TestTorrentPanicGoesToErrorState(t *testing.T) {
 	// Resuming a torrent in error does not bring peers back.
 	leecher.toTorrent(a.InfoHash, &messages.ResumeTorrent{})
 	leecher.toTorrent(b.InfoHash, &messages.ConnectPeer{Addr: seeder.addr()})
-	leecher.waitStatus(b.InfoHash, "b finished", func(s *messages.TorrentStatusReply) bool { return s.IsFinished })
+	leecher.waitStatus(b.InfoHash, "b finished", func(s *messages.TorrentStatus) bool { return s.IsFinished })
 	sameFile(t, filepath.Join(src, "b.bin"), filepath.Join(dst, "b.bin"))
 	if st := leecher.status(a.InfoHash); st.Error == "" || st.NumPieces != 0 {
 		t.Fatalf("failed torrent after resume: error %q, %d pieces", st.Error, st.NumPieces)

@@ -121,7 +121,7 @@ func TestInjectedPanicIsReportedAndCounted(t *testing.T) {
 		h.sys.Root.Send(h.child, m)
 	}
 	al := h.waitAlert(t, isActorFailed).(*messages.ActorFailedAlert)
-	if al.Kind != "peer" || al.Directive != "stop" || !al.Injected || al.Failures != 1 || al.Message != "string" {
+	if al.Kind != "peer" || al.Directive != "stop" || !al.Injected || al.Failures != 1 || al.MessageName != "string" {
 		t.Fatalf("actor_failed = %+v", al)
 	}
 	h.seen.wait(t, func(v any) bool { return v == "terminated" })
@@ -129,7 +129,7 @@ func TestInjectedPanicIsReportedAndCounted(t *testing.T) {
 		t.Fatalf("a stopped peer handled %v", h.seen.all)
 	}
 	fi := h.waitAlert(t, func(a messages.Alert) bool { _, ok := a.(*messages.FaultInjectedAlert); return ok }).(*messages.FaultInjectedAlert)
-	if fi.Action != "panic" || fi.Site != "receive" || fi.Message != "string" || fi.Rule != 0 {
+	if fi.Action != "panic" || fi.Site != "receive" || fi.MessageName != "string" || fi.Rule != 0 {
 		t.Fatalf("fault_injected = %+v", fi)
 	}
 	st := h.sup.Status().Kinds[KindPeer]

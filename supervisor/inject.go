@@ -65,7 +65,7 @@ func (s *Supervision) injected(k Kind, site Site, name string, r Rule, i int) {
 	c.injected.Add(1)
 	c.byAction[r.Action].Add(1)
 	s.post(&messages.FaultInjectedAlert{
-		AlertHeader: messages.Now(), Kind: string(k), Site: string(site), Message: name, Action: r.Action.String(), Rule: i,
+		AlertHeader: messages.Now(), Kind: string(k), Site: string(site), MessageName: name, Action: r.Action.String(), Rule: i,
 	})
 }
 

@@ -93,7 +93,7 @@ func (st *strategy) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, 
 	text := reasonText(reason)
 	al := &messages.ActorFailedAlert{
 		AlertHeader: messages.Now(), Kind: string(st.kind), Actor: child.Id, Reason: text,
-		Message: typeName(msg), Failures: rs.FailureCount(), Injected: isInjected(reason),
+		MessageName: typeName(msg), Failures: rs.FailureCount(), Injected: isInjected(reason),
 	}
 	c := st.sup.counters(st.kind)
 	if c != nil {

@@ -80,8 +80,8 @@ func TestAnnouncerTrackerTimeoutInjected(t *testing.T) {
 		r.sink.mu.Unlock()
 		advance(time.Second)
 		te := r.sink.waitAlert(t, "tracker_error", func(a messages.Alert) bool { _, ok := a.(*messages.TrackerErrorAlert); return ok }).(*messages.TrackerErrorAlert)
-		if !errors.Is(te.Err, tracker.ErrTimeout) {
-			t.Fatalf("tracker_error %v is not a timeout", te.Err)
+		if !errors.Is(te.Error, tracker.ErrTimeout) {
+			t.Fatalf("tracker_error %v is not a timeout", te.Error)
 		}
 		advance(time.Minute)
 		if calls := r.client.got(); len(calls) != 1 || calls[0].event != tracker.EventStarted {

@@ -33,7 +33,7 @@ func (a *announcer) runAnnounce(ctx actor.Context, j tracker.Job) {
 		req.NumWant = 0
 		timeout = a.cfg.StopTimeout
 	}
-	a.post(ctx, &messages.TrackerAnnounceAlert{AlertHeader: messages.Now(), InfoHash: a.cfg.InfoHash, URL: j.URL, Event: j.Event})
+	a.post(ctx, &messages.TrackerAnnounceAlert{TrackerAlertHeader: messages.TrackerHeader(a.cfg.InfoHash, j.URL), Event: j.Event})
 	a.inflight++
 	root, self, client, base, sup := ctx.ActorSystem().Root, ctx.Self(), a.cfg.Client, a.base, a.cfg.Supervision
 	ipf := a.ipf
@@ -70,7 +70,7 @@ func (a *announcer) handleAnnounceResult(ctx actor.Context, m *announceResult) {
 	var peers int
 	if m.err != nil {
 		a.list.Failed(j.Entry, m.err, now)
-		al := &messages.TrackerErrorAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: j.URL, Err: m.err}
+		al := &messages.TrackerErrorAlert{TrackerAlertHeader: messages.TrackerHeader(ih, j.URL), Error: m.err}
 		if st, ok := a.list.Status(j.Entry); ok {
 			al.TimesInRow = st.Fails
 		}
@@ -92,16 +92,16 @@ func (a *announcer) handleAnnounceResult(ctx actor.Context, m *announceResult) {
 		peers = len(resp.Peers)
 		a.list.Succeeded(j.Entry, resp, now)
 		if j.Event != tracker.EventStopped {
-			a.post(ctx, &messages.TrackerReplyAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: j.URL, NumPeers: peers})
+			a.post(ctx, &messages.TrackerReplyAlert{TrackerAlertHeader: messages.TrackerHeader(ih, j.URL), NumPeers: peers})
 			if peers > 0 {
 				ctx.Send(ctx.Parent(), &messages.TrackerPeers{Peers: resp.Peers})
 			}
 		}
 		if resp.Warning != "" {
-			a.post(ctx, &messages.TrackerWarningAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: j.URL, Msg: resp.Warning})
+			a.post(ctx, &messages.TrackerWarningAlert{TrackerAlertHeader: messages.TrackerHeader(ih, j.URL), Msg: resp.Warning})
 		}
 		if resp.TrackerID != "" && resp.TrackerID != j.TrackerID {
-			a.post(ctx, &messages.TrackeridAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: j.URL, TrackerID: resp.TrackerID})
+			a.post(ctx, &messages.TrackeridAlert{TrackerAlertHeader: messages.TrackerHeader(ih, j.URL), TrackerID: resp.TrackerID})
 		}
 	}
 	up, down := trafficEstimate(j.URL, peers, m.err != nil)
@@ -131,8 +131,8 @@ func (a *announcer) handleScrape(ctx actor.Context, m *messages.ScrapeTracker) {
 	case m.Index >= 0 && m.Index < len(ts):
 		t = ts[m.Index]
 	case m.Index >= len(ts):
-		a.post(ctx, &messages.ScrapeFailedAlert{AlertHeader: messages.Now(), InfoHash: a.cfg.InfoHash,
-			Err: fmt.Errorf("no tracker at index %d", m.Index), Msg: "invalid tracker index"})
+		a.post(ctx, &messages.ScrapeFailedAlert{TrackerAlertHeader: messages.TrackerHeader(a.cfg.InfoHash, ""),
+			Error: fmt.Errorf("no tracker at index %d", m.Index), Msg: "invalid tracker index"})
 		return
 	default:
 		for _, x := range ts {
@@ -169,10 +169,10 @@ func (a *announcer) handleScrapeResult(ctx actor.Context, m *scrapeResult) {
 	a.inflight--
 	ih := a.cfg.InfoHash
 	if m.err != nil {
-		a.post(ctx, &messages.ScrapeFailedAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: m.url, Err: m.err, Msg: m.err.Error()})
+		a.post(ctx, &messages.ScrapeFailedAlert{TrackerAlertHeader: messages.TrackerHeader(ih, m.url), Error: m.err, Msg: m.err.Error()})
 	} else {
 		a.list.Scraped(m.entry, m.resp, time.Now())
-		a.post(ctx, &messages.ScrapeReplyAlert{AlertHeader: messages.Now(), InfoHash: ih, URL: m.url,
+		a.post(ctx, &messages.ScrapeReplyAlert{TrackerAlertHeader: messages.TrackerHeader(ih, m.url),
 			Incomplete: m.resp.Incomplete, Complete: m.resp.Complete})
 	}
 	a.pump(ctx)

@@ -94,8 +94,8 @@ func TestAnnounceDeadTierFallsThroughFast(t *testing.T) {
 						}
 					case *messages.TrackerErrorAlert:
 						if a.URL == dead {
-							if !errors.Is(a.Err, tracker.ErrTimeout) {
-								t.Errorf("dead tracker failed with %v, want a timeout", a.Err)
+							if !errors.Is(a.Error, tracker.ErrTimeout) {
+								t.Errorf("dead tracker failed with %v, want a timeout", a.Error)
 							}
 							deadFailed = append(deadFailed, a.At.Sub(start))
 						}

@@ -60,7 +60,7 @@ func (a *Actor) filesPiecePassed(ctx actor.Context, piece int) {
 		}
 		a.filesLeft[f]--
 		if a.filesLeft[f] == 0 {
-			a.post(ctx, &messages.FileCompletedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Index: f})
+			a.post(ctx, &messages.FileCompletedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Index: f})
 		}
 	}
 }

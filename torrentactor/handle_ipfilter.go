@@ -84,7 +84,7 @@ func (a *Actor) refusePeer(ctx actor.Context, ap netip.AddrPort, outgoing bool) 
 }
 
 func (a *Actor) postBlocked(ctx actor.Context, addr string, r messages.PeerBlockedReason) {
-	a.post(ctx, &messages.PeerBlockedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: addr, Reason: r})
+	a.post(ctx, &messages.PeerBlockedAlert{PeerAlertHeader: messages.PeerHeader(a.ih, addr, [20]byte{}), Reason: r})
 }
 
 // handleFiltersChanged takes the session's new filters: connected peers

@@ -105,7 +105,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		}
 	}
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
-	a.post(ctx, &messages.TorrentCheckedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.post(ctx, &messages.TorrentCheckedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.behavior.Become(a.activeState)
 	if a.picker.IsComplete() {
 		a.finished = true
@@ -157,9 +157,9 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 		}
 		if m.DeleteFiles {
 			if err != nil {
-				a.post(ctx, &messages.TorrentDeleteFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+				a.post(ctx, &messages.TorrentDeleteFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 			} else {
-				a.post(ctx, &messages.TorrentDeletedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+				a.post(ctx, &messages.TorrentDeletedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 			}
 		}
 		ctx.Send(a.cfg.Session, &messages.TorrentStopped{InfoHash: a.ih})
@@ -172,7 +172,7 @@ func (a *Actor) enterError(ctx actor.Context, err error) {
 	a.disconnectAll(ctx, nil)
 	a.behavior.Become(a.errorState)
 	a.syncAnnouncing(ctx)
-	a.post(ctx, &messages.TorrentErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+	a.post(ctx, &messages.TorrentErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 }
 
 func (a *Actor) handleStopping() {
@@ -185,7 +185,7 @@ func (a *Actor) handleStopping() {
 
 // postFileError turns a disk error into file_error.
 func (a *Actor) postFileError(ctx actor.Context, m *messages.PieceHashed) {
-	a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, File: m.Path, Op: m.Op, Err: m.Err})
+	a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), File: m.Path, Operation: m.Op, Error: m.Err})
 }
 
 // isChecking: the torrent does not know yet which pieces it has.

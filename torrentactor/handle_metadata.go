@@ -99,7 +99,7 @@ func (a *Actor) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) 
 		a.dropMetadataLiar(ctx, messages.PeerKey(d))
 	}
 	if out.Restarted {
-		a.post(ctx, &messages.MetadataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: messages.ErrMetadataMismatch})
+		a.post(ctx, &messages.MetadataFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: messages.ErrMetadataMismatch})
 	}
 	if out.Done {
 		a.metadataReceived(ctx, a.meta.fetcher.Info())
@@ -117,7 +117,7 @@ func (a *Actor) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
 	}
 	err := fmt.Errorf("%w (from this peer)", messages.ErrMetadataMismatch)
 	a.banPeer(p)
-	a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID, Err: err})
+	a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, p.addr, p.peerID), Error: err})
 	ctx.Send(p.pid, &messages.Disconnect{Err: err})
 }
 
@@ -154,7 +154,7 @@ func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
 	if err != nil {
 		// It hashes right but is no torrent: nobody can give us better.
 		a.meta.fetcher = nil
-		a.post(ctx, &messages.MetadataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+		a.post(ctx, &messages.MetadataFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 		a.enterError(ctx, fmt.Errorf("torrentactor: metadata: %w", err))
 		return
 	}
@@ -165,7 +165,7 @@ func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
 	a.meta.fetcher = nil
 	a.cfg.Meta = mi
 	a.info = &mi.Info
-	a.post(ctx, &messages.MetadataReceivedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.post(ctx, &messages.MetadataReceivedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.initPriorities(a.cfg.FilePriorities, nil)
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,

@@ -36,7 +36,7 @@ func (a *Actor) handlePause(ctx actor.Context, m *messages.PauseTorrent) {
 	a.paused = true
 	a.resume.needSave = true
 	if !wasRunning {
-		a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+		a.post(ctx, &messages.TorrentPausedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 		return
 	}
 	a.stopRunning(ctx, m.Graceful)
@@ -49,7 +49,7 @@ func (a *Actor) handleResume(ctx actor.Context) {
 	a.paused = false
 	a.resume.needSave = true
 	if a.sessionPaused {
-		a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+		a.post(ctx, &messages.TorrentResumedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 		return
 	}
 	a.startRunning(ctx)
@@ -92,7 +92,7 @@ func (a *Actor) finishPause(ctx actor.Context) {
 	if !a.meta.fetching() {
 		ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
 	}
-	a.post(ctx, &messages.TorrentPausedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.post(ctx, &messages.TorrentPausedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 }
 
 // startRunning starts a stopped torrent.
@@ -100,7 +100,7 @@ func (a *Actor) startRunning(ctx actor.Context) {
 	if a.graceful.on {
 		a.graceful = gracefulPause{} // resumed before the pause finished
 	}
-	a.post(ctx, &messages.TorrentResumedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.post(ctx, &messages.TorrentResumedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	if !a.isChecking() && a.errored == nil {
 		a.connectMore(ctx)
 	}

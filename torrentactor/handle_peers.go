@@ -145,7 +145,7 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.Handshaken(ap)
 	}
-	a.post(ctx, &messages.PeerConnectAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Incoming: m.Incoming})
+	a.post(ctx, &messages.PeerConnectAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr, m.PeerID), Incoming: m.Incoming})
 }
 
 func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) {
@@ -203,10 +203,10 @@ func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
 	// ask for, counts against the peer in the list.
 	a.peerLeft(p, !p.leaving && (!p.connected || m.Err != nil))
 	if m.Protocol {
-		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Err: m.Err})
+		a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr, m.PeerID), Error: m.Err})
 	}
 	if p.connected || m.Protocol {
-		a.post(ctx, &messages.PeerDisconnectedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: m.Addr, PeerID: m.PeerID, Err: m.Err})
+		a.post(ctx, &messages.PeerDisconnectedAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr, m.PeerID), Error: m.Err})
 	}
 }
 
@@ -219,8 +219,8 @@ func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
 	}
 	if p := a.peers[key]; p != nil && !p.closed {
 		a.peerLeft(p, true)
-		a.post(ctx, &messages.PeerErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: p.addr, PeerID: p.peerID,
-			Err: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
+		a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, p.addr, p.peerID),
+			Error: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
 	}
 }
 

@@ -77,7 +77,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 		size := a.info.PieceSize(m.Piece)
 		a.counters.failed += size
 		a.counters.dFailed += size
-		a.post(ctx, &messages.HashFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})
+		a.post(ctx, &messages.HashFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 		return
 	}
 	if a.have.Has(m.Piece) {
@@ -89,7 +89,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	a.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
-	a.post(ctx, &messages.PieceFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Piece: m.Piece})
+	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 	for _, p := range a.peers {
 		if !p.closed {
 			ctx.Send(p.pid, &messages.HavePiece{Piece: m.Piece})
@@ -123,6 +123,6 @@ func (a *Actor) finish(ctx actor.Context) {
 		}
 	}
 	a.setState(ctx, a.completeState())
-	a.post(ctx, &messages.TorrentFinishedAlert{AlertHeader: messages.Now(), InfoHash: a.ih})
+	a.post(ctx, &messages.TorrentFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.announceCompleted(ctx)
 }

@@ -150,7 +150,7 @@ func (a *Actor) handleGetPriorities(ctx actor.Context) {
 // priorities (for example a part file it could not write).
 func (a *Actor) handleFilePrioritiesSet(ctx actor.Context, m *messages.DiskSetFilePrioritiesReply) {
 	if m.Err != nil {
-		a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Op: "priority", Err: m.Err})
+		a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Operation: "priority", Error: m.Err})
 	}
 }
 

@@ -95,7 +95,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 // rejectResume posts fastresume_rejected.
 func (a *Actor) rejectResume(ctx actor.Context, err error) {
 	a.log.Info("fast resume rejected", zap.Stringer("torrent", a.ih), zap.Error(err))
-	a.post(ctx, &messages.FastresumeRejectedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+	a.post(ctx, &messages.FastresumeRejectedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 }
 
 // checkResumeData is the check of a torrent added with resume data: the

@@ -109,11 +109,11 @@ func (a *Actor) postResumeData(ctx actor.Context, d *resume.Data) {
 		a.saveResumeFailed(ctx, err)
 		return
 	}
-	a.post(ctx, &messages.SaveResumeDataAlert{AlertHeader: messages.Now(), InfoHash: a.ih, ResumeData: b})
+	a.post(ctx, &messages.SaveResumeDataAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), ResumeData: b})
 }
 
 func (a *Actor) saveResumeFailed(ctx actor.Context, err error) {
-	a.post(ctx, &messages.SaveResumeDataFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Err: err})
+	a.post(ctx, &messages.SaveResumeDataFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 }
 
 // resumeSnapshot is the torrent's resume data, file sizes aside.

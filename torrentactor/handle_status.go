@@ -63,8 +63,8 @@ func (a *Actor) handleTick(ctx actor.Context) {
 }
 
 // status builds the torrent_status snapshot.
-func (a *Actor) status() *messages.TorrentStatusReply {
-	s := &messages.TorrentStatusReply{
+func (a *Actor) status() *messages.TorrentStatus {
+	s := &messages.TorrentStatus{
 		InfoHash:             a.ih,
 		Name:                 a.info.Name,
 		SavePath:             a.cfg.SavePath,
@@ -137,6 +137,7 @@ func (a *Actor) status() *messages.TorrentStatusReply {
 		s.DownloadPayloadRate += p.stats.PayloadDownloadRate
 		s.UploadPayloadRate += p.stats.PayloadUploadRate
 	}
+	s.ProgressPPM = int(s.Progress * 1e6)
 	return s
 }
 

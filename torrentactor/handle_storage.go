@@ -25,12 +25,12 @@ func (a *Actor) handleMoveStorageReply(ctx actor.Context, m *messages.DiskMoveSt
 		target, a.moving = a.moving[0], a.moving[1:]
 	}
 	if m.Err != nil {
-		a.post(ctx, &messages.StorageMovedFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, SavePath: target, Err: m.Err})
+		a.post(ctx, &messages.StorageMovedFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), SavePath: target, Error: m.Err})
 		return
 	}
 	a.cfg.SavePath = m.SavePath
 	a.resume.needSave = true
-	a.post(ctx, &messages.StorageMovedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, SavePath: m.SavePath})
+	a.post(ctx, &messages.StorageMovedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), SavePath: m.SavePath})
 }
 
 func (a *Actor) handleRenameFile(ctx actor.Context, m *messages.RenameFile) {
@@ -42,7 +42,7 @@ func (a *Actor) handleRenameFile(ctx actor.Context, m *messages.RenameFile) {
 
 func (a *Actor) handleRenameFileReply(ctx actor.Context, m *messages.DiskRenameFileReply) {
 	if m.Err != nil {
-		a.post(ctx, &messages.FileRenameFailedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Index: m.Index, Err: m.Err})
+		a.post(ctx, &messages.FileRenameFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Index: m.Index, Error: m.Err})
 		return
 	}
 	if a.renamed == nil {
@@ -50,7 +50,7 @@ func (a *Actor) handleRenameFileReply(ctx actor.Context, m *messages.DiskRenameF
 	}
 	a.renamed[m.Index] = m.Name
 	a.resume.needSave = true
-	a.post(ctx, &messages.FileRenamedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Index: m.Index, Name: m.Name})
+	a.post(ctx, &messages.FileRenamedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Index: m.Index, Name: m.Name})
 }
 
 // mappedFiles is resume data's "mapped_files": the new name of each

@@ -54,6 +54,6 @@ func (a *Actor) blameSenders(ctx actor.Context, piece int) {
 				ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})
 			}
 		}
-		a.post(ctx, &messages.PeerBanAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Addr: addr, PeerID: peerID})
+		a.post(ctx, &messages.PeerBanAlert{PeerAlertHeader: messages.PeerHeader(a.ih, addr, peerID)})
 	}
 }

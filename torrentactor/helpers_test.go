@@ -132,7 +132,7 @@ func (r *rig) listen(torrent *actor.PID) string {
 	return l.Addr().String()
 }
 
-func (r *rig) status(pid *actor.PID) *messages.TorrentStatusReply {
+func (r *rig) status(pid *actor.PID) *messages.TorrentStatus {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -140,11 +140,11 @@ func (r *rig) status(pid *actor.PID) *messages.TorrentStatusReply {
 	if err != nil {
 		r.t.Fatalf("status: %v", err)
 	}
-	return v.(*messages.TorrentStatusReply)
+	return v.(*messages.TorrentStatus)
 }
 
 // waitStatus polls a torrent's status until ok holds.
-func (r *rig) waitStatus(pid *actor.PID, what string, ok func(*messages.TorrentStatusReply) bool) *messages.TorrentStatusReply {
+func (r *rig) waitStatus(pid *actor.PID, what string, ok func(*messages.TorrentStatus) bool) *messages.TorrentStatus {
 	r.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -92,7 +92,7 @@ func TestAnnounceSkipsBlockedTracker(t *testing.T) {
 		r.sink.mu.Lock()
 		for _, a := range r.sink.alerts {
 			if e, ok := a.(*messages.TrackerErrorAlert); ok && e.URL == "http://10.9.9.9:80/ann" {
-				banned = errors.Is(e.Err, messages.ErrBannedByIPFilter)
+				banned = errors.Is(e.Error, messages.ErrBannedByIPFilter)
 			}
 		}
 		r.sink.mu.Unlock()

@@ -20,7 +20,7 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 	meta := makeMeta(t, src, "f.bin", 1<<20+777, 64<<10)
 	seed := r.torrent(meta, src, messages.FlagSeedMode, 1, nil)
 	seedAddr := r.listen(seed)
-	r.waitStatus(seed, "seeding", func(s *messages.TorrentStatusReply) bool { return s.IsSeeding })
+	r.waitStatus(seed, "seeding", func(s *messages.TorrentStatus) bool { return s.IsSeeding })
 
 	client := &fakeClient{start: time.Now(), answer: func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) {
 		return okReply(time.Hour, seedAddr), nil
@@ -40,7 +40,7 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 		m, ok := a.(*messages.MetadataReceivedAlert)
 		return ok && m.InfoHash == meta.InfoHash
 	})
-	st := r.waitStatus(tp, "finished", func(s *messages.TorrentStatusReply) bool { return s.IsFinished })
+	st := r.waitStatus(tp, "finished", func(s *messages.TorrentStatus) bool { return s.IsFinished })
 	if !st.HasMetadata || st.Name != "f.bin" {
 		t.Errorf("status: has metadata %v, name %q", st.HasMetadata, st.Name)
 	}

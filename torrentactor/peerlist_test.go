@@ -71,7 +71,7 @@ func peerListRig(t *testing.T, cfg Config, up ...string) (*rig, *actor.PID, *fak
 	cfg.Meta = makeMeta(t, src, "a.bin", 100<<10, 16<<10)
 	cfg.SavePath, cfg.Flags, cfg.PeerProps = src, messages.FlagSeedMode, f.props
 	pid := r.torrentWith(cfg, 1)
-	r.waitStatus(pid, "seeding", func(s *messages.TorrentStatusReply) bool { return s.State == messages.StateSeeding })
+	r.waitStatus(pid, "seeding", func(s *messages.TorrentStatus) bool { return s.State == messages.StateSeeding })
 	return r, pid, f
 }
 

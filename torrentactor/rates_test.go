@@ -52,7 +52,7 @@ func seedingRig(t *testing.T, cfg Config) (*rig, *actor.PID, *configPeers) {
 	cfg.Meta = makeMeta(t, src, "a.bin", 100<<10, 16<<10)
 	cfg.SavePath, cfg.Flags, cfg.PeerProps = src, messages.FlagSeedMode, f.props
 	pid := r.torrentWith(cfg, 1)
-	r.waitStatus(pid, "seeding", func(s *messages.TorrentStatusReply) bool { return s.State == messages.StateSeeding })
+	r.waitStatus(pid, "seeding", func(s *messages.TorrentStatus) bool { return s.State == messages.StateSeeding })
 	return r, pid, f
 }
 

@@ -55,7 +55,7 @@ func TestSeedingPeerSettings(t *testing.T) {
 			defer r.sink.mu.Unlock()
 			n := 0
 			for _, a := range r.sink.alerts {
-				if b, ok := a.(*messages.PeerBlockedAlert); ok && b.Reason == messages.BlockedPrivilegedPorts && b.Addr == "10.0.0.1:80" {
+				if b, ok := a.(*messages.PeerBlockedAlert); ok && b.Reason == messages.BlockedPrivilegedPorts && b.Endpoint == "10.0.0.1:80" {
 					n++
 				}
 			}

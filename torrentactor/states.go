@@ -124,7 +124,7 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleGetPriorities(ctx)
 	case *messages.DiskReleaseFilesReply:
 		if m.Err != nil {
-			a.post(ctx, &messages.FileErrorAlert{AlertHeader: messages.Now(), InfoHash: a.ih, Op: "release", Err: m.Err})
+			a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Operation: "release", Error: m.Err})
 		}
 	case *messages.DiskSetFilePrioritiesReply:
 		a.handleFilePrioritiesSet(ctx, m)
@@ -189,7 +189,7 @@ func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
 	a.state = s
 	a.resume.needSave = true
 	ctx.Send(a.cfg.Session, &messages.TorrentStateUpdate{InfoHash: a.ih, State: s, Errored: a.errored != nil})
-	a.post(ctx, &messages.StateChangedAlert{AlertHeader: messages.Now(), InfoHash: a.ih, State: s, PrevState: prev})
+	a.post(ctx, &messages.StateChangedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), State: s, PrevState: prev})
 }
 
 // post hands an alert to the alert actor.

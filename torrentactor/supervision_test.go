@@ -22,7 +22,7 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 	addr1, addr2 := r.listen(seeder), r.listen(seeder)
 	// A torrent refuses connections until it has checked its files, and a
 	// refused peer is tried again only after min_reconnect_time.
-	r.waitStatus(seeder, "seeding", func(s *messages.TorrentStatusReply) bool { return s.IsSeeding })
+	r.waitStatus(seeder, "seeding", func(s *messages.TorrentStatus) bool { return s.IsSeeding })
 
 	peerProps := func(pc any) *actor.Props {
 		cfg := pc.(peeractor.Config)
@@ -40,19 +40,19 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 	r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: addr1})
 	// The panicking peer must be connected while pieces pass (on a busy
 	// machine the other one could otherwise finish the download first).
-	r.waitStatus(leecher, "the first peer connected", func(s *messages.TorrentStatusReply) bool {
+	r.waitStatus(leecher, "the first peer connected", func(s *messages.TorrentStatus) bool {
 		return s.NumPeers >= 1 || s.NumPieces >= 1 // connected, or already through its first piece (and panic)
 	})
 	r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: addr2})
 
 	r.sink.waitAlert(t, "peer_error for the panicked peer", func(a messages.Alert) bool {
 		pe, ok := a.(*messages.PeerErrorAlert)
-		return ok && errors.Is(pe.Err, ErrPeerActorFailed)
+		return ok && errors.Is(pe.Error, ErrPeerActorFailed)
 	})
 	if st := r.status(leecher); st.NumPeers > 1 || st.NumConnections > 1 {
 		t.Fatalf("after the panic: %d peers, %d connections; the failed peer must be gone", st.NumPeers, st.NumConnections)
 	}
-	st := r.waitStatus(leecher, "finished", func(s *messages.TorrentStatusReply) bool { return s.IsFinished })
+	st := r.waitStatus(leecher, "finished", func(s *messages.TorrentStatus) bool { return s.IsFinished })
 	if st.NumPieces != meta.Info.NumPieces() || st.Error != "" {
 		t.Fatalf("finished with %d/%d pieces, error %q", st.NumPieces, meta.Info.NumPieces(), st.Error)
 	}
@@ -90,7 +90,7 @@ func TestPeerErrorSurvivesTerminatedOvertaking(t *testing.T) {
 		return actor.PropsFromProducer(func() actor.Actor { return &closingPeer{key: key, err: errHostile} })
 	}
 	leecher := r.torrent(meta, dst, 0, 2, peerProps)
-	r.waitStatus(leecher, "downloading", func(s *messages.TorrentStatusReply) bool { return s.State == messages.StateDownloading })
+	r.waitStatus(leecher, "downloading", func(s *messages.TorrentStatus) bool { return s.State == messages.StateDownloading })
 	for i := range rounds {
 		r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: "192.0.2.1:" + string(rune('1'+i))})
 		for range 5000 { // keep the torrent's mailbox busy
@@ -103,7 +103,7 @@ func TestPeerErrorSurvivesTerminatedOvertaking(t *testing.T) {
 		defer r.sink.mu.Unlock()
 		n := 0
 		for _, a := range r.sink.alerts {
-			if pe, ok := a.(*messages.PeerErrorAlert); ok && errors.Is(pe.Err, errHostile) {
+			if pe, ok := a.(*messages.PeerErrorAlert); ok && errors.Is(pe.Error, errHostile) {
 				n++
 			}
 		}

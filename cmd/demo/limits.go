@@ -60,7 +60,7 @@ func (l *rateLimits) apply(ctx context.Context, s *actorrent.Session) error {
 	if err != nil {
 		return fmt.Errorf("rate limits: %w", err)
 	}
-	c.UploadLimit, c.DownloadLimit = l.up, l.down
+	c.UploadLimit, c.DownloadLimit = int64(l.up), int64(l.down)
 	if err := s.SetPeerClass(ctx, actorrent.GlobalPeerClassID, c); err != nil {
 		return fmt.Errorf("rate limits: %w", err)
 	}

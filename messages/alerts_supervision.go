@@ -1,4 +1,4 @@
-package actorrent
+package messages
 
 import "fmt"
 
@@ -7,7 +7,7 @@ import "fmt"
 // what to do. Not a libtorrent alert: libtorrent has no actors. It is
 // posted for every supervisor decision; SupervisionStatus counts them.
 type ActorFailedAlert struct {
-	alertBase
+	AlertHeader
 	// Kind is the actor kind (supervisor.Kind: "session", "alert",
 	// "torrent", "peer", "disk", "disk_worker", "tracker_announcer",
 	// "listener").
@@ -34,7 +34,7 @@ type ActorFailedAlert struct {
 // fault. It is in CategoryDebug: add that to alert_mask to see each one;
 // SupervisionStatus counts them either way.
 type FaultInjectedAlert struct {
-	alertBase
+	AlertHeader
 	// Kind and Site say where (Site is "receive" or a goroutine: "reader",
 	// "writer", "dial", "handshake", "accept", "job", "announce",
 	// "scrape", "dispatch").
@@ -58,6 +58,9 @@ func (FaultInjectedAlert) Category() AlertCategory { return CategoryDebug }
 
 func (ActorFailedAlert) What() string   { return "actor_failed" }
 func (FaultInjectedAlert) What() string { return "fault_injected" }
+
+func (ActorFailedAlert) Discardable() bool   { return true }
+func (FaultInjectedAlert) Discardable() bool { return true }
 
 func (a ActorFailedAlert) Message() string {
 	inj := ""

@@ -1,0 +1,229 @@
+// Command alertgen writes the facade's alert types (alerts_gen.go in the
+// module root) from the alert types declared in messages/: every type
+// there with a What method is an alert. An alert about a torrent (its
+// first field a TorrentAlertHeader, PeerAlertHeader or TrackerAlertHeader)
+// becomes a struct embedding the messages type and the torrent's handle;
+// any other alert a type alias. A type the facade declares by hand (it
+// needs more than the handle, like AddTorrentAlert's typed Params) is left
+// to it, converted by its wrap<Name> method.
+//
+// Alerts are thus declared once: fields, ids, categories and messages live
+// in messages/, and a test fails when alerts_gen.go is stale.
+//
+//	go run ./internal/alertgen -root .
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// genFile is the generated file's name in the module root.
+const genFile = "alerts_gen.go"
+
+// alert is one alert type found in messages/.
+type alert struct {
+	Name    string
+	Doc     string
+	Torrent bool // has a torrent (and so a handle)
+	ByHand  bool // the facade declares it and converts it with wrap<Name>
+}
+
+func main() {
+	root := flag.String("root", ".", "the module root")
+	flag.Parse()
+	out, err := Generate(*root)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(*root, genFile), out, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "alertgen:", err)
+		os.Exit(1)
+	}
+}
+
+// Generate returns alerts_gen.go for the module at root.
+func Generate(root string) ([]byte, error) {
+	alerts, err := scanMessages(filepath.Join(root, "messages"))
+	if err != nil {
+		return nil, err
+	}
+	byHand, err := facadeTypes(root)
+	if err != nil {
+		return nil, err
+	}
+	for i := range alerts {
+		alerts[i].ByHand = byHand[alerts[i].Name]
+	}
+	return render(alerts)
+}
+
+// torrentHeaders are the headers that make an alert a torrent alert.
+var torrentHeaders = map[string]bool{"TorrentAlertHeader": true, "PeerAlertHeader": true, "TrackerAlertHeader": true}
+
+// scanMessages finds the alert types of the messages package.
+func scanMessages(dir string) ([]alert, error) {
+	pkg, err := parseDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	hasWhat := map[string]bool{}
+	structs := map[string]*ast.StructType{}
+	docs := map[string]string{}
+	for _, f := range pkg {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv != nil && d.Name.Name == "What" && len(d.Recv.List) == 1 {
+					if id, ok := d.Recv.List[0].Type.(*ast.Ident); ok {
+						hasWhat[id.Name] = true
+					}
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					ts, ok := s.(*ast.TypeSpec)
+					if !ok {
+						continue
+					}
+					if st, ok := ts.Type.(*ast.StructType); ok {
+						structs[ts.Name.Name] = st
+						doc := ts.Doc
+						if doc == nil {
+							doc = d.Doc
+						}
+						docs[ts.Name.Name] = doc.Text()
+					}
+				}
+			}
+		}
+	}
+	var out []alert
+	for name := range hasWhat {
+		st, ok := structs[name]
+		if !ok {
+			return nil, fmt.Errorf("messages.%s has a What method but is no struct", name)
+		}
+		if docs[name] == "" {
+			return nil, fmt.Errorf("messages.%s has no doc comment", name)
+		}
+		out = append(out, alert{Name: name, Doc: docs[name], Torrent: embedsTorrentHeader(st)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// embedsTorrentHeader reports whether a struct embeds a torrent alert
+// header.
+func embedsTorrentHeader(st *ast.StructType) bool {
+	for _, f := range st.Fields.List {
+		if id, ok := f.Type.(*ast.Ident); ok && len(f.Names) == 0 && torrentHeaders[id.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+// facadeTypes lists the types the facade declares by hand (generated
+// files excluded).
+func facadeTypes(root string) (map[string]bool, error) {
+	pkg, err := parseDir(root)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for name, f := range pkg {
+		if filepath.Base(name) == genFile {
+			continue
+		}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+				for _, s := range g.Specs {
+					out[s.(*ast.TypeSpec).Name.Name] = true
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// parseDir parses a directory's non-test Go files with comments.
+func parseDir(dir string) (map[string]*ast.File, error) {
+	fset := token.NewFileSet()
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*ast.File{}
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		out[n] = f
+	}
+	return out, nil
+}
+
+// render writes the file.
+func render(alerts []alert) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by internal/alertgen from messages/; DO NOT EDIT.\n\n")
+	b.WriteString("package actorrent\n\nimport \"github.com/actorrent/actorrent/messages\"\n\n")
+	for _, a := range alerts {
+		if a.ByHand {
+			continue
+		}
+		writeDoc(&b, a.Doc)
+		if a.Torrent {
+			fmt.Fprintf(&b, "//\n// The fields are messages.%s's; Handle is the torrent's.\n", a.Name)
+			fmt.Fprintf(&b, "type %s struct {\n\tmessages.%s\n\ttorrentRef\n}\n\n", a.Name, a.Name)
+		} else {
+			fmt.Fprintf(&b, "type %s = messages.%s\n\n", a.Name, a.Name)
+		}
+	}
+	b.WriteString("// convertAlert turns an alert posted by an actor into its public value;\n")
+	b.WriteString("// nil for a type that is no alert.\n")
+	b.WriteString("func (s *Session) convertAlert(m messages.Alert) Alert {\n\tswitch a := m.(type) {\n")
+	for _, a := range alerts {
+		fmt.Fprintf(&b, "\tcase *messages.%s:\n", a.Name)
+		switch {
+		case a.ByHand:
+			fmt.Fprintf(&b, "\t\treturn s.wrap%s(a)\n", a.Name)
+		case a.Torrent:
+			fmt.Fprintf(&b, "\t\treturn %s{*a, s.torrentRef(a.InfoHash)}\n", a.Name)
+		default:
+			b.WriteString("\t\treturn *a\n")
+		}
+	}
+	b.WriteString("\t}\n\treturn nil\n}\n\n")
+	b.WriteString("// alertTypes has a zero value of every alert type, for tests.\n")
+	b.WriteString("var alertTypes = []Alert{\n")
+	for _, a := range alerts {
+		fmt.Fprintf(&b, "\t%s{},\n", a.Name)
+	}
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+// writeDoc writes a doc comment.
+func writeDoc(b *bytes.Buffer, doc string) {
+	for _, l := range strings.Split(strings.TrimRight(doc, "\n"), "\n") {
+		if l == "" {
+			b.WriteString("//\n")
+			continue
+		}
+		b.WriteString("// " + l + "\n")
+	}
+}
