@@ -16,6 +16,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -56,6 +57,8 @@ type Config struct {
 	// by ratelimit.Direction (nil: none); see bandwidth.go.
 	Bandwidth    *actors.Bandwidth
 	TorrentRates [2]*ratelimit.Channel
+	// Counters is the session's stats counter block (nil: none).
+	Counters *stats.Counters
 }
 
 // Limits that protect us from hostile or broken peers.
@@ -113,6 +116,8 @@ type Actor struct {
 	lastReceive time.Time
 	lastSend    time.Time
 	lastBlock   time.Time
+	gauges      peerGauges // num_tcp_peers, half-open, connected
+	flags       flagGauges // interested and unchoked gauges
 }
 
 // New returns the props of a peer actor.
@@ -138,6 +143,7 @@ func New(cfg Config) *actor.Props {
 			pipeline:    minPipeline,
 			readerDone:  make(chan struct{}),
 		}
+		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
 		if len(cfg.InfoBytes) > 0 {
 			a.ext.server = metadata.NewServer(cfg.InfoBytes)
 		}

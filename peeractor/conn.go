@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/bufpool"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -56,6 +57,7 @@ func (a *Actor) ourHandshake() wire.Handshake {
 func (a *Actor) handleStarted(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	a.readerCtx, a.stopReader = context.WithCancel(context.Background())
+	a.gauges.open(a.cfg.Conn != nil)
 	if a.cfg.Conn != nil {
 		a.addr = a.cfg.Conn.RemoteAddr().String()
 		conn, hs := a.cfg.Conn, *a.cfg.Handshake
@@ -74,6 +76,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		return
 	}
 	a.addr = a.cfg.Addr
+	a.cfg.Counters.Inc(stats.PeerConnectionAttempts)
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteDial)
 		a.cfg.Supervision.Inject(supervisor.KindPeer, supervisor.SiteDial, string(supervisor.SiteDial))
@@ -93,9 +96,12 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 	ctx, cancel := context.WithTimeout(a.readerCtx, dial)
 	defer cancel()
 	conn, err := d.DialContext(ctx, "tcp", a.cfg.Addr)
+	ipv6 := err == nil && isIPv6(conn.RemoteAddr())
+	a.cfg.Counters.Connect(err == nil, ipv6)
 	if err != nil {
 		return nil, wire.Handshake{}, fmt.Errorf("peeractor: connect %s: %w", a.cfg.Addr, err)
 	}
+	a.gauges.tcpConnected()
 	_ = conn.SetDeadline(time.Now().Add(a.set.Seconds(settings.HandshakeTimeout)))
 	if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
 		conn.Close()
@@ -119,7 +125,8 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 // read, which is how the disk slows a fast peer down.
 func (a *Actor) startReader(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
-	r := wire.NewReader(a.bw.reader(a.readerCtx, a.conn))
+	counters := a.cfg.Counters
+	r := wire.NewReader(countingReader{a.bw.reader(a.readerCtx, a.conn), counters, isIPv6(a.conn.RemoteAddr())})
 	r.SetAlloc(bufpool.Get)
 	sup := a.cfg.Supervision
 	inject := sup.Wants(supervisor.KindPeer, supervisor.SiteReader)
@@ -138,6 +145,7 @@ func (a *Actor) startReader(ctx actor.Context) {
 				root.Send(self, &ioFailed{err: err, protocol: bad})
 				return
 			}
+			countIncoming(counters, &m)
 			size := 4
 			if !m.KeepAlive {
 				size += 1 + len(m.Block) + len(m.Bitfield) + len(m.Payload)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -35,6 +36,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	a.bw.connect(a.cfg, m.conn.RemoteAddr(), a.set)
 	a.w = newWriter()
 	a.w.bw, a.w.ctx = &a.bw, a.readerCtx
+	a.countHandshakes(m.conn)
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	if sup := a.cfg.Supervision; sup.Wants(supervisor.KindPeer, supervisor.SiteWriter) {
 		a.w.inject = func() { sup.Inject(supervisor.KindPeer, supervisor.SiteWriter, "write") }
@@ -53,6 +55,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 		a.w.control(func(b []byte) []byte {
 			return wire.AppendMessage(b, wire.Message{ID: wire.BitfieldMsg, Bitfield: bits})
 		})
+		a.sent(stats.SesNumOutgoingBitfield, 1)
 	}
 	// BEP 10: the extension handshake goes after the bitfield.
 	if m.hs.SupportsExtended() {
@@ -73,6 +76,7 @@ func (a *Actor) fail(ctx actor.Context, err error, protocol bool) {
 	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 		protocol = false
 	}
+	countDisconnect(a.cfg.Counters, err, protocol, !a.connected && a.cfg.Conn == nil)
 	if a.connected {
 		// Before PeerClosed: the torrent still knows us and counts the
 		// bytes moved since the last tick.
@@ -93,6 +97,11 @@ func (a *Actor) handleStopping(ctx actor.Context) {
 		// torrent before it hears the actor is gone (peerGone).
 		a.reportStats(ctx)
 	}
+	if !a.closing {
+		countDisconnect(a.cfg.Counters, nil, false, false)
+	}
+	a.gauges.release()
+	a.flags.release()
 	if a.cancelTicker != nil {
 		a.cancelTicker()
 	}

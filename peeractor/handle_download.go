@@ -3,6 +3,7 @@ package peeractor
 import (
 	"time"
 
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -46,6 +47,7 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 		return buf
 	})
 	a.stats.upload += int64(17 * len(blocks))
+	a.sent(stats.SesNumOutgoingRequest, len(blocks))
 	a.lastSend = now
 }
 
@@ -60,6 +62,7 @@ func (a *Actor) handleHavePiece(m *messages.HavePiece) {
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendHave(b, uint32(m.Piece)) })
 	a.stats.upload += 9
+	a.sent(stats.SesNumOutgoingHave, 1)
 }
 
 func (a *Actor) handleSetInterested(m *messages.SetInterested) {
@@ -68,12 +71,14 @@ func (a *Actor) handleSetInterested(m *messages.SetInterested) {
 		return
 	}
 	a.amInterested = m.Interested
-	id := wire.NotInterested
+	id, counter := wire.NotInterested, stats.SesNumOutgoingNotInterested
 	if m.Interested {
-		id = wire.Interested
+		id, counter = wire.Interested, stats.SesNumOutgoingInterested
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
 	a.stats.upload += 5
+	a.sent(counter, 1)
+	a.flags.set(stats.PeerNumPeersDownInterested, m.Interested)
 }
 
 // handleCancelBlock: another peer delivered a block we also requested
@@ -89,6 +94,7 @@ func (a *Actor) handleCancelBlock(m *messages.CancelBlock) {
 		return wire.AppendMessage(buf, wire.Message{ID: wire.Cancel, Index: uint32(b.Piece), Begin: uint32(b.Begin), Length: uint32(b.Length)})
 	})
 	a.stats.upload += 17
+	a.sent(stats.SesNumOutgoingCancel, 1)
 }
 
 // handleCancelRequests cancels everything outstanding and hands the
@@ -110,6 +116,7 @@ func (a *Actor) handleCancelRequests(ctx actor.Context) {
 		return buf
 	})
 	a.stats.upload += int64(17 * len(blocks))
+	a.sent(stats.SesNumOutgoingCancel, len(blocks))
 	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: blocks})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -75,6 +76,8 @@ func (a *Actor) sendExtHandshake() {
 		return wire.AppendMessage(b, wire.Message{ID: wire.Extended, ExtendedID: metadata.HandshakeID, Payload: payload})
 	})
 	a.stats.upload += int64(6 + len(payload))
+	a.sent(stats.SesNumOutgoingExtHandshake, 1)
+	a.sent(stats.SesNumOutgoingExtended, 1)
 }
 
 // handleExtended applies one extension message. Garbage, or a message
@@ -82,6 +85,7 @@ func (a *Actor) sendExtHandshake() {
 func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 	switch m.ExtendedID {
 	case metadata.HandshakeID:
+		a.cfg.Counters.Inc(stats.SesNumIncomingExtHandshake)
 		h, err := metadata.ParseExtHandshake(m.Payload)
 		if err != nil {
 			return fmt.Errorf("%w: handshake: %w", ErrBadExtension, err)
@@ -96,6 +100,7 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 		})
 		return nil
 	case metadata.UTMetadataID:
+		a.cfg.Counters.Inc(stats.SesNumIncomingMetadata)
 		return a.handleUTMetadata(ctx, m.Payload)
 	}
 	return fmt.Errorf("%w: %d", ErrUnknownExtension, m.ExtendedID)
@@ -147,6 +152,8 @@ func (a *Actor) sendUTMetadata(m metadata.Message) {
 		return wire.AppendMessage(b, wire.Message{ID: wire.Extended, ExtendedID: id, Payload: payload})
 	})
 	a.stats.upload += int64(6 + len(payload))
+	a.sent(stats.SesNumOutgoingMetadata, 1)
+	a.sent(stats.SesNumOutgoingExtended, 1)
 }
 
 // handleRequestMetadata: the torrent's fetcher wants a piece from this peer.
@@ -203,6 +210,7 @@ func (a *Actor) handleSetTorrentInfo(ctx actor.Context, m *messages.SetTorrentIn
 	if a.connected {
 		for _, p := range m.Have {
 			a.w.control(func(b []byte) []byte { return wire.AppendHave(b, uint32(p)) })
+			a.sent(stats.SesNumOutgoingHave, 1)
 			a.stats.upload += 9
 		}
 	}

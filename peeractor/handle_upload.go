@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -15,19 +16,29 @@ const maxBlockRequest = 128 * 1024
 
 // handleRemoteRequest queues a block request from the peer.
 func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
+	c := a.cfg.Counters
+	c.Inc(stats.PeerPieceRequests)
 	if a.cfg.Info == nil {
-		return nil // we have no pieces yet; nothing to validate against
+		c.Inc(stats.PeerInvalidPieceRequests) // as libtorrent counts a request before the metadata
+		return nil                            // we have no pieces yet; nothing to validate against
 	}
 	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
 		b.Length > maxBlockRequest || int64(b.Begin)+int64(b.Length) > a.cfg.Info.PieceSize(b.Piece) {
+		c.Inc(stats.PeerInvalidPieceRequests)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
 	}
 	if a.amChoking || !a.have.Has(b.Piece) {
 		// A request racing our choke, or for a piece we do not have:
 		// libtorrent ignores these; so do we.
+		if !a.have.Has(b.Piece) {
+			c.Inc(stats.PeerInvalidPieceRequests)
+		} else {
+			c.Inc(stats.PeerChokedPieceRequests)
+		}
 		return nil
 	}
 	if len(a.requests) >= maxRequestQueue {
+		c.Inc(stats.PeerMaxPieceRequests)
 		return ErrRequestFlood
 	}
 	a.requests = append(a.requests, b)
@@ -39,6 +50,7 @@ func (a *Actor) handleRemoteCancel(b messages.Block) {
 	for i, r := range a.requests {
 		if r == b {
 			a.requests = append(a.requests[:i], a.requests[i+1:]...)
+			a.cfg.Counters.Inc(stats.PeerCancelledPieceRequests)
 			return
 		}
 	}
@@ -95,6 +107,7 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 	a.w.block(func(buf []byte) []byte {
 		return wire.AppendPieceHeader(buf, uint32(m.Piece), uint32(m.Begin), len(m.Data))
 	}, m.Data)
+	a.sent(stats.SesNumOutgoingPiece, 1)
 }
 
 // handleBlockSent: a block left the socket; start the next read. Its bytes
@@ -110,9 +123,9 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 		return
 	}
 	a.amChoking = m.Choke
-	id := wire.Unchoke
+	id, counter := wire.Unchoke, stats.SesNumOutgoingUnchoke
 	if m.Choke {
-		id = wire.Choke
+		id, counter = wire.Choke, stats.SesNumOutgoingChoke
 		a.requests = a.requests[:0] // a choke discards the peer's requests
 		for b := range a.inFlight {
 			a.inFlight[b] = false
@@ -120,4 +133,6 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
 	a.stats.upload += 5
+	a.sent(counter, 1)
+	a.flags.set(stats.PeerNumPeersUpUnchokedAll, !m.Choke)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -48,12 +49,15 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 	var err error
 	switch m.ID {
 	case wire.Choke:
+		a.flags.set(stats.PeerNumPeersDownUnchoked, false)
 		a.handleChoked(ctx)
 	case wire.Unchoke:
+		a.flags.set(stats.PeerNumPeersDownUnchoked, true)
 		a.peerChoking = false
 		a.requestMore(ctx)
 	case wire.Interested, wire.NotInterested:
 		a.peerInterested = m.ID == wire.Interested
+		a.flags.set(stats.PeerNumPeersUpInterested, a.peerInterested)
 		ctx.Send(ctx.Parent(), &messages.PeerInterest{Key: a.cfg.Key, Interested: a.peerInterested})
 	case wire.Have:
 		err = a.handlePeerHave(ctx, int(m.Index))
@@ -130,6 +134,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 			delete(a.cancelled, b)
 			a.releaseHeld(data)
 			a.stats.redundant += int64(len(data))
+			a.cfg.Counters.Add(stats.NetRecvRedundantBytes, int64(len(data)))
 			return nil
 		}
 		a.releaseHeld(data)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/stats"
 )
 
 // writer sends what the actor queues, on its own goroutine, coalescing
@@ -32,6 +33,10 @@ type writer struct {
 	// so a peer that hangs up right after our last block (before blockSent
 	// is delivered) cannot make us lose that block's bytes.
 	sentPayload, sentBlocks atomic.Int64
+	// counters, when set, are the session's: bytes as each write moves
+	// them (ipv6 for the IP-overhead estimate).
+	counters *stats.Counters
+	ipv6     bool
 }
 
 func newWriter() *writer {
@@ -115,12 +120,15 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 		w.sentBlocks.Add(int64(len(nblocks)))
 		sealed := append([][]byte(nil), bufs...) // WriteTo consumes bufs
 		n, err := w.bw.writeBuffers(w.ctx, conn, bufs)
+		w.counters.Transferred(int(n), true, w.ipv6)
 		if err != nil {
 			// Take back what did not reach the socket.
 			p, b := unsentPayload(sealed, blocks, n)
 			w.sentPayload.Add(-p)
 			w.sentBlocks.Add(-b)
+			payload -= p
 		}
+		w.counters.Add(stats.NetSentPayloadBytes, payload)
 		for _, b := range blocks {
 			bufpool.Put(b)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/queue"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
@@ -74,6 +75,9 @@ type Actor struct {
 	filters filters
 	// bw is the rate-limit gate with the peer classes (handle_classes.go).
 	bw *actors.Bandwidth
+	// counters is the stats counter block (handle_stats.go); made once in
+	// New, so that it outlives a restart of this actor.
+	counters *stats.Counters
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -107,8 +111,10 @@ func New(cfg Config) *actor.Props {
 	if cfg.Settings == nil {
 		cfg.Settings = settings.Default()
 	}
+	counters := stats.NewCounters()
 	props := actor.PropsFromProducer(func() actor.Actor {
 		return &Actor{
+			counters:      counters,
 			cfg:           cfg,
 			log:           cfg.Log,
 			torrents:      map[messages.InfoHash]*entry{},
@@ -145,6 +151,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleStatsUpdate(ctx, m)
 	case *messages.GetSessionStatus:
 		ctx.Respond(a.sessionStatus())
+	case *messages.GetSessionStats:
+		a.handleGetSessionStats(ctx)
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,

@@ -75,6 +75,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		ConnectBudget:  a.connectBudget,
 		Connections:    a.conns,
 		Bandwidth:      a.bw,
+		Counters:       a.counters,
 		Trackers:       a.trackerConfig(m),
 		IPFilter:       a.filters.ip,
 		PortFilter:     a.filters.port,

@@ -33,7 +33,7 @@ func (a *Actor) listen(ctx actor.Context) {
 		}
 		a.addrs = append(a.addrs, l.Addr().String())
 		a.post(ctx, &messages.ListenSucceededAlert{AlertHeader: messages.Now(), Endpoint: l.Addr().String()})
-		props := newListener(listenerConfig{socket: l, session: ctx.Self(), alerts: a.alerts, sup: a.cfg.Supervision})
+		props := newListener(listenerConfig{socket: l, session: ctx.Self(), alerts: a.alerts, sup: a.cfg.Supervision, counters: a.counters})
 		a.listeners = append(a.listeners, ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindListener, props)))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -25,11 +26,12 @@ type listenerConfig struct {
 	// address, is where a restarted listener listens again (the port
 	// peers and trackers know). Only the listener's incarnations touch
 	// them, one after the other.
-	socket  net.Listener
-	bound   string
-	session *actor.PID
-	alerts  *actor.PID
-	sup     *supervisor.Supervision
+	socket   net.Listener
+	bound    string
+	session  *actor.PID
+	alerts   *actor.PID
+	sup      *supervisor.Supervision
+	counters *stats.Counters
 }
 
 // listener owns one listen socket and its accept loop (a goroutine): each
@@ -112,6 +114,7 @@ func (l *listener) handleAccepted(ctx actor.Context, m *accepted) {
 		return
 	}
 	l.pending++
+	countIncoming(l.cfg.counters, m.conn.RemoteAddr())
 	ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.IncomingConnectionAlert{
 		AlertHeader: messages.Now(), Endpoint: m.conn.RemoteAddr().String(), SocketType: 1}})
 	root, self, session, sup := ctx.ActorSystem().Root, ctx.Self(), l.cfg.session, l.cfg.sup

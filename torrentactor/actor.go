@@ -15,6 +15,7 @@ import (
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -77,6 +78,9 @@ type Config struct {
 	// Bandwidth is the session's rate-limit gate, which the torrent's
 	// peers go through (nil: no rate limits; handle_rates.go).
 	Bandwidth *actors.Bandwidth
+	// Counters is the session's stats counter block (nil: none); the
+	// torrent's peers count on it too.
+	Counters *stats.Counters
 }
 
 // Actor is the torrent actor.
@@ -136,6 +140,9 @@ type Actor struct {
 	// actorFailed: the actor failed and was resumed; its picker may have
 	// lost a message, so ClearError checks the files again.
 	actorFailed bool
+	// gauge is the ses.num_*_torrents gauge the torrent is counted in
+	// (stats_gauge.go).
+	gauge torrentGauge
 }
 
 type checkProgress struct {
@@ -230,4 +237,5 @@ func New(cfg Config) *actor.Props {
 // Receive runs the current behavior (the torrent's state).
 func (a *Actor) Receive(ctx actor.Context) {
 	a.behavior.Receive(ctx)
+	a.updateGauge(ctx)
 }

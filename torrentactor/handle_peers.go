@@ -91,6 +91,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	pc.Supervision = a.cfg.Supervision
 	pc.Settings = a.set
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
+	pc.Counters = a.cfg.Counters
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -40,6 +41,7 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 		if !ok {
 			a.counters.redundant += int64(b.Length)
 			a.counters.dRedundant += int64(b.Length)
+			a.cfg.Counters.Add(stats.NetRecvRedundantBytes, int64(b.Length))
 			continue
 		}
 		a.noteSender(m.Key, b.Piece)
@@ -77,13 +79,17 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 		size := a.info.PieceSize(m.Piece)
 		a.counters.failed += size
 		a.counters.dFailed += size
+		a.cfg.Counters.Inc(stats.SesNumPieceFailed)
+		a.cfg.Counters.Add(stats.NetRecvFailedBytes, size)
 		a.post(ctx, &messages.HashFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 		return
 	}
+	a.cfg.Counters.Inc(stats.SesNumPiecePassed)
 	if a.have.Has(m.Piece) {
 		delete(a.senders, m.Piece)
 		return
 	}
+	a.cfg.Counters.Inc(stats.SesNumHavePieces)
 	a.picker.PiecePassed(m.Piece)
 	a.creditSenders(m.Piece)
 	a.filesPiecePassed(ctx, m.Piece)

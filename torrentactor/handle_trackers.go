@@ -44,6 +44,7 @@ func (a *Actor) trackerMessage(ctx actor.Context) bool {
 	case *messages.TrackerTraffic:
 		a.trk.dUp += m.Upload
 		a.trk.dDown += m.Download
+		a.countTrackerTraffic(m)
 	case *messages.AnnouncingStopped:
 		// a late answer to a StopAnnouncing whose wait timed out
 	default:

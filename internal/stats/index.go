@@ -68,7 +68,6 @@ const (
 	SesNumPiecePassed
 	SesNumPieceFailed
 	SesNumHavePieces
-	SesNumTotalPiecesAdded
 
 	// Wire messages received, by type (every type is counted as it arrives, supported or not).
 	SesNumIncomingChoke
@@ -192,7 +191,6 @@ var indexNames = [NumIndexes]string{
 	SesNumPiecePassed:            "ses.num_piece_passed",
 	SesNumPieceFailed:            "ses.num_piece_failed",
 	SesNumHavePieces:             "ses.num_have_pieces",
-	SesNumTotalPiecesAdded:       "ses.num_total_pieces_added",
 	SesNumIncomingChoke:          "ses.num_incoming_choke",
 	SesNumIncomingUnchoke:        "ses.num_incoming_unchoke",
 	SesNumIncomingInterested:     "ses.num_incoming_interested",

@@ -1,0 +1,78 @@
+package torrentactor
+
+import (
+	"github.com/actorrent/actorrent/internal/stats"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// torrentGauge is which ses.num_*_torrents gauge a torrent is counted in
+// (in: any; not before its first message nor after it stopped).
+type torrentGauge struct {
+	held stats.Index
+	in   bool
+}
+
+// statsState is libtorrent's torrent::current_stats_state: errored
+// first; a torrent that allows no peers (paused, or pausing gracefully)
+// is stopped, or queued when auto-managed; then checking, seeding,
+// upload-only (finished with pieces it does not want), downloading.
+// Fetching metadata counts as downloading, as in libtorrent.
+func (a *Actor) statsState() stats.Index {
+	switch {
+	case a.errored != nil:
+		return stats.SesNumErrorTorrents
+	case a.paused || a.graceful.on:
+		switch {
+		case !a.autoManaged:
+			return stats.SesNumStoppedTorrents
+		case a.isSeed():
+			return stats.SesNumQueuedSeedingTorrents
+		}
+		return stats.SesNumQueuedDownloadTorrents
+	case a.state == messages.StateCheckingFiles || a.state == messages.StateCheckingResumeData:
+		return stats.SesNumCheckingTorrents
+	case a.isSeed():
+		return stats.SesNumSeedingTorrents
+	case a.finished || a.diskErr.uploadMode:
+		return stats.SesNumUploadOnlyTorrents
+	}
+	return stats.SesNumDownloadingTorrents
+}
+
+func (a *Actor) isSeed() bool { return a.have.Len() > 0 && a.have.All() }
+
+// updateGauge moves the torrent to the gauge of its state after each
+// message (libtorrent's update_gauge at each state change: comparing a
+// few fields after each message is cheaper than finding every site), and
+// out of them when it stops.
+func (a *Actor) updateGauge(ctx actor.Context) {
+	c := a.cfg.Counters
+	if c == nil {
+		return
+	}
+	g := &a.gauge
+	if _, stopped := ctx.Message().(*actor.Stopped); stopped {
+		if g.in {
+			c.Add(g.held, -1)
+			g.in = false
+		}
+		return
+	}
+	s := a.statsState()
+	if g.in && g.held == s {
+		return
+	}
+	if g.in {
+		c.Add(g.held, -1)
+	}
+	c.Inc(s)
+	g.held, g.in = s, true
+}
+
+// countTrackerTraffic adds an announce's or scrape's bytes (estimated
+// from the protocols' sizes, as libtorrent does) to the session's.
+func (a *Actor) countTrackerTraffic(m *messages.TrackerTraffic) {
+	a.cfg.Counters.Add(stats.NetSentTrackerBytes, m.Upload)
+	a.cfg.Counters.Add(stats.NetRecvTrackerBytes, m.Download)
+}
