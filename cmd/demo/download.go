@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] " +
+const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
 	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
@@ -24,6 +24,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
+	metrics := addMetricsFlag(fs.FlagSet)
 	var peers stringList
 	fs.Var(&peers, "peer", "`HOST:PORT` of a peer to connect to (repeatable)")
 	out := fs.String("o", "", "save path: the torrent's files go in it (required; created if missing)")
@@ -96,6 +97,11 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err := limits.apply(ctx, s); err != nil {
 		return err
 	}
+	stopMetrics, err := metrics.serve(s, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopMetrics()) }()
 
 	var res fetchResult
 	if uri != "" {

@@ -6,9 +6,9 @@
 //	demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
 //	demo info TORRENT
 //	demo seed [-listen ADDR] [-set NAME=VALUE]... [-up-limit N] [-down-limit N] [-ip-filter FILE]
-//	    [-resume-dir DIR] [-resume-interval D] TORRENT SAVE_PATH
+//	    [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] TORRENT SAVE_PATH
 //	demo download [-listen ADDR] [-set NAME=VALUE]... [-up-limit N] [-down-limit N] [-ip-filter FILE]
-//	    [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-resume-interval D] [-v] -o SAVE_PATH TORRENT
+//	    [-metrics ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-resume-interval D] [-v] -o SAVE_PATH TORRENT
 //	demo check [-hashing-threads N] TORRENT SAVE_PATH
 //	demo chaos [-seed N] [-rate R] [-timeout D]
 //

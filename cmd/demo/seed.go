@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-resume-dir DIR] [-resume-interval D] " +
+const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
 	"[-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
@@ -22,6 +22,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
+	metrics := addMetricsFlag(fs.FlagSet)
 	rf := addResumeFlags(fs.FlagSet)
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
@@ -66,6 +67,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if err := limits.apply(ctx, s); err != nil {
 		return err
 	}
+	stopMetrics, err := metrics.serve(s, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopMetrics()) }()
 
 	w, err := addTorrentResuming(ctx, s, ti, savePath, rs)
 	if err != nil {
