@@ -22,6 +22,7 @@ var libtorrentAlertIDs = map[string]int{
 	"file_error": 43, "piece_finished": 27, "incoming_connection": 66, "file_completed": 6,
 	"hash_failed": 18, "tracker_error": 11, "tracker_warning": 12, "scrape_reply": 13,
 	"scrape_failed": 14, "tracker_reply": 15, "tracker_announce": 17, "trackerid": 61,
+	"session_stats": 70, "stats": 57,
 }
 
 // TestAlertTypeIDsAreLibtorrents: a program that switches on Type() as it

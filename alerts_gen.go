@@ -199,11 +199,30 @@ type ScrapeReplyAlert struct {
 	torrentRef
 }
 
+// SessionStatsAlert carries the values of the session's metrics
+// (libtorrent's session_stats_alert), in answer to PostSessionStats.
+// Values are indexed as SessionStatsMetrics says (look a metric up with
+// FindMetricIdx); they were copied for this alert alone: read, never
+// modify them.
+type SessionStatsAlert = messages.SessionStatsAlert
+
 // StateChangedAlert: the torrent's state changed.
 //
 // The fields are messages.StateChangedAlert's; Handle is the torrent's.
 type StateChangedAlert struct {
 	messages.StateChangedAlert
+	torrentRef
+}
+
+// StatsAlert is a torrent's traffic over the last Interval milliseconds
+// (libtorrent's stats_alert): raw byte counts per channel (Stats*), no
+// smoothing. A torrent posts one about every second while it has
+// connected peers and the alert mask has CategoryStats; an idle torrent
+// posts none.
+//
+// The fields are messages.StatsAlert's; Handle is the torrent's.
+type StatsAlert struct {
+	messages.StatsAlert
 	torrentRef
 }
 
@@ -395,8 +414,12 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return ScrapeFailedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.ScrapeReplyAlert:
 		return ScrapeReplyAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.SessionStatsAlert:
+		return *a
 	case *messages.StateChangedAlert:
 		return StateChangedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.StatsAlert:
+		return StatsAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.StorageMovedAlert:
 		return StorageMovedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.StorageMovedFailedAlert:
@@ -460,7 +483,9 @@ var alertTypes = []Alert{
 	SaveResumeDataFailedAlert{},
 	ScrapeFailedAlert{},
 	ScrapeReplyAlert{},
+	SessionStatsAlert{},
 	StateChangedAlert{},
+	StatsAlert{},
 	StorageMovedAlert{},
 	StorageMovedFailedAlert{},
 	TorrentAddedAlert{},

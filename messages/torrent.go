@@ -117,6 +117,9 @@ type PeerStats struct {
 	PayloadDownloadRate int
 	PayloadUploadRate   int
 	IsSeed              bool
+	// IPOverheadUpload and IPOverheadDownload are libtorrent's estimate
+	// of the TCP/IP headers of the bytes moved since the last report.
+	IPOverheadUpload, IPOverheadDownload int64
 }
 
 // MoveStorage moves the torrent's files under SavePath (storage_moved or

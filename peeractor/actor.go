@@ -118,6 +118,7 @@ type Actor struct {
 	lastBlock   time.Time
 	gauges      peerGauges // num_tcp_peers, half-open, connected
 	flags       flagGauges // interested and unchoked gauges
+	ip          peerIP     // IP overhead since the last report
 }
 
 // New returns the props of a peer actor.

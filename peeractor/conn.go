@@ -97,7 +97,7 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 	defer cancel()
 	conn, err := d.DialContext(ctx, "tcp", a.cfg.Addr)
 	ipv6 := err == nil && isIPv6(conn.RemoteAddr())
-	a.cfg.Counters.Connect(err == nil, ipv6)
+	a.ip.connect(a.cfg.Counters, err == nil, ipv6)
 	if err != nil {
 		return nil, wire.Handshake{}, fmt.Errorf("peeractor: connect %s: %w", a.cfg.Addr, err)
 	}
@@ -126,7 +126,7 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 func (a *Actor) startReader(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	counters := a.cfg.Counters
-	r := wire.NewReader(countingReader{a.bw.reader(a.readerCtx, a.conn), counters, isIPv6(a.conn.RemoteAddr())})
+	r := wire.NewReader(countingReader{a.bw.reader(a.readerCtx, a.conn), counters, &a.ip, isIPv6(a.conn.RemoteAddr())})
 	r.SetAlloc(bufpool.Get)
 	sup := a.cfg.Supervision
 	inject := sup.Wants(supervisor.KindPeer, supervisor.SiteReader)

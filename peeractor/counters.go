@@ -45,17 +45,51 @@ func countIncoming(c *stats.Counters, m *wire.Message) {
 	}
 }
 
+// peerIP is a connection's IP overhead since its last report (for the
+// torrent's stats_alert), added to by the reader, the writer and the dial.
+type peerIP struct {
+	up, down atomic.Int64
+}
+
+// transferred counts one send or receive of n bytes on the session's
+// counters and the connection's overhead (libtorrent adds a transfer's
+// overhead to both directions: the packets one way, their ACKs the other).
+func (p *peerIP) transferred(c *stats.Counters, n int, sent, ipv6 bool) {
+	if n <= 0 {
+		return
+	}
+	c.Transferred(n, sent, ipv6)
+	o := stats.IPOverhead(n, ipv6)
+	p.up.Add(o)
+	p.down.Add(o)
+}
+
+// connect counts an outgoing connect's SYN and SYN-ACK.
+func (p *peerIP) connect(c *stats.Counters, ok, ipv6 bool) {
+	c.Connect(ok, ipv6)
+	o := int64(40)
+	if ipv6 {
+		o = 60
+	}
+	p.up.Add(o)
+	if ok {
+		p.up.Add(o)
+		p.down.Add(o)
+	}
+}
+
 // countingReader counts what each read from the socket returns, as
 // libtorrent counts each completed receive.
 type countingReader struct {
 	r    io.Reader
 	c    *stats.Counters
+	ip   *peerIP
 	ipv6 bool
 }
 
 func (r countingReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
-	r.c.Transferred(n, false, r.ipv6)
+	r.ip.transferred(r.c, n, false, r.ipv6)
 	return n, err
 }
 
@@ -202,9 +236,9 @@ func countDisconnect(c *stats.Counters, err error, protocol, dialing bool) {
 // writer's counting.
 func (a *Actor) countHandshakes(conn net.Conn) {
 	ipv6 := isIPv6(conn.RemoteAddr())
-	a.cfg.Counters.Transferred(handshakeLen, true, ipv6)
-	a.cfg.Counters.Transferred(handshakeLen, false, ipv6)
-	a.w.counters, a.w.ipv6 = a.cfg.Counters, ipv6
+	a.ip.transferred(a.cfg.Counters, handshakeLen, true, ipv6)
+	a.ip.transferred(a.cfg.Counters, handshakeLen, false, ipv6)
+	a.w.counters, a.w.ip, a.w.ipv6 = a.cfg.Counters, &a.ip, ipv6
 }
 
 // sent counts n outgoing messages of type i as they are queued

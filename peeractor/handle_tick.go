@@ -41,7 +41,8 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		PayloadDownload: s.payloadDownload, PayloadUpload: s.payloadUpload,
 		DownloadRate: s.downloadRate, UploadRate: s.uploadRate,
 		PayloadDownloadRate: s.payloadDownloadRate, PayloadUploadRate: s.payloadUploadRate,
-		IsSeed: a.peerHave.Len() > 0 && a.peerHave.All(),
+		IsSeed:           a.peerHave.Len() > 0 && a.peerHave.All(),
+		IPOverheadUpload: a.ip.up.Swap(0), IPOverheadDownload: a.ip.down.Swap(0),
 	})
 	s.download, s.upload, s.payloadDownload, s.payloadUpload, s.redundant = 0, 0, 0, 0, 0
 }

@@ -36,6 +36,7 @@ type writer struct {
 	// counters, when set, are the session's: bytes as each write moves
 	// them (ipv6 for the IP-overhead estimate).
 	counters *stats.Counters
+	ip       *peerIP
 	ipv6     bool
 }
 
@@ -120,7 +121,9 @@ func (w *writer) run(conn net.Conn, sent func(n int), failed func(error)) {
 		w.sentBlocks.Add(int64(len(nblocks)))
 		sealed := append([][]byte(nil), bufs...) // WriteTo consumes bufs
 		n, err := w.bw.writeBuffers(w.ctx, conn, bufs)
-		w.counters.Transferred(int(n), true, w.ipv6)
+		if w.ip != nil {
+			w.ip.transferred(w.counters, int(n), true, w.ipv6)
+		}
 		if err != nil {
 			// Take back what did not reach the socket.
 			p, b := unsentPayload(sealed, blocks, n)

@@ -153,6 +153,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		ctx.Respond(a.sessionStatus())
 	case *messages.GetSessionStats:
 		a.handleGetSessionStats(ctx)
+	case *messages.PostSessionStats:
+		a.handlePostSessionStats(ctx)
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,

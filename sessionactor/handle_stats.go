@@ -97,3 +97,12 @@ func countIncoming(c *stats.Counters, remote net.Addr) {
 		c.Set(stats.NetHasIncomingConnections, 1)
 	}
 }
+
+// handlePostSessionStats posts session_stats with the values, then
+// answers: the alert is queued by the time the caller hears back.
+func (a *Actor) handlePostSessionStats(ctx actor.Context) {
+	a.collectStats(ctx, func(values []int64, at time.Time) {
+		a.post(ctx, &messages.SessionStatsAlert{AlertHeader: messages.AlertHeader{At: at}, Values: values})
+		ctx.Respond(&messages.Ack{})
+	})
+}

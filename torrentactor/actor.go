@@ -142,7 +142,8 @@ type Actor struct {
 	actorFailed bool
 	// gauge is the ses.num_*_torrents gauge the torrent is counted in
 	// (stats_gauge.go).
-	gauge torrentGauge
+	gauge   torrentGauge
+	stAlert statsAlertState // stats_alert timer (handle_stats_alert.go)
 }
 
 type checkProgress struct {
@@ -237,5 +238,5 @@ func New(cfg Config) *actor.Props {
 // Receive runs the current behavior (the torrent's state).
 func (a *Actor) Receive(ctx actor.Context) {
 	a.behavior.Receive(ctx)
-	a.updateGauge(ctx)
+	a.afterMessage(ctx)
 }

@@ -42,6 +42,13 @@ func (a *Actor) statsState() stats.Index {
 
 func (a *Actor) isSeed() bool { return a.have.Len() > 0 && a.have.All() }
 
+// afterMessage runs after each message: the stats that follow the
+// torrent's state whatever handled the message.
+func (a *Actor) afterMessage(ctx actor.Context) {
+	a.updateGauge(ctx)
+	a.statsAlertHook(ctx)
+}
+
 // updateGauge moves the torrent to the gauge of its state after each
 // message (libtorrent's update_gauge at each state change: comparing a
 // few fields after each message is cheaper than finding every site), and
