@@ -194,5 +194,6 @@ func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
 
 // post hands an alert to the alert actor.
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
+	a.syncGauge()
 	ctx.Send(a.cfg.Alerts, &messages.PostAlert{Alert: al})
 }

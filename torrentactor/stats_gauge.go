@@ -54,18 +54,25 @@ func (a *Actor) afterMessage(ctx actor.Context) {
 // few fields after each message is cheaper than finding every site), and
 // out of them when it stops.
 func (a *Actor) updateGauge(ctx actor.Context) {
+	if _, stopped := ctx.Message().(*actor.Stopped); stopped {
+		if g := &a.gauge; g.in {
+			a.cfg.Counters.Add(g.held, -1)
+			g.in = false
+		}
+		return
+	}
+	a.syncGauge()
+}
+
+// syncGauge moves the torrent to the gauge of its state now. post calls
+// it too: whoever hears an alert (state_changed, torrent_paused, ...) and
+// then asks for the session's stats sees the gauges the alert implies.
+func (a *Actor) syncGauge() {
 	c := a.cfg.Counters
 	if c == nil {
 		return
 	}
 	g := &a.gauge
-	if _, stopped := ctx.Message().(*actor.Stopped); stopped {
-		if g.in {
-			c.Add(g.held, -1)
-			g.in = false
-		}
-		return
-	}
 	s := a.statsState()
 	if g.in && g.held == s {
 		return
