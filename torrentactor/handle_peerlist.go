@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -73,6 +74,7 @@ func (a *Actor) peerLeft(p *peerInfo, failed bool) {
 func (a *Actor) banPeer(p *peerInfo) {
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.Ban(ap)
+		a.cfg.Counters.Inc(stats.PeerNumBannedPeers)
 	}
 }
 

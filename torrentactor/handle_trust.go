@@ -54,6 +54,7 @@ func (a *Actor) blameSenders(ctx actor.Context, piece int) {
 				ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})
 			}
 		}
+		a.countHashFailureBan()
 		a.post(ctx, &messages.PeerBanAlert{PeerAlertHeader: messages.PeerHeader(a.ih, addr, peerID)})
 	}
 }

@@ -84,6 +84,13 @@ func (a *Actor) syncGauge() {
 	g.held, g.in = s, true
 }
 
+// countHashFailureBan: a peer banned for sending bad data (libtorrent
+// counts it in both).
+func (a *Actor) countHashFailureBan() {
+	a.cfg.Counters.Inc(stats.PeerBannedForHashFailure)
+	a.cfg.Counters.Inc(stats.PeerNumBannedPeers)
+}
+
 // countTrackerTraffic adds an announce's or scrape's bytes (estimated
 // from the protocols' sizes, as libtorrent does) to the session's.
 func (a *Actor) countTrackerTraffic(m *messages.TrackerTraffic) {

@@ -32,6 +32,8 @@ const (
 	PeerChokedPieceRequests
 	PeerCancelledPieceRequests
 	PeerConnectTimeouts
+	PeerNumBannedPeers
+	PeerBannedForHashFailure
 	PeerTimeoutPeers
 	PeerConnectionAttempts
 	PeerIncomingConnections
@@ -158,6 +160,8 @@ var indexNames = [NumIndexes]string{
 	PeerInvalidPieceRequests:     "peer.invalid_piece_requests",
 	PeerChokedPieceRequests:      "peer.choked_piece_requests",
 	PeerCancelledPieceRequests:   "peer.cancelled_piece_requests",
+	PeerNumBannedPeers:           "peer.num_banned_peers",
+	PeerBannedForHashFailure:     "peer.banned_for_hash_failure",
 	PeerConnectTimeouts:          "peer.connect_timeouts",
 	PeerTimeoutPeers:             "peer.timeout_peers",
 	PeerConnectionAttempts:       "peer.connection_attempts",
