@@ -80,6 +80,7 @@ func TestSessionStatsDuringDownload(t *testing.T) {
 		{"leecher peer.num_peers_down_unchoked", l("peer.num_peers_down_unchoked"),
 			l("ses.num_incoming_unchoke") - l("ses.num_incoming_choke")},
 		{"leecher net.recv_failed_bytes", l("net.recv_failed_bytes"), 0},
+		{"leecher disk.queued_write_bytes (all written)", l("disk.queued_write_bytes"), 0},
 		{"leecher ses.num_piece_failed", l("ses.num_piece_failed"), 0},
 		{"leecher peer.disconnected_peers", l("peer.disconnected_peers"), 0},
 		{"leecher net.has_incoming_connections (loopback is local)", s("net.has_incoming_connections"), 0},

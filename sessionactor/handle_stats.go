@@ -27,6 +27,10 @@ func (a *Actor) handleGetSessionStats(ctx actor.Context) {
 // keeps them in its own fields) and calls done, inside this actor.
 func (a *Actor) collectStats(ctx actor.Context, done func(values []int64, at time.Time)) {
 	values := a.counters.Snapshot()
+	// The write credit in use is the bytes received from peers and not yet
+	// on disk: what libtorrent counts in queued_write_bytes (and compares
+	// with max_queued_disk_bytes, as the credit's limit does).
+	values[stats.DiskQueuedWriteBytes] = a.credit.Used()
 	if a.disk == nil {
 		done(values, time.Now())
 		return

@@ -117,6 +117,7 @@ const (
 	DiskNumJobs
 	DiskBlockedDiskJobs
 	DiskNumWritingThreads
+	DiskQueuedWriteBytes
 	DiskARCMRUSize
 	DiskARCMRUGhostSize
 	DiskARCMFUSize
@@ -235,6 +236,7 @@ var indexNames = [NumIndexes]string{
 	DiskNumWriteJobs:             "disk.num_write_jobs",
 	DiskNumJobs:                  "disk.num_jobs",
 	DiskBlockedDiskJobs:          "disk.blocked_disk_jobs",
+	DiskQueuedWriteBytes:         "disk.queued_write_bytes",
 	DiskNumWritingThreads:        "disk.num_writing_threads",
 	DiskARCMRUSize:               "disk.arc_mru_size",
 	DiskARCMRUGhostSize:          "disk.arc_mru_ghost_size",
