@@ -19,9 +19,15 @@ func TestSeedAndDownloadServeMetrics(t *testing.T) {
 	seed := startDemo(t, "seed", "-listen", "127.0.0.1:0", "-metrics", "127.0.0.1:0", f.torrent, f.src)
 	line := seed.waitLine("listening on ", 30*time.Second)
 	addr := listenRe.FindStringSubmatch(line)[1]
-	m := metricsRe.FindStringSubmatch(seed.stderr.String()) // printed before the listening line
-	if m == nil {
-		t.Fatalf("seed's stderr names no metrics address: %q", seed.stderr.String())
+	// Printed before the listening line, but stderr reaches its buffer
+	// through a pipe of its own: wait for it.
+	var m []string
+	deadline := time.Now().Add(30 * time.Second)
+	for m = metricsRe.FindStringSubmatch(seed.stderr.String()); m == nil; m = metricsRe.FindStringSubmatch(seed.stderr.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("seed's stderr names no metrics address: %q", seed.stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	resp, err := http.Get(m[1])
 	if err != nil {
