@@ -23,6 +23,8 @@ var libtorrentAlertIDs = map[string]int{
 	"hash_failed": 18, "tracker_error": 11, "tracker_warning": 12, "scrape_reply": 13,
 	"scrape_failed": 14, "tracker_reply": 15, "tracker_announce": 17, "trackerid": 61,
 	"session_stats": 70, "stats": 57,
+	"invalid_request": 25, "block_timeout": 29, "block_finished": 30, "block_downloading": 31,
+	"unwanted_block": 32, "performance": 9, "cache_flushed": 58,
 }
 
 // TestAlertTypeIDsAreLibtorrents: a program that switches on Type() as it

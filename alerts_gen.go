@@ -14,6 +14,49 @@ type ActorFailedAlert = messages.ActorFailedAlert
 // counts them by What() name. Never dropped itself.
 type AlertsDroppedAlert = messages.AlertsDroppedAlert
 
+// BlockDownloadingAlert: a block was requested from the peer (libtorrent
+// posts it when the block is picked for the peer's request queue; we
+// send the requests of a batch as soon as they are picked).
+//
+// The fields are messages.BlockDownloadingAlert's; Handle is the torrent's.
+type BlockDownloadingAlert struct {
+	messages.BlockDownloadingAlert
+	torrentRef
+}
+
+// BlockFinishedAlert: a requested block arrived from the peer and is in
+// the disk cache (libtorrent: the disk write completed). A duplicate of
+// the end game, or a block of a piece already done, gets none.
+//
+// The fields are messages.BlockFinishedAlert's; Handle is the torrent's.
+type BlockFinishedAlert struct {
+	messages.BlockFinishedAlert
+	torrentRef
+}
+
+// BlockTimeoutAlert: a request to the peer went unanswered for the
+// request timeout (60 s while the peer sent nothing else) and the block
+// goes back to the picker for other peers. We time out every request
+// outstanding at the peer at once, one alert each (libtorrent snubs the
+// peer and times out its last request).
+//
+// The fields are messages.BlockTimeoutAlert's; Handle is the torrent's.
+type BlockTimeoutAlert struct {
+	messages.BlockTimeoutAlert
+	torrentRef
+}
+
+// CacheFlushedAlert: TorrentHandle.FlushCache finished: the torrent's
+// blocks in the write cache are on disk and its files closed (libtorrent's
+// cache_flushed_alert). It answers a request, so, as libtorrent 1.1 fixed
+// it, it is posted whatever the alert mask and never dropped.
+//
+// The fields are messages.CacheFlushedAlert's; Handle is the torrent's.
+type CacheFlushedAlert struct {
+	messages.CacheFlushedAlert
+	torrentRef
+}
+
 // FastresumeRejectedAlert: the ResumeData given to AddTorrent was rejected
 // as a whole (malformed, or for another torrent); the files are checked in
 // full instead. Pieces that resume data claimed but cannot vouch for (a
@@ -78,6 +121,18 @@ type HashFailedAlert struct {
 // incoming_connection_alert). SocketType 1 is TCP, as libtorrent numbers
 // socket types.
 type IncomingConnectionAlert = messages.IncomingConnectionAlert
+
+// InvalidRequestAlert: the peer asked for a block we cannot serve: outside
+// the torrent or its piece, too long, or of a piece we do not have.
+// Requests of a piece we lack are ignored, the others end the connection
+// (a peer_error with ErrInvalidRequest follows). Piece, Start and Length
+// are the request's (libtorrent's peer_request).
+//
+// The fields are messages.InvalidRequestAlert's; Handle is the torrent's.
+type InvalidRequestAlert struct {
+	messages.InvalidRequestAlert
+	torrentRef
+}
 
 // ListenFailedAlert: the session could not listen on Endpoint; Operation
 // is libtorrent's operation code (parse_address, bind, ...).
@@ -150,6 +205,17 @@ type PeerDisconnectedAlert struct {
 // The fields are messages.PeerErrorAlert's; Handle is the torrent's.
 type PeerErrorAlert struct {
 	messages.PeerErrorAlert
+	torrentRef
+}
+
+// PerformanceAlert: a limit is holding the transfer back (libtorrent's
+// performance_alert); WarningCode says which. A warning about the whole
+// session (TooFewFileDescriptors) has a zero InfoHash, as libtorrent posts
+// it with an invalid handle.
+//
+// The fields are messages.PerformanceAlert's; Handle is the torrent's.
+type PerformanceAlert struct {
+	messages.PerformanceAlert
 	torrentRef
 }
 
@@ -360,6 +426,16 @@ type TrackeridAlert struct {
 	torrentRef
 }
 
+// UnwantedBlockAlert: the peer sent a block we did not request (nor
+// cancel). libtorrent counts it as redundant and goes on; we disconnect
+// the peer after this alert, with a peer_error (ErrUnrequestedBlock).
+//
+// The fields are messages.UnwantedBlockAlert's; Handle is the torrent's.
+type UnwantedBlockAlert struct {
+	messages.UnwantedBlockAlert
+	torrentRef
+}
+
 // convertAlert turns an alert posted by an actor into its public value;
 // nil for a type that is no alert.
 func (s *Session) convertAlert(m messages.Alert) Alert {
@@ -370,6 +446,14 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return s.wrapAddTorrentAlert(a)
 	case *messages.AlertsDroppedAlert:
 		return *a
+	case *messages.BlockDownloadingAlert:
+		return BlockDownloadingAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.BlockFinishedAlert:
+		return BlockFinishedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.BlockTimeoutAlert:
+		return BlockTimeoutAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.CacheFlushedAlert:
+		return CacheFlushedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.FastresumeRejectedAlert:
 		return FastresumeRejectedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.FaultInjectedAlert:
@@ -386,6 +470,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return HashFailedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.IncomingConnectionAlert:
 		return *a
+	case *messages.InvalidRequestAlert:
+		return InvalidRequestAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.ListenFailedAlert:
 		return *a
 	case *messages.ListenSucceededAlert:
@@ -404,6 +490,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PeerDisconnectedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PeerErrorAlert:
 		return PeerErrorAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.PerformanceAlert:
+		return PerformanceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PieceFinishedAlert:
 		return PieceFinishedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.SaveResumeDataAlert:
@@ -452,6 +540,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return TrackerWarningAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.TrackeridAlert:
 		return TrackeridAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.UnwantedBlockAlert:
+		return UnwantedBlockAlert{*a, s.torrentRef(a.InfoHash)}
 	}
 	return nil
 }
@@ -461,6 +551,10 @@ var alertTypes = []Alert{
 	ActorFailedAlert{},
 	AddTorrentAlert{},
 	AlertsDroppedAlert{},
+	BlockDownloadingAlert{},
+	BlockFinishedAlert{},
+	BlockTimeoutAlert{},
+	CacheFlushedAlert{},
 	FastresumeRejectedAlert{},
 	FaultInjectedAlert{},
 	FileCompletedAlert{},
@@ -469,6 +563,7 @@ var alertTypes = []Alert{
 	FileRenamedAlert{},
 	HashFailedAlert{},
 	IncomingConnectionAlert{},
+	InvalidRequestAlert{},
 	ListenFailedAlert{},
 	ListenSucceededAlert{},
 	MetadataFailedAlert{},
@@ -478,6 +573,7 @@ var alertTypes = []Alert{
 	PeerConnectAlert{},
 	PeerDisconnectedAlert{},
 	PeerErrorAlert{},
+	PerformanceAlert{},
 	PieceFinishedAlert{},
 	SaveResumeDataAlert{},
 	SaveResumeDataFailedAlert{},
@@ -502,4 +598,5 @@ var alertTypes = []Alert{
 	TrackerReplyAlert{},
 	TrackerWarningAlert{},
 	TrackeridAlert{},
+	UnwantedBlockAlert{},
 }

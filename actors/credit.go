@@ -19,6 +19,7 @@ type Credit struct {
 	used    int64
 	waiters []chan struct{}
 	closed  bool
+	warned  creditWarnings // when each performance warning was last posted
 }
 
 // NewCredit returns a gate allowing limit bytes in flight.

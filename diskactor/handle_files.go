@@ -33,6 +33,9 @@ func (a *Actor) handleReleaseFiles(ctx actor.Context, m *messages.DiskReleaseFil
 		ctx.Respond(&messages.DiskReleaseFilesReply{Err: errUnknownTorrent})
 		return
 	}
+	if m.FlushCache {
+		a.flushPartials(ctx, t, 0) // queued before the fence: done before it
+	}
 	a.submit(ctx, &releaseJob{ih: t.ih, store: t.store, replyTo: ctx.Sender()})
 }
 

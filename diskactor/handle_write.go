@@ -44,6 +44,7 @@ func (a *Actor) handleWrite(ctx actor.Context, m *messages.DiskWrite) {
 	cp.bytes += n
 	cp.lastUse = time.Now()
 	a.addCached(t, n, 1)
+	postCached(ctx, m)
 	a.forgetReadPiece(t.ih, m.Piece) // what is on disk of it changes
 	if cp.count == len(cp.blocks) {
 		a.startHash(ctx, t, m.Piece, cp)

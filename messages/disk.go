@@ -54,6 +54,11 @@ type DiskWrite struct {
 	Piece    int
 	Begin    int
 	Data     []byte
+	// Cached, when not nil, goes to AlertTo once the block is in the
+	// cache (block_finished); the peer sets it only when the alert mask
+	// wants it.
+	Cached  *PostAlert
+	AlertTo *actor.PID
 }
 
 // DiskRead asks for a block; the reply (DiskReadReply) goes to ReplyTo.
@@ -192,6 +197,9 @@ type DiskRenameFileReply struct {
 // reopen on the next access); reply DiskReleaseFilesReply.
 type DiskReleaseFiles struct {
 	InfoHash InfoHash
+	// FlushCache writes the torrent's cached blocks out first
+	// (TorrentHandle.FlushCache, libtorrent's release_files).
+	FlushCache bool
 }
 
 // DiskReleaseFilesReply answers DiskReleaseFiles.

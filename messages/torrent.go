@@ -190,3 +190,8 @@ type SetTorrentLimit struct {
 // GetTorrentLimits asks for the torrent's own limits; reply
 // TorrentLimits.
 type GetTorrentLimits struct{}
+
+// FlushCache writes the torrent's blocks in the disk cache out and closes
+// its files (libtorrent's torrent_handle::flush_cache); the torrent posts
+// cache_flushed when done.
+type FlushCache struct{}

@@ -38,6 +38,9 @@ type Config struct {
 	// up to date from HavePiece).
 	Have bitfield.Bitfield
 	Disk *actor.PID
+	// Alerts is the session's alert actor (nil: no alerts): the peer
+	// posts its block and performance alerts there (block_alerts.go).
+	Alerts *actor.PID
 	// Credit is the torrent's write-credit gate.
 	Credit *actors.Credit
 	// Outgoing: Addr to dial. Incoming: Conn with the remote's handshake.

@@ -49,6 +49,7 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 	a.stats.upload += int64(17 * len(blocks))
 	a.sent(stats.SesNumOutgoingRequest, len(blocks))
 	a.lastSend = now
+	a.postBlocksDownloading(ctx, blocks)
 }
 
 // handleHavePiece: we got a piece. Tell the peer unless it has it already.

@@ -74,6 +74,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
 	a.reportStats(ctx)
 	a.adjustPipeline()
+	a.warnRequestLimit(ctx)
 
 	if idle := a.set.Seconds(settings.PeerTimeout); now.Sub(a.lastReceive) > idle {
 		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, idle), false)
@@ -84,6 +85,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		a.lastSend = now
 	}
 	if len(a.outstanding) > 0 && now.Sub(a.lastBlock) > requestTimeout && now.Sub(a.lastReceive) > requestTimeout/2 {
+		a.postBlockTimeouts(ctx)
 		a.handleChoked(ctx) // treat as a silent choke: hand the blocks back
 		a.peerChoking = false
 		a.lastBlock = now

@@ -25,17 +25,19 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
 		b.Length > maxBlockRequest || int64(b.Begin)+int64(b.Length) > a.cfg.Info.PieceSize(b.Piece) {
 		c.Inc(stats.PeerInvalidPieceRequests)
+		a.postInvalidRequest(ctx, b)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
 	}
-	if a.amChoking || !a.have.Has(b.Piece) {
-		// A request racing our choke, or for a piece we do not have:
-		// libtorrent ignores these; so do we.
-		if !a.have.Has(b.Piece) {
-			c.Inc(stats.PeerInvalidPieceRequests)
-		} else {
-			c.Inc(stats.PeerChokedPieceRequests)
-		}
+	if !a.have.Has(b.Piece) {
+		// libtorrent ignores it too (rejects it, with the fast
+		// extension) after an invalid_request alert.
+		c.Inc(stats.PeerInvalidPieceRequests)
+		a.postInvalidRequest(ctx, b)
 		return nil
+	}
+	if a.amChoking {
+		c.Inc(stats.PeerChokedPieceRequests)
+		return nil // a request racing our choke: ignored, as libtorrent does
 	}
 	if len(a.requests) >= maxRequestQueue {
 		c.Inc(stats.PeerMaxPieceRequests)

@@ -138,6 +138,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 			return nil
 		}
 		a.releaseHeld(data)
+		a.postUnwantedBlock(ctx, b)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrUnrequestedBlock, piece, begin, len(data))
 	}
 	delete(a.outstanding, b)
@@ -145,7 +146,8 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 	a.lastBlock = time.Now()
 	// The disk owns the buffer and the credit from here on.
 	a.heldCredit.Add(-int64(len(data)))
-	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data})
+	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data, Cached: a.blockFinished(b), AlertTo: a.cfg.Alerts})
+	a.warnDiskQueue(ctx)
 	ctx.Send(ctx.Parent(), &messages.BlocksReceived{Key: a.cfg.Key, Blocks: []messages.Block{b}})
 	a.requestMore(ctx)
 	return nil

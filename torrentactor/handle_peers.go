@@ -86,7 +86,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if a.cfg.Meta != nil {
 		pc.InfoBytes = a.cfg.Meta.InfoBytes
 	}
-	pc.Disk = a.cfg.Disk
+	pc.Disk, pc.Alerts = a.cfg.Disk, a.cfg.Alerts
 	pc.Credit = a.credit
 	pc.Supervision = a.cfg.Supervision
 	pc.Settings = a.set

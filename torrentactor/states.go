@@ -122,6 +122,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleSetPiecePriorities(ctx, m)
 	case *messages.GetPriorities:
 		a.handleGetPriorities(ctx)
+	case *messages.FlushCache:
+		a.handleFlushCache(ctx)
 	case *messages.DiskReleaseFilesReply:
 		if m.Err != nil {
 			a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Operation: "release", Error: m.Err})
