@@ -34,7 +34,8 @@ func (a *Actor) handleReleaseFiles(ctx actor.Context, m *messages.DiskReleaseFil
 		return
 	}
 	if m.FlushCache {
-		a.flushPartials(ctx, t, 0) // queued before the fence: done before it
+		a.submit(ctx, &flushCacheJob{ih: t.ih, store: t.store, replyTo: ctx.Sender()})
+		return
 	}
 	a.submit(ctx, &releaseJob{ih: t.ih, store: t.store, replyTo: ctx.Sender()})
 }

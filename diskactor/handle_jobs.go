@@ -88,6 +88,8 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 		a.finishHash(ctx, t, j, d)
 	case *flushJob:
 		a.finishFlush(ctx, t, j, d)
+	case *flushCacheJob:
+		a.finishFlushCache(ctx, t, j)
 	case *readJob:
 		a.counters.BlocksRead++
 		if d.err != nil && t != nil && d.job != nil {

@@ -47,9 +47,9 @@ func (FileRenameFailedAlert) Type() int   { return 8 }
 func (FileCompletedAlert) Type() int      { return 6 }
 
 func (StorageMovedAlert) Category() AlertCategory       { return CategoryStorage }
-func (StorageMovedFailedAlert) Category() AlertCategory { return CategoryStorage | CategoryError }
+func (StorageMovedFailedAlert) Category() AlertCategory { return CategoryStorage }
 func (FileRenamedAlert) Category() AlertCategory        { return CategoryStorage }
-func (FileRenameFailedAlert) Category() AlertCategory   { return CategoryStorage | CategoryError }
+func (FileRenameFailedAlert) Category() AlertCategory   { return CategoryStorage }
 func (FileCompletedAlert) Category() AlertCategory      { return CategoryProgress }
 
 func (StorageMovedAlert) What() string       { return "storage_moved" }
