@@ -103,7 +103,7 @@ func (l *listener) handleStarted(ctx actor.Context) {
 			AlertHeader: messages.Now(), Endpoint: s.Addr().String()}})
 	}
 	l.cfg.bound = l.socket.Addr().String()
-	go acceptLoop(l.socket, ctx.ActorSystem().Root, ctx.Self(), l.cfg.sup)
+	go acceptLoop(l.socket, ctx.ActorSystem().Root, ctx.Self(), l.cfg.sup, l.cfg.alerts)
 }
 
 // handleAccepted reads the connection's handshake on a goroutine, unless
@@ -126,8 +126,9 @@ func (l *listener) handleAccepted(ctx actor.Context, m *accepted) {
 }
 
 // acceptLoop hands every connection to the listener actor.
-func acceptLoop(s net.Listener, root *actor.RootContext, self *actor.PID, sup *supervisor.Supervision) {
+func acceptLoop(s net.Listener, root *actor.RootContext, self *actor.PID, sup *supervisor.Supervision, alerts *actor.PID) {
 	defer supervisor.Recover(root, self, supervisor.SiteAccept)
+	var files outOfFiles
 	for {
 		conn, err := s.Accept()
 		if err != nil {
@@ -138,6 +139,7 @@ func acceptLoop(s net.Listener, root *actor.RootContext, self *actor.PID, sup *s
 			if errors.As(err, &ne) && ne.Timeout() {
 				continue
 			}
+			files.warn(root, alerts, err, time.Now())
 			time.Sleep(10 * time.Millisecond) // e.g. EMFILE: back off, don't spin
 			continue
 		}
