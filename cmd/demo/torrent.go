@@ -135,7 +135,7 @@ func (w *watcher) fatal(a actorrent.Alert) error {
 }
 
 // poll calls step with a fresh status every interval (and after every
-// alert) until step reports done or fails, a fatal alert arrives, the
+// alert but the per-block ones) until step reports done or fails, a fatal alert arrives, the
 // torrent is in the error state, or ctx ends (its cause is returned).
 func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(actorrent.TorrentStatus) (bool, error)) error {
 	t := time.NewTicker(interval)
@@ -160,6 +160,7 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 				return err
 			}
 		}
+	wait:
 		select {
 		case <-ctx.Done():
 			return context.Cause(ctx)
@@ -174,6 +175,9 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 			w.count(a)
 			if err := w.fatal(a); err != nil {
 				return err
+			}
+			if perBlock(a) {
+				goto wait // two a block under CategoryProgress: no status for them
 			}
 		case <-t.C:
 		}
@@ -199,4 +203,14 @@ func (w *watcher) errorState(msg string) error {
 			return fmt.Errorf("%w: %s", errTorrentFailed, msg)
 		}
 	}
+}
+
+// perBlock reports the alerts posted for every block (libtorrent 1.0 has
+// them in the progress category the demo asks for piece_finished).
+func perBlock(a actorrent.Alert) bool {
+	switch a.(type) {
+	case actorrent.BlockDownloadingAlert, actorrent.BlockFinishedAlert:
+		return true
+	}
+	return false
 }
