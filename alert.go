@@ -28,7 +28,8 @@ const (
 // category, name and message); this package re-exports each under the
 // same name (alerts_gen.go), adding the torrent's handle to alerts about
 // a torrent. Discardable is false for the alerts never dropped when the
-// queue is full.
+// queue is full. Which of libtorrent's 1.0 alerts are posted, and why the
+// others are not yet: README.md, "Alerts".
 type Alert = messages.Alert
 
 // TorrentAlert is an alert about one torrent; it carries the handle.
