@@ -29,8 +29,8 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
 	}
 	if !a.have.Has(b.Piece) {
-		// libtorrent ignores it too (rejects it, with the fast
-		// extension) after an invalid_request alert.
+		// A piece we do not have: invalid_request, and the request is
+		// ignored (libtorrent rejects it, with the fast extension).
 		c.Inc(stats.PeerInvalidPieceRequests)
 		a.postInvalidRequest(ctx, b)
 		return nil
