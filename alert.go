@@ -19,7 +19,11 @@ const (
 	CategoryPerformance = messages.CategoryPerformance
 	CategoryDHT         = messages.CategoryDHT
 	CategoryStats       = messages.CategoryStats
-	CategoryAll         = messages.CategoryAll
+	// CategoryBlockProgress has the per-block alerts (block_downloading,
+	// block_finished, block_timeout): libtorrent 1.2's bit, split from
+	// CategoryProgress because they come twice a block.
+	CategoryBlockProgress = messages.CategoryBlockProgress
+	CategoryAll           = messages.CategoryAll
 )
 
 // Alert is an event from the session (libtorrent's alert). Alerts are

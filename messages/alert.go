@@ -23,7 +23,10 @@ const (
 	CategoryPerformance AlertCategory = 0x200
 	CategoryDHT         AlertCategory = 0x400
 	CategoryStats       AlertCategory = 0x800
-	CategoryAll         AlertCategory = 0x7fffffff
+	// CategoryBlockProgress is libtorrent 1.2's (and 2.0's) bit for the
+	// per-block alerts, which 1.0 put in CategoryProgress.
+	CategoryBlockProgress AlertCategory = 0x1000000
+	CategoryAll           AlertCategory = 0x7fffffff
 )
 
 // Alert is an event for the user (libtorrent's alert). Every alert type

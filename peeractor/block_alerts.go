@@ -31,7 +31,7 @@ func (a *Actor) peerHeader() messages.PeerAlertHeader {
 
 // postBlocksDownloading: the requests of blocks went out to the peer.
 func (a *Actor) postBlocksDownloading(ctx actor.Context, blocks []messages.Block) {
-	if !a.wants(messages.CategoryProgress) {
+	if !a.wants(messages.CategoryBlockProgress) {
 		return
 	}
 	for _, b := range blocks {
@@ -43,7 +43,7 @@ func (a *Actor) postBlocksDownloading(ctx actor.Context, blocks []messages.Block
 // blockFinished is the block_finished alert the disk posts once it has
 // cached the block (DiskWrite.Cached), nil when nobody wants it.
 func (a *Actor) blockFinished(b messages.Block) *messages.PostAlert {
-	if !a.wants(messages.CategoryProgress) {
+	if !a.wants(messages.CategoryBlockProgress) {
 		return nil
 	}
 	return &messages.PostAlert{Alert: &messages.BlockFinishedAlert{PeerAlertHeader: a.peerHeader(),
@@ -53,7 +53,7 @@ func (a *Actor) blockFinished(b messages.Block) *messages.PostAlert {
 // postBlockTimeouts: the requests outstanding are about to be given back
 // to the picker because the peer left them unanswered.
 func (a *Actor) postBlockTimeouts(ctx actor.Context) {
-	if !a.wants(messages.CategoryProgress | messages.CategoryPeer) {
+	if !a.wants(messages.CategoryBlockProgress | messages.CategoryPeer) {
 		return
 	}
 	for b := range a.outstanding {

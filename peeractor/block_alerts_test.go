@@ -192,7 +192,7 @@ func TestBlockAlertsOnlyWhenTheMaskWantsThem(t *testing.T) {
 		name string
 		mask map[string]any
 		want bool
-	}{{"default mask", defaultMask, false}, {"all categories", allMask, true}, {"progress", map[string]any{"alert_mask": int(messages.CategoryProgress)}, true}} {
+	}{{"default mask", defaultMask, false}, {"all categories", allMask, true}, {"block progress", map[string]any{"alert_mask": int(messages.CategoryBlockProgress)}, true}, {"progress", map[string]any{"alert_mask": int(messages.CategoryProgress)}, false}} {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				r := startFeedRig(t, c.mask, actors.NewCredit(1<<20), 0)

@@ -177,7 +177,7 @@ func (w *watcher) poll(ctx context.Context, interval time.Duration, step func(ac
 				return err
 			}
 			if perBlock(a) {
-				goto wait // two a block under CategoryProgress: no status for them
+				goto wait // two a block under CategoryBlockProgress: no status for them
 			}
 		case <-t.C:
 		}
