@@ -81,6 +81,11 @@ func newRig(t *testing.T) *rig {
 		}
 		_ = sys.Root.StopFuture(r.alerts).Wait()
 		sys.Shutdown()
+		// Stopping may leave a dead letter (a timer's message to a stopped
+		// actor); protoactor's throttle then keeps a goroutine on a ticker
+		// for the throttle interval. Inside a synctest bubble (cleanups run
+		// in it) the bubble must not end before it does: wait it out.
+		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Millisecond)
 	})
 	return r
 }
