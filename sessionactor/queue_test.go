@@ -164,6 +164,9 @@ func queueSession(t *testing.T, values map[string]any, n int, size int64, rate f
 		}
 		_ = sys.Root.StopFuture(pid).Wait()
 		sys.Shutdown()
+		// A dead letter while stopping keeps protoactor's throttle ticker
+		// for its interval: the bubble must not end before it fires.
+		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Millisecond)
 	})
 	for i := range n {
 		var ih messages.InfoHash
