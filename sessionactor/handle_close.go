@@ -1,6 +1,9 @@
 package sessionactor
 
 import (
+	"time"
+
+	"github.com/actorrent/actorrent/internal/queue"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -18,12 +21,14 @@ func (a *Actor) handleClose(ctx actor.Context, closer *actor.PID) {
 	a.closing = true
 	a.closer = closer
 	a.closeListeners(ctx)
-	for _, ih := range append([]messages.InfoHash(nil), a.order...) {
+	// Every torrent stops at once, in parallel; the registry and the
+	// queue are dropped whole (forgetting them one by one costs n²).
+	for _, ih := range a.order {
 		e := a.torrents[ih]
-		a.forget(ih)
 		a.stopping[e.pid.Id] = true
 		ctx.Send(e.pid, &messages.RemoveTorrent{})
 	}
+	a.dropRegistry()
 	a.maybeFinishClose(ctx)
 }
 
@@ -33,4 +38,14 @@ func (a *Actor) maybeFinishClose(ctx actor.Context) {
 	}
 	ctx.Send(a.closer, &messages.Ack{})
 	a.closer = nil
+}
+
+// dropRegistry forgets every torrent at once (the session closes).
+func (a *Actor) dropRegistry() {
+	a.torrents = map[messages.InfoHash]*entry{}
+	a.byPID = map[string]messages.InfoHash{}
+	a.order = nil
+	paused := a.q.SessionPaused()
+	a.q = queue.New[messages.InfoHash](queueSettings(a.set))
+	a.q.SetSessionPaused(time.Now(), paused)
 }

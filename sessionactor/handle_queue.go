@@ -83,10 +83,7 @@ func (a *Actor) queueAdd(ctx actor.Context, ih messages.InfoHash, m *messages.Ad
 		ctx.Send(e.pid, &messages.SessionPausedChanged{Paused: true})
 	}
 	// A new torrent takes the last position: the others keep theirs.
-	if p := a.q.Position(ih); p != e.qpos {
-		e.qpos = p
-		ctx.Send(e.pid, &messages.QueuePositionChanged{Pos: p})
-	}
+	a.syncPositions(ctx)
 	a.pumpQueue(ctx)
 }
 
@@ -174,9 +171,15 @@ func (a *Actor) queueCommand(ctx actor.Context, ih messages.InfoHash, msg any) b
 	return false
 }
 
-// syncPositions tells every torrent whose queue position changed.
+// syncPositions tells every torrent whose queue position changed (the
+// queue lists them: a loop over every torrent made adding n torrents cost
+// n² when each one's state changed).
 func (a *Actor) syncPositions(ctx actor.Context) {
-	for ih, e := range a.torrents {
+	for _, ih := range a.q.Moved() {
+		e := a.torrents[ih]
+		if e == nil {
+			continue
+		}
 		if p := a.q.Position(ih); p != e.qpos {
 			e.qpos = p
 			ctx.Send(e.pid, &messages.QueuePositionChanged{Pos: p})

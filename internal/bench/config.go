@@ -27,7 +27,8 @@ const (
 	lineRecheckMulti  = "recheck_1gib_multi"
 )
 
-var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit}
+var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit,
+	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose}
 
 // config is the parsed command line.
 type config struct {

@@ -17,11 +17,15 @@
 //
 // ipfilter_load_100k (ipfilter.go) loads a blocklist of 100k ranges.
 //
+// scale_add_100k_paused, scale_idle_cpu_10k, scale_status_10k and
+// scale_close_10k (scale.go) measure what torrents cost when idle.
+//
 // ratelimit_2MBps (ratelimit.go) measures how closely a 2 MB/s upload and
 // download limit holds over 10 s, and how evenly two peers share one.
 //
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
-//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps]
+//	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
+//	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -38,6 +42,9 @@ import (
 )
 
 func main() {
+	if code, child := runScaleChild(os.Args[1:], os.Stdout); child {
+		os.Exit(code) // a scale line's process (scale_child.go)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -86,6 +93,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err := benchIPFilter(ctx, c, work, stdout); err != nil {
 			return err
 		}
+	}
+	if err := benchScale(ctx, c, work, stdout); err != nil {
+		return err
 	}
 
 	// The download's seed file is also recheck_1gib_single's.

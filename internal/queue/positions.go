@@ -87,6 +87,7 @@ func (q *Queue[ID]) erase(e *entry[ID]) {
 	p := e.pos
 	q.order = slices.Delete(q.order, p, p+1)
 	e.pos = -1
+	q.moved = append(q.moved, e.id)
 	q.renumber(p, len(q.order))
 	q.dirty = true
 }
@@ -94,6 +95,19 @@ func (q *Queue[ID]) erase(e *entry[ID]) {
 // renumber stores the positions of order[from:to] in their entries.
 func (q *Queue[ID]) renumber(from, to int) {
 	for p := from; p < to; p++ {
-		q.torrents[q.order[p]].pos = p
+		if e := q.torrents[q.order[p]]; e.pos != p {
+			e.pos = p
+			q.moved = append(q.moved, e.id)
+		}
 	}
+}
+
+// Moved returns the torrents whose position changed since the last call
+// (some maybe twice, or no longer in the queue), so that the caller tells
+// only those: with 100k torrents, asking each one's position after every
+// change costs more than the change.
+func (q *Queue[ID]) Moved() []ID {
+	m := q.moved
+	q.moved = nil
+	return m
 }

@@ -27,12 +27,28 @@ func TestPositionsLikeLibtorrent(t *testing.T) {
 		{"1 wants files again", func() { q.SetState(at(2), 1, StateDownloading) }, []int{0, 5, 2, 1, 4, 3}},
 		{"remove 0", func() { q.Remove(0) }, []int{-1, 4, 1, 0, 3, 2}},
 	}
+	prev := positions(q, ids(6)...)
+	q.Moved()
 	for _, st := range steps {
 		st.do()
 		checkInvariants(t, q)
-		if got := positions(q, ids(6)...); !slices.Equal(got, st.want) {
+		got := positions(q, ids(6)...)
+		if !slices.Equal(got, st.want) {
 			t.Fatalf("%s: positions %v, want %v", st.name, got, st.want)
 		}
+		// Moved lists exactly the torrents whose position changed.
+		var changed []int
+		for id := range prev {
+			if prev[id] != got[id] {
+				changed = append(changed, id)
+			}
+		}
+		moved := q.Moved()
+		slices.Sort(moved)
+		if moved = slices.Compact(moved); !slices.Equal(moved, changed) {
+			t.Fatalf("%s: Moved %v, want %v", st.name, moved, changed)
+		}
+		prev = got
 	}
 }
 

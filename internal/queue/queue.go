@@ -61,8 +61,11 @@ type Queue[ID comparable] struct {
 	settings Settings
 	torrents map[ID]*entry[ID]
 	order    []ID // queue positions: order[p] holds position p
-	running  map[ID]*entry[ID]
-	nextSeq  uint64
+	// moved are the torrents whose position changed since Moved last
+	// took them (maybe twice, maybe removed since).
+	moved   []ID
+	running map[ID]*entry[ID]
+	nextSeq uint64
 
 	sessionPaused bool
 	lastPass      time.Time // zero before the first pass

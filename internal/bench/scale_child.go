@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"github.com/actorrent/actorrent"
+)
+
+// Our side of the scale_* lines runs in a process of its own, so that its
+// RSS holds only the session and its torrents: the bench starts its own
+// binary again with scaleChildEnv set and the arguments of lt_scale.py
+// ("add N SAVE" or "idle N SAVE SECONDS"), and reads one JSON object.
+const scaleChildEnv = "ACTORRENT_BENCH_SCALE_CHILD"
+
+// scaleResult is what either side's child prints (lt_scale.py's keys).
+type scaleResult struct {
+	Seconds      float64 `json:"seconds"`
+	RSSBeforeKiB int64   `json:"rss_before_kib"`
+	RSSAfterKiB  int64   `json:"rss_after_kib"`
+	HeapKiB      int64   `json:"heap_kib"`
+
+	AddSeconds    float64 `json:"add_seconds"`
+	StatusSeconds float64 `json:"status_seconds"`
+	StatusCount   int     `json:"status_count"`
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	WallSeconds   float64 `json:"wall_seconds"`
+	CloseSeconds  float64 `json:"close_seconds"`
+}
+
+// runScaleChild runs the child when this process is one, and reports
+// whether it was.
+func runScaleChild(args []string, stdout io.Writer) (code int, child bool) {
+	if os.Getenv(scaleChildEnv) == "" {
+		return 0, false
+	}
+	r, err := scaleChild(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scale child:", err)
+		return 1, true
+	}
+	_ = json.NewEncoder(stdout).Encode(r)
+	return 0, true
+}
+
+func scaleChild(args []string) (scaleResult, error) {
+	var r scaleResult
+	if len(args) < 3 {
+		return r, errors.New("want: add|idle N SAVE [SECONDS]")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		return r, err
+	}
+	raw := scaleTorrents(n)
+	ctx := context.Background()
+	s, err := actorrent.NewSession(ctx, scaleSettings())
+	if err != nil {
+		return r, err
+	}
+	switch args[0] {
+	case "add":
+		settle()
+		r.RSSBeforeKiB = vmRSSKiB()
+		stop := cpuProfile()
+		t0 := time.Now()
+		if _, err := scaleAdd(ctx, s, raw, args[2], actorrent.FlagPaused); err != nil {
+			return r, err
+		}
+		r.Seconds = time.Since(t0).Seconds()
+		stop()
+		settle()
+		r.RSSAfterKiB = vmRSSKiB()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		r.HeapKiB = int64(ms.HeapInuse >> 10)
+		if p := os.Getenv("ACTORRENT_BENCH_SCALE_HEAP"); p != "" {
+			if f, err := os.Create(p); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+		// Like lt_scale.py, exit without closing: not this line's figure.
+		return r, nil
+	case "idle":
+		if len(args) < 4 {
+			return r, errors.New("idle wants SECONDS")
+		}
+		secs, err := strconv.ParseFloat(args[3], 64)
+		if err != nil {
+			return r, err
+		}
+		t0 := time.Now()
+		hs, err := scaleAdd(ctx, s, raw, args[2], 0)
+		if err != nil {
+			return r, err
+		}
+		r.AddSeconds = time.Since(t0).Seconds()
+		if err := waitChecked(ctx, hs); err != nil {
+			return r, err
+		}
+		_, _ = s.PopAlerts(ctx)
+		// scale_status_10k: a loop over the handles until the bulk
+		// GetTorrentStatus lands (issue 9 part 3) — replace it here.
+		t0 = time.Now()
+		for _, h := range hs {
+			if _, err := h.Status(ctx); err != nil {
+				return r, err
+			}
+			r.StatusCount++
+		}
+		r.StatusSeconds = time.Since(t0).Seconds()
+		stop := cpuProfile()
+		c0 := selfCPU()
+		t0 = time.Now()
+		time.Sleep(time.Duration(secs * float64(time.Second)))
+		r.CPUSeconds, r.WallSeconds = (selfCPU() - c0).Seconds(), time.Since(t0).Seconds()
+		stop()
+		t0 = time.Now()
+		if err := s.Close(ctx); err != nil {
+			return r, err
+		}
+		r.CloseSeconds = time.Since(t0).Seconds()
+		return r, nil
+	}
+	return r, fmt.Errorf("unknown mode %q", args[0])
+}
+
+// cpuProfile starts a CPU profile into $ACTORRENT_BENCH_SCALE_CPU, if
+// set (for finding where the time goes); the result stops it.
+func cpuProfile() (stop func()) {
+	p := os.Getenv("ACTORRENT_BENCH_SCALE_CPU")
+	if p == "" {
+		return func() {}
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
+
+// scaleSettings keep the session to loopback and off the network's
+// services, as lt_scale.py's.
+func scaleSettings() actorrent.SettingsPack {
+	p := actorrent.SettingsPack{}
+	p.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
+	p.SetBool(actorrent.EnableDHT, false)
+	p.SetBool(actorrent.EnableLSD, false)
+	p.SetBool(actorrent.EnableUPnP, false)
+	p.SetBool(actorrent.EnableNATPMP, false)
+	return p
+}
+
+// scaleTorrents are n distinct one-file torrents (16 KiB, one piece),
+// bencoded as lt_scale.py makes them.
+func scaleTorrents(n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		name := "scale-" + strconv.Itoa(i)
+		out[i] = fmt.Appendf(nil, "d4:infod6:lengthi16384e4:name%d:%s12:piece lengthi16384e6:pieces20:%020dee", len(name), name, i)
+	}
+	return out
+}
+
+// scaleAdd parses and adds every torrent with AsyncAddTorrent and waits
+// for their add_torrent alerts.
+func scaleAdd(ctx context.Context, s *actorrent.Session, raw [][]byte, save string, flags actorrent.AddTorrentFlags) ([]actorrent.TorrentHandle, error) {
+	for _, b := range raw {
+		ti, err := actorrent.ParseTorrent(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.AsyncAddTorrent(actorrent.AddTorrentParams{TI: ti, SavePath: save, Flags: flags}); err != nil {
+			return nil, err
+		}
+	}
+	hs := make([]actorrent.TorrentHandle, 0, len(raw))
+	for len(hs) < len(raw) {
+		if err := s.WaitForAlert(ctx); err != nil {
+			return nil, err
+		}
+		as, err := s.PopAlerts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if a, ok := a.(actorrent.AddTorrentAlert); ok {
+				if a.Error != nil {
+					return nil, a.Error
+				}
+				hs = append(hs, a.Handle)
+			}
+		}
+	}
+	return hs, nil
+}
+
+// waitChecked waits until no torrent is checking its (missing) files.
+func waitChecked(ctx context.Context, hs []actorrent.TorrentHandle) error {
+	for {
+		checking := 0
+		for _, h := range hs {
+			st, err := h.Status(ctx)
+			if err != nil {
+				return err
+			}
+			switch st.State {
+			case actorrent.CheckingFiles, actorrent.CheckingResumeData, actorrent.QueuedForChecking:
+				checking++
+			}
+		}
+		if checking == 0 {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// settle collects garbage and returns free pages to the system, so that
+// RSS shows what is live (the runtime would do it within minutes).
+func settle() {
+	runtime.GC()
+	debug.FreeOSMemory()
+}
+
+// vmRSSKiB is this process's VmRSS, as lt_scale.py reads its own.
+func vmRSSKiB() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
+			if f := bytes.Fields(v); len(f) > 0 {
+				n, _ := strconv.ParseInt(string(f[0]), 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
