@@ -132,11 +132,10 @@ type Actor struct {
 	moving  []string
 	renamed map[int]string
 	// filePaths are the renamed paths the storage is created with.
-	filePaths    []string
-	cancelTicker func()
-	trk          trackerState
-	meta         metaState
-	flt          filterState // the IP and port filters (handle_ipfilter.go)
+	filePaths []string
+	trk       trackerState
+	meta      metaState
+	flt       filterState // the IP and port filters (handle_ipfilter.go)
 	// actorFailed: the actor failed and was resumed; its picker may have
 	// lost a message, so ClearError checks the files again.
 	actorFailed bool
@@ -144,6 +143,11 @@ type Actor struct {
 	// (stats_gauge.go).
 	gauge   torrentGauge
 	stAlert statsAlertState // stats_alert timer (handle_stats_alert.go)
+
+	// ticks are the tick and wake-up timers (handle_tick.go); clock the
+	// time interval being counted (times.go).
+	ticks tickTimers
+	clock timeClock
 }
 
 type checkProgress struct {
@@ -235,8 +239,10 @@ func New(cfg Config) *actor.Props {
 	})
 }
 
-// Receive runs the current behavior (the torrent's state).
+// Receive runs the current behavior (the torrent's state), then starts or
+// stops the tick.
 func (a *Actor) Receive(ctx actor.Context) {
 	a.behavior.Receive(ctx)
 	a.afterMessage(ctx)
+	a.syncTick(ctx) // whatever the message changed may make work due, or end it
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/piecepicker"
 	"github.com/actorrent/actorrent/internal/settings"
@@ -14,10 +13,6 @@ import (
 
 // ErrTorrentActorFailed is the torrent error after its actor panicked.
 var ErrTorrentActorFailed = errors.New("torrentactor: torrent failed")
-
-type tick struct{}
-
-const tickInterval = time.Second
 
 // handleStarted registers the storage with the disk and starts checking
 // (or, in seed mode, trusts the files).
@@ -42,7 +37,6 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	}
 	a.initPriorities(a.cfg.FilePriorities, resumePrio)
 	a.registerStorage(ctx)
-	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.spawnAnnouncer(ctx)
 	a.startCheck(ctx)
 }
@@ -176,9 +170,7 @@ func (a *Actor) enterError(ctx actor.Context, err error) {
 }
 
 func (a *Actor) handleStopping() {
-	if a.cancelTicker != nil {
-		a.cancelTicker()
-	}
+	a.stopTimers()
 	a.stopMetadataTimer()
 	a.credit.Close()
 }

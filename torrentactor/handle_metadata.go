@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/settings"
@@ -64,7 +63,6 @@ func (a *Actor) metadataState(ctx actor.Context) {
 
 // startMetadata begins downloading_metadata (from handleStarted).
 func (a *Actor) startMetadata(ctx actor.Context) {
-	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
 	a.spawnAnnouncer(ctx)
 	a.behavior.Become(a.metadataState)
 	if !a.isPaused() {

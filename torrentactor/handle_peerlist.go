@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/peerlist"
-	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -14,7 +13,8 @@ import (
 // The peer list (internal/peerlist) is the torrent's memory of peers:
 // trackers, resume data, incoming connections and ConnectPeer fill it, and
 // connectMore draws on it whenever there is room for a connection — every
-// tick, when peers arrive and when a connection ends. So a torrent at its
+// tick while there are candidates (handle_tick.go), when peers arrive and
+// when a connection ends. So a torrent at its
 // connection limit keeps what trackers gave it for later, and a peer that
 // went away is tried again after min_reconnect_time × its fail count.
 
@@ -32,9 +32,8 @@ func (a *Actor) openPeers() int { return len(a.peers) }
 // torrent is under its connection limit, at most connection_speed a tick.
 // A finished torrent leaves seeds out: they have nothing for it.
 func (a *Actor) connectMore(ctx actor.Context) {
-	if !a.active() || !a.set.Bool(settings.EnableOutgoingTCP) ||
-		(a.finished && !a.set.Bool(settings.SeedingOutgoingConnections)) {
-		return // (a finished torrent waits for peers to come, if so set)
+	if !a.canConnectOut() {
+		return
 	}
 	now := time.Now()
 	want := min(a.maxPeers()-a.openPeers(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.finished))

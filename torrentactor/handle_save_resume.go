@@ -119,6 +119,7 @@ func (a *Actor) saveResumeFailed(ctx actor.Context, err error) {
 // resumeSnapshot is the torrent's resume data, file sizes aside.
 func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 	n := a.info.NumPieces()
+	active, finished, seeding := a.times(time.Now())
 	d := &resume.Data{
 		InfoHash:        a.ih,
 		Name:            a.info.Name,
@@ -126,9 +127,9 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		Pieces:          make([]byte, n),
 		TotalUploaded:   a.resume.prevUpload + a.counters.upload,
 		TotalDownloaded: a.resume.prevDownload + a.counters.download,
-		ActiveTime:      int64(a.resume.activeTime / time.Second),
-		FinishedTime:    int64(a.resume.finishedTime / time.Second),
-		SeedingTime:     int64(a.resume.seedingTime / time.Second),
+		ActiveTime:      int64(active / time.Second),
+		FinishedTime:    int64(finished / time.Second),
+		SeedingTime:     int64(seeding / time.Second),
 		AddedTime:       a.added.Unix(),
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
 		// No per-torrent limits: libtorrent writes -1 for "unlimited".

@@ -25,14 +25,21 @@ func (c *counters) add(m *messages.PeerStats) {
 func (c *counters) addPeerFinal(*peerInfo) {}
 
 // handleTick reports the last second's counters to the session and lets
-// idle peers ask for blocks again.
+// idle peers ask for blocks again. It runs only while something is due
+// (handle_tick.go).
 func (a *Actor) handleTick(ctx actor.Context) {
-	a.countTimes(tickInterval)
 	a.closeIdlePeers(ctx) // a graceful pause's time limit
 	a.connectMore(ctx)
 	a.retryDisk(ctx, time.Now())
 	a.tickTrackers(ctx)
+	a.reportStats(ctx)
+}
+
+// reportStats sends the session the counters since the last report and
+// the current rates.
+func (a *Actor) reportStats(ctx actor.Context) {
 	c := &a.counters
+	active, finished, _ := a.times(time.Now())
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
 		Download: c.dDownload, Upload: c.dUpload,
@@ -43,7 +50,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 		State:        a.state, Errored: a.errored != nil,
 		AllTimeDownload: a.resume.prevDownload + a.counters.payloadDownload,
 		AllTimeUpload:   a.resume.prevUpload + a.counters.payloadUpload,
-		ActiveTime:      a.resume.activeTime, FinishedTime: a.resume.finishedTime,
+		ActiveTime:      active, FinishedTime: finished,
 		NumComplete: a.trk.summary.NumComplete, NumIncomplete: a.trk.summary.NumIncomplete,
 	}
 	u.TotalWanted, _ = a.wantedBytes()
@@ -64,6 +71,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 
 // status builds the torrent_status snapshot.
 func (a *Actor) status() *messages.TorrentStatus {
+	active, finished, seeding := a.times(time.Now())
 	s := &messages.TorrentStatus{
 		InfoHash:             a.ih,
 		Name:                 a.info.Name,
@@ -89,9 +97,9 @@ func (a *Actor) status() *messages.TorrentStatus {
 		BlockSize:            piecepicker.BlockSize,
 		AllTimeUpload:        a.resume.prevUpload + a.counters.upload,
 		AllTimeDownload:      a.resume.prevDownload + a.counters.download,
-		ActiveTime:           a.resume.activeTime,
-		FinishedTime:         a.resume.finishedTime,
-		SeedingTime:          a.resume.seedingTime,
+		ActiveTime:           active,
+		FinishedTime:         finished,
+		SeedingTime:          seeding,
 		NeedSaveResume:       a.resume.needSave,
 		UploadMode:           a.diskErr.uploadMode,
 		CurrentTracker:       a.trk.summary.CurrentTracker,
@@ -139,19 +147,4 @@ func (a *Actor) status() *messages.TorrentStatus {
 	}
 	s.ProgressPPM = int(s.Progress * 1e6)
 	return s
-}
-
-// countTimes adds one tick to the active, finished and seeding times
-// (libtorrent's active_time, finished_time, seeding_time).
-func (a *Actor) countTimes(d time.Duration) {
-	if a.isPaused() || a.errored != nil || a.isChecking() {
-		return
-	}
-	a.resume.activeTime += d
-	if a.finished {
-		a.resume.finishedTime += d
-		if a.have.All() {
-			a.resume.seedingTime += d
-		}
-	}
 }

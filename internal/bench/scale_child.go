@@ -72,7 +72,7 @@ func scaleChild(args []string) (scaleResult, error) {
 	case "add":
 		settle()
 		r.RSSBeforeKiB = vmRSSKiB()
-		stop := cpuProfile()
+		stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
 		t0 := time.Now()
 		if _, err := scaleAdd(ctx, s, raw, args[2], actorrent.FlagPaused); err != nil {
 			return r, err
@@ -100,15 +100,17 @@ func scaleChild(args []string) (scaleResult, error) {
 		if err != nil {
 			return r, err
 		}
+		stopAdd := cpuProfile("ACTORRENT_BENCH_SCALE_CPU_ADD")
 		t0 := time.Now()
 		hs, err := scaleAdd(ctx, s, raw, args[2], 0)
 		if err != nil {
 			return r, err
 		}
-		r.AddSeconds = time.Since(t0).Seconds()
 		if err := waitChecked(ctx, hs); err != nil {
 			return r, err
 		}
+		r.AddSeconds = time.Since(t0).Seconds()
+		stopAdd()
 		_, _ = s.PopAlerts(ctx)
 		// scale_status_10k: a loop over the handles until the bulk
 		// GetTorrentStatus lands (issue 9 part 3) — replace it here.
@@ -120,7 +122,7 @@ func scaleChild(args []string) (scaleResult, error) {
 			r.StatusCount++
 		}
 		r.StatusSeconds = time.Since(t0).Seconds()
-		stop := cpuProfile()
+		stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
 		c0 := selfCPU()
 		t0 = time.Now()
 		time.Sleep(time.Duration(secs * float64(time.Second)))
@@ -136,10 +138,11 @@ func scaleChild(args []string) (scaleResult, error) {
 	return r, fmt.Errorf("unknown mode %q", args[0])
 }
 
-// cpuProfile starts a CPU profile into $ACTORRENT_BENCH_SCALE_CPU, if
-// set (for finding where the time goes); the result stops it.
-func cpuProfile() (stop func()) {
-	p := os.Getenv("ACTORRENT_BENCH_SCALE_CPU")
+// cpuProfile starts a CPU profile into the file named by the environment
+// variable env, if set (for finding where the time goes); the result
+// stops it.
+func cpuProfile(env string) (stop func()) {
+	p := os.Getenv(env)
 	if p == "" {
 		return func() {}
 	}

@@ -1,6 +1,9 @@
 package queue
 
-import "time"
+import (
+	"container/heap"
+	"time"
+)
 
 // Stats are a torrent's measured numbers, reported with Observe. The
 // torrent actor has them for its status and resume data anyway.
@@ -58,7 +61,8 @@ func (q *Queue[ID]) Inactive(id ID) bool {
 // the startup grace.
 func (q *Queue[ID]) start(e *entry[ID], now time.Time) {
 	e.started = now
-	e.inactive, e.pending = false, time.Time{}
+	e.inactive = false
+	q.setPending(e, time.Time{})
 	e.stats.DownloadRate, e.stats.UploadRate = 0, 0
 	q.running[e.id] = e
 	q.track(e, now)
@@ -70,7 +74,8 @@ func (q *Queue[ID]) start(e *entry[ID], now time.Time) {
 func (q *Queue[ID]) stop(e *entry[ID], now time.Time) {
 	q.accrue(e, now)
 	e.started = time.Time{}
-	e.inactive, e.pending = false, time.Time{}
+	e.inactive = false
+	q.setPending(e, time.Time{})
 	e.stats.DownloadRate, e.stats.UploadRate = 0, 0
 	delete(q.running, e.id)
 }
@@ -103,11 +108,11 @@ func (q *Queue[ID]) tracked(e *entry[ID]) bool {
 // it agrees again, the pending change is dropped.
 func (q *Queue[ID]) track(e *entry[ID], now time.Time) {
 	if !q.tracked(e) || q.slow(e) == e.inactive {
-		e.pending = time.Time{}
+		q.setPending(e, time.Time{})
 		return
 	}
 	if e.pending.IsZero() {
-		e.pending = now
+		q.setPending(e, now)
 	}
 }
 
@@ -117,7 +122,7 @@ func (q *Queue[ID]) settle(e *entry[ID], now time.Time) {
 	if e.pending.IsZero() || now.Before(e.pending.Add(q.settings.AutoManageStartup)) {
 		return
 	}
-	e.pending = time.Time{}
+	q.setPending(e, time.Time{})
 	if !q.tracked(e) {
 		return
 	}
@@ -156,4 +161,14 @@ func (q *Queue[ID]) runSince(e *entry[ID], now, from time.Time) time.Duration {
 		return 0
 	}
 	return now.Sub(t)
+}
+
+// setPending sets e's pending change and, for a change, pushes it on the
+// heap Next and Decide read instead of going through every running
+// torrent (10k started torrents made each call cost 10k).
+func (q *Queue[ID]) setPending(e *entry[ID], at time.Time) {
+	e.pending = at
+	if !at.IsZero() {
+		heap.Push(&q.pendings, pendingAt[ID]{at: at, e: e})
+	}
 }

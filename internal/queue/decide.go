@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"container/heap"
 	"slices"
 	"time"
 )
@@ -41,10 +42,8 @@ func (q *Queue[ID]) Next(now time.Time) time.Time {
 	if q.dirty {
 		due = earliest(due, q.lastPass.Add(minInterval))
 	}
-	for _, e := range q.running {
-		if !e.pending.IsZero() {
-			due = earliest(due, e.pending.Add(q.settings.AutoManageStartup))
-		}
+	if e := q.pendings.first(); e != nil {
+		due = earliest(due, e.pending.Add(q.settings.AutoManageStartup))
 	}
 	if due.Before(now) {
 		return now
@@ -69,8 +68,9 @@ func (q *Queue[ID]) Decide(now time.Time) Decision[ID] {
 	if q.sessionPaused {
 		return d
 	}
-	for _, e := range q.running {
-		q.settle(e, now)
+	for e := q.pendings.first(); e != nil && !now.Before(e.pending.Add(q.settings.AutoManageStartup)); e = q.pendings.first() {
+		heap.Pop(&q.pendings)
+		q.settle(e, now) // (only entries with a pending change due have to)
 	}
 	if !q.due(now) {
 		return d

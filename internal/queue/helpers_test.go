@@ -87,6 +87,12 @@ func checkInvariants(t testing.TB, q *Queue[int]) {
 		if running != !e.started.IsZero() {
 			t.Fatalf("torrent %d: running %v but started %v", id, running, e.started)
 		}
+		if !e.pending.IsZero() && !slices.ContainsFunc(q.pendings, func(p pendingAt[int]) bool { return p.e == e && p.at.Equal(e.pending) }) {
+			t.Fatalf("torrent %d: pending %v not on the heap", id, e.pending)
+		}
+		if !e.pending.IsZero() && !running {
+			t.Fatalf("torrent %d has a pending change while not running", id)
+		}
 		if e.inactive && !running {
 			t.Fatalf("torrent %d inactive while not running", id)
 		}

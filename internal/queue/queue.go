@@ -66,6 +66,9 @@ type Queue[ID comparable] struct {
 	moved   []ID
 	running map[ID]*entry[ID]
 	nextSeq uint64
+	// pendings are the pending changes, earliest first (setPending;
+	// pending.go).
+	pendings pendingHeap[ID]
 
 	sessionPaused bool
 	lastPass      time.Time // zero before the first pass
@@ -141,6 +144,7 @@ func (q *Queue[ID]) Remove(id ID) {
 	}
 	delete(q.torrents, id)
 	delete(q.running, id)
+	e.pending = time.Time{} // its heap item is stale
 	q.dirty = true
 }
 
@@ -228,7 +232,8 @@ func (q *Queue[ID]) SetState(now time.Time, id ID, s State) {
 		// A checking torrent is not judged by its rate, and one out of a
 		// check starts looking for peers: it gets the grace of a torrent
 		// just started.
-		e.inactive, e.pending = false, time.Time{}
+		e.inactive = false
+		q.setPending(e, time.Time{})
 		e.stats.DownloadRate, e.stats.UploadRate = 0, 0
 	}
 	q.track(e, now)

@@ -1,0 +1,125 @@
+package torrentactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+)
+
+// An idle torrent costs nothing: the one-second tick (handleTick) runs
+// only while the torrent has something periodic to do — connections
+// (their stats come every second), candidates to connect to and room for
+// them, a graceful pause waiting. Anything else that will come due (the
+// end of a peer's reconnect wait, a disk retry) gets one timer for that
+// moment. syncTick decides after every message, so whatever makes work
+// due (a peer connecting or added to the list, a resume, a disk error)
+// brings the tick back; when the tick stops, a last report tells the
+// session the torrent's rates are zero.
+
+type tick struct{}
+
+const tickInterval = time.Second
+
+// tickTimers are the repeating tick and the one-shot wake-up.
+type tickTimers struct {
+	cancel  func() // the tick; nil while idle
+	wake    scheduler.CancelFunc
+	wakeAt  time.Time
+	stopped bool // the actor is stopping: arm nothing
+}
+
+// syncTick runs after every message: it closes the time intervals the
+// message ended, and starts or stops the tick to match what is due.
+func (a *Actor) syncTick(ctx actor.Context) {
+	if a.ticks.stopped {
+		return
+	}
+	now := time.Now()
+	a.syncClock(now)
+	next := a.nextDue(now)
+	if !next.IsZero() && !next.After(now) {
+		a.disarmWake()
+		if a.ticks.cancel == nil {
+			a.ticks.cancel = actors.SendRepeatedly(ctx, tickInterval, tickInterval, ctx.Self(), &tick{})
+		}
+		return
+	}
+	if a.ticks.cancel != nil || a.statsPending() {
+		a.stopTicking()
+		a.tickTrackers(ctx)
+		a.reportStats(ctx) // rates back to zero, the last bytes counted
+	}
+	a.armWake(ctx, now, next)
+}
+
+// nextDue is when the torrent next has work: now while it has periodic
+// work, the first moment something comes due otherwise, zero for never.
+func (a *Actor) nextDue(now time.Time) time.Time {
+	if len(a.peers) > 0 || a.graceful.on {
+		return now
+	}
+	var next time.Time
+	if a.canConnectOut() && a.openPeers() < a.maxPeers() {
+		next = a.plist.NextCandidate(now, a.finished)
+	}
+	if e := a.diskErr; e.uploadMode && e.byDisk && a.cfg.Flags&messages.FlagAutoManaged != 0 {
+		if at := e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)); next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	return next
+}
+
+// canConnectOut: the torrent may open connections (connectMore's rule).
+// A finished torrent waits for peers to come, unless
+// seeding_outgoing_connections is set.
+func (a *Actor) canConnectOut() bool {
+	return a.active() && a.set.Bool(settings.EnableOutgoingTCP) &&
+		(!a.finished || a.set.Bool(settings.SeedingOutgoingConnections))
+}
+
+// statsPending: bytes counted since the last report.
+func (a *Actor) statsPending() bool {
+	c := &a.counters
+	return c.dDownload|c.dUpload|c.dPayloadDownload|c.dPayloadUpload|c.dFailed|c.dRedundant|a.trk.dUp|a.trk.dDown != 0
+}
+
+// armWake sets the one-shot wake-up for at (zero: none), keeping the one
+// already set for that moment. It sends a tick: the tick's work is what
+// comes due.
+func (a *Actor) armWake(ctx actor.Context, now, at time.Time) {
+	if at.Equal(a.ticks.wakeAt) && (a.ticks.wake != nil || at.IsZero()) {
+		return
+	}
+	a.disarmWake()
+	if at.IsZero() {
+		return
+	}
+	a.ticks.wakeAt = at
+	a.ticks.wake = scheduler.NewTimerScheduler(ctx).SendOnce(max(at.Sub(now), time.Millisecond), ctx.Self(), &tick{})
+}
+
+func (a *Actor) disarmWake() {
+	if a.ticks.wake != nil {
+		a.ticks.wake()
+	}
+	a.ticks.wake, a.ticks.wakeAt = nil, time.Time{}
+}
+
+func (a *Actor) stopTicking() {
+	if a.ticks.cancel != nil {
+		a.ticks.cancel()
+		a.ticks.cancel = nil
+	}
+}
+
+// stopTimers cancels both timers for good (the actor stops).
+func (a *Actor) stopTimers() {
+	a.ticks.stopped = true
+	a.stopTicking()
+	a.disarmWake()
+}
