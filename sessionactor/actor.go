@@ -92,8 +92,10 @@ type trackerSetup struct {
 }
 
 type entry struct {
-	pid  *actor.PID
-	last messages.TorrentStatsUpdate
+	pid *actor.PID
+	// last is the torrent's latest report, nil before its first (an idle
+	// torrent may never send one): a pointer, not 200 bytes a torrent.
+	last *messages.TorrentStatsUpdate
 	// what the queue was last told of it, and its queue position
 	qstate   queue.State
 	qerror   bool

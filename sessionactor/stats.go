@@ -24,7 +24,7 @@ func (a *Actor) handleStatsUpdate(ctx actor.Context, m *messages.TorrentStatsUpd
 	s.trackerUp += m.TrackerUpload
 	s.trackerDown += m.TrackerDownload
 	if e := a.torrents[m.InfoHash]; e != nil {
-		e.last = *m
+		e.last = m
 		a.queueObserve(ctx, e, m)
 	}
 }
@@ -41,6 +41,9 @@ func (a *Actor) sessionStatus() *messages.SessionStatus {
 		TotalTrackerUpload: s.trackerUp, TotalTrackerDownload: s.trackerDown,
 	}
 	for _, e := range a.torrents {
+		if e.last == nil {
+			continue
+		}
 		r.DownloadRate += e.last.DownloadRate
 		r.UploadRate += e.last.UploadRate
 		r.PayloadDownloadRate += e.last.PayloadDownloadRate

@@ -87,7 +87,8 @@ func TestTorrentPanicGoesToErrorState(t *testing.T) {
 	leecher := startSession(t, sys, Config{TorrentProps: panicky})
 	leecher.add(a, dst, messages.FlagPaused)
 	leecher.add(b, dst, 0)
-	leecher.waitStatus(a.InfoHash, "a checked", func(s *messages.TorrentStatus) bool { return s.State == messages.StateDownloading })
+	// a, paused, puts its check off until resumed (as libtorrent)
+	leecher.waitStatus(a.InfoHash, "a added", func(s *messages.TorrentStatus) bool { return s.Paused && s.State == messages.StateCheckingFiles })
 	leecher.toTorrent(a.InfoHash, &boom{})
 
 	te := leecher.waitAlert("torrent_error", func(al messages.Alert) bool {

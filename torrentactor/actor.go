@@ -85,7 +85,7 @@ type Config struct {
 
 // Actor is the torrent actor.
 type Actor struct {
-	cfg      Config
+	cfg      *Config // the props' own (New)
 	ih       messages.InfoHash
 	info     *metainfo.Info
 	log      *zap.Logger
@@ -148,6 +148,9 @@ type Actor struct {
 	// time interval being counted (times.go).
 	ticks tickTimers
 	clock timeClock
+	// checkDeferred: added paused, its check waits for a resume
+	// (check_deferred.go).
+	checkDeferred bool
 }
 
 type checkProgress struct {
@@ -197,9 +200,19 @@ func New(cfg Config) *actor.Props {
 	if cfg.Settings == nil {
 		cfg.Settings = settings.Default()
 	}
+	// The actor uses the props' Config in place rather than a copy (520
+	// bytes a torrent); a second incarnation, which the torrent's resume
+	// strategy never makes, would copy it as the first left it.
+	produced := false
 	return actor.PropsFromProducer(func() actor.Actor {
+		own := &cfg
+		if produced {
+			c := cfg
+			own = &c
+		}
+		produced = true
 		a := &Actor{
-			cfg:      cfg,
+			cfg:      own,
 			log:      cfg.Log,
 			set:      cfg.Settings,
 			credit:   cfg.Credit,

@@ -37,7 +37,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	}
 	a.initPriorities(a.cfg.FilePriorities, resumePrio)
 	a.registerStorage(ctx)
-	a.spawnAnnouncer(ctx)
+	a.initTrackers()
 	a.startCheck(ctx)
 }
 
@@ -64,10 +64,15 @@ func (a *Actor) startCheck(ctx actor.Context) {
 		a.checkResumeData(ctx)
 		return
 	}
+	if a.deferCheck() {
+		a.deferFullCheck(ctx) // check_deferred.go
+		return
+	}
 	a.startFullCheck(ctx)
 }
 
 func (a *Actor) startFullCheck(ctx actor.Context) {
+	a.checkDeferred = false
 	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
 	a.resume.fullCheck = !seedMode
 	a.setState(ctx, messages.StateCheckingFiles)

@@ -63,7 +63,7 @@ func (a *Actor) metadataState(ctx actor.Context) {
 
 // startMetadata begins downloading_metadata (from handleStarted).
 func (a *Actor) startMetadata(ctx actor.Context) {
-	a.spawnAnnouncer(ctx)
+	a.initTrackers()
 	a.behavior.Become(a.metadataState)
 	if !a.isPaused() {
 		a.connectMore(ctx)

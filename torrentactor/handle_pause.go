@@ -101,6 +101,7 @@ func (a *Actor) startRunning(ctx actor.Context) {
 		a.graceful = gracefulPause{} // resumed before the pause finished
 	}
 	a.post(ctx, &messages.TorrentResumedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
+	a.startDeferredCheck(ctx)
 	if !a.isChecking() && a.errored == nil {
 		a.connectMore(ctx)
 	}

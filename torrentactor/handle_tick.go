@@ -29,6 +29,9 @@ type tickTimers struct {
 	cancel  func() // the tick; nil while idle
 	wake    scheduler.CancelFunc
 	wakeAt  time.Time
+	// zeroAt: a report carried bytes that the session shows as the last
+	// second's rate (tracker traffic); one more report zeroes it then.
+	zeroAt  time.Time
 	stopped bool // the actor is stopping: arm nothing
 }
 
@@ -40,6 +43,9 @@ func (a *Actor) syncTick(ctx actor.Context) {
 	}
 	now := time.Now()
 	a.syncClock(now)
+	if !a.ticks.zeroAt.IsZero() && !now.Before(a.ticks.zeroAt) {
+		a.ticks.zeroAt = time.Time{} // the wake-up's tick reported
+	}
 	next := a.nextDue(now)
 	if !next.IsZero() && !next.After(now) {
 		a.disarmWake()
@@ -49,6 +55,10 @@ func (a *Actor) syncTick(ctx actor.Context) {
 		return
 	}
 	if a.ticks.cancel != nil || a.statsPending() {
+		if a.statsPending() {
+			a.ticks.zeroAt = now.Add(tickInterval)
+			next = earliest(next, a.ticks.zeroAt)
+		}
 		a.stopTicking()
 		a.tickTrackers(ctx)
 		a.reportStats(ctx) // rates back to zero, the last bytes counted
@@ -67,11 +77,17 @@ func (a *Actor) nextDue(now time.Time) time.Time {
 		next = a.plist.NextCandidate(now, a.finished)
 	}
 	if e := a.diskErr; e.uploadMode && e.byDisk && a.cfg.Flags&messages.FlagAutoManaged != 0 {
-		if at := e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)); next.IsZero() || at.Before(next) {
-			next = at
-		}
+		next = earliest(next, e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)))
 	}
-	return next
+	return earliest(next, a.ticks.zeroAt)
+}
+
+// earliest of two moments, the zero time meaning none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // canConnectOut: the torrent may open connections (connectMore's rule).

@@ -27,14 +27,22 @@ type trackerState struct {
 func (a *Actor) trackerMessage(ctx actor.Context) bool {
 	switch m := ctx.Message().(type) {
 	case *messages.GetTrackers:
-		if a.trk.pid == nil {
+		if !a.ensureAnnouncer(ctx) {
 			ctx.Respond(&messages.GetTrackersReply{})
 			return true
 		}
 		ctx.Forward(a.trk.pid) // the announcer answers the facade
-	case *messages.AddTracker, *messages.ReplaceTrackers, *messages.ForceReannounce, *messages.ScrapeTracker:
+	case *messages.AddTracker, *messages.ReplaceTrackers:
 		a.mirrorTrackers(m)
-		if a.trk.pid != nil {
+		if a.trk.pid == nil {
+			// A later announcer starts from the mirrored list; a
+			// running torrent that had no trackers starts announcing.
+			a.syncAnnouncing(ctx)
+			return true
+		}
+		ctx.Forward(a.trk.pid)
+	case *messages.ForceReannounce, *messages.ScrapeTracker:
+		if a.ensureAnnouncer(ctx) {
 			ctx.Forward(a.trk.pid)
 		}
 	case *messages.TrackerPeers:
@@ -53,34 +61,47 @@ func (a *Actor) trackerMessage(ctx actor.Context) bool {
 	return true
 }
 
-// spawnAnnouncer starts the announcer child (in handleStarted), even for a
-// torrent without trackers: AddTracker may give it some.
-func (a *Actor) spawnAnnouncer(ctx actor.Context) {
+// initTrackers sets up the torrent's tracker list (in handleStarted);
+// the announcer is spawned later, when needed (ensureAnnouncer).
+func (a *Actor) initTrackers() {
 	a.trk.summary = messages.TrackerSummary{NumComplete: -1, NumIncomplete: -1}
 	if a.cfg.Trackers.Client == nil {
 		return
 	}
-	tc := a.cfg.Trackers.withSettings(a.set)
-	if len(tc.Tiers) == 0 && a.cfg.Meta != nil {
-		tc.Tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
+	tiers := a.cfg.Trackers.Tiers
+	if len(tiers) == 0 && a.cfg.Meta != nil {
+		tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
-	a.trk.tiers = cloneTiers(tc.Tiers)
+	a.trk.tiers = cloneTiers(tiers)
+}
+
+// ensureAnnouncer spawns the announcer child if the torrent has none yet
+// and has trackers, and reports whether it has one. The announcer is
+// lazy: a torrent without trackers, or paused since it was added, costs
+// no actor for it (100k paused torrents are 100k actors fewer).
+func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
+	if a.trk.pid != nil {
+		return true
+	}
+	if a.cfg.Trackers.Client == nil || len(a.trk.tiers) == 0 || a.removing {
+		return false
+	}
+	tc := a.cfg.Trackers.withSettings(a.set)
+	tc.Tiers = cloneTiers(a.trk.tiers)
 	props := NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
 	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
 	a.syncTrackerFilter(ctx, true)
+	return true
 }
 
 // syncAnnouncing starts or stops announcing to match the torrent: it
 // announces while it is active after its check (not paused, failed or
 // being removed). Call it after every such change.
 func (a *Actor) syncAnnouncing(ctx actor.Context) {
-	if a.trk.pid == nil {
-		return
-	}
 	// A torrent added by info-hash announces through the check that
 	// follows its metadata: stopping there would tell the trackers it left.
 	want := a.active() && (!a.isChecking() || a.meta.enabled)
-	if want == a.trk.announcing {
+	if want == a.trk.announcing || (want && !a.ensureAnnouncer(ctx)) {
 		return
 	}
 	a.trk.announcing = want

@@ -23,7 +23,7 @@ type idleRig struct {
 
 // newIdleRig spawns a torrent of one 100 KiB file; seed makes it seed
 // (seed mode), else it has nothing and downloads. It returns once the
-// torrent is past its check.
+// torrent is past its check (or, paused, put it off).
 func newIdleRig(t *testing.T, flags messages.AddTorrentFlags, seed bool) *idleRig {
 	r := &idleRig{rig: newRig(t), torrent: &actors.Probe{}, session: &actors.Probe{}, peers: &fakePeers{up: map[string]bool{}}}
 	src := t.TempDir()
@@ -37,8 +37,9 @@ func newIdleRig(t *testing.T, flags messages.AddTorrentFlags, seed bool) *idleRi
 	cfg := Config{Meta: meta, SavePath: save, Flags: flags, PeerProps: r.peers.props, Session: session, Disk: disk, Alerts: r.alerts}
 	r.pid = r.sys.Root.Spawn(New(cfg).Configure(actor.WithReceiverMiddleware(r.torrent.Middleware())))
 	r.stop = append(r.stop, session, disk, r.pid)
-	r.waitStatus(r.pid, "checked", func(s *messages.TorrentStatusReply) bool {
-		return s.State == messages.StateDownloading || s.State == messages.StateSeeding
+	r.waitStatus(r.pid, "checked (or its check put off)", func(s *messages.TorrentStatus) bool {
+		return s.State == messages.StateDownloading || s.State == messages.StateSeeding ||
+			(s.Paused && s.State == messages.StateCheckingFiles)
 	})
 	synctest.Wait()
 	return r
@@ -192,4 +193,66 @@ func TestTimesExactWithoutTicks(t *testing.T) {
 		advance(3*time.Minute + 250*time.Millisecond)
 		want("resumed", at, 3*time.Minute+250*time.Millisecond)
 	})
+}
+
+// Tracker traffic of an idle torrent reaches the session at once, and a
+// second later a report zeroes it (the session shows the last report's
+// tracker bytes as the rate); then nothing.
+func TestIdleTrackerTrafficReportedThenZeroed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newIdleRig(t, 0, false)
+		advance(2 * time.Second)
+		before := len(r.session.Messages())
+		r.sys.Root.Send(r.pid, &messages.TrackerTraffic{Upload: 300, Download: 700})
+		advance(10 * time.Minute)
+		var got [][2]int64
+		for _, m := range r.session.Messages()[before:] {
+			if u, ok := m.(*messages.TorrentStatsUpdate); ok {
+				got = append(got, [2]int64{u.TrackerUpload, u.TrackerDownload})
+			}
+		}
+		if want := [][2]int64{{300, 700}, {0, 0}}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Fatalf("reports of tracker bytes %v, want %v", got, want)
+		}
+	})
+}
+
+// A torrent added paused without resume data is not checked until it is
+// resumed (libtorrent's rule): it stays in checking_files with no piece
+// and refuses to save resume data it cannot know; resumed, it checks its
+// files and seeds. An auto-managed one is checked at once.
+func TestPausedTorrentChecksWhenResumed(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		flags    messages.AddTorrentFlags
+		deferred bool
+	}{
+		{"paused", messages.FlagPaused, true},
+		{"paused auto-managed", messages.FlagPaused | messages.FlagAutoManaged, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t)
+				src := t.TempDir()
+				pid := r.torrent(makeMeta(t, src, "a.bin", 100<<10, 16<<10), src, c.flags, 1, nil)
+				advance(10 * time.Second)
+				st := r.status(pid)
+				if got := st.State == messages.StateCheckingFiles && st.NumPieces == 0; got != c.deferred {
+					t.Fatalf("after 10 s paused: state %v, %d pieces; check put off %v, want %v", st.State, st.NumPieces, got, c.deferred)
+				}
+				if !c.deferred {
+					return
+				}
+				r.sys.Root.Send(pid, &messages.SaveResumeData{})
+				r.sink.waitAlert(t, "save_resume_data_failed", func(a messages.Alert) bool {
+					_, ok := a.(*messages.SaveResumeDataFailedAlert)
+					return ok
+				})
+				r.sys.Root.Send(pid, &messages.ResumeTorrent{})
+				r.waitStatus(pid, "seeding after the check", func(s *messages.TorrentStatus) bool {
+					return s.State == messages.StateSeeding && s.NumPieces == 7
+				})
+			})
+		})
+	}
 }

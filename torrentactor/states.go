@@ -154,6 +154,9 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.SetAutoManaged:
 		a.autoManaged = m.On
 		a.resume.needSave = true
+		if m.On {
+			a.startDeferredCheck(ctx) // the queue starts only checked torrents
+		}
 	case *messages.QueuePositionChanged:
 		a.queuePos = m.Pos
 	case *messages.SessionPausedChanged:
