@@ -143,14 +143,16 @@ type Actor struct {
 	// (stats_gauge.go).
 	gauge   torrentGauge
 	stAlert statsAlertState // stats_alert timer (handle_stats_alert.go)
+	// checkDeferred: added paused, its check waits for a resume
+	// (check_deferred.go).
+	checkDeferred bool
+	// registered: the disk has the torrent's storage (registerStorage).
+	registered bool
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the
 	// time interval being counted (times.go).
 	ticks tickTimers
 	clock timeClock
-	// checkDeferred: added paused, its check waits for a resume
-	// (check_deferred.go).
-	checkDeferred bool
 }
 
 type checkProgress struct {

@@ -9,7 +9,9 @@ import (
 // not checked until it is resumed, as libtorrent does (its
 // should_check_files wants the torrent unpaused): it stays in
 // checking_files with no pieces, and costs neither a disk read nor a
-// picker meanwhile — 100k paused torrents added are 100k checks not run.
+// picker, nor storage on the disk (registered when something needs the
+// files: ensureStorage) meanwhile — 100k paused torrents added are 100k
+// checks not run.
 // An auto-managed one is checked at once: the queue only starts torrents
 // that are past their check. Resume data is still checked at once (it
 // reads no file), as libtorrent does.
@@ -35,4 +37,12 @@ func (a *Actor) startDeferredCheck(ctx actor.Context) {
 	}
 	a.checkDeferred = false
 	a.startFullCheck(ctx)
+}
+
+// ensureStorage registers the torrent's storage with the disk if it is
+// not yet (a check put off); call it before any request about its files.
+func (a *Actor) ensureStorage(ctx actor.Context) {
+	if !a.registered {
+		a.registerStorage(ctx)
+	}
 }

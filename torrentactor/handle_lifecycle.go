@@ -36,7 +36,6 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		resumePrio = a.resume.loaded.FilePriority
 	}
 	a.initPriorities(a.cfg.FilePriorities, resumePrio)
-	a.registerStorage(ctx)
 	a.initTrackers()
 	a.startCheck(ctx)
 }
@@ -44,6 +43,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 // registerStorage gives the disk the torrent's storage (the disk ignores
 // it for a torrent it already has).
 func (a *Actor) registerStorage(ctx actor.Context) {
+	a.registered = true
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
 		CreditLimit: int64(a.set.Int(settings.MaxQueuedDiskBytes)), StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
@@ -60,12 +60,13 @@ func (a *Actor) startCheck(ctx actor.Context) {
 	a.behavior.Become(a.checkingState)
 	a.syncAnnouncing(ctx)
 	a.resume.checkGen++
-	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
-		a.checkResumeData(ctx)
+	if a.resume.loaded == nil && a.deferCheck() {
+		a.deferFullCheck(ctx) // check_deferred.go: no storage either
 		return
 	}
-	if a.deferCheck() {
-		a.deferFullCheck(ctx) // check_deferred.go
+	a.ensureStorage(ctx)
+	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
+		a.checkResumeData(ctx)
 		return
 	}
 	a.startFullCheck(ctx)
@@ -73,6 +74,7 @@ func (a *Actor) startCheck(ctx actor.Context) {
 
 func (a *Actor) startFullCheck(ctx actor.Context) {
 	a.checkDeferred = false
+	a.ensureStorage(ctx)
 	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
 	a.resume.fullCheck = !seedMode
 	a.setState(ctx, messages.StateCheckingFiles)
@@ -149,11 +151,7 @@ func (a *Actor) handleRemove(ctx actor.Context, m *messages.RemoveTorrent) {
 // removeFiles lets the disk close (or delete) the files, posts the result
 // and stops the actor.
 func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
-	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskRemoveTorrent{InfoHash: a.ih, DeleteFiles: m.DeleteFiles}, time.Minute)
-	ctx.ReenterAfter(f, func(res any, err error) {
-		if r, ok := res.(*messages.DiskRemoveTorrentReply); ok && err == nil {
-			err = r.Err
-		}
+	done := func(err error) {
 		if m.DeleteFiles {
 			if err != nil {
 				a.post(ctx, &messages.TorrentDeleteFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
@@ -163,6 +161,20 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 		}
 		ctx.Send(a.cfg.Session, &messages.TorrentStopped{InfoHash: a.ih})
 		ctx.Stop(ctx.Self())
+	}
+	if !a.registered && !m.DeleteFiles {
+		done(nil) // the disk never had its files (a check put off)
+		return
+	}
+	if m.DeleteFiles && !a.meta.fetching() {
+		a.ensureStorage(ctx) // the disk deletes the files it knows
+	}
+	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskRemoveTorrent{InfoHash: a.ih, DeleteFiles: m.DeleteFiles}, time.Minute)
+	ctx.ReenterAfter(f, func(res any, err error) {
+		if r, ok := res.(*messages.DiskRemoveTorrentReply); ok && err == nil {
+			err = r.Err
+		}
+		done(err)
 	})
 }
 

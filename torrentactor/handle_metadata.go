@@ -7,7 +7,6 @@ import (
 
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
-	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
@@ -165,11 +164,7 @@ func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
 	a.info = &mi.Info
 	a.post(ctx, &messages.MetadataReceivedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.initPriorities(a.cfg.FilePriorities, nil)
-	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
-		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
-		CreditLimit: int64(a.set.Int(settings.MaxQueuedDiskBytes)), StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
-		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
-	})
+	a.registerStorage(ctx)
 	a.startCheck(ctx)
 }
 

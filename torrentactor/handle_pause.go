@@ -88,8 +88,9 @@ func (a *Actor) finishPause(ctx actor.Context) {
 	a.graceful = gracefulPause{}
 	a.disconnectAll(ctx, nil)
 	// A paused torrent holds no open files (libtorrent's stop_torrent);
-	// one still fetching its metadata has none registered.
-	if !a.meta.fetching() {
+	// one still fetching its metadata, or whose check was put off, has
+	// none registered.
+	if a.registered {
 		ctx.Request(a.cfg.Disk, &messages.DiskReleaseFiles{InfoHash: a.ih})
 	}
 	a.post(ctx, &messages.TorrentPausedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})

@@ -90,6 +90,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	pc.Credit = a.credit
 	pc.Supervision = a.cfg.Supervision
 	pc.Settings = a.set
+	a.ensureRates()
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
 	var props *actor.Props

@@ -109,6 +109,7 @@ func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePr
 	if !changed {
 		return
 	}
+	a.ensureStorage(ctx)
 	ctx.Request(a.cfg.Disk, &messages.DiskSetFilePriorities{InfoHash: a.ih, Priorities: append([]int(nil), a.filePrio...)})
 	a.applyPiecePriorities(ctx, a.piecePriorities())
 }

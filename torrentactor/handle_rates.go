@@ -16,17 +16,28 @@ import (
 // class of its own; plain channels do the same without taking one of the
 // 32 class ids.
 
-// syncRates makes the torrent's channels (once) and sets their limits to
-// the torrent's, through the gate, which may be reading them.
+// syncRates sets the channels' limits to the torrent's, through the gate,
+// which may be reading them. The channels are made when the first peer
+// needs them (ensureRates): a torrent that never had one has none.
 func (a *Actor) syncRates() {
 	for d, limit := range []int{ratelimit.Upload: a.cfg.Limits.UploadLimit, ratelimit.Download: a.cfg.Limits.DownloadLimit} {
 		switch {
 		case a.rates[d] == nil:
-			a.rates[d] = ratelimit.NewChannel(int64(limit))
+			// ensureRates starts it from the torrent's limit
 		case a.cfg.Bandwidth != nil:
 			a.cfg.Bandwidth.SetLimit(a.rates[d], int64(limit))
 		default:
 			a.rates[d].SetLimit(int64(limit), time.Now()) // no gate: nobody reads it
+		}
+	}
+}
+
+// ensureRates makes the torrent's channels, with its limits, if it has
+// none yet.
+func (a *Actor) ensureRates() {
+	for d, limit := range []int{ratelimit.Upload: a.cfg.Limits.UploadLimit, ratelimit.Download: a.cfg.Limits.DownloadLimit} {
+		if a.rates[d] == nil {
+			a.rates[d] = ratelimit.NewChannel(int64(limit))
 		}
 	}
 }

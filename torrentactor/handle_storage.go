@@ -16,6 +16,7 @@ func (a *Actor) handleMoveStorage(ctx actor.Context, m *messages.MoveStorage) {
 		return
 	}
 	a.moving = append(a.moving, m.SavePath)
+	a.ensureStorage(ctx)
 	ctx.Request(a.cfg.Disk, &messages.DiskMoveStorage{InfoHash: a.ih, SavePath: m.SavePath, Flags: m.Flags})
 }
 
@@ -37,6 +38,7 @@ func (a *Actor) handleRenameFile(ctx actor.Context, m *messages.RenameFile) {
 	if a.removing {
 		return
 	}
+	a.ensureStorage(ctx)
 	ctx.Request(a.cfg.Disk, &messages.DiskRenameFile{InfoHash: a.ih, Index: m.Index, Name: m.Name})
 }
 

@@ -29,9 +29,10 @@ type tickTimers struct {
 	cancel  func() // the tick; nil while idle
 	wake    scheduler.CancelFunc
 	wakeAt  time.Time
-	// zeroAt: a report carried bytes that the session shows as the last
-	// second's rate (tracker traffic); one more report zeroes it then.
-	zeroAt  time.Time
+	// zeroAt (Unix ns, 0: none): a report carried bytes that the session
+	// shows as the last second's rate (tracker traffic); one more report
+	// zeroes it then. Nanoseconds, not a time.Time: 16 bytes a torrent.
+	zeroAt  int64
 	stopped bool // the actor is stopping: arm nothing
 }
 
@@ -43,8 +44,8 @@ func (a *Actor) syncTick(ctx actor.Context) {
 	}
 	now := time.Now()
 	a.syncClock(now)
-	if !a.ticks.zeroAt.IsZero() && !now.Before(a.ticks.zeroAt) {
-		a.ticks.zeroAt = time.Time{} // the wake-up's tick reported
+	if a.ticks.zeroAt != 0 && now.UnixNano() >= a.ticks.zeroAt {
+		a.ticks.zeroAt = 0 // the wake-up's tick reported
 	}
 	next := a.nextDue(now)
 	if !next.IsZero() && !next.After(now) {
@@ -56,8 +57,9 @@ func (a *Actor) syncTick(ctx actor.Context) {
 	}
 	if a.ticks.cancel != nil || a.statsPending() {
 		if a.statsPending() {
-			a.ticks.zeroAt = now.Add(tickInterval)
-			next = earliest(next, a.ticks.zeroAt)
+			at := now.Add(tickInterval)
+			a.ticks.zeroAt = at.UnixNano()
+			next = earliest(next, at)
 		}
 		a.stopTicking()
 		a.tickTrackers(ctx)
@@ -79,7 +81,10 @@ func (a *Actor) nextDue(now time.Time) time.Time {
 	if e := a.diskErr; e.uploadMode && e.byDisk && a.cfg.Flags&messages.FlagAutoManaged != 0 {
 		next = earliest(next, e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)))
 	}
-	return earliest(next, a.ticks.zeroAt)
+	if a.ticks.zeroAt != 0 {
+		next = earliest(next, time.Unix(0, a.ticks.zeroAt))
+	}
+	return next
 }
 
 // earliest of two moments, the zero time meaning none.
