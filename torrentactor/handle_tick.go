@@ -26,9 +26,9 @@ const tickInterval = time.Second
 
 // tickTimers are the repeating tick and the one-shot wake-up.
 type tickTimers struct {
-	cancel  func() // the tick; nil while idle
-	wake    scheduler.CancelFunc
-	wakeAt  time.Time
+	cancel func() // the tick; nil while idle
+	wake   scheduler.CancelFunc
+	wakeAt time.Time
 	// zeroAt (Unix ns, 0: none): a report carried bytes that the session
 	// shows as the last second's rate (tracker traffic); one more report
 	// zeroes it then. Nanoseconds, not a time.Time: 16 bytes a torrent.
