@@ -104,6 +104,9 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
+	if a.peers == nil {
+		a.peers, a.byPID = map[messages.PeerKey]*peerInfo{}, map[string]messages.PeerKey{}
+	}
 	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil}
 	a.byPID[pid.Id] = pc.Key
 	return true

@@ -21,6 +21,9 @@ func (a *Actor) noteSender(key messages.PeerKey, piece int) {
 	}
 	s := a.senders[piece]
 	if s == nil {
+		if a.senders == nil {
+			a.senders = map[int]map[string]bool{}
+		}
 		s = map[string]bool{}
 		a.senders[piece] = s
 	}
