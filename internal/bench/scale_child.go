@@ -21,6 +21,13 @@ import (
 // RSS holds only the session and its torrents: the bench starts its own
 // binary again with scaleChildEnv set and the arguments of lt_scale.py
 // ("add N SAVE" or "idle N SAVE SECONDS"), and reads one JSON object.
+// To see where time and memory go, run the child by hand with
+// ACTORRENT_BENCH_SCALE_CPU (the measured phase's CPU profile),
+// ACTORRENT_BENCH_SCALE_CPU_ADD (idle: the add's) or
+// ACTORRENT_BENCH_SCALE_HEAP (add: a heap profile after it) naming files:
+//
+//	go build -o /tmp/bench ./internal/bench
+//	ACTORRENT_BENCH_SCALE_CHILD=1 ACTORRENT_BENCH_SCALE_HEAP=/tmp/heap.prof /tmp/bench add 100000 /tmp/save
 const scaleChildEnv = "ACTORRENT_BENCH_SCALE_CHILD"
 
 // scaleResult is what either side's child prints (lt_scale.py's keys).
@@ -54,88 +61,98 @@ func runScaleChild(args []string, stdout io.Writer) (code int, child bool) {
 }
 
 func scaleChild(args []string) (scaleResult, error) {
-	var r scaleResult
 	if len(args) < 3 {
-		return r, errors.New("want: add|idle N SAVE [SECONDS]")
+		return scaleResult{}, errors.New("want: add|idle N SAVE [SECONDS]")
 	}
 	n, err := strconv.Atoi(args[1])
 	if err != nil {
-		return r, err
+		return scaleResult{}, err
 	}
 	raw := scaleTorrents(n)
 	ctx := context.Background()
 	s, err := actorrent.NewSession(ctx, scaleSettings())
 	if err != nil {
-		return r, err
+		return scaleResult{}, err
 	}
-	switch args[0] {
-	case "add":
-		settle()
-		r.RSSBeforeKiB = vmRSSKiB()
-		stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
-		t0 := time.Now()
-		if _, err := scaleAdd(ctx, s, raw, args[2], actorrent.FlagPaused); err != nil {
-			return r, err
-		}
-		r.Seconds = time.Since(t0).Seconds()
-		stop()
-		settle()
-		r.RSSAfterKiB = vmRSSKiB()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		r.HeapKiB = int64(ms.HeapInuse >> 10)
-		if p := os.Getenv("ACTORRENT_BENCH_SCALE_HEAP"); p != "" {
-			if f, err := os.Create(p); err == nil {
-				_ = pprof.WriteHeapProfile(f)
-				f.Close()
-			}
-		}
-		// Like lt_scale.py, exit without closing: not this line's figure.
-		return r, nil
-	case "idle":
-		if len(args) < 4 {
-			return r, errors.New("idle wants SECONDS")
-		}
+	switch {
+	case args[0] == "add":
+		return scaleAddPaused(ctx, s, raw, args[2])
+	case args[0] == "idle" && len(args) == 4:
 		secs, err := strconv.ParseFloat(args[3], 64)
 		if err != nil {
-			return r, err
+			return scaleResult{}, err
 		}
-		stopAdd := cpuProfile("ACTORRENT_BENCH_SCALE_CPU_ADD")
-		t0 := time.Now()
-		hs, err := scaleAdd(ctx, s, raw, args[2], 0)
-		if err != nil {
-			return r, err
-		}
-		if err := waitChecked(ctx, hs); err != nil {
-			return r, err
-		}
-		r.AddSeconds = time.Since(t0).Seconds()
-		stopAdd()
-		_, _ = s.PopAlerts(ctx)
-		// scale_status_10k: a loop over the handles until the bulk
-		// GetTorrentStatus lands (issue 9 part 3) — replace it here.
-		t0 = time.Now()
-		for _, h := range hs {
-			if _, err := h.Status(ctx); err != nil {
-				return r, err
-			}
-			r.StatusCount++
-		}
-		r.StatusSeconds = time.Since(t0).Seconds()
-		stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
-		c0 := selfCPU()
-		t0 = time.Now()
-		time.Sleep(time.Duration(secs * float64(time.Second)))
-		r.CPUSeconds, r.WallSeconds = (selfCPU() - c0).Seconds(), time.Since(t0).Seconds()
-		stop()
-		t0 = time.Now()
-		if err := s.Close(ctx); err != nil {
-			return r, err
-		}
-		r.CloseSeconds = time.Since(t0).Seconds()
-		return r, nil
+		return scaleIdle(ctx, s, raw, args[2], time.Duration(secs*float64(time.Second)))
 	}
-	return r, fmt.Errorf("unknown mode %q", args[0])
+	return scaleResult{}, fmt.Errorf("unknown mode %q", args)
+}
+
+// scaleAddPaused measures adding raw paused: seconds, and VmRSS before
+// and after. It does not close the session (lt_scale.py neither: not
+// this line's figure).
+func scaleAddPaused(ctx context.Context, s *actorrent.Session, raw [][]byte, save string) (scaleResult, error) {
+	var r scaleResult
+	settle()
+	r.RSSBeforeKiB = vmRSSKiB()
+	stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
+	t0 := time.Now()
+	if _, err := scaleAdd(ctx, s, raw, save, actorrent.FlagPaused); err != nil {
+		return r, err
+	}
+	r.Seconds = time.Since(t0).Seconds()
+	stop()
+	settle()
+	r.RSSAfterKiB = vmRSSKiB()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r.HeapKiB = int64(ms.HeapInuse >> 10)
+	if p := os.Getenv("ACTORRENT_BENCH_SCALE_HEAP"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
+	return r, nil
+}
+
+// scaleIdle adds raw started and, once they are checked, measures the
+// status of them all, the CPU used over idle, and Close.
+func scaleIdle(ctx context.Context, s *actorrent.Session, raw [][]byte, save string, idle time.Duration) (scaleResult, error) {
+	var r scaleResult
+	stopAdd := cpuProfile("ACTORRENT_BENCH_SCALE_CPU_ADD")
+	t0 := time.Now()
+	hs, err := scaleAdd(ctx, s, raw, save, 0)
+	if err != nil {
+		return r, err
+	}
+	if err := waitChecked(ctx, hs); err != nil {
+		return r, err
+	}
+	r.AddSeconds = time.Since(t0).Seconds()
+	stopAdd()
+	_, _ = s.PopAlerts(ctx)
+	// scale_status_10k: a loop over the handles until the bulk
+	// GetTorrentStatus lands (issue 9 part 3) — replace it here.
+	t0 = time.Now()
+	for _, h := range hs {
+		if _, err := h.Status(ctx); err != nil {
+			return r, err
+		}
+		r.StatusCount++
+	}
+	r.StatusSeconds = time.Since(t0).Seconds()
+	stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
+	c0 := selfCPU()
+	t0 = time.Now()
+	time.Sleep(idle)
+	r.CPUSeconds, r.WallSeconds = (selfCPU() - c0).Seconds(), time.Since(t0).Seconds()
+	stop()
+	t0 = time.Now()
+	if err := s.Close(ctx); err != nil {
+		return r, err
+	}
+	r.CloseSeconds = time.Since(t0).Seconds()
+	return r, nil
 }
 
 // cpuProfile starts a CPU profile into the file named by the environment
