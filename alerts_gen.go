@@ -506,6 +506,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return *a
 	case *messages.StateChangedAlert:
 		return StateChangedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.StateUpdateAlert:
+		return s.wrapStateUpdateAlert(a)
 	case *messages.StatsAlert:
 		return StatsAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.StorageMovedAlert:
@@ -581,6 +583,7 @@ var alertTypes = []Alert{
 	ScrapeReplyAlert{},
 	SessionStatsAlert{},
 	StateChangedAlert{},
+	StateUpdateAlert{},
 	StatsAlert{},
 	StorageMovedAlert{},
 	StorageMovedFailedAlert{},

@@ -51,13 +51,22 @@ func (h TorrentHandle) ask(ctx context.Context, msg any, reply bool) (any, error
 	return r, nil
 }
 
-// Status returns a snapshot of the torrent's status.
-func (h TorrentHandle) Status(ctx context.Context) (TorrentStatus, error) {
-	r, err := h.ask(ctx, &messages.GetTorrentStatus{}, true)
+// Status returns a snapshot of the torrent's status. The flags select the
+// costly fields (QueryPieces, QueryName, ...); without any, every field is
+// filled (libtorrent's default, QueryAll).
+func (h TorrentHandle) Status(ctx context.Context, flags ...StatusFlags) (TorrentStatus, error) {
+	f := QueryAll
+	if len(flags) > 0 {
+		f = 0
+		for _, x := range flags {
+			f |= x
+		}
+	}
+	r, err := h.ask(ctx, &messages.GetTorrentStatus{Flags: f}, true)
 	if err != nil {
 		return TorrentStatus{}, err
 	}
-	return TorrentStatus{TorrentStatus: *r.(*messages.TorrentStatus), Handle: h}, nil
+	return h.s.newTorrentStatus(r.(*messages.TorrentStatus)), nil
 }
 
 // TorrentFile returns the torrent's metadata (libtorrent's

@@ -28,8 +28,20 @@ func StateName(s TorrentState) string { return s.String() }
 type Bitfield = bitfield.Bitfield
 
 // TorrentStatus is a snapshot of a torrent (libtorrent's torrent_status):
-// the fields are messages.TorrentStatus's, Handle is the torrent's.
+// the fields are messages.TorrentStatus's, Handle is the torrent's and
+// TorrentFile its metadata as the public type (with QueryTorrentFile;
+// nil while a magnet link fetches it).
 type TorrentStatus struct {
 	messages.TorrentStatus
-	Handle TorrentHandle
+	Handle      TorrentHandle
+	TorrentFile *TorrentInfo
+}
+
+// newTorrentStatus gives a torrent's snapshot its handle.
+func (s *Session) newTorrentStatus(m *messages.TorrentStatus) TorrentStatus {
+	st := TorrentStatus{TorrentStatus: *m, Handle: TorrentHandle{ih: m.InfoHash, s: s}}
+	if m.TorrentFile != nil {
+		st.TorrentFile = &TorrentInfo{m: m.TorrentFile}
+	}
+	return st
 }

@@ -68,6 +68,13 @@ func (c *Credit) Used() int64 {
 	return c.used
 }
 
+// Waiting reports how many Acquire calls wait for credit.
+func (c *Credit) Waiting() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.waiters)
+}
+
 // Close lets every current and future Acquire through.
 func (c *Credit) Close() {
 	c.mu.Lock()

@@ -64,6 +64,13 @@ func (s *Slots) Free() int {
 	return s.limit - s.used
 }
 
+// Used is how many slots are taken.
+func (s *Slots) Used() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.used
+}
+
 // SetLimit changes the number of slots (settings applied at runtime).
 // Slots already taken over a smaller limit stay taken until given back.
 func (s *Slots) SetLimit(limit int) {

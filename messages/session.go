@@ -142,6 +142,7 @@ type TorrentStatsUpdate struct {
 	DownloadRate, UploadRate               int
 	PayloadDownloadRate, PayloadUploadRate int
 	NumPeers                               int
+	NumUnchoked                            int // peers we unchoke
 	PeerlistSize                           int // list_peers
 	// TrackerUpload and TrackerDownload are tracker protocol bytes.
 	TrackerUpload, TrackerDownload int64

@@ -4,16 +4,27 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metainfo"
 )
 
-// TorrentStatus is a snapshot of a torrent (libtorrent's torrent_status),
-// made by the torrent's actor; the facade's TorrentStatus adds the handle.
+// TorrentStatus is a snapshot of a torrent (libtorrent's torrent_status,
+// every field of 1.0's but the handle), made by the torrent's actor; the
+// facade's TorrentStatus adds the handle and the public TorrentFile.
+//
+// The costly fields are filled only when their StatusFlags are given:
+// Name (QueryName), SavePath (QuerySavePath), TorrentFile
+// (QueryTorrentFile), Pieces and SparseRegions (QueryPieces),
+// VerifiedPieces (QueryVerifiedPieces), LastSeenComplete
+// (QueryLastSeenComplete), the Distributed fields (QueryDistributedCopies).
 type TorrentStatus struct {
 	InfoHash InfoHash
 	Name     string
 	SavePath string
-	State    TorrentState
-	Paused   bool
+	// TorrentFile is the torrent's metadata; nil while a magnet link
+	// fetches it.
+	TorrentFile *metainfo.MetaInfo
+	State       TorrentState
+	Paused      bool
 	// AutoManaged: the auto-manage queue starts and pauses it;
 	// QueuePosition is its place in the download queue (-1: finished).
 	AutoManaged   bool
@@ -29,10 +40,18 @@ type TorrentStatus struct {
 	TotalWantedDone int64
 	TotalWanted     int64
 	// Pieces has a bit for every piece we have (verified, on disk).
-	Pieces    bitfield.Bitfield
-	NumPieces int
-	NumPeers  int
-	NumSeeds  int
+	Pieces bitfield.Bitfield
+	// VerifiedPieces: in seed mode, the pieces hashed since the torrent
+	// started (libtorrent checks a seed-mode piece when it is first
+	// requested). Ours hashes the whole torrent before seeding, so it is
+	// empty, as libtorrent's is outside seed mode.
+	VerifiedPieces bitfield.Bitfield
+	// SparseRegions is the number of runs of pieces we lack
+	// (libtorrent's sparse_regions; with QueryPieces).
+	SparseRegions int
+	NumPieces     int
+	NumPeers      int
+	NumSeeds      int
 	// NumConnections counts connections, half-open included.
 	NumConnections       int
 	DownloadRate         int
@@ -91,4 +110,54 @@ type TorrentStatus struct {
 	// HasMetadata is false while a torrent added from a magnet link (or
 	// by info-hash) fetches its metadata from peers.
 	HasMetadata bool
+
+	// LastSeenComplete is the last time a complete copy was seen: this
+	// torrent seeding, or a connected peer that is a seed (libtorrent's
+	// posix time; zero: never).
+	LastSeenComplete time.Time
+	// StorageMode is how the files are allocated.
+	StorageMode StorageMode
+	// DistributedFullCopies is how many complete copies the connected
+	// peers and we hold (the availability of the rarest piece, ours
+	// counted); DistributedFraction the thousandths of a copy more (the
+	// share of pieces above that availability); DistributedCopies both
+	// as one number. All -1 without QueryDistributedCopies or when no
+	// picker runs (libtorrent's values).
+	DistributedFullCopies int
+	DistributedFraction   int
+	DistributedCopies     float32
+	// NumUploads is the peers we unchoked; UploadsLimit and
+	// ConnectionsLimit the torrent's max_uploads and max_connections
+	// (-1: unlimited).
+	NumUploads       int
+	UploadsLimit     int
+	ConnectionsLimit int
+	// UpBandwidthQueue and DownBandwidthQueue are 0: libtorrent 1.0 never
+	// fills them either (its peers wait on the session's limiter).
+	UpBandwidthQueue, DownBandwidthQueue int
+	// TimeSinceUpload is the time since payload was last sent to a peer,
+	// TimeSinceDownload since a piece last passed its hash check; -1
+	// when it never happened in this session (libtorrent 1.1's -1; its
+	// seconds as a duration).
+	TimeSinceUpload, TimeSinceDownload time.Duration
+	// SeedRank is the auto-manage queue's rank of this torrent as a seed
+	// (higher seeds first; 0 unless finished), libtorrent's seed_rank.
+	SeedRank int
+	// LastScrape is the time since a tracker last told the swarm's seed
+	// and leecher counts (-1: never).
+	LastScrape time.Duration
+	// Priority is the torrent's priority: 0, as libtorrent's default
+	// (there is no set_priority yet).
+	Priority int
+	// IPFilterApplies: the session's IP filter applies to this torrent
+	// (FlagApplyIPFilter).
+	IPFilterApplies bool
+	// ShareMode, SuperSeeding and SequentialDownload are false: those
+	// modes do not exist yet (libtorrent reports false when they are
+	// off).
+	ShareMode, SuperSeeding, SequentialDownload bool
+	// HasIncoming: a peer has connected to us for this torrent.
+	HasIncoming bool
+	// MovingStorage: a MoveStorage is under way.
+	MovingStorage bool
 }

@@ -38,7 +38,15 @@ type ResumeTorrent struct{}
 type ForceRecheck struct{}
 
 // GetTorrentStatus asks for a status snapshot; reply *TorrentStatus.
-type GetTorrentStatus struct{}
+// Flags select the costly fields (status_flags.go); ForUpdate: the
+// snapshot goes into a state_update, the torrent may report a change again.
+type GetTorrentStatus struct {
+	Flags     StatusFlags
+	ForUpdate bool
+	// SeedRank is filled by the session on the way: its queue ranks
+	// the seeds.
+	SeedRank int
+}
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.
 // The torrent stops itself when done.

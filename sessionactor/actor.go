@@ -78,6 +78,10 @@ type Actor struct {
 	// counters is the stats counter block (handle_stats.go); made once in
 	// New, so that it outlives a restart of this actor.
 	counters *stats.Counters
+	// updates and incoming are for bulk status (handle_status.go) and
+	// session_status (stats.go).
+	updates  statusUpdates
+	incoming bool
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -148,6 +152,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.ToTorrent:
 		a.handleToTorrent(ctx, m)
 	case *messages.IncomingConnection:
+		a.incoming = true
 		a.handleIncoming(ctx, m)
 	case *messages.TorrentStatsUpdate:
 		a.handleStatsUpdate(ctx, m)
@@ -157,6 +162,12 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleGetSessionStats(ctx)
 	case *messages.PostSessionStats:
 		a.handlePostSessionStats(ctx)
+	case *messages.GetTorrentStatuses:
+		a.handleGetTorrentStatuses(ctx, m)
+	case *messages.TorrentStatusChanged:
+		a.handleStatusChanged(m)
+	case *messages.PostTorrentUpdates:
+		a.handlePostTorrentUpdates(ctx, m)
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,

@@ -141,6 +141,9 @@ func (a *Actor) queueObserve(ctx actor.Context, e *entry, m *messages.TorrentSta
 func (a *Actor) queueCommand(ctx actor.Context, ih messages.InfoHash, msg any) bool {
 	now := time.Now()
 	switch m := msg.(type) {
+	case *messages.GetTorrentStatus:
+		m.SeedRank = a.q.SeedRank(now, ih) // the queue ranks the seeds
+		return false
 	case *messages.PauseTorrent:
 		a.q.SetPaused(now, ih, true)
 	case *messages.ResumeTorrent:

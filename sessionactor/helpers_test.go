@@ -98,7 +98,7 @@ func (s *testSession) toTorrent(ih messages.InfoHash, msg any) {
 
 func (s *testSession) status(ih messages.InfoHash) *messages.TorrentStatus {
 	s.t.Helper()
-	v := request(s.t, s.sys, s.pid, &messages.ToTorrent{InfoHash: ih, Msg: &messages.GetTorrentStatus{}, NeedsReply: true})
+	v := request(s.t, s.sys, s.pid, &messages.ToTorrent{InfoHash: ih, Msg: &messages.GetTorrentStatus{Flags: messages.QueryAll}, NeedsReply: true})
 	st, ok := v.(*messages.TorrentStatus)
 	if !ok {
 		s.t.Fatalf("status of %x: %T %v", ih[:4], v, v)

@@ -153,6 +153,7 @@ type Actor struct {
 	// time interval being counted (times.go).
 	ticks tickTimers
 	clock timeClock
+	sq          statusQuery // handle_status_query.go
 }
 
 type checkProgress struct {
@@ -260,5 +261,6 @@ func New(cfg Config) *actor.Props {
 func (a *Actor) Receive(ctx actor.Context) {
 	a.behavior.Receive(ctx)
 	a.afterMessage(ctx)
-	a.syncTick(ctx) // whatever the message changed may make work due, or end it
+	a.noteStatusChange(ctx) // handle_status_query.go
+	a.syncTick(ctx)         // whatever the message changed may make work due, or end it
 }

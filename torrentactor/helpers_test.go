@@ -141,7 +141,7 @@ func (r *rig) status(pid *actor.PID) *messages.TorrentStatus {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	v, err := actors.Request(ctx, r.sys.Root, pid, &messages.GetTorrentStatus{})
+	v, err := actors.Request(ctx, r.sys.Root, pid, &messages.GetTorrentStatus{Flags: messages.QueryAll})
 	if err != nil {
 		r.t.Fatalf("status: %v", err)
 	}

@@ -83,7 +83,7 @@ func (a *Actor) common(ctx actor.Context) {
 	case *tick:
 		a.handleTick(ctx)
 	case *messages.GetTorrentStatus:
-		ctx.Respond(a.status())
+		a.handleGetTorrentStatus(ctx, m)
 	case *messages.GetTorrentFile:
 		a.handleGetTorrentFile(ctx)
 	case *messages.PeerConnected:

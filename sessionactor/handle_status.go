@@ -1,0 +1,141 @@
+package sessionactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Bulk status (libtorrent's get_torrent_status, refresh_torrent_status and
+// post_torrent_updates): one fan-out to the torrents, gathered by a
+// short-lived child so that the session never waits. The session only
+// lists whom to ask; the gatherer asks them all at once, collects the
+// answers and replies (or posts the state_update) itself.
+
+// gatherTimeout bounds a gather whose torrent never answers (a torrent
+// actor that failed while asked): the answers so far go out.
+const gatherTimeout = 10 * time.Second
+
+// statusUpdates are the torrents subscribed to state updates that changed
+// since the last state_update, in the order they reported.
+type statusUpdates struct {
+	changed []messages.InfoHash
+}
+
+// handleGetTorrentStatuses answers GetTorrentStatuses through a gatherer.
+func (a *Actor) handleGetTorrentStatuses(ctx actor.Context, m *messages.GetTorrentStatuses) {
+	ihs := m.InfoHashes
+	if ihs == nil {
+		ihs = a.order
+	}
+	g := a.newGather(ihs, m.Flags, false)
+	g.replyTo = ctx.Sender()
+	ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return g }))
+}
+
+// handleStatusChanged records a subscribed torrent's change; the torrent
+// sends one until its status went out in a state_update.
+func (a *Actor) handleStatusChanged(m *messages.TorrentStatusChanged) {
+	if a.torrents[m.InfoHash] != nil {
+		a.updates.changed = append(a.updates.changed, m.InfoHash)
+	}
+}
+
+// handlePostTorrentUpdates posts a state_update with the torrents that
+// changed, asking them ForUpdate so that they report their next change.
+func (a *Actor) handlePostTorrentUpdates(ctx actor.Context, m *messages.PostTorrentUpdates) {
+	changed := a.updates.changed
+	a.updates.changed = nil
+	g := a.newGather(changed, m.Flags, true)
+	g.alerts = a.alerts
+	ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return g }))
+	ctx.Respond(&messages.Ack{})
+}
+
+// newGather lists the torrents of ihs still in the session with their
+// seed ranks (the queue's).
+func (a *Actor) newGather(ihs []messages.InfoHash, flags messages.StatusFlags, forUpdate bool) *gather {
+	now := time.Now()
+	g := &gather{flags: flags, forUpdate: forUpdate, asks: make([]gatherAsk, 0, len(ihs))}
+	for _, ih := range ihs {
+		if e := a.torrents[ih]; e != nil {
+			g.asks = append(g.asks, gatherAsk{ih: ih, pid: e.pid, rank: a.q.SeedRank(now, ih)})
+		}
+	}
+	return g
+}
+
+// gather is the child that asks every listed torrent for its status and
+// replies with the answers in the order listed.
+type gather struct {
+	asks      []gatherAsk
+	flags     messages.StatusFlags
+	forUpdate bool
+	replyTo   *actor.PID // GetTorrentStatuses' caller
+	alerts    *actor.PID // or the alert actor, for a state_update
+
+	got     []*messages.TorrentStatus // by ask index
+	index   map[messages.InfoHash]int // info-hash to ask index
+	pending int
+}
+
+type gatherAsk struct {
+	ih   messages.InfoHash
+	pid  *actor.PID
+	rank int
+}
+
+// Receive asks on start and finishes when every torrent answered (a
+// stopped torrent's request comes back as a dead letter).
+func (g *gather) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		g.got = make([]*messages.TorrentStatus, len(g.asks))
+		g.index = make(map[messages.InfoHash]int, len(g.asks))
+		for i, q := range g.asks {
+			g.index[q.ih] = i
+			ctx.Request(q.pid, &messages.GetTorrentStatus{Flags: g.flags, ForUpdate: g.forUpdate, SeedRank: q.rank})
+		}
+		g.pending = len(g.asks)
+		if g.pending == 0 {
+			g.finish(ctx)
+			return
+		}
+		ctx.SetReceiveTimeout(gatherTimeout)
+	case *messages.TorrentStatus:
+		// answers carry no sender: the info-hash says whose it is
+		if i, ok := g.index[m.InfoHash]; ok && g.got[i] == nil {
+			g.got[i] = m
+			g.answered(ctx)
+		}
+	case *actor.DeadLetterResponse:
+		g.answered(ctx)
+	case *actor.ReceiveTimeout:
+		g.finish(ctx)
+	}
+}
+
+func (g *gather) answered(ctx actor.Context) {
+	g.pending--
+	if g.pending == 0 {
+		g.finish(ctx)
+	}
+}
+
+// finish replies with the statuses gathered, in order, and stops.
+func (g *gather) finish(ctx actor.Context) {
+	out := make([]messages.TorrentStatus, 0, len(g.got))
+	for _, s := range g.got {
+		if s != nil {
+			out = append(out, *s)
+		}
+	}
+	if g.alerts != nil {
+		ctx.Send(g.alerts, &messages.PostAlert{Alert: &messages.StateUpdateAlert{AlertHeader: messages.Now(), Status: out}})
+	} else if g.replyTo != nil {
+		ctx.Send(g.replyTo, &messages.TorrentStatusesReply{Statuses: out})
+	}
+	ctx.CancelReceiveTimeout()
+	ctx.Stop(ctx.Self())
+}

@@ -1,0 +1,154 @@
+package actorrent
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/actorrent/actorrent/messages"
+)
+
+// StatusFlags are libtorrent's status_flags_t (same values): the costly
+// fields of a TorrentStatus are filled only when their flag is given.
+type StatusFlags = messages.StatusFlags
+
+// The status flags (see messages.TorrentStatus for the fields of each).
+const (
+	QueryDistributedCopies        = messages.QueryDistributedCopies
+	QueryAccurateDownloadCounters = messages.QueryAccurateDownloadCounters
+	QueryLastSeenComplete         = messages.QueryLastSeenComplete
+	QueryPieces                   = messages.QueryPieces
+	QueryVerifiedPieces           = messages.QueryVerifiedPieces
+	QueryTorrentFile              = messages.QueryTorrentFile
+	QueryName                     = messages.QueryName
+	QuerySavePath                 = messages.QuerySavePath
+	QueryAll                      = messages.QueryAll
+)
+
+// FlagUpdateSubscribe subscribes the torrent to state updates: it is in
+// the StateUpdateAlert of PostTorrentUpdates whenever it changed.
+const FlagUpdateSubscribe = messages.FlagUpdateSubscribe
+
+// GetTorrentStatus returns the status of every torrent for which pred
+// returns true (every torrent when pred is nil), in the session's order,
+// with the costly fields flags select (libtorrent's get_torrent_status).
+// The torrents are asked all at once and answer in one message; pred
+// runs here, in the caller's goroutine.
+func (s *Session) GetTorrentStatus(ctx context.Context, pred func(TorrentStatus) bool, flags StatusFlags) ([]TorrentStatus, error) {
+	r, err := s.request(ctx, &messages.GetTorrentStatuses{Flags: flags})
+	if err != nil {
+		return nil, err
+	}
+	got := r.(*messages.TorrentStatusesReply).Statuses
+	out := make([]TorrentStatus, 0, len(got))
+	for i := range got {
+		st := s.newTorrentStatus(&got[i])
+		if pred == nil || pred(st) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// RefreshTorrentStatus updates the statuses in place (libtorrent's
+// refresh_torrent_status). The costly fields flags do not select keep
+// what they held; a torrent no longer in the session keeps its old
+// status.
+func (s *Session) RefreshTorrentStatus(ctx context.Context, sts []TorrentStatus, flags StatusFlags) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	ihs := make([]messages.InfoHash, len(sts))
+	at := make(map[InfoHash]int, len(sts))
+	for i, st := range sts {
+		ihs[i] = st.Handle.ih
+		at[st.Handle.ih] = i
+	}
+	r, err := s.request(ctx, &messages.GetTorrentStatuses{InfoHashes: ihs, Flags: flags})
+	if err != nil {
+		return err
+	}
+	got := r.(*messages.TorrentStatusesReply).Statuses
+	for i := range got {
+		j, ok := at[got[i].InfoHash]
+		if !ok {
+			continue
+		}
+		fresh := s.newTorrentStatus(&got[i])
+		keepUnqueried(&fresh, &sts[j], flags)
+		sts[j] = fresh
+	}
+	return nil
+}
+
+// keepUnqueried copies the costly fields flags did not ask for from old.
+func keepUnqueried(fresh, old *TorrentStatus, flags StatusFlags) {
+	if flags&QueryName == 0 {
+		fresh.Name = old.Name
+	}
+	if flags&QuerySavePath == 0 {
+		fresh.SavePath = old.SavePath
+	}
+	if flags&QueryTorrentFile == 0 {
+		fresh.TorrentStatus.TorrentFile, fresh.TorrentFile = old.TorrentStatus.TorrentFile, old.TorrentFile
+	}
+	if flags&QueryPieces == 0 {
+		fresh.Pieces, fresh.SparseRegions = old.Pieces, old.SparseRegions
+	}
+	if flags&QueryVerifiedPieces == 0 {
+		fresh.VerifiedPieces = old.VerifiedPieces
+	}
+	if flags&QueryLastSeenComplete == 0 {
+		fresh.LastSeenComplete = old.LastSeenComplete
+	}
+	if flags&QueryDistributedCopies == 0 {
+		fresh.DistributedFullCopies = old.DistributedFullCopies
+		fresh.DistributedFraction = old.DistributedFraction
+		fresh.DistributedCopies = old.DistributedCopies
+	}
+}
+
+// PostTorrentUpdates posts a StateUpdateAlert with the status (the fields
+// flags select) of every torrent subscribed to state updates
+// (FlagUpdateSubscribe, SetUpdateSubscribe) that changed since the last
+// one (libtorrent's post_torrent_updates). It returns once the session has
+// the request; the alert follows. A torrent reports a change when its
+// state, pause, peers, pieces, limits, queue position, trackers' counts or
+// transfer changed; an idle torrent costs nothing.
+func (s *Session) PostTorrentUpdates(ctx context.Context, flags StatusFlags) error {
+	_, err := s.request(ctx, &messages.PostTorrentUpdates{Flags: flags})
+	return err
+}
+
+// SetUpdateSubscribe subscribes the torrent to state updates, or
+// unsubscribes it (libtorrent's update_subscribe flag). A torrent that
+// subscribes is in the next StateUpdateAlert.
+func (h TorrentHandle) SetUpdateSubscribe(ctx context.Context, on bool) error {
+	return h.send(ctx, &messages.SetUpdateSubscribe{On: on})
+}
+
+// StateUpdateAlert answers PostTorrentUpdates: the status of every
+// subscribed torrent that changed since the last one (maybe none). Posted
+// whatever the alert mask, never dropped.
+type StateUpdateAlert struct {
+	messages.AlertHeader
+	Status []TorrentStatus
+}
+
+func (StateUpdateAlert) Type() int { return messages.StateUpdateAlert{}.Type() }
+func (StateUpdateAlert) Category() messages.AlertCategory {
+	return messages.StateUpdateAlert{}.Category()
+}
+func (StateUpdateAlert) What() string      { return messages.StateUpdateAlert{}.What() }
+func (StateUpdateAlert) Discardable() bool { return false }
+func (a StateUpdateAlert) Message() string {
+	return fmt.Sprintf("state updates for %d torrents", len(a.Status))
+}
+
+// wrapStateUpdateAlert gives every status its handle.
+func (s *Session) wrapStateUpdateAlert(a *messages.StateUpdateAlert) Alert {
+	out := StateUpdateAlert{AlertHeader: a.AlertHeader, Status: make([]TorrentStatus, len(a.Status))}
+	for i := range a.Status {
+		out.Status[i] = s.newTorrentStatus(&a.Status[i])
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+package torrentactor
+
+import (
+	"time"
+
+	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/metainfo"
+	"github.com/actorrent/actorrent/internal/piecepicker"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// statusQuery is what torrent_status shows that no other part of the
+// torrent keeps, and the state-update subscription (libtorrent's
+// torrent::state_updated): a subscribed torrent that changed tells the
+// session once, and again only after a state_update carried its status.
+// An idle torrent receives no message, so it never reports.
+type statusQuery struct {
+	subscribed bool
+	// queued: the session has a TorrentStatusChanged of ours not yet
+	// answered by a GetTorrentStatus ForUpdate.
+	queued bool
+	// lastUpload: payload last went to a peer; lastDownload: a piece last
+	// passed; lastScrape: a tracker last told the swarm's counts;
+	// seenComplete: a connected peer was last seen as a seed. Zero: never.
+	lastUpload, lastDownload, lastScrape, seenComplete time.Time
+	hasIncoming                                        bool
+}
+
+// handleGetTorrentStatus answers a status query with the fields flags ask.
+func (a *Actor) handleGetTorrentStatus(ctx actor.Context, m *messages.GetTorrentStatus) {
+	s := a.status(m.Flags, time.Now())
+	s.SeedRank = m.SeedRank
+	if m.ForUpdate {
+		a.sq.queued = false
+	}
+	ctx.Respond(s)
+}
+
+// torrentFile is the metadata; nil while a magnet link fetches it.
+func (a *Actor) torrentFile() *metainfo.MetaInfo {
+	if a.meta.fetching() {
+		return nil
+	}
+	return a.cfg.Meta
+}
+
+// noteStatusChange runs after every message: the messages that change
+// what torrent_status shows (the places libtorrent calls state_updated,
+// and transfer) report a change, and the times only status shows are
+// kept here.
+func (a *Actor) noteStatusChange(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.sq.subscribed = a.cfg.Flags&messages.FlagUpdateSubscribe != 0
+	case *messages.PeerStats:
+		if m.PayloadUpload > 0 {
+			a.sq.lastUpload = time.Now()
+		}
+		if m.IsSeed {
+			a.sq.seenComplete = time.Now()
+		}
+		if m.Download == 0 && m.Upload == 0 {
+			return // an idle peer's report changes nothing shown
+		}
+	case *messages.PieceHashed:
+		if m.OK && m.Err == nil {
+			a.sq.lastDownload = time.Now()
+		}
+	case *messages.AttachPeer:
+		a.sq.hasIncoming = true
+	case *messages.TrackerSummary:
+		if m.NumComplete >= 0 || m.NumIncomplete >= 0 {
+			a.sq.lastScrape = time.Now()
+		}
+	case *messages.SetUpdateSubscribe:
+		// a torrent subscribing reports at once: the next update shows it
+		a.sq.subscribed = m.On
+	case *messages.PeerConnected, *messages.PeerClosed, *peerGone, *messages.ConnectPeer,
+		*messages.PauseTorrent, *messages.ResumeTorrent, *messages.SessionPausedChanged,
+		*messages.ForceRecheck, *messages.DiskCheckProgress, *messages.DiskCheckReply,
+		*messages.ClearError, *messages.SetUploadMode, *messages.ChildFailed,
+		*messages.MoveStorage, *messages.DiskMoveStorageReply,
+		*messages.SetTorrentLimit, *messages.SetAutoManaged, *messages.QueuePositionChanged,
+		*messages.SetFilePriorities, *messages.SetPiecePriorities, *messages.PeerMetadata,
+		*messages.SaveResumeData:
+	default:
+		return
+	}
+	a.stateUpdated(ctx)
+}
+
+// stateUpdated tells the session this subscribed torrent changed, once
+// until its status goes out in a state_update.
+func (a *Actor) stateUpdated(ctx actor.Context) {
+	if !a.sq.subscribed || a.sq.queued || a.removing {
+		return
+	}
+	a.sq.queued = true
+	ctx.Send(a.cfg.Session, &messages.TorrentStatusChanged{InfoHash: a.ih})
+}
+
+// status builds the torrent_status snapshot; the costly fields only when
+// flags ask for them.
+func (a *Actor) status(flags messages.StatusFlags, now time.Time) *messages.TorrentStatus {
+	active, finished, seeding := a.times(now)
+	s := &messages.TorrentStatus{
+		InfoHash:              a.ih,
+		State:                 a.state,
+		Paused:                a.paused,
+		AutoManaged:           a.autoManaged,
+		QueuePosition:         a.queuePos,
+		NumPieces:             a.have.Count(),
+		TotalDownload:         a.counters.download,
+		TotalUpload:           a.counters.upload,
+		TotalPayloadDownload:  a.counters.payloadDownload,
+		TotalPayloadUpload:    a.counters.payloadUpload,
+		TotalFailedBytes:      a.counters.failed,
+		TotalRedundantBytes:   a.counters.redundant,
+		IsFinished:            a.finished,
+		IsSeeding:             a.finished && a.have.All(),
+		SeedMode:              a.cfg.Flags&messages.FlagSeedMode != 0,
+		AddedTime:             a.added,
+		CompletedTime:         a.completed,
+		BlockSize:             piecepicker.BlockSize,
+		AllTimeUpload:         a.resume.prevUpload + a.counters.upload,
+		AllTimeDownload:       a.resume.prevDownload + a.counters.download,
+		ActiveTime:            active,
+		FinishedTime:          finished,
+		SeedingTime:           seeding,
+		NeedSaveResume:        a.resume.needSave,
+		UploadMode:            a.diskErr.uploadMode,
+		CurrentTracker:        a.trk.summary.CurrentTracker,
+		AnnounceInterval:      a.trk.summary.Interval,
+		NumComplete:           a.trk.summary.NumComplete,
+		NumIncomplete:         a.trk.summary.NumIncomplete,
+		ListPeers:             a.plist.Len(),
+		ListSeeds:             a.plist.Seeds(),
+		ConnectCandidates:     a.plist.ConnectCandidates(now, a.finished),
+		HasMetadata:           !a.meta.fetching(),
+		StorageMode:           a.cfg.StorageMode,
+		UploadsLimit:          orNone(a.cfg.Limits.MaxUploads),
+		ConnectionsLimit:      orNone(a.cfg.Limits.MaxConnections),
+		TimeSinceUpload:       since(now, a.sq.lastUpload),
+		TimeSinceDownload:     since(now, a.sq.lastDownload),
+		LastScrape:            since(now, a.sq.lastScrape),
+		IPFilterApplies:       a.flt.apply,
+		HasIncoming:           a.sq.hasIncoming,
+		MovingStorage:         len(a.moving) > 0,
+		DistributedFullCopies: -1, DistributedFraction: -1, DistributedCopies: -1,
+	}
+	a.fillCostly(s, flags, now)
+	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {
+		s.NextAnnounce = max(t.Sub(now), 0)
+	}
+	if a.errored != nil {
+		s.Error = a.errored.Error()
+	}
+	s.TotalDone = a.doneBytes()
+	s.TotalWanted, s.TotalWantedDone = a.wantedBytes()
+	if s.TotalWanted > 0 {
+		s.Progress = float64(s.TotalWantedDone) / float64(s.TotalWanted)
+	}
+	if a.state == messages.StateCheckingFiles && a.checking.total > 0 {
+		s.CheckingProgress = float64(a.checking.done) / float64(a.checking.total)
+		s.Progress = s.CheckingProgress
+	}
+	for _, p := range a.peers {
+		if p.closed || p.leaving {
+			continue
+		}
+		s.NumConnections++
+		if !p.connected {
+			continue
+		}
+		s.NumPeers++
+		if p.stats.IsSeed {
+			s.NumSeeds++
+		}
+		if p.unchoked {
+			s.NumUploads++
+		}
+		s.DownloadRate += p.stats.DownloadRate
+		s.UploadRate += p.stats.UploadRate
+		s.DownloadPayloadRate += p.stats.PayloadDownloadRate
+		s.UploadPayloadRate += p.stats.PayloadUploadRate
+	}
+	s.ProgressPPM = int(s.Progress * 1e6)
+	return s
+}
+
+// fillCostly fills the fields only flags ask for.
+func (a *Actor) fillCostly(s *messages.TorrentStatus, flags messages.StatusFlags, now time.Time) {
+	if flags&messages.QueryName != 0 {
+		s.Name = a.info.Name
+	}
+	if flags&messages.QuerySavePath != 0 {
+		s.SavePath = a.cfg.SavePath
+	}
+	if flags&messages.QueryTorrentFile != 0 {
+		s.TorrentFile = a.torrentFile()
+	}
+	if flags&messages.QueryPieces != 0 {
+		s.Pieces = a.have.Clone()
+		s.SparseRegions = sparseRegions(a.have)
+	}
+	if flags&messages.QueryLastSeenComplete != 0 {
+		s.LastSeenComplete = a.sq.seenComplete
+		if a.have.Len() > 0 && a.have.All() {
+			s.LastSeenComplete = now // we are a complete copy
+		}
+	}
+	if flags&messages.QueryDistributedCopies != 0 && a.picker != nil {
+		s.DistributedFullCopies, s.DistributedFraction = a.picker.DistributedCopies()
+		s.DistributedCopies = float32(s.DistributedFullCopies) + float32(s.DistributedFraction)/1000
+	}
+}
+
+// doneBytes is total_done: the bytes of the pieces we have.
+func (a *Actor) doneBytes() int64 {
+	n := a.have.Count()
+	if n == 0 {
+		return 0
+	}
+	done := int64(n) * a.info.PieceLength
+	if last := a.info.NumPieces() - 1; a.have.Has(last) {
+		done -= a.info.PieceLength - a.info.PieceSize(last)
+	}
+	return done
+}
+
+// since is now-t, or -1 when t is zero (never).
+func since(now, t time.Time) time.Duration {
+	if t.IsZero() {
+		return -1
+	}
+	return max(now.Sub(t), 0)
+}
+
+// sparseRegions counts the runs of pieces missing from have (libtorrent's
+// piece_picker::sparse_regions).
+func sparseRegions(have bitfield.Bitfield) int {
+	n, in := 0, false
+	for i := range have.Len() {
+		missing := !have.Has(i)
+		if missing && !in {
+			n++
+		}
+		in = missing
+	}
+	return n
+}
