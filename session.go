@@ -12,6 +12,7 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
 	"github.com/actorrent/actorrent/supervisor"
+	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -39,6 +40,9 @@ type Option func(*sessionOptions)
 type sessionOptions struct {
 	log    *zap.Logger
 	faults *supervisor.Plan
+	// trackers replaces the tracker clients (tests: no UDP socket in a
+	// synctest bubble).
+	trackers torrentactor.TrackerClient
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The
@@ -76,6 +80,8 @@ func NewSession(ctx context.Context, pack SettingsPack, opts ...Option) (*Sessio
 		Notify:      s.notify,
 		Log:         o.log,
 		Supervision: sup,
+		// nil unless a test set it
+		TrackerClient: o.trackers,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran. A
