@@ -39,9 +39,17 @@ type TorrentStatus struct {
 
 // newTorrentStatus gives a torrent's snapshot its handle.
 func (s *Session) newTorrentStatus(m *messages.TorrentStatus) TorrentStatus {
-	st := TorrentStatus{TorrentStatus: *m, Handle: TorrentHandle{ih: m.InfoHash, s: s}}
+	var st TorrentStatus
+	s.fillTorrentStatus(&st, m)
+	return st
+}
+
+// fillTorrentStatus sets st to m with its handle.
+func (s *Session) fillTorrentStatus(st *TorrentStatus, m *messages.TorrentStatus) {
+	st.TorrentStatus = *m
+	st.Handle = TorrentHandle{ih: m.InfoHash, s: s}
+	st.TorrentFile = nil
 	if m.TorrentFile != nil {
 		st.TorrentFile = &TorrentInfo{m: m.TorrentFile}
 	}
-	return st
 }

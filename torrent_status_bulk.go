@@ -39,14 +39,21 @@ func (s *Session) GetTorrentStatus(ctx context.Context, pred func(TorrentStatus)
 		return nil, err
 	}
 	got := r.(*messages.TorrentStatusesReply).Statuses
-	out := make([]TorrentStatus, 0, len(got))
-	for i := range got {
-		st := s.newTorrentStatus(&got[i])
-		if pred == nil || pred(st) {
-			out = append(out, st)
+	out := make([]TorrentStatus, len(got))
+	n := 0
+	for _, m := range got {
+		// made in place: a status is ~700 bytes, 10k of them are
+		// copied once
+		s.fillTorrentStatus(&out[n], m)
+		if pred == nil || pred(out[n]) {
+			n++
 		}
 	}
-	return out, nil
+	clear(out[n:]) // no references kept past the end
+	// Something on the reply's way keeps it reachable after we return
+	// (measured: every call's 10k statuses stayed live): drop them.
+	clear(got)
+	return out[:n], nil
 }
 
 // RefreshTorrentStatus updates the statuses in place (libtorrent's
@@ -68,15 +75,16 @@ func (s *Session) RefreshTorrentStatus(ctx context.Context, sts []TorrentStatus,
 		return err
 	}
 	got := r.(*messages.TorrentStatusesReply).Statuses
-	for i := range got {
-		j, ok := at[got[i].InfoHash]
+	for _, m := range got {
+		j, ok := at[m.InfoHash]
 		if !ok {
 			continue
 		}
-		fresh := s.newTorrentStatus(&got[i])
+		fresh := s.newTorrentStatus(m)
 		keepUnqueried(&fresh, &sts[j], flags)
 		sts[j] = fresh
 	}
+	clear(got) // as in GetTorrentStatus
 	return nil
 }
 

@@ -40,9 +40,10 @@ type GetTorrentStatuses struct {
 }
 
 // TorrentStatusesReply answers GetTorrentStatuses: the statuses in the
-// order asked, without the torrents that are gone.
+// order asked, without the torrents that are gone (the torrents' own
+// replies, not copied: each is the receiver's).
 type TorrentStatusesReply struct {
-	Statuses []TorrentStatus
+	Statuses []*TorrentStatus
 }
 
 // PostTorrentUpdates asks the session to post a StateUpdateAlert with the

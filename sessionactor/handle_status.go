@@ -77,7 +77,7 @@ type gather struct {
 
 	got     []*messages.TorrentStatus // by ask index
 	index   map[messages.InfoHash]int // info-hash to ask index
-	pending int
+	pending int                       // asks not answered yet
 }
 
 type gatherAsk struct {
@@ -93,19 +93,23 @@ func (g *gather) Receive(ctx actor.Context) {
 	case *actor.Started:
 		g.got = make([]*messages.TorrentStatus, len(g.asks))
 		g.index = make(map[messages.InfoHash]int, len(g.asks))
-		for i, q := range g.asks {
-			g.index[q.ih] = i
-			ctx.Request(q.pid, &messages.GetTorrentStatus{Flags: g.flags, ForUpdate: g.forUpdate, SeedRank: q.rank})
-		}
 		g.pending = len(g.asks)
 		if g.pending == 0 {
 			g.finish(ctx)
 			return
 		}
+		// One request for all: the torrents only read it. All at once:
+		// asking a window at a time was no faster.
+		ask := &messages.GetTorrentStatus{Flags: g.flags, ForUpdate: g.forUpdate}
+		for i, q := range g.asks {
+			g.index[q.ih] = i
+			ctx.Request(q.pid, ask)
+		}
 		ctx.SetReceiveTimeout(gatherTimeout)
 	case *messages.TorrentStatus:
 		// answers carry no sender: the info-hash says whose it is
 		if i, ok := g.index[m.InfoHash]; ok && g.got[i] == nil {
+			m.SeedRank = g.asks[i].rank // the reply is ours now
 			g.got[i] = m
 			g.answered(ctx)
 		}
@@ -116,6 +120,7 @@ func (g *gather) Receive(ctx actor.Context) {
 	}
 }
 
+// answered counts an answer.
 func (g *gather) answered(ctx actor.Context) {
 	g.pending--
 	if g.pending == 0 {
@@ -125,17 +130,25 @@ func (g *gather) answered(ctx actor.Context) {
 
 // finish replies with the statuses gathered, in order, and stops.
 func (g *gather) finish(ctx actor.Context) {
-	out := make([]messages.TorrentStatus, 0, len(g.got))
+	out := make([]*messages.TorrentStatus, 0, len(g.got))
 	for _, s := range g.got {
 		if s != nil {
-			out = append(out, *s)
+			out = append(out, s)
 		}
 	}
+	g.got, g.index, g.asks = nil, nil, nil
 	if g.alerts != nil {
-		ctx.Send(g.alerts, &messages.PostAlert{Alert: &messages.StateUpdateAlert{AlertHeader: messages.Now(), Status: out}})
+		st := make([]messages.TorrentStatus, len(out))
+		for i, s := range out {
+			st[i] = *s
+		}
+		ctx.Send(g.alerts, &messages.PostAlert{Alert: &messages.StateUpdateAlert{AlertHeader: messages.Now(), Status: st}})
 	} else if g.replyTo != nil {
 		ctx.Send(g.replyTo, &messages.TorrentStatusesReply{Statuses: out})
 	}
+	// Whatever still refers to this gather (a torrent's cached sender
+	// PID) must not keep the caller's future and its reply alive.
+	g.replyTo, g.alerts = nil, nil
 	ctx.CancelReceiveTimeout()
 	ctx.Stop(ctx.Self())
 }

@@ -153,7 +153,7 @@ type Actor struct {
 	// time interval being counted (times.go).
 	ticks tickTimers
 	clock timeClock
-	sq          statusQuery // handle_status_query.go
+	sq    statusQuery // handle_status_query.go
 }
 
 type checkProgress struct {

@@ -23,6 +23,9 @@
 // ratelimit_2MBps (ratelimit.go) measures how closely a 2 MB/s upload and
 // download limit holds over 10 s, and how evenly two peers share one.
 //
+// scale_status_10k (scale_status.go) times one GetTorrentStatus of 10k
+// paused torrents against libtorrent's get_torrent_status.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
 //	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k]

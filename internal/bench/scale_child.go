@@ -131,15 +131,14 @@ func scaleIdle(ctx context.Context, s *actorrent.Session, raw [][]byte, save str
 	r.AddSeconds = time.Since(t0).Seconds()
 	stopAdd()
 	_, _ = s.PopAlerts(ctx)
-	// scale_status_10k: a loop over the handles until the bulk
-	// GetTorrentStatus lands (issue 9 part 3) — replace it here.
+	// scale_status_10k: one bulk status of every torrent, no costly
+	// fields (lt_scale.py: get_torrent_status(lambda st: True, 0)).
 	t0 = time.Now()
-	for _, h := range hs {
-		if _, err := h.Status(ctx); err != nil {
-			return r, err
-		}
-		r.StatusCount++
+	sts, err := s.GetTorrentStatus(ctx, func(actorrent.TorrentStatus) bool { return true }, 0)
+	if err != nil {
+		return r, err
 	}
+	r.StatusCount = len(sts)
 	r.StatusSeconds = time.Since(t0).Seconds()
 	stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
 	c0 := selfCPU()
