@@ -1,6 +1,7 @@
 package sessionactor
 
 import (
+	"slices"
 	"time"
 
 	"github.com/actorrent/actorrent/messages"
@@ -47,6 +48,13 @@ func (a *Actor) handleStatusChanged(m *messages.TorrentStatusChanged) {
 func (a *Actor) handlePostTorrentUpdates(ctx actor.Context, m *messages.PostTorrentUpdates) {
 	changed := a.updates.changed
 	a.updates.changed = nil
+	// A torrent removed and added again may be listed twice.
+	seen := make(map[messages.InfoHash]bool, len(changed))
+	changed = slices.DeleteFunc(changed, func(ih messages.InfoHash) bool {
+		dup := seen[ih]
+		seen[ih] = true
+		return dup
+	})
 	g := a.newGather(changed, m.Flags, true)
 	g.alerts = a.alerts
 	ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return g }))
@@ -117,6 +125,11 @@ func (g *gather) Receive(ctx actor.Context) {
 		g.answered(ctx)
 	case *actor.ReceiveTimeout:
 		g.finish(ctx)
+	case *actor.Stopping:
+		// the session is closing: answer with what came so far
+		if g.replyTo != nil || g.alerts != nil {
+			g.reply(ctx)
+		}
 	}
 }
 
@@ -128,8 +141,15 @@ func (g *gather) answered(ctx actor.Context) {
 	}
 }
 
-// finish replies with the statuses gathered, in order, and stops.
+// finish replies and stops.
 func (g *gather) finish(ctx actor.Context) {
+	g.reply(ctx)
+	ctx.CancelReceiveTimeout()
+	ctx.Stop(ctx.Self())
+}
+
+// reply sends the statuses gathered, in order, once.
+func (g *gather) reply(ctx actor.Context) {
 	out := make([]*messages.TorrentStatus, 0, len(g.got))
 	for _, s := range g.got {
 		if s != nil {
@@ -149,6 +169,4 @@ func (g *gather) finish(ctx actor.Context) {
 	// Whatever still refers to this gather (a torrent's cached sender
 	// PID) must not keep the caller's future and its reply alive.
 	g.replyTo, g.alerts = nil, nil
-	ctx.CancelReceiveTimeout()
-	ctx.Stop(ctx.Self())
 }
