@@ -139,6 +139,9 @@ func TestHandleStatusFlags(t *testing.T) {
 		t.Fatalf("default status lacks fields: name %q path %q file %v pieces %d/%d seen %v sparse %d",
 			st.Name, st.SavePath, st.TorrentFile != nil, st.Pieces.Count(), st.Pieces.Len(), st.LastSeenComplete, st.SparseRegions)
 	}
+	if st.TotalDone != ti.TotalSize() || st.TotalWantedDone != ti.TotalSize() || st.ProgressPPM != 1e6 {
+		t.Fatalf("done %d, wanted done %d of %d, progress %d ppm", st.TotalDone, st.TotalWantedDone, ti.TotalSize(), st.ProgressPPM)
+	}
 	// a seed with no peers holds the only copy
 	if st.DistributedFullCopies != 1 || st.DistributedFraction != 0 || st.DistributedCopies != 1 {
 		t.Fatalf("distributed copies %d+%d/1000 (%v), want 1", st.DistributedFullCopies, st.DistributedFraction, st.DistributedCopies)
