@@ -6,7 +6,7 @@ package messages
 // session's start.
 type SessionStatus struct {
 	// HasIncomingConnections: a peer has connected to one of our listen
-	// sockets.
+	// sockets since they were opened (listen_interfaces changes reset it).
 	HasIncomingConnections bool
 
 	UploadRate, DownloadRate                 int

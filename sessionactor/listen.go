@@ -43,6 +43,7 @@ func (a *Actor) listen(ctx actor.Context) {
 func (a *Actor) relisten(ctx actor.Context, done func()) {
 	old := a.listeners
 	a.listeners, a.addrs = nil, nil
+	a.incoming = false // session_status: reset with the listen port, as libtorrent
 	a.stopEach(ctx, old, func() {
 		a.listen(ctx)
 		if len(a.addrs) > 0 {
