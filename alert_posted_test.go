@@ -28,7 +28,7 @@ var libtorrentAlertCategories = map[string]AlertCategory{
 	"invalid_request": CategoryPeer, "torrent_finished": CategoryStatus, "piece_finished": CategoryProgress,
 	"block_timeout": CategoryBlockProgress | CategoryPeer, "block_finished": CategoryBlockProgress,
 	"block_downloading": CategoryBlockProgress, "unwanted_block": CategoryPeer, "storage_moved": CategoryStorage,
-	"stats": CategoryStats, "session_stats": CategoryStats,
+	"stats": CategoryStats, "session_stats": CategoryStats, "state_update": CategoryStatus,
 	"storage_moved_failed": CategoryStorage, "torrent_deleted": CategoryStorage,
 	"torrent_delete_failed": CategoryStorage | CategoryError, "save_resume_data": CategoryStorage,
 	"save_resume_data_failed": CategoryStorage | CategoryError, "torrent_paused": CategoryStatus,

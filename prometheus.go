@@ -142,16 +142,14 @@ func (c *sessionCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 func (c *sessionCollector) collectTorrents(ctx context.Context, ch chan<- prometheus.Metric) {
-	hs, err := c.s.GetTorrents(ctx)
+	// One bulk status for every torrent; the name is the only costly
+	// field a series needs.
+	sts, err := c.s.GetTorrentStatus(ctx, nil, QueryName)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.torrent[0].desc, err)
 		return
 	}
-	for _, h := range hs {
-		st, err := h.Status(ctx)
-		if err != nil {
-			continue // removed since GetTorrents
-		}
+	for _, st := range sts {
 		ih, name := st.InfoHash.String(), st.Name
 		for _, t := range c.torrent {
 			ch <- prometheus.MustNewConstMetric(t.desc, t.typ, t.value(st), ih, name)
