@@ -100,17 +100,25 @@ type Actor struct {
 	// when neither is (isPaused).
 	sessionPaused bool
 	autoManaged   bool
-	queuePos      int // in the session's download queue; -1: none
-	graceful      gracefulPause
-	filesLeft     fileLeft // file_completed bookkeeping (handle_files_done.go)
-	errored       error
 	removing      bool
-	checking      checkProgress
-	picker        *piecepicker.Picker
-	have          bitfield.Bitfield
 	finished      bool
-	added         time.Time
-	completed     time.Time
+	// actorFailed: the actor failed and was resumed; its picker may have
+	// lost a message, so ClearError checks the files again.
+	actorFailed bool
+	// checkDeferred: added paused, its check waits for a resume
+	// (check_deferred.go).
+	checkDeferred bool
+	// registered: the disk has the torrent's storage (registerStorage).
+	registered bool
+	queuePos   int // in the session's download queue; -1: none
+	graceful   gracefulPause
+	filesLeft  fileLeft // file_completed bookkeeping (handle_files_done.go)
+	errored    error
+	checking   checkProgress
+	picker     *piecepicker.Picker
+	have       bitfield.Bitfield
+	added      time.Time
+	completed  time.Time
 
 	peers   map[messages.PeerKey]*peerInfo
 	byPID   map[string]messages.PeerKey
@@ -136,24 +144,21 @@ type Actor struct {
 	trk       trackerState
 	meta      metaState
 	flt       filterState // the IP and port filters (handle_ipfilter.go)
-	// actorFailed: the actor failed and was resumed; its picker may have
-	// lost a message, so ClearError checks the files again.
-	actorFailed bool
 	// gauge is the ses.num_*_torrents gauge the torrent is counted in
 	// (stats_gauge.go).
-	gauge   torrentGauge
-	stAlert statsAlertState // stats_alert timer (handle_stats_alert.go)
-	// checkDeferred: added paused, its check waits for a resume
-	// (check_deferred.go).
-	checkDeferred bool
-	// registered: the disk has the torrent's storage (registerStorage).
-	registered bool
+	gauge torrentGauge
+	// stAlert is the stats_alert state (handle_stats_alert.go) and sq the
+	// status queries' (handle_status_query.go): made when first needed,
+	// so that a torrent that never has peers nor subscribers (a paused
+	// one) does not carry them. Measured: they took the actor from the
+	// 1 KiB size class to 1.25 KiB, 0.25 KiB a torrent.
+	stAlert *statsAlertState
+	sq      *statusQuery
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the
 	// time interval being counted (times.go).
 	ticks tickTimers
 	clock timeClock
-	sq    statusQuery // handle_status_query.go
 }
 
 type checkProgress struct {

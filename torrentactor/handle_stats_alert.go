@@ -43,17 +43,31 @@ func (a *Actor) statsAlertHook(ctx actor.Context) {
 		a.postStatsAlert(ctx)
 		a.syncStatsAlert(ctx)
 	case *messages.PeerStats:
-		a.stAlert.ipUp += m.IPOverheadUpload
-		a.stAlert.ipDown += m.IPOverheadDownload
+		st := a.statsAlert()
+		st.ipUp += m.IPOverheadUpload
+		st.ipDown += m.IPOverheadDownload
 	case *messages.TrackerTraffic:
-		a.stAlert.trackerUp += m.Upload
-		a.stAlert.trackerDown += m.Download
+		st := a.statsAlert()
+		st.trackerUp += m.Upload
+		st.trackerDown += m.Download
 	case *messages.PeerConnected, *messages.SettingsChanged:
 		a.syncStatsAlert(ctx)
 	case *actor.Stopping:
 		a.stopStatsAlert()
 	}
 }
+
+// statsAlert is the stats_alert state, made on first use (a torrent
+// without traffic has none).
+func (a *Actor) statsAlert() *statsAlertState {
+	if a.stAlert == nil {
+		a.stAlert = &statsAlertState{}
+	}
+	return a.stAlert
+}
+
+// statsAlertArmed: the timer runs.
+func (a *Actor) statsAlertArmed() bool { return a.stAlert != nil && a.stAlert.cancel != nil }
 
 func (a *Actor) wantsStatsAlerts() bool {
 	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStats == 0 || a.removing {
@@ -71,23 +85,27 @@ func (a *Actor) wantsStatsAlerts() bool {
 func (a *Actor) syncStatsAlert(ctx actor.Context) {
 	want := a.wantsStatsAlerts()
 	switch {
-	case want && a.stAlert.cancel == nil:
-		a.stAlert.since, a.stAlert.last = time.Now(), a.statsTotals()
-		a.stAlert.cancel = actors.SendRepeatedly(ctx, statsAlertInterval, statsAlertInterval, ctx.Self(), &statsTick{})
-	case !want && a.stAlert.cancel != nil:
+	case want && !a.statsAlertArmed():
+		st := a.statsAlert()
+		st.since, st.last = time.Now(), a.statsTotals()
+		st.cancel = actors.SendRepeatedly(ctx, statsAlertInterval, statsAlertInterval, ctx.Self(), &statsTick{})
+	case !want && a.statsAlertArmed():
 		a.stopStatsAlert()
 	}
 }
 
 func (a *Actor) stopStatsAlert() {
-	if a.stAlert.cancel != nil {
+	if a.statsAlertArmed() {
 		a.stAlert.cancel()
 		a.stAlert.cancel = nil
 	}
 }
 
 func (a *Actor) statsTotals() statsTotals {
-	c, s := &a.counters, &a.stAlert
+	c, s := &a.counters, a.stAlert
+	if s == nil {
+		s = &statsAlertState{}
+	}
 	return statsTotals{
 		payloadUp: c.payloadUpload, protocolUp: c.upload - c.payloadUpload,
 		payloadDown: c.payloadDownload, protocolDown: c.download - c.payloadDownload,
@@ -98,7 +116,7 @@ func (a *Actor) statsTotals() statsTotals {
 // postStatsAlert posts the bytes since the last one (the peers report
 // theirs every second).
 func (a *Actor) postStatsAlert(ctx actor.Context) {
-	if a.stAlert.cancel == nil {
+	if !a.statsAlertArmed() {
 		return // a tick that was on its way when the timer stopped
 	}
 	now, cur, last := time.Now(), a.statsTotals(), a.stAlert.last

@@ -31,7 +31,7 @@ type statusQuery struct {
 func (a *Actor) handleGetTorrentStatus(ctx actor.Context, m *messages.GetTorrentStatus) {
 	s := a.status(m.Flags, time.Now())
 	s.SeedRank = m.SeedRank
-	if m.ForUpdate {
+	if m.ForUpdate && a.sq != nil {
 		a.sq.queued = false
 	}
 	ctx.Respond(s)
@@ -45,6 +45,15 @@ func (a *Actor) torrentFile() *metainfo.MetaInfo {
 	return a.cfg.Meta
 }
 
+// query is the status queries' state, made on first use (a torrent that
+// never had traffic nor a subscriber has none).
+func (a *Actor) query() *statusQuery {
+	if a.sq == nil {
+		a.sq = &statusQuery{}
+	}
+	return a.sq
+}
+
 // noteStatusChange runs after every message: the messages that change
 // what torrent_status shows (the places libtorrent calls state_updated,
 // and transfer) report a change, and the times only status shows are
@@ -52,30 +61,32 @@ func (a *Actor) torrentFile() *metainfo.MetaInfo {
 func (a *Actor) noteStatusChange(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
-		a.sq.subscribed = a.cfg.Flags&messages.FlagUpdateSubscribe != 0
+		if a.cfg.Flags&messages.FlagUpdateSubscribe != 0 {
+			a.query().subscribed = true
+		}
 	case *messages.PeerStats:
 		if m.PayloadUpload > 0 {
-			a.sq.lastUpload = time.Now()
+			a.query().lastUpload = time.Now()
 		}
 		if m.IsSeed {
-			a.sq.seenComplete = time.Now()
+			a.query().seenComplete = time.Now()
 		}
 		if m.Download == 0 && m.Upload == 0 {
 			return // an idle peer's report changes nothing shown
 		}
 	case *messages.PieceHashed:
 		if m.OK && m.Err == nil {
-			a.sq.lastDownload = time.Now()
+			a.query().lastDownload = time.Now()
 		}
 	case *messages.AttachPeer:
-		a.sq.hasIncoming = true
+		a.query().hasIncoming = true
 	case *messages.TrackerSummary:
 		if m.NumComplete >= 0 || m.NumIncomplete >= 0 {
-			a.sq.lastScrape = time.Now()
+			a.query().lastScrape = time.Now()
 		}
 	case *messages.SetUpdateSubscribe:
 		// a torrent subscribing reports at once: the next update shows it
-		a.sq.subscribed = m.On
+		a.query().subscribed = m.On
 	case *messages.PeerConnected, *messages.PeerClosed, *peerGone, *messages.ConnectPeer,
 		*messages.PauseTorrent, *messages.ResumeTorrent, *messages.SessionPausedChanged,
 		*messages.ForceRecheck, *messages.DiskCheckProgress, *messages.DiskCheckReply,
@@ -93,7 +104,7 @@ func (a *Actor) noteStatusChange(ctx actor.Context) {
 // stateUpdated tells the session this subscribed torrent changed, once
 // until its status goes out in a state_update.
 func (a *Actor) stateUpdated(ctx actor.Context) {
-	if !a.sq.subscribed || a.sq.queued || a.removing {
+	if a.sq == nil || !a.sq.subscribed || a.sq.queued || a.removing {
 		return
 	}
 	a.sq.queued = true
@@ -104,6 +115,10 @@ func (a *Actor) stateUpdated(ctx actor.Context) {
 // flags ask for them.
 func (a *Actor) status(flags messages.StatusFlags, now time.Time) *messages.TorrentStatus {
 	active, finished, seeding := a.times(now)
+	var sq statusQuery // what status shows of the queries' state (none yet: zero)
+	if a.sq != nil {
+		sq = *a.sq
+	}
 	s := &messages.TorrentStatus{
 		InfoHash:              a.ih,
 		State:                 a.state,
@@ -141,11 +156,11 @@ func (a *Actor) status(flags messages.StatusFlags, now time.Time) *messages.Torr
 		StorageMode:           a.cfg.StorageMode,
 		UploadsLimit:          orNone(a.cfg.Limits.MaxUploads),
 		ConnectionsLimit:      orNone(a.cfg.Limits.MaxConnections),
-		TimeSinceUpload:       since(now, a.sq.lastUpload),
-		TimeSinceDownload:     since(now, a.sq.lastDownload),
-		LastScrape:            since(now, a.sq.lastScrape),
+		TimeSinceUpload:       since(now, sq.lastUpload),
+		TimeSinceDownload:     since(now, sq.lastDownload),
+		LastScrape:            since(now, sq.lastScrape),
 		IPFilterApplies:       a.flt.apply,
-		HasIncoming:           a.sq.hasIncoming,
+		HasIncoming:           sq.hasIncoming,
 		MovingStorage:         len(a.moving) > 0,
 		DistributedFullCopies: -1, DistributedFraction: -1, DistributedCopies: -1,
 	}
@@ -205,7 +220,9 @@ func (a *Actor) fillCostly(s *messages.TorrentStatus, flags messages.StatusFlags
 		s.SparseRegions = sparseRegions(a.have)
 	}
 	if flags&messages.QueryLastSeenComplete != 0 {
-		s.LastSeenComplete = a.sq.seenComplete
+		if a.sq != nil {
+			s.LastSeenComplete = a.sq.seenComplete
+		}
 		if a.have.Len() > 0 && a.have.All() {
 			s.LastSeenComplete = now // we are a complete copy
 		}

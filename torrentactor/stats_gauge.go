@@ -9,7 +9,7 @@ import (
 // torrentGauge is which ses.num_*_torrents gauge a torrent is counted in
 // (in: any; not before its first message nor after it stopped).
 type torrentGauge struct {
-	held stats.Index
+	held int32 // a stats.Index
 	in   bool
 }
 
@@ -56,7 +56,7 @@ func (a *Actor) afterMessage(ctx actor.Context) {
 func (a *Actor) updateGauge(ctx actor.Context) {
 	if _, stopped := ctx.Message().(*actor.Stopped); stopped {
 		if g := &a.gauge; g.in {
-			a.cfg.Counters.Add(g.held, -1)
+			a.cfg.Counters.Add(stats.Index(g.held), -1)
 			g.in = false
 		}
 		return
@@ -74,14 +74,14 @@ func (a *Actor) syncGauge() {
 	}
 	g := &a.gauge
 	s := a.statsState()
-	if g.in && g.held == s {
+	if g.in && stats.Index(g.held) == s {
 		return
 	}
 	if g.in {
-		c.Add(g.held, -1)
+		c.Add(stats.Index(g.held), -1)
 	}
 	c.Inc(s)
-	g.held, g.in = s, true
+	g.held, g.in = int32(s), true
 }
 
 // countHashFailureBan: a peer banned for sending bad data (libtorrent
