@@ -88,7 +88,7 @@ func benchScale(ctx context.Context, c config, work string, stdout io.Writer) er
 	if c.runsLine(lineScaleClose) {
 		fmt.Fprintln(stdout, benchLine(lineScaleClose, "s", 2, orNaN(ours.CloseSeconds), orNaN(lt.CloseSeconds)))
 	}
-	fmt.Fprintf(stdout, "# scale_*_10k: %d started torrents added in ours %.2fs, libtorrent %.2fs; status of %d (ours: a loop over handles, no bulk call yet) and %d; CPU over %.1fs and %.1fs\n",
+	fmt.Fprintf(stdout, "# scale_*_10k: %d started torrents added in ours %.2fs, libtorrent %.2fs; one GetTorrentStatus of %d (libtorrent get_torrent_status of %d); CPU over %.1fs and %.1fs\n",
 		scaleIdleTorrents, ours.AddSeconds, lt.AddSeconds, ours.StatusCount, lt.StatusCount, ours.WallSeconds, lt.WallSeconds)
 	return nil
 }
