@@ -86,7 +86,8 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	if a.cfg.TorrentProps != nil {
 		newProps = a.cfg.TorrentProps
 	}
-	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, newProps(tc)))
+	props := newProps(tc).Configure(actor.WithDispatcher(a.pool))
+	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, props))
 	a.torrents[ih] = &entry{pid: pid, qpos: -1}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
