@@ -43,6 +43,7 @@ const usageText = `usage:
   demo download [-listen ADDR] [-set NAME=VALUE]... [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
   demo check [-hashing-threads N] TORRENT SAVE_PATH
   demo chaos [-seed N] [-rate R] [-timeout D]   the swarm under injected faults
+  demo scale add N SAVE | idle N SAVE SECONDS   N torrents in one session: time, RSS, CPU (JSON)
 run "demo COMMAND -h" for a command's flags`
 
 func main() {
@@ -78,6 +79,8 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 		return runCheck(ctx, args, stdout, stderr)
 	case "chaos":
 		return runChaos(ctx, args, stdout, stderr)
+	case "scale":
+		return runScale(args, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usageText)
 		return nil

@@ -45,9 +45,6 @@ import (
 )
 
 func main() {
-	if code, child := runScaleChild(os.Args[1:], os.Stdout); child {
-		os.Exit(code) // a scale line's process (scale_child.go)
-	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -97,9 +94,6 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := benchScale(ctx, c, work, stdout); err != nil {
-		return err
-	}
 
 	// The download's seed file is also recheck_1gib_single's.
 	var p payload
@@ -118,6 +112,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if demo, err = buildDemo(ctx, work); err != nil {
 			return err
 		}
+	}
+	if err := benchScale(ctx, c, demo, work, stdout); err != nil {
+		return err
 	}
 	if c.runsLine(lineRateLimit) {
 		if err := benchRateLimit(ctx, c, demo, work, stdout); err != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // The scale lines (issue 9, idle torrents cost nothing), each side in a
-// fresh process of its own (ours: this binary again, scale_child.go;
+// fresh process of its own (ours: `demo scale`, cmd/demo/scale.go;
 // libtorrent: lt_scale.py), with the same torrents (one 16 KiB file each)
 // and the same loopback-only settings:
 //
@@ -28,9 +28,8 @@ import (
 //     minutes); goals under 2 s and 4 KiB.
 //   - scale_idle_cpu_10k: % of one core used over 10 s by a process holding
 //     10k started torrents without peers or trackers; goal under 1%.
-//   - scale_status_10k: ms for the status of all 10k (libtorrent: one
-//     get_torrent_status; ours: a loop over the handles until the bulk
-//     GetTorrentStatus lands, see scale_child.go); goal under 50 ms.
+//   - scale_status_10k: ms for one bulk status of all 10k (libtorrent's
+//     get_torrent_status, our GetTorrentStatus); goal under 50 ms.
 //   - scale_close_10k: seconds for Close (libtorrent: deleting the
 //     session) with those 10k torrents; goal under 1 s.
 const (
@@ -44,15 +43,31 @@ const (
 	scaleIdleSeconds  = 10
 )
 
+// scaleResult is what either side's child prints (`demo scale` and
+// lt_scale.py, with the same keys).
+type scaleResult struct {
+	Seconds      float64 `json:"seconds"`
+	RSSBeforeKiB int64   `json:"rss_before_kib"`
+	RSSAfterKiB  int64   `json:"rss_after_kib"`
+	HeapKiB      int64   `json:"heap_kib"`
+
+	AddSeconds    float64 `json:"add_seconds"`
+	StatusSeconds float64 `json:"status_seconds"`
+	StatusCount   int     `json:"status_count"`
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	WallSeconds   float64 `json:"wall_seconds"`
+	CloseSeconds  float64 `json:"close_seconds"`
+}
+
 //go:embed lt_scale.py
 var ltScaleScript []byte
 
 // benchScale prints the scale lines that c runs.
-func benchScale(ctx context.Context, c config, work string, stdout io.Writer) error {
+func benchScale(ctx context.Context, c config, demo, work string, stdout io.Writer) error {
 	if c.runsLine(lineScaleAdd) {
 		var ours, lt scaleResult
 		var err error
-		if ours, lt, err = scaleSides(ctx, c, work, "add", strconv.Itoa(scaleAddTorrents)); err != nil {
+		if ours, lt, err = scaleSides(ctx, c, demo, work, "add", strconv.Itoa(scaleAddTorrents)); err != nil {
 			return err
 		}
 		perTorrent := func(r scaleResult) float64 {
@@ -69,7 +84,7 @@ func benchScale(ctx context.Context, c config, work string, stdout io.Writer) er
 	if !c.runsLine(lineScaleIdle) && !c.runsLine(lineScaleStatus) && !c.runsLine(lineScaleClose) {
 		return nil
 	}
-	ours, lt, err := scaleSides(ctx, c, work, "idle", strconv.Itoa(scaleIdleTorrents), strconv.Itoa(scaleIdleSeconds))
+	ours, lt, err := scaleSides(ctx, c, demo, work, "idle", strconv.Itoa(scaleIdleTorrents), strconv.Itoa(scaleIdleSeconds))
 	if err != nil {
 		return err
 	}
@@ -95,7 +110,7 @@ func benchScale(ctx context.Context, c config, work string, stdout io.Writer) er
 
 // scaleSides runs the child of each side c wants with args; a side not
 // run has a zero result (printed as n/a).
-func scaleSides(ctx context.Context, c config, work string, args ...string) (ours, lt scaleResult, err error) {
+func scaleSides(ctx context.Context, c config, demo, work string, args ...string) (ours, lt scaleResult, err error) {
 	save := filepath.Join(work, "scale-"+args[0])
 	if err := os.MkdirAll(save, 0o755); err != nil {
 		return ours, lt, err
@@ -103,12 +118,7 @@ func scaleSides(ctx context.Context, c config, work string, args ...string) (our
 	defer os.RemoveAll(save)
 	full := append(args[:1:1], append([]string{args[1], save}, args[2:]...)...)
 	if c.wants(sideOurs) {
-		self, err := os.Executable()
-		if err != nil {
-			return ours, lt, err
-		}
-		cmd := exec.CommandContext(ctx, self, full...)
-		cmd.Env = append(os.Environ(), scaleChildEnv+"=1")
+		cmd := exec.CommandContext(ctx, demo, append([]string{"scale"}, full...)...)
 		if ours, err = runScaleProcess(cmd); err != nil {
 			return ours, lt, fmt.Errorf("bench: %s ours: %w", args[0], err)
 		}

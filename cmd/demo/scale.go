@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,26 +11,32 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/actorrent/actorrent"
 )
 
-// Our side of the scale_* lines runs in a process of its own, so that its
-// RSS holds only the session and its torrents: the bench starts its own
-// binary again with scaleChildEnv set and the arguments of lt_scale.py
-// ("add N SAVE" or "idle N SAVE SECONDS"), and reads one JSON object.
-// To see where time and memory go, run the child by hand with
-// ACTORRENT_BENCH_SCALE_CPU (the measured phase's CPU profile),
-// ACTORRENT_BENCH_SCALE_CPU_ADD (idle: the add's) or
-// ACTORRENT_BENCH_SCALE_HEAP (add: a heap profile after it) naming files:
-//
-//	go build -o /tmp/bench ./internal/bench
-//	ACTORRENT_BENCH_SCALE_CHILD=1 ACTORRENT_BENCH_SCALE_HEAP=/tmp/heap.prof /tmp/bench add 100000 /tmp/save
-const scaleChildEnv = "ACTORRENT_BENCH_SCALE_CHILD"
+// demo scale add N SAVE | idle N SAVE SECONDS: our side of make bench's
+// scale_* lines, in a process of its own so that its RSS holds only the
+// session and its torrents. add: seconds to parse and add N paused
+// torrents, and VmRSS before and after; idle: N started torrents without
+// peers, then one GetTorrentStatus of them all, the CPU used over
+// SECONDS, and Close. It prints one JSON object. To see where time and
+// memory go, name files in ACTORRENT_BENCH_SCALE_CPU (the measured
+// phase's CPU profile), ACTORRENT_BENCH_SCALE_CPU_ADD (idle: the add's) or
+// ACTORRENT_BENCH_SCALE_HEAP (add: a heap profile after it).
+func runScale(args []string, stdout io.Writer) error {
+	r, err := scaleChild(args)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(r)
+}
 
-// scaleResult is what either side's child prints (lt_scale.py's keys).
-type scaleResult struct {
+// scaleFigures is what `demo scale` prints, as JSON with the keys of the
+// bench's lt_scale.py (internal/bench reads both).
+type scaleFigures struct {
 	Seconds      float64 `json:"seconds"`
 	RSSBeforeKiB int64   `json:"rss_before_kib"`
 	RSSAfterKiB  int64   `json:"rss_after_kib"`
@@ -45,53 +50,43 @@ type scaleResult struct {
 	CloseSeconds  float64 `json:"close_seconds"`
 }
 
-// runScaleChild runs the child when this process is one, and reports
-// whether it was.
-func runScaleChild(args []string, stdout io.Writer) (code int, child bool) {
-	if os.Getenv(scaleChildEnv) == "" {
-		return 0, false
-	}
-	r, err := scaleChild(args)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "scale child:", err)
-		return 1, true
-	}
-	_ = json.NewEncoder(stdout).Encode(r)
-	return 0, true
-}
-
-func scaleChild(args []string) (scaleResult, error) {
+func scaleChild(args []string) (scaleFigures, error) {
 	if len(args) < 3 {
-		return scaleResult{}, errors.New("want: add|idle N SAVE [SECONDS]")
+		return scaleFigures{}, usageErrorf("scale: want add N SAVE, or idle N SAVE SECONDS")
 	}
 	n, err := strconv.Atoi(args[1])
-	if err != nil {
-		return scaleResult{}, err
+	if err != nil || n < 0 {
+		return scaleFigures{}, usageErrorf("scale: N is a count of torrents, not %q", args[1])
+	}
+	var idle time.Duration
+	switch {
+	case args[0] == "add" && len(args) == 3:
+	case args[0] == "idle" && len(args) == 4:
+		secs, err := strconv.ParseFloat(args[3], 64)
+		if err != nil || secs < 0 {
+			return scaleFigures{}, usageErrorf("scale: SECONDS is a duration in seconds, not %q", args[3])
+		}
+		idle = time.Duration(secs * float64(time.Second))
+	default:
+		return scaleFigures{}, usageErrorf("scale: want add N SAVE, or idle N SAVE SECONDS")
 	}
 	raw := scaleTorrents(n)
 	ctx := context.Background()
 	s, err := actorrent.NewSession(ctx, scaleSettings())
 	if err != nil {
-		return scaleResult{}, err
+		return scaleFigures{}, err
 	}
-	switch {
-	case args[0] == "add":
-		return scaleAddPaused(ctx, s, raw, args[2])
-	case args[0] == "idle" && len(args) == 4:
-		secs, err := strconv.ParseFloat(args[3], 64)
-		if err != nil {
-			return scaleResult{}, err
-		}
-		return scaleIdle(ctx, s, raw, args[2], time.Duration(secs*float64(time.Second)))
+	if args[0] == "idle" {
+		return scaleIdle(ctx, s, raw, args[2], idle) // measures Close
 	}
-	return scaleResult{}, fmt.Errorf("unknown mode %q", args)
+	defer s.Close(ctx) // after the figures: not this line's (lt_scale.py neither)
+	return scaleAddPaused(ctx, s, raw, args[2])
 }
 
 // scaleAddPaused measures adding raw paused: seconds, and VmRSS before
-// and after. It does not close the session (lt_scale.py neither: not
-// this line's figure).
-func scaleAddPaused(ctx context.Context, s *actorrent.Session, raw [][]byte, save string) (scaleResult, error) {
-	var r scaleResult
+// and after.
+func scaleAddPaused(ctx context.Context, s *actorrent.Session, raw [][]byte, save string) (scaleFigures, error) {
+	var r scaleFigures
 	settle()
 	r.RSSBeforeKiB = vmRSSKiB()
 	stop := cpuProfile("ACTORRENT_BENCH_SCALE_CPU")
@@ -117,8 +112,8 @@ func scaleAddPaused(ctx context.Context, s *actorrent.Session, raw [][]byte, sav
 
 // scaleIdle adds raw started and, once they are checked, measures the
 // status of them all, the CPU used over idle, and Close.
-func scaleIdle(ctx context.Context, s *actorrent.Session, raw [][]byte, save string, idle time.Duration) (scaleResult, error) {
-	var r scaleResult
+func scaleIdle(ctx context.Context, s *actorrent.Session, raw [][]byte, save string, idle time.Duration) (scaleFigures, error) {
+	var r scaleFigures
 	stopAdd := cpuProfile("ACTORRENT_BENCH_SCALE_CPU_ADD")
 	t0 := time.Now()
 	hs, err := scaleAdd(ctx, s, raw, save, 0)
@@ -275,4 +270,13 @@ func vmRSSKiB() int64 {
 		}
 	}
 	return 0
+}
+
+// selfCPU is the user and system CPU time of this process so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
