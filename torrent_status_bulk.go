@@ -3,6 +3,7 @@ package actorrent
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/actorrent/actorrent/messages"
 )
@@ -34,25 +35,49 @@ const FlagUpdateSubscribe = messages.FlagUpdateSubscribe
 // The torrents are asked all at once and answer in one message; pred
 // runs here, in the caller's goroutine.
 func (s *Session) GetTorrentStatus(ctx context.Context, pred func(TorrentStatus) bool, flags StatusFlags) ([]TorrentStatus, error) {
-	r, err := s.request(ctx, &messages.GetTorrentStatuses{Flags: flags})
+	// The torrents write straight into out (the gatherer calls slots once,
+	// knowing how many it asks): nothing is allocated per torrent, and
+	// nothing is copied but to drop the ones pred refuses.
+	var out []TorrentStatus
+	slots := func(n int) []*messages.TorrentStatus {
+		out = make([]TorrentStatus, n)
+		p := make([]*messages.TorrentStatus, n)
+		for i := range out {
+			p[i] = &out[i].TorrentStatus
+		}
+		return p
+	}
+	r, err := s.request(ctx, &messages.GetTorrentStatuses{Flags: flags, Slots: slots})
 	if err != nil {
 		return nil, err
 	}
-	got := r.(*messages.TorrentStatusesReply).Statuses
-	out := make([]TorrentStatus, len(got))
+	filled := r.(*messages.TorrentStatusesReply).Filled
+	if slices.Contains(filled, false) {
+		// A torrent that did not answer (it failed, or is gone) may
+		// still write its slot: hand out a copy of those that did.
+		kept := make([]TorrentStatus, 0, len(filled))
+		for i, ok := range filled {
+			if ok {
+				kept = append(kept, out[i])
+			}
+		}
+		out = kept
+	}
 	n := 0
-	for _, m := range got {
-		// made in place: a status is ~700 bytes, 10k of them are
-		// copied once
-		s.fillTorrentStatus(&out[n], m)
-		if pred == nil || pred(out[n]) {
+	for i := range out {
+		st := &out[i]
+		st.Handle = TorrentHandle{ih: st.InfoHash, s: s}
+		if st.TorrentStatus.TorrentFile != nil {
+			st.TorrentFile = &TorrentInfo{m: st.TorrentStatus.TorrentFile}
+		}
+		if pred == nil || pred(*st) {
+			if n != i {
+				out[n] = *st
+			}
 			n++
 		}
 	}
 	clear(out[n:]) // no references kept past the end
-	// Something on the reply's way keeps it reachable after we return
-	// (measured: every call's 10k statuses stayed live): drop them.
-	clear(got)
 	return out[:n], nil
 }
 

@@ -37,6 +37,12 @@ const (
 type GetTorrentStatuses struct {
 	InfoHashes []InfoHash
 	Flags      StatusFlags
+	// Slots, when set, gives n places for the n torrents asked (called
+	// once, by the gatherer): each torrent writes its status into its
+	// own, and the reply's Filled says which did. The caller's memory is
+	// written by no one after the reply when every slot is filled; a
+	// torrent that answers after a timeout may still write its slot.
+	Slots func(n int) []*TorrentStatus
 }
 
 // TorrentStatusesReply answers GetTorrentStatuses: the statuses in the
@@ -44,6 +50,8 @@ type GetTorrentStatuses struct {
 // replies, not copied: each is the receiver's).
 type TorrentStatusesReply struct {
 	Statuses []*TorrentStatus
+	// Filled is, with Slots, which slots hold a status.
+	Filled []bool
 }
 
 // PostTorrentUpdates asks the session to post a StateUpdateAlert with the

@@ -46,6 +46,16 @@ type GetTorrentStatus struct {
 	// SeedRank is filled by the session on the way: its queue ranks
 	// the seeds.
 	SeedRank int
+	// Into, when set, is where the torrent writes its status (a bulk
+	// status's slot, the caller's memory: no status is allocated per
+	// torrent); it then answers StatusFilled{Index} instead.
+	Into  *TorrentStatus
+	Index int
+}
+
+// StatusFilled answers a GetTorrentStatus with Into: the status is there.
+type StatusFilled struct {
+	Index int
 }
 
 // RemoveTorrent stops the torrent; with DeleteFiles its files are removed.

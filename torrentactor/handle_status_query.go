@@ -29,11 +29,17 @@ type statusQuery struct {
 
 // handleGetTorrentStatus answers a status query with the fields flags ask.
 func (a *Actor) handleGetTorrentStatus(ctx actor.Context, m *messages.GetTorrentStatus) {
-	s := a.status(m.Flags, time.Now())
-	s.SeedRank = m.SeedRank
 	if m.ForUpdate && a.sq != nil {
 		a.sq.queued = false
 	}
+	if m.Into != nil { // a bulk status's slot
+		a.fillStatus(m.Into, m.Flags, time.Now())
+		m.Into.SeedRank = m.SeedRank
+		ctx.Respond(&messages.StatusFilled{Index: m.Index})
+		return
+	}
+	s := a.status(m.Flags, time.Now())
+	s.SeedRank = m.SeedRank
 	ctx.Respond(s)
 }
 
@@ -114,12 +120,19 @@ func (a *Actor) stateUpdated(ctx actor.Context) {
 // status builds the torrent_status snapshot; the costly fields only when
 // flags ask for them.
 func (a *Actor) status(flags messages.StatusFlags, now time.Time) *messages.TorrentStatus {
+	s := new(messages.TorrentStatus)
+	a.fillStatus(s, flags, now)
+	return s
+}
+
+// fillStatus writes the torrent_status snapshot into s.
+func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags, now time.Time) {
 	active, finished, seeding := a.times(now)
 	var sq statusQuery // what status shows of the queries' state (none yet: zero)
 	if a.sq != nil {
 		sq = *a.sq
 	}
-	s := &messages.TorrentStatus{
+	*s = messages.TorrentStatus{
 		InfoHash:              a.ih,
 		State:                 a.state,
 		Paused:                a.paused,
@@ -201,7 +214,6 @@ func (a *Actor) status(flags messages.StatusFlags, now time.Time) *messages.Torr
 		s.UploadPayloadRate += p.stats.PayloadUploadRate
 	}
 	s.ProgressPPM = int(s.Progress * 1e6)
-	return s
 }
 
 // fillCostly fills the fields only flags ask for.
