@@ -30,7 +30,12 @@ func (f *statusFake) Receive(ctx actor.Context) {
 		if m.ForUpdate {
 			f.queued = false
 		}
-		if !f.silent {
+		switch {
+		case f.silent:
+		case m.Into != nil:
+			*m.Into = messages.TorrentStatus{InfoHash: f.ih, NumPieces: f.asked, SeedRank: m.SeedRank}
+			ctx.Respond(&messages.StatusFilled{Index: m.Index})
+		default:
 			ctx.Respond(&messages.TorrentStatus{InfoHash: f.ih, NumPieces: f.asked})
 		}
 	case *messages.ResumeTorrent:
@@ -106,6 +111,39 @@ func TestGatherOrderUnknownAndSilent(t *testing.T) {
 		for i, s := range r.Statuses {
 			if want := ihs[i+i/4]; s.InfoHash != want { // the silent 4th left out
 				t.Fatalf("status %d is torrent %d", i, s.InfoHash[0])
+			}
+		}
+	})
+}
+
+// With slots, the torrents write into the caller's places, in the
+// session's order, and the reply says which did: a silent torrent's slot
+// stays empty and unflagged after gatherTimeout.
+func TestGatherIntoSlots(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sys, pid, ihs := fakeStatusSession(t, 5, map[int]bool{2: true})
+		var slots []messages.TorrentStatus
+		alloc := func(n int) []*messages.TorrentStatus {
+			slots = make([]messages.TorrentStatus, n)
+			p := make([]*messages.TorrentStatus, n)
+			for i := range slots {
+				p[i] = &slots[i]
+			}
+			return p
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // past gatherTimeout
+		defer cancel()
+		v, err := actors.Request(ctx, sys.Root, pid, &messages.GetTorrentStatuses{Slots: alloc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := v.(*messages.TorrentStatusesReply)
+		if len(r.Filled) != 5 || len(slots) != 5 || r.Statuses != nil {
+			t.Fatalf("%d flags, %d slots, %d statuses: want 5, 5, none", len(r.Filled), len(slots), len(r.Statuses))
+		}
+		for i, ih := range ihs {
+			if silent := i == 2; r.Filled[i] == silent || (slots[i].InfoHash == ih) == silent {
+				t.Fatalf("slot %d: filled %v with torrent %d", i, r.Filled[i], slots[i].InfoHash[0])
 			}
 		}
 	})
