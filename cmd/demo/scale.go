@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent"
+	"github.com/actorrent/actorrent/internal/bench/scalefmt"
 )
 
 // demo scale add N SAVE | idle N SAVE SECONDS: our side of make bench's
@@ -35,21 +36,8 @@ func runScale(args []string, stdout io.Writer) error {
 	return json.NewEncoder(stdout).Encode(r)
 }
 
-// scaleFigures is what `demo scale` prints, as JSON with the keys of the
-// bench's lt_scale.py (internal/bench reads both).
-type scaleFigures struct {
-	Seconds      float64 `json:"seconds"`
-	RSSBeforeKiB int64   `json:"rss_before_kib"`
-	RSSAfterKiB  int64   `json:"rss_after_kib"`
-	HeapKiB      int64   `json:"heap_kib"`
-
-	AddSeconds    float64 `json:"add_seconds"`
-	StatusSeconds float64 `json:"status_seconds"`
-	StatusCount   int     `json:"status_count"`
-	CPUSeconds    float64 `json:"cpu_seconds"`
-	WallSeconds   float64 `json:"wall_seconds"`
-	CloseSeconds  float64 `json:"close_seconds"`
-}
+// scaleFigures is what `demo scale` prints (make bench reads it).
+type scaleFigures = scalefmt.Result
 
 func scaleChild(args []string) (scaleFigures, error) {
 	if len(args) < 3 {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/bench/scalefmt"
 	"github.com/actorrent/actorrent/internal/interop"
 )
 
@@ -44,21 +45,8 @@ const (
 	scaleIdleSeconds  = 10
 )
 
-// scaleResult is what either side's child prints (`demo scale` and
-// lt_scale.py, with the same keys).
-type scaleResult struct {
-	Seconds      float64 `json:"seconds"`
-	RSSBeforeKiB int64   `json:"rss_before_kib"`
-	RSSAfterKiB  int64   `json:"rss_after_kib"`
-	HeapKiB      int64   `json:"heap_kib"`
-
-	AddSeconds    float64 `json:"add_seconds"`
-	StatusSeconds float64 `json:"status_seconds"`
-	StatusCount   int     `json:"status_count"`
-	CPUSeconds    float64 `json:"cpu_seconds"`
-	WallSeconds   float64 `json:"wall_seconds"`
-	CloseSeconds  float64 `json:"close_seconds"`
-}
+// scaleResult is what either side's child prints.
+type scaleResult = scalefmt.Result
 
 //go:embed lt_scale.py
 var ltScaleScript []byte
