@@ -16,7 +16,7 @@ import (
 func exampleSwarm(ctx context.Context) (seed *actorrent.Session, addr, torrentFile string, done func(), err error) {
 	dir, err := os.MkdirTemp("", "example-seed")
 	if err != nil {
-		return nil, "", "", nil, err
+		return nil, "", "", func() {}, err // done is never nil
 	}
 	done = func() { os.RemoveAll(dir) }
 	data := make([]byte, 1<<20)
@@ -73,9 +73,7 @@ func ExampleLoadTorrentFile() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	_, seedAddr, torrentFile, done, err := exampleSwarm(ctx)
-	if done != nil {
-		defer done()
-	}
+	defer done()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -122,9 +120,7 @@ func ExampleSession_AddTorrent_magnet() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	_, seedAddr, torrentFile, done, err := exampleSwarm(ctx)
-	if done != nil {
-		defer done()
-	}
+	defer done()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -171,9 +167,7 @@ func ExampleTorrentHandle_SaveResumeData() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	_, seedAddr, torrentFile, done, err := exampleSwarm(ctx)
-	if done != nil {
-		defer done()
-	}
+	defer done()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -247,9 +241,7 @@ func ExampleTorrentHandle_SetDownloadLimit() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, _, torrentFile, done, err := exampleSwarm(ctx)
-	if done != nil {
-		defer done()
-	}
+	defer done()
 	if err != nil {
 		fmt.Println(err)
 		return
