@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
+	"github.com/actorrent/actorrent/internal/slotclaim"
 	"github.com/actorrent/actorrent/messages"
 )
 
@@ -33,45 +35,79 @@ const FlagUpdateSubscribe = messages.FlagUpdateSubscribe
 // returns true (every torrent when pred is nil), in the session's order,
 // with the costly fields flags select (libtorrent's get_torrent_status).
 // The torrents are asked all at once and answer in one message; pred
-// runs here, in the caller's goroutine.
+// runs here, in the caller's goroutine. A caller that asks again and
+// again (a UI every second) should use AppendTorrentStatus with the last
+// call's slice.
 func (s *Session) GetTorrentStatus(ctx context.Context, pred func(TorrentStatus) bool, flags StatusFlags) ([]TorrentStatus, error) {
+	return s.AppendTorrentStatus(ctx, nil, pred, flags)
+}
+
+// AppendTorrentStatus is GetTorrentStatus appending to dst, whose spare
+// capacity the torrents write into (libtorrent's get_torrent_status takes
+// the caller's vector likewise): called with the previous result's
+// [:0], a refresh allocates nothing per torrent. Measured with 10k
+// torrents: 7 MiB of fresh memory a call took 50–120 ms (page faults and
+// the garbage collector), its reuse 16–25 ms. On error dst is returned
+// as it was given.
+func (s *Session) AppendTorrentStatus(ctx context.Context, dst []TorrentStatus, pred func(TorrentStatus) bool, flags StatusFlags) ([]TorrentStatus, error) {
 	// The torrents write straight into out (the gatherer calls slots once,
-	// knowing how many it asks): nothing is allocated per torrent, and
-	// nothing is copied but to drop the ones pred refuses.
-	var out []TorrentStatus
-	slots := func(n int) []*messages.TorrentStatus {
-		out = make([]TorrentStatus, n)
+	// knowing how many it asks), each through its claim, so that none
+	// writes once the claims are settled: nothing is allocated per
+	// torrent, nor copied but to drop the ones pred refuses or that did
+	// not answer.
+	base := len(dst)
+	var (
+		mu     sync.Mutex // slots runs in the gatherer, maybe after ctx ended
+		gone   bool       // the call returned: slots lends nothing
+		out    = dst
+		claims *slotclaim.Claims
+	)
+	slots := func(n int) ([]*messages.TorrentStatus, *slotclaim.Claims) {
+		mu.Lock()
+		defer mu.Unlock()
+		c := slotclaim.New(n)
 		p := make([]*messages.TorrentStatus, n)
-		for i := range out {
-			p[i] = &out[i].TorrentStatus
+		if gone {
+			_ = c.Settle(context.Background()) // no slot is free: none written
+			return p, c
 		}
-		return p
+		out, claims = slices.Grow(dst, n)[:base+n], c
+		for i := range p {
+			p[i] = &out[base+i].TorrentStatus
+		}
+		return p, c
 	}
-	r, err := s.request(ctx, &messages.GetTorrentStatuses{Flags: flags, Slots: slots})
+	_, err := s.request(ctx, &messages.GetTorrentStatuses{Flags: flags, Slots: slots})
+	mu.Lock()
+	gone = true
+	mu.Unlock()
 	if err != nil {
-		return nil, err
-	}
-	filled := r.(*messages.TorrentStatusesReply).Filled
-	if slices.Contains(filled, false) {
-		// A torrent that did not answer (it failed, or is gone) may
-		// still write its slot: hand out a copy of those that did.
-		kept := make([]TorrentStatus, 0, len(filled))
-		for i, ok := range filled {
-			if ok {
-				kept = append(kept, out[i])
-			}
+		if claims != nil && claims.Settle(context.Background()) == nil {
+			clear(out[base:]) // what was written is not handed out
 		}
-		out = kept
+		return dst, err
 	}
-	n := 0
-	for i := range out {
-		st := &out[i]
+	if claims == nil { // no torrent was asked (none, or the session closing)
+		return dst, nil
+	}
+	if err := claims.Settle(ctx); err != nil {
+		// A torrent is still writing its slot: the memory is not the
+		// caller's yet, so none of it is handed out.
+		return dst, err
+	}
+	n := base
+	for i := range claims.Len() {
+		st := &out[base+i]
+		if !claims.Done(i) {
+			continue // a torrent that did not answer (it failed, or is gone)
+		}
 		st.Handle = TorrentHandle{ih: st.InfoHash, s: s}
+		st.TorrentFile = nil
 		if st.TorrentStatus.TorrentFile != nil {
 			st.TorrentFile = &TorrentInfo{m: st.TorrentStatus.TorrentFile}
 		}
 		if pred == nil || pred(*st) {
-			if n != i {
+			if n != base+i {
 				out[n] = *st
 			}
 			n++

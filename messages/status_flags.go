@@ -1,5 +1,7 @@
 package messages
 
+import "github.com/actorrent/actorrent/internal/slotclaim"
+
 // StatusFlags are libtorrent's torrent_handle::status_flags_t (same
 // values): the costly fields of a TorrentStatus are filled only when their
 // flag is given.
@@ -38,11 +40,11 @@ type GetTorrentStatuses struct {
 	InfoHashes []InfoHash
 	Flags      StatusFlags
 	// Slots, when set, gives n places for the n torrents asked (called
-	// once, by the gatherer): each torrent writes its status into its
-	// own, and the reply's Filled says which did. The caller's memory is
-	// written by no one after the reply when every slot is filled; a
-	// torrent that answers after a timeout may still write its slot.
-	Slots func(n int) []*TorrentStatus
+	// once, by the gatherer) and their claims: each torrent writes its
+	// status into its own through the claim. After the reply the caller
+	// settles the claims (slotclaim.Claims.Settle): from then on no
+	// torrent writes its memory, and Done says which slots hold a status.
+	Slots func(n int) ([]*TorrentStatus, *slotclaim.Claims)
 }
 
 // TorrentStatusesReply answers GetTorrentStatuses: the statuses in the
@@ -50,8 +52,6 @@ type GetTorrentStatuses struct {
 // replies, not copied: each is the receiver's).
 type TorrentStatusesReply struct {
 	Statuses []*TorrentStatus
-	// Filled is, with Slots, which slots hold a status.
-	Filled []bool
 }
 
 // PostTorrentUpdates asks the session to post a StateUpdateAlert with the

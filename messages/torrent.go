@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/slotclaim"
 	"github.com/actorrent/actorrent/internal/wire"
 )
 
@@ -48,9 +49,11 @@ type GetTorrentStatus struct {
 	SeedRank int
 	// Into, when set, is where the torrent writes its status (a bulk
 	// status's slot, the caller's memory: no status is allocated per
-	// torrent); it then answers StatusFilled{Index} instead.
-	Into  *TorrentStatus
-	Index int
+	// torrent), through Claims' slot Index, which may have been taken
+	// back; it then answers StatusFilled{Index} instead.
+	Into   *TorrentStatus
+	Claims *slotclaim.Claims
+	Index  int
 }
 
 // StatusFilled answers a GetTorrentStatus with Into: the status is there.

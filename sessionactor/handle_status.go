@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/slotclaim"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -88,8 +89,9 @@ type gather struct {
 	pending int                       // asks not answered yet
 
 	// slots, when set, are the caller's places the torrents write into
-	// (GetTorrentStatuses.Slots); filled says which did.
-	slots  func(n int) []*messages.TorrentStatus
+	// (GetTorrentStatuses.Slots), through claims; filled says which
+	// answered (the caller reads the claims: a late one may still write).
+	slots  func(n int) ([]*messages.TorrentStatus, *slotclaim.Claims)
 	filled []bool
 }
 
@@ -170,14 +172,14 @@ func (g *gather) finish(ctx actor.Context) {
 func (g *gather) askIntoSlots(ctx actor.Context) {
 	g.filled = make([]bool, len(g.asks))
 	g.pending = len(g.asks)
-	into := g.slots(len(g.asks))
+	into, claims := g.slots(len(g.asks))
 	g.slots = nil
 	if g.pending == 0 {
 		g.finish(ctx)
 		return
 	}
 	for i, q := range g.asks {
-		ctx.Request(q.pid, &messages.GetTorrentStatus{Flags: g.flags, SeedRank: q.rank, Into: into[i], Index: i})
+		ctx.Request(q.pid, &messages.GetTorrentStatus{Flags: g.flags, SeedRank: q.rank, Into: into[i], Claims: claims, Index: i})
 	}
 	ctx.SetReceiveTimeout(gatherTimeout)
 }
@@ -186,7 +188,7 @@ func (g *gather) askIntoSlots(ctx actor.Context) {
 func (g *gather) reply(ctx actor.Context) {
 	if g.filled != nil {
 		if g.replyTo != nil {
-			ctx.Send(g.replyTo, &messages.TorrentStatusesReply{Filled: g.filled})
+			ctx.Send(g.replyTo, &messages.TorrentStatusesReply{})
 		}
 		g.filled, g.asks, g.replyTo = nil, nil, nil
 		return

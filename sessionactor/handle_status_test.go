@@ -9,6 +9,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/internal/slotclaim"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -32,9 +33,12 @@ func (f *statusFake) Receive(ctx actor.Context) {
 		}
 		switch {
 		case f.silent:
-		case m.Into != nil:
-			*m.Into = messages.TorrentStatus{InfoHash: f.ih, NumPieces: f.asked, SeedRank: m.SeedRank}
-			ctx.Respond(&messages.StatusFilled{Index: m.Index})
+		case m.Claims != nil:
+			if m.Claims.Write(m.Index, func() {
+				*m.Into = messages.TorrentStatus{InfoHash: f.ih, NumPieces: f.asked, SeedRank: m.SeedRank}
+			}) {
+				ctx.Respond(&messages.StatusFilled{Index: m.Index})
+			}
 		default:
 			ctx.Respond(&messages.TorrentStatus{InfoHash: f.ih, NumPieces: f.asked})
 		}
@@ -117,19 +121,22 @@ func TestGatherOrderUnknownAndSilent(t *testing.T) {
 }
 
 // With slots, the torrents write into the caller's places, in the
-// session's order, and the reply says which did: a silent torrent's slot
-// stays empty and unflagged after gatherTimeout.
+// session's order, through the claims: once they are settled after the
+// reply, a silent torrent's slot stays empty, not done, and can no longer
+// be written.
 func TestGatherIntoSlots(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sys, pid, ihs := fakeStatusSession(t, 5, map[int]bool{2: true})
 		var slots []messages.TorrentStatus
-		alloc := func(n int) []*messages.TorrentStatus {
+		var claims *slotclaim.Claims
+		alloc := func(n int) ([]*messages.TorrentStatus, *slotclaim.Claims) {
 			slots = make([]messages.TorrentStatus, n)
 			p := make([]*messages.TorrentStatus, n)
 			for i := range slots {
 				p[i] = &slots[i]
 			}
-			return p
+			claims = slotclaim.New(n)
+			return p, claims
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // past gatherTimeout
 		defer cancel()
@@ -138,13 +145,19 @@ func TestGatherIntoSlots(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := v.(*messages.TorrentStatusesReply)
-		if len(r.Filled) != 5 || len(slots) != 5 || r.Statuses != nil {
-			t.Fatalf("%d flags, %d slots, %d statuses: want 5, 5, none", len(r.Filled), len(slots), len(r.Statuses))
+		if claims == nil || claims.Len() != 5 || len(slots) != 5 || r.Statuses != nil {
+			t.Fatalf("%d slots, %d statuses: want 5, none", len(slots), len(r.Statuses))
+		}
+		if err := claims.Settle(ctx); err != nil {
+			t.Fatal(err)
 		}
 		for i, ih := range ihs {
-			if silent := i == 2; r.Filled[i] == silent || (slots[i].InfoHash == ih) == silent {
-				t.Fatalf("slot %d: filled %v with torrent %d", i, r.Filled[i], slots[i].InfoHash[0])
+			if silent := i == 2; claims.Done(i) == silent || (slots[i].InfoHash == ih) == silent {
+				t.Fatalf("slot %d: done %v with torrent %d", i, claims.Done(i), slots[i].InfoHash[0])
 			}
+		}
+		if claims.Write(2, func() { slots[2].InfoHash = ihs[2] }) {
+			t.Fatal("the silent torrent's slot could be written after the claims settled")
 		}
 	})
 }

@@ -32,10 +32,13 @@ func (a *Actor) handleGetTorrentStatus(ctx actor.Context, m *messages.GetTorrent
 	if m.ForUpdate && a.sq != nil {
 		a.sq.queued = false
 	}
-	if m.Into != nil { // a bulk status's slot
-		a.fillStatus(m.Into, m.Flags, time.Now())
-		m.Into.SeedRank = m.SeedRank
-		ctx.Respond(&messages.StatusFilled{Index: m.Index})
+	if m.Claims != nil { // a bulk status's slot, unless the caller took it back
+		if m.Claims.Write(m.Index, func() {
+			a.fillStatus(m.Into, m.Flags, time.Now())
+			m.Into.SeedRank = m.SeedRank
+		}) {
+			ctx.Respond(&messages.StatusFilled{Index: m.Index})
+		}
 		return
 	}
 	s := a.status(m.Flags, time.Now())

@@ -27,7 +27,9 @@ import (
 // of them all, and Close. It prints one JSON object. To see where time and
 // memory go, name files in ACTORRENT_BENCH_SCALE_CPU (the measured
 // phase's CPU profile), ACTORRENT_BENCH_SCALE_CPU_ADD (idle: the add's) or
-// ACTORRENT_BENCH_SCALE_HEAP (add: a heap profile after it).
+// ACTORRENT_BENCH_SCALE_HEAP (add: a heap profile after it);
+// ACTORRENT_BENCH_SCALE_CPU_STATUS profiles idle's five status calls and
+// ACTORRENT_BENCH_SCALE_TIMES prints their times on stderr.
 func runScale(args []string, stdout io.Writer) error {
 	r, err := scaleChild(args)
 	if err != nil {
@@ -123,16 +125,23 @@ func scaleIdle(ctx context.Context, s *actorrent.Session, raw [][]byte, save str
 	stop()
 	// scale_status_10k: the status of the idle torrents, one bulk call
 	// without costly fields, the median of 5 (lt_scale.py:
-	// get_torrent_status(lambda st: True, 0) likewise).
+	// get_torrent_status(lambda st: True, 0) likewise), refreshing one
+	// slice as a UI would (AppendTorrentStatus).
 	var times []time.Duration
+	var sts []actorrent.TorrentStatus
+	stopStatus := cpuProfile("ACTORRENT_BENCH_SCALE_CPU_STATUS")
 	for range 5 {
 		t0 = time.Now()
-		sts, err := s.GetTorrentStatus(ctx, func(actorrent.TorrentStatus) bool { return true }, 0)
+		sts, err = s.AppendTorrentStatus(ctx, sts[:0], func(actorrent.TorrentStatus) bool { return true }, 0)
 		if err != nil {
 			return r, err
 		}
 		times = append(times, time.Since(t0))
 		r.StatusCount = len(sts)
+	}
+	stopStatus()
+	if os.Getenv("ACTORRENT_BENCH_SCALE_TIMES") != "" {
+		fmt.Fprintln(os.Stderr, "status times:", times)
 	}
 	slices.Sort(times)
 	r.StatusSeconds = times[2].Seconds()
