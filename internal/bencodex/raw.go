@@ -43,6 +43,11 @@ func DictValue(data []byte, key string) (raw []byte, ok bool, err error) {
 // returned as is). isDict is false, and fn is not called, if data does not
 // start with a dict.
 func DictEach(data []byte, fn func(key string, raw []byte) (more bool, err error)) (isDict bool, err error) {
+	return dictEach(data, func(key, raw []byte) (bool, error) { return fn(string(key), raw) })
+}
+
+// dictEach walks the dictionary data starts with (DictEach, DictEachRaw).
+func dictEach(data []byte, fn func(key, raw []byte) (more bool, err error)) (isDict bool, err error) {
 	if len(data) == 0 || data[0] != 'd' {
 		return false, nil
 	}
@@ -65,7 +70,7 @@ func DictEach(data []byte, fn func(key string, raw []byte) (more bool, err error
 		if err != nil {
 			return true, err
 		}
-		more, err := fn(string(key), data[kEnd:vEnd])
+		more, err := fn(key, data[kEnd:vEnd])
 		if err != nil || !more {
 			return true, err
 		}
@@ -141,4 +146,10 @@ func indexColon(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// DictEachRaw is DictEach with the key as a sub-slice of data, so that a
+// caller that only compares keys allocates nothing for them.
+func DictEachRaw(data []byte, fn func(key, raw []byte) (more bool, err error)) (isDict bool, err error) {
+	return dictEach(data, fn)
 }

@@ -103,7 +103,8 @@ func leafOf(node []byte) ([]byte, bool) {
 
 // file adds one file of the tree, and the pad file after it.
 func (t *fileTree) file(raw []byte, comps []string) error {
-	d, isDict, err := dictOf(raw)
+	var buf [16]dictEntry
+	d, isDict, err := dictOf(raw, buf[:0])
 	if err != nil || !isDict {
 		return invalid("file tree: file %q is not a dictionary", strings.Join(comps, "/"))
 	}
@@ -120,7 +121,7 @@ func (t *fileTree) file(raw []byte, comps []string) error {
 	}
 	var v2 v2File
 	if !f.Symlink && f.Length > 0 {
-		root, ok := bencodex.String(d["pieces root"])
+		root, ok := bencodex.String(d.get("pieces root"))
 		if !ok || len(root) != 32 || allZero(root) {
 			return invalid("file %q has no pieces root", where)
 		}

@@ -97,9 +97,10 @@ func checkInvariants(t *testing.T, m *MetaInfo) {
 
 // infoPiecesLen returns the length of the "pieces" string of an info dict.
 func infoPiecesLen(infoBytes []byte) (int, bool, error) {
-	d, ok, err := dictOf(infoBytes)
+	var buf [16]dictEntry
+	d, ok, err := dictOf(infoBytes, buf[:0])
 	if err != nil || !ok {
 		return 0, ok, err
 	}
-	return len(stringOf(d["pieces"])), true, nil
+	return len(stringOf(d.get("pieces"))), true, nil
 }

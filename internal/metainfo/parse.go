@@ -28,52 +28,78 @@ func Parse(data []byte) (*MetaInfo, error) {
 	if err != nil {
 		return nil, invalid("%v", err)
 	}
-	d, isDict, err := dictOf(data[:end])
+	var buf [16]dictEntry
+	d, isDict, err := dictOf(data[:end], buf[:0])
 	if err != nil {
 		return nil, invalid("%v", err)
 	}
 	if !isDict {
 		return nil, invalid("top level is not a dictionary")
 	}
-	infoRaw, ok := d["info"]
+	infoRaw, ok := d.lookup("info")
 	if !ok {
 		return nil, invalid("missing info dictionary")
 	}
-	info, tree, err := parseInfo(infoRaw)
+	m := &MetaInfo{}
+	tree, err := parseInfo(&m.Info, infoRaw)
 	if err != nil {
 		return nil, err
 	}
-	if layers := d["piece layers"]; tree != nil && len(layers) > 0 && layers[0] == 'd' {
+	if layers := d.get("piece layers"); tree != nil && len(layers) > 0 && layers[0] == 'd' {
 		if err := checkPieceLayers(layers, tree); err != nil {
 			return nil, err
 		}
 	}
-	m := &MetaInfo{
-		Info:      *info,
-		InfoHash:  sha1.Sum(infoRaw),
-		InfoBytes: append([]byte(nil), infoRaw...),
-	}
-	m.Announce = strings.TrimSpace(stringOf(d["announce"]))
-	m.AnnounceList = parseAnnounceList(d["announce-list"])
-	m.URLList = parseURLList(d["url-list"])
+	m.InfoHash = sha1.Sum(infoRaw)
+	m.InfoBytes = append([]byte(nil), infoRaw...)
+	m.Announce = strings.TrimSpace(stringOf(d.get("announce")))
+	m.AnnounceList = parseAnnounceList(d.get("announce-list"))
+	m.URLList = parseURLList(d.get("url-list"))
 	m.Comment = preferUTF8(d, "comment")
-	m.CreatedBy = stringOf(d["created by"])
-	m.CreationDate, _ = bencodex.Int(d["creation date"])
+	m.CreatedBy = stringOf(d.get("created by"))
+	m.CreationDate, _ = bencodex.Int(d.get("creation date"))
 	return m, nil
 }
 
-// dictOf indexes the dictionary raw starts with by key. Values are
-// sub-slices of raw. The first occurrence of a duplicate key wins, matching
-// bencodex.DictValue and libtorrent.
-func dictOf(raw []byte) (map[string][]byte, bool, error) {
-	d := make(map[string][]byte)
-	isDict, err := bencodex.DictEach(raw, func(k string, v []byte) (bool, error) {
-		if _, dup := d[k]; !dup {
-			d[k] = v
-		}
+// dictOf indexes the dictionary raw starts with by key, appending to buf
+// (a caller's array on its stack: most dictionaries of a torrent hold a
+// handful of keys). Values are sub-slices of raw.
+func dictOf(raw []byte, buf dict) (dict, bool, error) {
+	d := buf[:0]
+	isDict, err := bencodex.DictEachRaw(raw, func(k, v []byte) (bool, error) {
+		d = append(d, dictEntry{key: k, val: v})
 		return true, nil
 	})
 	return d, isDict, err
+}
+
+// dict is a bencoded dictionary's entries in the order they come. A
+// slice scanned from the front, not a map: a torrent's dictionaries hold
+// a few keys each and are looked up a few times (a constant number per
+// dictionary, so a hostile one with many keys costs linear time), and
+// the maps with their string keys were most of Parse's allocations
+// (measured, BenchmarkParseOneFile: 1.4 KiB in 20 allocations with maps,
+// 0.5 KiB in 10 with this and the info parsed in place, at half the
+// time). The first of duplicate keys wins, matching bencodex.DictValue and
+// libtorrent.
+type dict []dictEntry
+
+type dictEntry struct{ key, val []byte }
+
+// lookup returns key's value and whether the dictionary has it.
+func (d dict) lookup(key string) ([]byte, bool) {
+	for i := range d {
+		if string(d[i].key) == key {
+			return d[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// get returns key's value, nil when absent.
+func (d dict) get(key string) []byte {
+	v, _ := d.lookup(key)
+	return v
 }
 
 // stringOf returns raw's contents if it is a bencode string, else "".
@@ -84,11 +110,11 @@ func stringOf(raw []byte) string {
 
 // preferUTF8 returns key+".utf-8" if it is a string, else key. Old clients
 // wrote locale-encoded "name"/"comment" and added the ".utf-8" variant.
-func preferUTF8(d map[string][]byte, key string) string {
-	if s, ok := bencodex.String(d[key+".utf-8"]); ok {
+func preferUTF8(d dict, key string) string {
+	if s, ok := bencodex.String(d.get(key + ".utf-8")); ok {
 		return string(s)
 	}
-	return stringOf(d[key])
+	return stringOf(d.get(key))
 }
 
 // parseAnnounceList reads BEP 12 tiers leniently, like libtorrent: entries

@@ -61,7 +61,8 @@ func parseFiles(info *Info, raw []byte, maxFiles int) error {
 // caller; symlink targets are checked once all files are known
 // (sanitizeSymlinks).
 func parseFile(name string, index int, raw []byte) (File, error) {
-	d, isDict, err := dictOf(raw)
+	var buf [16]dictEntry
+	d, isDict, err := dictOf(raw, buf[:0])
 	if err != nil {
 		return File{}, invalid("file %d: %v", index, err)
 	}
@@ -75,9 +76,9 @@ func parseFile(name string, index int, raw []byte) (File, error) {
 
 	// "path.utf-8" wins whenever it is a list, even an empty or broken one,
 	// as in libtorrent.
-	pathRaw, isList := d["path.utf-8"]
+	pathRaw, isList := d.lookup("path.utf-8")
 	if !isList || len(pathRaw) == 0 || pathRaw[0] != 'l' {
-		pathRaw = d["path"]
+		pathRaw = d.get("path")
 	}
 	elems, isList, ok := stringList(pathRaw)
 	var comps []string
@@ -105,9 +106,9 @@ func parseFile(name string, index int, raw []byte) (File, error) {
 
 // fileAttrs reads BEP 47's "attr" string: 'p' pad, 'x' executable, 'h'
 // hidden, 'l' symlink; other letters are ignored.
-func fileAttrs(d map[string][]byte) File {
+func fileAttrs(d dict) File {
 	var f File
-	attr, _ := bencodex.String(d["attr"])
+	attr, _ := bencodex.String(d.get("attr"))
 	for _, c := range attr {
 		switch c {
 		case 'p':
@@ -125,11 +126,11 @@ func fileAttrs(d map[string][]byte) File {
 
 // fileLength sets f.Length from "length". A symlink takes no room in the
 // byte stream: its length is 0 whatever the key says, and it may have none.
-func fileLength(f *File, d map[string][]byte) error {
+func fileLength(f *File, d dict) error {
 	if f.Symlink {
 		return nil
 	}
-	n, ok := bencodex.Int(d["length"])
+	n, ok := bencodex.Int(d.get("length"))
 	switch {
 	case !ok || n < 0:
 		return errors.New("length must be a non-negative integer")
@@ -154,11 +155,11 @@ func markBitCometPad(f *File) {
 // target the entry is an ordinary empty file, as in libtorrent (its length
 // stays 0). A target list holding a non-string refuses the torrent, as
 // libtorrent's path_length does.
-func symlinkTarget(f *File, d map[string][]byte) error {
+func symlinkTarget(f *File, d dict) error {
 	if !f.Symlink {
 		return nil
 	}
-	elems, isList, ok := stringList(d["symlink path"])
+	elems, isList, ok := stringList(d.get("symlink path"))
 	if isList && !ok {
 		return errors.New("symlink path must be a list of strings")
 	}

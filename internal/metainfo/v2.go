@@ -22,8 +22,8 @@ func v2Only() error {
 // an integer). As in libtorrent, a torrent that declares one must be
 // canonical bencode (sorted keys, no duplicates, no leading zeros), and
 // versions past 2 are refused.
-func metaVersion(d map[string][]byte, infoBytes []byte) (int64, error) {
-	v, ok := bencodex.Int(d["meta version"])
+func metaVersion(d dict, infoBytes []byte) (int64, error) {
+	v, ok := bencodex.Int(d.get("meta version"))
 	if !ok {
 		return -1, nil
 	}
