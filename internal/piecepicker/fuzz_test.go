@@ -3,6 +3,7 @@ package piecepicker
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // FuzzPicker feeds peer-controlled inputs (HAVE indices, bitfields and
@@ -25,7 +26,7 @@ func FuzzPicker(f *testing.F) {
 		data = data[3:]
 		given := map[PeerKey][]Block{}
 		for len(data) >= 3 {
-			op, a, b := data[0]%10, data[1], data[2]
+			op, a, b := data[0]%12, data[1], data[2]
 			data = data[3:]
 			peer := PeerKey(a % 4)
 			switch op {
@@ -82,6 +83,14 @@ func FuzzPicker(f *testing.F) {
 				p.SetPiecePriority(int(a)%n, int(b%9)-1)
 			case 9:
 				p.SetHave(int(b) % (n + 1))
+			case 10:
+				p.SetSequential(b&1 == 1)
+			case 11:
+				if b&1 == 1 {
+					p.SetDeadline(int(a)%n, time.Unix(int64(b), 0))
+				} else {
+					p.ResetDeadline(int(a) % n)
+				}
 			}
 			// Forget given blocks that are no longer outstanding.
 			for k := range given {

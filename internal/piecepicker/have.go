@@ -9,6 +9,7 @@ func (p *Picker) SetHave(piece int) {
 		return
 	}
 	p.have.Set(piece)
+	p.forgetCritical(piece)
 	if d := p.dl[piece]; d != nil {
 		p.dropAllHolders(piece, d)
 		p.release(piece)

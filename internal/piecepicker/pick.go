@@ -40,14 +40,25 @@ const sparseFactor = 16
 //     tie-break;
 //  3. in end game (see InEndGame), blocks already requested from one other
 //     peer, never twice from the same peer and from at most two peers.
+//
+// Before all of them come the time-critical pieces (SetDeadline); with
+// sequential download on, steps 1 and 2 go in index order (modes.go).
 func (p *Picker) Pick(peer PeerKey, max int) []Block {
 	ps := p.peers[peer]
 	if ps == nil || max <= 0 || (!ps.seed && ps.count == 0) {
 		return nil
 	}
 	out := make([]Block, 0, min(max, 256))
-	out = p.pickPartial(peer, ps, max, out)
+	if len(p.modes.critical) > 0 {
+		out = p.pickCritical(peer, ps, max, out)
+	}
 	if len(out) < max {
+		out = p.pickPartial(peer, ps, max, out)
+	}
+	if len(out) < max && p.modes.sequential {
+		out = p.pickSequential(peer, ps, max, out)
+	}
+	if len(out) < max && !p.modes.sequential {
 		out = p.pickNew(peer, ps, max, out)
 	}
 	if len(out) < max && p.InEndGame() {
@@ -85,7 +96,11 @@ func (p *Picker) pickPartial(peer PeerKey, ps *peerState, max int, out []Block) 
 	c := p.cand[:0]
 	for _, pc := range p.freeList {
 		if ps.hasPiece(int(pc)) {
-			c = append(c, candidate{piece: pc, a: -int32(p.prio[pc]), b: int32(p.dl[pc].free)})
+			cd := candidate{piece: pc, a: -int32(p.prio[pc]), b: int32(p.dl[pc].free)}
+			if p.modes.sequential {
+				cd.a, cd.b = 0, 0 // lowest index first
+			}
+			c = append(c, cd)
 		}
 	}
 	slices.SortFunc(c, cmpCandidate)

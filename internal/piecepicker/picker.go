@@ -60,6 +60,8 @@ type Picker struct {
 
 	rng  *rand.Rand
 	cand []candidate // scratch for Pick
+
+	modes modes // sequential download and deadlines (modes.go)
 }
 
 // New returns a picker for numPieces pieces of pieceLength bytes, the last
