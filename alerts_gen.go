@@ -227,6 +227,17 @@ type PieceFinishedAlert struct {
 	torrentRef
 }
 
+// ReadPieceAlert carries a piece read for TorrentHandle.ReadPiece, or for
+// a deadline set with alert_when_available (SetPieceDeadline). Buffer is
+// the piece's bytes, the alert's own; Error is set when it could not be
+// read (then Buffer is nil). Never dropped: a caller waits for it.
+//
+// The fields are messages.ReadPieceAlert's; Handle is the torrent's.
+type ReadPieceAlert struct {
+	messages.ReadPieceAlert
+	torrentRef
+}
+
 // SaveResumeDataAlert answers TorrentHandle.SaveResumeData: ResumeData is
 // the torrent's fast-resume file in libtorrent's bencoded format (write it
 // to disk as it is; AddTorrentParams.ResumeData takes it back, and so does
@@ -494,6 +505,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PerformanceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PieceFinishedAlert:
 		return PieceFinishedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.ReadPieceAlert:
+		return ReadPieceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.SaveResumeDataAlert:
 		return SaveResumeDataAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.SaveResumeDataFailedAlert:
@@ -577,6 +590,7 @@ var alertTypes = []Alert{
 	PeerErrorAlert{},
 	PerformanceAlert{},
 	PieceFinishedAlert{},
+	ReadPieceAlert{},
 	SaveResumeDataAlert{},
 	SaveResumeDataFailedAlert{},
 	ScrapeFailedAlert{},

@@ -52,6 +52,13 @@ var (
 	// failed the hash check (the peer_disconnected error after a
 	// peer_ban alert).
 	ErrTooManyCorruptPieces = messages.ErrTooManyCorruptPieces
+	// ErrInvalidPieceIndex: a piece index out of the torrent's range.
+	ErrInvalidPieceIndex = messages.ErrInvalidPieceIndex
+	// ErrPieceNotAvailable: a read of a piece not downloaded yet.
+	ErrPieceNotAvailable = messages.ErrPieceNotAvailable
+	// ErrTorrentStopped: the torrent was removed (or the session closed)
+	// while a reader waited for a piece.
+	ErrTorrentStopped = messages.ErrTorrentStopped
 	// ErrActorFailed: the actor handling the call failed (a panic, or a
 	// fault injected by WithFaults) and was resumed by its supervisor;
 	// the session goes on, the call may be made again.

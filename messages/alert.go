@@ -154,13 +154,13 @@ type CountAlertsReply struct {
 // AlwaysPosted reports the alerts libtorrent posts whatever the alert
 // mask (it emplaces them without asking should_post): the answer to an
 // add (add_torrent), to a save_resume_data request, to post_session_stats,
-// to post_torrent_updates (state_update) and (since 1.1) to flush_cache
-// (cache_flushed). A program that waits for them must get them under any
-// mask.
+// to post_torrent_updates (state_update), to read_piece (read_piece, 1.1
+// on) and (since 1.1) to flush_cache (cache_flushed). A program that waits
+// for them must get them under any mask.
 func AlwaysPosted(a Alert) bool {
 	switch a.(type) {
 	case *AddTorrentAlert, *SaveResumeDataAlert, *SaveResumeDataFailedAlert, *SessionStatsAlert, *CacheFlushedAlert,
-		*StateUpdateAlert:
+		*StateUpdateAlert, *ReadPieceAlert:
 		return true
 	}
 	return false

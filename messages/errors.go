@@ -33,6 +33,15 @@ var (
 	// sending data that failed the hash check (libtorrent's
 	// too_many_corrupt_pieces).
 	ErrTooManyCorruptPieces = errors.New("too many corrupt pieces")
+	// ErrInvalidPieceIndex answers a piece request out of the torrent's
+	// range (libtorrent's invalid_piece_index).
+	ErrInvalidPieceIndex = errors.New("invalid piece index")
+	// ErrPieceNotAvailable answers a read of a piece we do not have
+	// (ReadPiece, a reader's ReadData).
+	ErrPieceNotAvailable = errors.New("piece not available")
+	// ErrTorrentStopped answers a WaitPiece the torrent can no longer
+	// keep: it was removed or the session closed.
+	ErrTorrentStopped = errors.New("torrent stopped")
 )
 
 // ErrActorFailed answers a request whose actor failed while handling it

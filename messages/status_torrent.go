@@ -152,10 +152,12 @@ type TorrentStatus struct {
 	// IPFilterApplies: the session's IP filter applies to this torrent
 	// (FlagApplyIPFilter).
 	IPFilterApplies bool
-	// ShareMode, SuperSeeding and SequentialDownload are false: those
-	// modes do not exist yet (libtorrent reports false when they are
-	// off).
-	ShareMode, SuperSeeding, SequentialDownload bool
+	// ShareMode and SuperSeeding are false: those modes do not exist
+	// yet (libtorrent reports false when they are off).
+	ShareMode, SuperSeeding bool
+	// SequentialDownload: pieces are picked in order
+	// (FlagSequentialDownload, TorrentHandle.SetSequentialDownload).
+	SequentialDownload bool
 	// HasIncoming: a peer has connected to us for this torrent.
 	HasIncoming bool
 	// MovingStorage: a MoveStorage is under way.

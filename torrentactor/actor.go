@@ -154,6 +154,7 @@ type Actor struct {
 	// 1 KiB size class to 1.25 KiB, 0.25 KiB a torrent.
 	stAlert *statsAlertState
 	sq      *statusQuery
+	pa      *pieceAccess // sequential, deadlines, reads (piece_access.go)
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the
 	// time interval being counted (times.go).

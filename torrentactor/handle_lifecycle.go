@@ -105,6 +105,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 			a.have.Set(p)
 		}
 	}
+	a.applyPickerModes(ctx)
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
 	a.post(ctx, &messages.TorrentCheckedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.behavior.Become(a.activeState)

@@ -82,6 +82,9 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		// The resume data's own flags and limits win unless the caller
 		// overrides them (as libtorrent).
 		a.paused, a.autoManaged = d.Paused, d.AutoManaged
+		if d.SequentialDownload != a.sequential() {
+			a.access().sequential = d.SequentialDownload
+		}
 		if d.UploadMode && !a.diskErr.uploadMode {
 			a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 		}

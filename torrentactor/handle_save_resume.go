@@ -135,14 +135,15 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		// No per-torrent limits: libtorrent writes -1 for "unlimited".
 		UploadRateLimit: orNone(a.cfg.Limits.UploadLimit), DownloadRateLimit: orNone(a.cfg.Limits.DownloadLimit),
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
-		Paused:       a.paused,
-		AutoManaged:  a.autoManaged,
-		UploadMode:   a.diskErr.uploadMode && !a.diskErr.byDisk,
-		Allocation:   allocation(a.cfg.StorageMode),
-		Trackers:     a.trackerTiers(),
-		URLList:      a.cfg.Meta.URLList,
-		MappedFiles:  a.mappedFiles(),
-		FilePriority: a.filePrioritiesForResume(),
+		Paused:             a.paused,
+		AutoManaged:        a.autoManaged,
+		SequentialDownload: a.sequential(),
+		UploadMode:         a.diskErr.uploadMode && !a.diskErr.byDisk,
+		Allocation:         allocation(a.cfg.StorageMode),
+		Trackers:           a.trackerTiers(),
+		URLList:            a.cfg.Meta.URLList,
+		MappedFiles:        a.mappedFiles(),
+		FilePriority:       a.filePrioritiesForResume(),
 	}
 	d.Peers, d.BannedPeers = a.listedPeers()
 	d.ApplyIPFilter = a.flt.apply

@@ -151,6 +151,7 @@ func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags
 		IsFinished:            a.finished,
 		IsSeeding:             a.finished && a.have.All(),
 		SeedMode:              a.cfg.Flags&messages.FlagSeedMode != 0,
+		SequentialDownload:    a.sequential(),
 		AddedTime:             a.added,
 		CompletedTime:         a.completed,
 		BlockSize:             piecepicker.BlockSize,

@@ -74,7 +74,7 @@ func (a *Actor) errorState(ctx actor.Context) {
 
 // common handles what every state handles the same way.
 func (a *Actor) common(ctx actor.Context) {
-	if a.trackerMessage(ctx) {
+	if a.trackerMessage(ctx) || a.pieceAccessMessage(ctx) {
 		return
 	}
 	switch m := ctx.Message().(type) {
@@ -178,7 +178,10 @@ func (a *Actor) common(ctx actor.Context) {
 		}
 	case *messages.RequestBlocks:
 		a.assign(ctx, m.Key, nil)
+	case *messages.DiskReadReply:
+		a.handleDiskReadReply(ctx, m)
 	case *actor.Stopping:
+		a.releaseWaiters(ctx)
 		a.handleStopping()
 	case *actor.Stopped:
 		a.giveAllSlots()

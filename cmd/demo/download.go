@@ -12,7 +12,7 @@ import (
 )
 
 const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
-	"[-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
+	"[-http ADDR] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
 // those its trackers return, and returns once every piece is verified on
@@ -25,6 +25,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	addIPFilterFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
 	metrics := addMetricsFlag(fs.FlagSet)
+	httpFiles := addHTTPFlag(fs.FlagSet)
 	var peers stringList
 	fs.Var(&peers, "peer", "`HOST:PORT` of a peer to connect to (repeatable)")
 	out := fs.String("o", "", "save path: the torrent's files go in it (required; created if missing)")
@@ -102,6 +103,11 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return err
 	}
 	defer func() { err = errors.Join(err, stopMetrics()) }()
+	stopHTTP, err := httpFiles.serve(s, ih, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopHTTP()) }()
 
 	var res fetchResult
 	if uri != "" {
@@ -114,6 +120,11 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	}
 	secs := res.Elapsed.Seconds()
 	fmt.Fprintf(stdout, "downloaded %d bytes in %.2f s (%.1f MiB/s)\n", res.Bytes, secs, mib(res.Bytes)/max(secs, 1e-9))
+	if httpFiles.addr != "" {
+		// A media server keeps serving what it downloaded (and seeding).
+		fmt.Fprintln(stderr, "download done; serving the files until interrupted")
+		<-ctx.Done()
+	}
 	return nil
 }
 
