@@ -173,10 +173,10 @@ func TestHostileRequestAlerts(t *testing.T) {
 			n := uint32(pl.ti.NumPieces())
 
 			// A request of a piece the leecher lacks is ignored: the
-			// connection ends on what comes after it (a bitfield not
-			// first), not on the request.
+			// connection ends on what comes after it (a HAVE of a piece
+			// past the end), not on the request.
 			lacking := dialHostile(t, addrs[0], pl.ti, pl.data)
-			if err := lacking.send(wire.Message{ID: wire.Interested}, wire.Message{ID: wire.Request, Index: 1, Begin: 0, Length: wire.BlockSize}, lacking.allHave()); err != nil {
+			if err := lacking.send(wire.Message{ID: wire.Interested}, wire.Message{ID: wire.Request, Index: 1, Begin: 0, Length: wire.BlockSize}, wire.Message{ID: wire.Have, Index: n + 5}); err != nil {
 				t.Fatal(err)
 			}
 			lacking.closedBySession()
@@ -228,7 +228,7 @@ func TestHostileRequestAlerts(t *testing.T) {
 				unwantedBlocks[0].PieceIndex != 2 || unwantedBlocks[0].BlockIndex != 1 {
 				t.Fatalf("unwanted_block alerts %+v, want piece 2 block 1 from %s", unwantedBlocks, unwanted.local)
 			}
-			if !errors.Is(peerErrors[lacking.local], peeractor.ErrBitfieldNotFirst) ||
+			if !errors.Is(peerErrors[lacking.local], peeractor.ErrInvalidIndex) ||
 				!errors.Is(peerErrors[unwanted.local], peeractor.ErrUnrequestedBlock) ||
 				!errors.Is(peerErrors[outside.local], peeractor.ErrInvalidRequest) {
 				t.Fatalf("peer errors %v", peerErrors)

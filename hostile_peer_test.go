@@ -110,9 +110,11 @@ func TestHostileProtocolViolations(t *testing.T) {
 		{"bitfield with spare bits", func(h *hostilePeer) error {
 			return h.send(wire.Message{ID: wire.BitfieldMsg, Bitfield: bits})
 		}, bitfield.ErrSpareBits},
-		{"bitfield twice", func(h *hostilePeer) error {
-			return h.send(h.allHave(), h.allHave())
-		}, peeractor.ErrBitfieldNotFirst},
+		// A later bitfield is allowed (aria2 sends them), but it is
+		// checked like the first one.
+		{"later bitfield of the wrong size", func(h *hostilePeer) error {
+			return h.send(h.allHave(), wire.Message{ID: wire.BitfieldMsg, Bitfield: bits[:len(bits)-1]})
+		}, peeractor.ErrBadBitfield},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

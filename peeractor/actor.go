@@ -97,7 +97,6 @@ type Actor struct {
 
 	have                        bitfield.Bitfield // ours
 	peerHave                    bitfield.Bitfield
-	gotFirst                    bool // a message after the handshake arrived (bitfield only first)
 	amChoking, amInterested     bool
 	peerChoking, peerInterested bool
 

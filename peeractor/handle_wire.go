@@ -17,7 +17,6 @@ var (
 	ErrUnrequestedBlock = errors.New("peeractor: peer sent a block we did not request")
 	ErrInvalidIndex     = errors.New("peeractor: invalid piece index")
 	ErrInvalidRequest   = errors.New("peeractor: invalid request")
-	ErrBitfieldNotFirst = errors.New("peeractor: bitfield after the first message")
 	ErrBadBitfield      = errors.New("peeractor: malformed bitfield")
 	ErrRequestFlood     = errors.New("peeractor: too many outstanding requests")
 )
@@ -44,8 +43,6 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 		}
 		return
 	}
-	first := !a.gotFirst
-	a.gotFirst = true
 	var err error
 	switch m.ID {
 	case wire.Choke:
@@ -62,7 +59,7 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 	case wire.Have:
 		err = a.handlePeerHave(ctx, int(m.Index))
 	case wire.BitfieldMsg:
-		err = a.handlePeerBitfield(ctx, m.Bitfield, first)
+		err = a.handlePeerBitfield(ctx, m.Bitfield)
 	case wire.Request:
 		err = a.handleRemoteRequest(ctx, messages.Block{Piece: int(m.Index), Begin: int(m.Begin), Length: int(m.Length)})
 	case wire.Cancel:
@@ -94,10 +91,16 @@ func (a *Actor) handlePeerHave(ctx actor.Context, piece int) error {
 	return nil
 }
 
-func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte, first bool) error {
-	if !first {
-		return ErrBitfieldNotFirst
-	}
+// handlePeerBitfield replaces what we know of the peer's pieces, whenever
+// the bitfield comes. BEP 3 puts it first, but aria2 also sends one later
+// in place of a batch of HAVEs whenever the batch would be longer on the
+// wire (5+len(bitfield) <= 9*haves: DefaultBtInteractive::checkHave), which
+// a fast download does every few MiB. We used to drop the connection as a
+// protocol violation, and aria2 then banned us: "seeding to aria2 stalls
+// after a few MiB". libtorrent accepts a later bitfield and replaces the
+// peer's pieces with it (peer_connection::incoming_bitfield), and so do
+// we; the picker's PeerBitfield already replaces rather than adds.
+func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 	if a.cfg.Info == nil {
 		a.ext.rawBitfield, a.ext.gotBitfield = bits, true
 		return nil
