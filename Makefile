@@ -15,12 +15,14 @@ demo:
 	$(GO) run ./cmd/demo
 
 # Real peers for the interop tests: libtorrent 2.0.8 (Debian's
-# python3-libtorrent, importable only by /usr/bin/python3) and opentracker.
+# python3-libtorrent, importable only by /usr/bin/python3), opentracker,
+# aria2 (aria2c) and Transmission (transmission-cli).
 deps:
-	@if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || ! command -v opentracker >/dev/null 2>&1; then \
-		echo "installing python3-libtorrent and opentracker"; \
+	@if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || ! command -v opentracker >/dev/null 2>&1 || \
+		! command -v aria2c >/dev/null 2>&1 || ! command -v transmission-cli >/dev/null 2>&1; then \
+		echo "installing python3-libtorrent, opentracker, aria2 and transmission-cli"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-libtorrent opentracker >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-libtorrent opentracker aria2 transmission-cli >/dev/null; \
 	fi
 
 vet:

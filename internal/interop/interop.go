@@ -1,6 +1,8 @@
 // Package interop is a test-only harness that drives real third-party
 // BitTorrent software on 127.0.0.1: libtorrent 2.0 (through the embedded
-// Python script lt_peer.py run under /usr/bin/python3) and opentracker.
+// Python script lt_peer.py run under /usr/bin/python3), opentracker, and
+// the command-line clients aria2c (aria2.go) and transmission-cli
+// (transmission.go).
 //
 // It lives in normal .go files so that tests of other packages can import
 // it. Every process it starts is put in its own process group and killed
