@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"sync"
 
 	"github.com/actorrent/actorrent/actors"
@@ -12,7 +13,6 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
 	"github.com/actorrent/actorrent/supervisor"
-	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -42,7 +42,7 @@ type sessionOptions struct {
 	faults *supervisor.Plan
 	// trackers replaces the tracker clients (tests: no UDP socket in a
 	// synctest bubble).
-	trackers torrentactor.TrackerClient
+	trackers announcer.TrackerClient
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The

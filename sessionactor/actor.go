@@ -5,6 +5,7 @@
 package sessionactor
 
 import (
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"net/netip"
 	"runtime"
 
@@ -32,7 +33,7 @@ type Config struct {
 	Log    *zap.Logger
 	// TrackerClient, when set, replaces the session's own tracker clients
 	// (tests).
-	TrackerClient torrentactor.TrackerClient
+	TrackerClient announcer.TrackerClient
 	// DiskBeforeJob is diskactor.Config.BeforeJob (tests).
 	DiskBeforeJob func(job any)
 	// TorrentProps, when set, replaces torrentactor.New for every torrent:
@@ -91,7 +92,7 @@ type Actor struct {
 // is nil when Config.TrackerClient was injected), our port, addresses
 // and announce key.
 type trackerSetup struct {
-	client torrentactor.TrackerClient
+	client announcer.TrackerClient
 	own    *trackerClients
 	port   int
 	local  []netip.Addr

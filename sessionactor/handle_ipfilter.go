@@ -1,13 +1,13 @@
 package sessionactor
 
 import (
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"net"
 
 	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/tracker/httptracker"
 	"github.com/actorrent/actorrent/messages"
-	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -68,7 +68,7 @@ func (a *Actor) refuseIncoming(ctx actor.Context, m *messages.IncomingConnection
 // connections, dialled only to addresses the filter allows.
 func newFilteredHTTP(s *settings.Snapshot) *httptracker.Client {
 	o := httpOptions(s)
-	o.DialContext = torrentactor.FilteredDial(&net.Dialer{})
+	o.DialContext = announcer.FilteredDial(&net.Dialer{})
 	return httptracker.New(o)
 }
 

@@ -2,6 +2,7 @@ package sessionactor
 
 import (
 	"context"
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -25,11 +26,11 @@ import (
 // inside, so every announce from then on uses the new settings.
 type trackerClients struct {
 	mu   sync.Mutex
-	cur  torrentactor.Clients
-	used []torrentactor.Clients // replaced ones, closed with the session
+	cur  announcer.Clients
+	used []announcer.Clients // replaced ones, closed with the session
 }
 
-func (c *trackerClients) get() torrentactor.Clients {
+func (c *trackerClients) get() announcer.Clients {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.cur
@@ -56,7 +57,7 @@ func httpOptions(s *settings.Snapshot) httptracker.Options {
 // libtorrent does not retransmit; we retransmit after the receive timeout,
 // within the completion timeout.
 func udpConfig(s *settings.Snapshot) udptracker.Config {
-	return udptracker.Config{RetransmitBase: s.Seconds(settings.TrackerReceiveTimeout), Resolve: torrentactor.FilteredResolve}
+	return udptracker.Config{RetransmitBase: s.Seconds(settings.TrackerReceiveTimeout), Resolve: announcer.FilteredResolve}
 }
 
 // startTrackers makes the clients (after listen: announces carry our port).
@@ -82,8 +83,8 @@ func (a *Actor) startTrackers(ctx actor.Context) {
 	a.trk.client = a.trk.own
 }
 
-func (a *Actor) newTrackerClients() torrentactor.Clients {
-	cl := torrentactor.Clients{HTTP: httptracker.New(httpOptions(a.set)), FilteredHTTP: newFilteredHTTP(a.set)}
+func (a *Actor) newTrackerClients() announcer.Clients {
+	cl := announcer.Clients{HTTP: httptracker.New(httpOptions(a.set)), FilteredHTTP: newFilteredHTTP(a.set)}
 	udp, err := udptracker.Listen("udp", ":0", udpConfig(a.set))
 	if err != nil {
 		// HTTP trackers still work; UDP announces fail with
@@ -120,7 +121,7 @@ func (a *Actor) stopTrackers() {
 	}
 	a.trk.own.mu.Lock()
 	all := append(a.trk.own.used, a.trk.own.cur)
-	a.trk.own.used, a.trk.own.cur = nil, torrentactor.Clients{}
+	a.trk.own.used, a.trk.own.cur = nil, announcer.Clients{}
 	a.trk.own.mu.Unlock()
 	for _, cl := range all {
 		if cl.UDP != nil {

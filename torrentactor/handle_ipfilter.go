@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/actorrent/actorrent/torrentactor/announcer"
+
 	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
@@ -131,7 +133,7 @@ func (a *Actor) syncTrackerFilter(ctx actor.Context, always bool) {
 		return
 	}
 	a.flt.trackers = f
-	ctx.Send(a.trk.pid, &setTrackerFilter{filter: f})
+	ctx.Send(a.trk.pid, &announcer.SetFilter{Filter: f})
 }
 
 // connectByName handles a ConnectPeer to a host name (not an address)

@@ -3,8 +3,8 @@ package torrentactor
 import (
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
-	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -15,20 +15,6 @@ func peerListConfig(s *settings.Snapshot) peerlist.Config {
 		MaxFailcount: s.Int(settings.MaxFailcount),
 		MinReconnect: s.Seconds(settings.MinReconnectTime),
 	}
-}
-
-// withSettings fills the tracker settings of c from s.
-func (c TrackerConfig) withSettings(s *settings.Snapshot) TrackerConfig {
-	c.List = tracker.Settings{
-		AnnounceToAllTiers:    s.Bool(settings.AnnounceToAllTiers),
-		AnnounceToAllTrackers: s.Bool(settings.AnnounceToAllTrackers),
-		BackoffPercent:        s.Int(settings.TrackerBackoff),
-		MinAnnounceInterval:   s.Seconds(settings.MinAnnounceInterval),
-	}
-	c.NumWant = s.Int(settings.NumWant)
-	c.CompletionTimeout = s.Seconds(settings.TrackerCompletionTimeout)
-	c.StopTimeout = s.Seconds(settings.StopTrackerTimeout)
-	return c
 }
 
 // maxPeers bounds the torrent's connections: its own max_connections
@@ -56,7 +42,7 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 		a.plist.SetConfig(peerListConfig(a.set))
 	}
 	if a.trk.pid != nil {
-		o, n := TrackerConfig{}.withSettings(old), TrackerConfig{}.withSettings(a.set)
+		o, n := announcer.TrackerConfig{}.WithSettings(old), TrackerConfig{}.WithSettings(a.set)
 		if o.List != n.List || o.NumWant != n.NumWant || o.CompletionTimeout != n.CompletionTimeout || o.StopTimeout != n.StopTimeout {
 			ctx.Send(a.trk.pid, m)
 		}

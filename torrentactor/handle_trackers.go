@@ -3,6 +3,8 @@ package torrentactor
 import (
 	"time"
 
+	"github.com/actorrent/actorrent/torrentactor/announcer"
+
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
@@ -86,9 +88,9 @@ func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
 	if a.cfg.Trackers.Client == nil || len(a.trk.tiers) == 0 || a.removing {
 		return false
 	}
-	tc := a.cfg.Trackers.withSettings(a.set)
+	tc := a.cfg.Trackers.WithSettings(a.set)
 	tc.Tiers = cloneTiers(a.trk.tiers)
-	props := NewAnnouncer(AnnouncerConfig{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
+	props := announcer.New(announcer.Config{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
 	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
 	a.syncTrackerFilter(ctx, true)
 	return true

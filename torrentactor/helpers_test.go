@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorrent/actorrent/actors"
@@ -219,4 +220,10 @@ func withSettings(values map[string]any) *settings.Snapshot {
 		panic(err)
 	}
 	return s
+}
+
+// advance lets virtual time run for d and everything settle.
+func advance(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
 }

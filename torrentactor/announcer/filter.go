@@ -1,4 +1,4 @@
-package torrentactor
+package announcer
 
 import (
 	"context"
@@ -155,6 +155,6 @@ func FilteredDial(d *net.Dialer) func(ctx context.Context, network, addr string)
 	}
 }
 
-// setTrackerFilter tells the announcer which IP filter its announces
+// SetFilter tells the announcer which IP filter its announces
 // honour from now on (nil: none).
-type setTrackerFilter struct{ filter *ipfilter.IPFilter }
+type SetFilter struct{ Filter *ipfilter.IPFilter }

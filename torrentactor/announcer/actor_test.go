@@ -1,4 +1,4 @@
-package torrentactor
+package announcer
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func (f *fakeClient) got() []call {
 // torrentParent stands in for the torrent: it spawns the announcer and
 // keeps what the announcer tells it.
 type torrentParent struct {
-	cfg   AnnouncerConfig
+	cfg   Config
 	child chan *actor.PID
 	mu    *sync.Mutex
 	msgs  *[]any
@@ -76,7 +76,7 @@ type viaParent struct{ msg any }
 func (p *torrentParent) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
-		p.child <- c.Spawn(p.cfg.Supervision.Configure(supervisor.KindAnnouncer, NewAnnouncer(p.cfg)))
+		p.child <- c.Spawn(p.cfg.Supervision.Configure(supervisor.KindAnnouncer, New(p.cfg)))
 	case *messages.ChildFailed:
 		// as the torrent does: the restarted announcer is told to announce
 		c.Send(m.Child, &messages.StartAnnouncing{})
@@ -124,7 +124,7 @@ func newAnnounceRigConfig(t *testing.T, sup *supervisor.Supervision, tc TrackerC
 	r := &announceRig{sys: actors.NewSystem(nil), sink: &sink{}}
 	alerts := r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return r.sink }))
 	tc.Port, tc.LocalAddrs = 6881, []netip.Addr{netip.MustParseAddr("10.0.0.1")}
-	cfg := AnnouncerConfig{TrackerConfig: tc, Alerts: alerts, Supervision: sup}
+	cfg := Config{TrackerConfig: tc, Alerts: alerts, Supervision: sup}
 	sup.BindAlerts(r.sys.Root, alerts)
 	child := make(chan *actor.PID, 1)
 	r.parent = r.sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {

@@ -1,4 +1,8 @@
-package torrentactor
+// Package announcer is a torrent's tracker announcer: a child actor of the
+// torrent that owns its tracker.List and one timer, runs each announce on a
+// goroutine bounded by a context, and tells its parent peers, summaries and
+// traffic as messages (messages.TrackerPeers, TrackerSummary, ...).
+package announcer
 
 import (
 	"context"
@@ -7,6 +11,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/ipfilter"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -55,8 +60,22 @@ func (c TrackerConfig) withDefaults() TrackerConfig {
 	return c
 }
 
-// AnnouncerConfig configures one torrent's announcer.
-type AnnouncerConfig struct {
+// WithSettings fills the tracker settings of c from s.
+func (c TrackerConfig) WithSettings(s *settings.Snapshot) TrackerConfig {
+	c.List = tracker.Settings{
+		AnnounceToAllTiers:    s.Bool(settings.AnnounceToAllTiers),
+		AnnounceToAllTrackers: s.Bool(settings.AnnounceToAllTrackers),
+		BackoffPercent:        s.Int(settings.TrackerBackoff),
+		MinAnnounceInterval:   s.Seconds(settings.MinAnnounceInterval),
+	}
+	c.NumWant = s.Int(settings.NumWant)
+	c.CompletionTimeout = s.Seconds(settings.TrackerCompletionTimeout)
+	c.StopTimeout = s.Seconds(settings.StopTrackerTimeout)
+	return c
+}
+
+// Config configures one torrent's announcer.
+type Config struct {
 	TrackerConfig
 	InfoHash messages.InfoHash
 	PeerID   [20]byte
@@ -70,7 +89,7 @@ type AnnouncerConfig struct {
 // goroutine of its own bounded by a context, and gets the results back as
 // messages. Its parent gets peers, summaries and traffic.
 type announcer struct {
-	cfg   AnnouncerConfig
+	cfg   Config
 	list  *tracker.List
 	stats messages.AnnounceStats
 	self  map[netip.Addr]bool
@@ -121,9 +140,9 @@ type scrapeResult struct {
 	err   error
 }
 
-// NewAnnouncer returns the props of a torrent's announcer. Exported for the
+// New returns the props of a torrent's announcer. Exported for the
 // session's tests and tools; a torrent spawns its own.
-func NewAnnouncer(cfg AnnouncerConfig) *actor.Props {
+func New(cfg Config) *actor.Props {
 	cfg.TrackerConfig = cfg.TrackerConfig.withDefaults()
 	return actor.PropsFromProducer(func() actor.Actor {
 		a := &announcer{cfg: cfg, self: map[netip.Addr]bool{}}
@@ -161,11 +180,11 @@ func (a *announcer) Receive(ctx actor.Context) {
 		a.list.Replace(m.Tiers)
 		a.pump(ctx)
 	case *messages.SettingsChanged:
-		a.cfg.TrackerConfig = a.cfg.TrackerConfig.withSettings(m.Settings)
+		a.cfg.TrackerConfig = a.cfg.TrackerConfig.WithSettings(m.Settings)
 		a.list.SetSettings(a.cfg.List)
 		a.pump(ctx)
-	case *setTrackerFilter:
-		a.ipf = m.filter
+	case *SetFilter:
+		a.ipf = m.Filter
 	case *messages.GetTrackers:
 		ctx.Respond(&messages.GetTrackersReply{Trackers: a.list.Trackers()})
 	case *messages.ScrapeTracker:

@@ -1,4 +1,4 @@
-package torrentactor
+package announcer
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type TrackerClient interface {
 
 // ErrUnsupportedTracker is the error of an announce to a URL whose scheme
 // we do not speak (or whose client is missing).
-var ErrUnsupportedTracker = errors.New("torrentactor: unsupported tracker URL")
+var ErrUnsupportedTracker = errors.New("announcer: unsupported tracker URL")
 
 // Clients is the TrackerClient of a session: one HTTP client and one UDP
 // socket shared by every torrent (the UDP client caches connection ids

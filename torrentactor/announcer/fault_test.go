@@ -1,4 +1,4 @@
-package torrentactor
+package announcer
 
 import (
 	"errors"
