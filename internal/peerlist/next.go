@@ -10,7 +10,7 @@ import "time"
 func (l *List) NextCandidate(now time.Time, skipSeeds bool) time.Time {
 	var next time.Time
 	for _, p := range l.peers {
-		if p.Connected || p.Banned || (skipSeeds && p.Seed) {
+		if p.Connected || p.Banned || (skipSeeds && p.Seed) || l.ipTaken(p) {
 			continue
 		}
 		at := now

@@ -36,6 +36,11 @@ type Config struct {
 	// MinReconnect is the wait after a failure, multiplied by the fail
 	// count (min_reconnect_time). Default 60 s.
 	MinReconnect time.Duration
+	// MultipleConnectionsPerIP lets several connections to one IP be open
+	// at once (allow_multiple_connections_per_ip). Off, as libtorrent's
+	// default: a peer at an IP that already has a connection is no
+	// candidate, and an incoming one from it is refused (ip.go).
+	MultipleConnectionsPerIP bool
 }
 
 // Peer is what the list knows of one address.
@@ -59,6 +64,9 @@ type List struct {
 	cfg   Config
 	peers map[netip.AddrPort]*Peer
 	seeds int
+	// busy counts the connected entries per IP (ip.go); made with the
+	// first connection.
+	busy map[netip.Addr]int
 }
 
 // New makes an empty list.
@@ -133,6 +141,7 @@ func b2i(b bool) int {
 }
 
 func (l *List) remove(p *Peer) {
+	l.setConnected(p, false)
 	if p.Seed {
 		l.seeds--
 	}
@@ -165,11 +174,14 @@ func (l *List) Candidates(now time.Time, n int, skipSeeds bool) []netip.AddrPort
 	if len(cs) > n {
 		cs = cs[:n]
 	}
-	out := make([]netip.AddrPort, len(cs))
-	for i, p := range cs {
-		p.Connected = true
+	out := make([]netip.AddrPort, 0, len(cs))
+	for _, p := range cs {
+		if l.ipTaken(p) {
+			continue // another port of an IP chosen just before
+		}
+		l.setConnected(p, true)
 		p.LastAttempt = now
-		out[i] = p.Addr
+		out = append(out, p.Addr)
 	}
 	return out
 }
@@ -188,19 +200,20 @@ func (l *List) ConnectCandidates(now time.Time, skipSeeds bool) int {
 
 // candidate: p may be connected to at now.
 func (l *List) candidate(p *Peer, now time.Time, skipSeeds bool) bool {
-	if p.Connected || p.Banned || (skipSeeds && p.Seed) {
+	if p.Connected || p.Banned || (skipSeeds && p.Seed) || l.ipTaken(p) {
 		return false
 	}
 	return p.Failcount == 0 || !now.Before(p.LastAttempt.Add(time.Duration(p.Failcount)*l.cfg.MinReconnect))
 }
 
 // Incoming records a connection a peer opened to us; false when it is
-// banned (close it) or the list is full.
+// banned, its IP already has a connection and may have only one, or the
+// list is full: close it.
 func (l *List) Incoming(addr netip.AddrPort) bool {
-	if !l.Add(addr, FromIncoming) {
+	if l.IPBusy(addr) || !l.Add(addr, FromIncoming) {
 		return false
 	}
-	l.peers[normalise(addr)].Connected = true
+	l.setConnected(l.peers[normalise(addr)], true)
 	return true
 }
 
@@ -208,7 +221,7 @@ func (l *List) Incoming(addr netip.AddrPort) bool {
 // user's connect_peer), so that Candidates does not open a second one.
 func (l *List) Connecting(addr netip.AddrPort, now time.Time) {
 	if p := l.peers[normalise(addr)]; p != nil {
-		p.Connected = true
+		l.setConnected(p, true)
 		p.LastAttempt = now
 	}
 }
@@ -229,7 +242,7 @@ func (l *List) Closed(addr netip.AddrPort, failed bool) {
 	if p == nil {
 		return
 	}
-	p.Connected = false
+	l.setConnected(p, false)
 	if p.Source == FromIncoming && !p.Banned {
 		l.remove(p)
 		return
@@ -308,6 +321,7 @@ func (l *List) Disconnected() {
 	for _, p := range l.peers {
 		p.Connected = false
 	}
+	clear(l.busy)
 }
 
 // Trust points, as libtorrent's: a failed piece costs more than a good one
