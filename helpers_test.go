@@ -14,6 +14,9 @@ import (
 func testSettings() SettingsPack {
 	p := DefaultSettings()
 	p.SetStr(ListenInterfaces, "127.0.0.1:0")
+	// Every test session is at 127.0.0.1: one connection per IP would
+	// leave a torrent one peer (ban_ip_test.go tests the default).
+	p.SetBool(AllowMultipleConnectionsPerIP, true)
 	p.SetInt(AlertMask, int(CategoryAll))
 	p.SetInt(AlertQueueSize, 100000)
 	return p

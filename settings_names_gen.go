@@ -297,7 +297,7 @@ const (
 )
 
 const (
-	// AllowMultipleConnectionsPerIP: accept several peer connections from one IP (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
+	// AllowMultipleConnectionsPerIP: accept several peer connections from one IP (off: a torrent keeps one connection per remote IP). Default false.
 	AllowMultipleConnectionsPerIP BoolSetting = "allow_multiple_connections_per_ip"
 	// IgnoreLimitsOnLocalNetwork: skip rate/unchoke limits for LAN peers. Default true.
 	IgnoreLimitsOnLocalNetwork BoolSetting = "ignore_limits_on_local_network"

@@ -1,5 +1,5 @@
 // Package torrentactor is one torrent: its state machine (checking →
-// downloading → seeding, plus paused and error) as protoactor behaviors, the
+// downloading → seeding, plus paused and error) as one lifecycle value, the
 // piece picker, and its peer actors. It decides; peers and the disk act.
 package torrentactor
 
@@ -85,45 +85,29 @@ type Config struct {
 
 // Actor is the torrent actor.
 type Actor struct {
-	cfg      *Config // the props' own (New)
-	ih       messages.InfoHash
-	info     *metainfo.Info
-	log      *zap.Logger
-	behavior actor.Behavior
-	set      *settings.Snapshot
-	credit   *actors.Credit
-	budget   *actors.Budget
+	cfg    *Config // the props' own (New)
+	ih     messages.InfoHash
+	info   *metainfo.Info
+	log    *zap.Logger
+	set    *settings.Snapshot
+	credit *actors.Credit
+	budget *actors.Budget
 
-	state  messages.TorrentState
-	paused bool // the torrent's own flag (the user's, or the queue's)
-	// sessionPaused: the whole session is paused; the torrent runs only
-	// when neither is (isPaused).
-	sessionPaused bool
-	autoManaged   bool
-	removing      bool
-	finished      bool
-	// actorFailed: the actor failed and was resumed; its picker may have
-	// lost a message, so ClearError checks the files again.
-	actorFailed bool
-	// checkDeferred: added paused, its check waits for a resume
-	// (check_deferred.go).
-	checkDeferred bool
+	// life is the state, its phase and the flags that decide whether
+	// the torrent runs (lifecycle.go).
+	life lifecycle
 	// registered: the disk has the torrent's storage (registerStorage).
 	registered bool
-	queuePos   int // in the session's download queue; -1: none
-	graceful   gracefulPause
+	queuePos   int      // in the session's download queue; -1: none
 	filesLeft  fileLeft // file_completed bookkeeping (handle_files_done.go)
-	errored    error
 	checking   checkProgress
 	picker     *piecepicker.Picker
 	have       bitfield.Bitfield
 	added      time.Time
 	completed  time.Time
 
-	peers   map[messages.PeerKey]*peerInfo
-	byPID   map[string]messages.PeerKey
-	nextKey messages.PeerKey
-	plist   *peerlist.List // every peer we know of (list_peers)
+	peers peerSet        // the connections (peer_set.go)
+	plist *peerlist.List // every peer we know of (list_peers)
 	// senders are, per piece in flight, the addresses of the peers that
 	// sent accepted blocks of it (handle_trust.go).
 	senders map[int]map[string]bool
@@ -226,11 +210,11 @@ func New(cfg Config) *actor.Props {
 			set:    cfg.Settings,
 			credit: cfg.Credit,
 			budget: cfg.ConnectBudget,
-			// peers, byPID and senders are made with the first peer
-			// (spawnPeer, noteSender): an idle torrent holds no map.
+			// peers' maps and senders are made with the first peer
+			// (peerSet.add, noteSender): an idle torrent holds no map.
 			plist:    peerlist.New(peerListConfig(cfg.Settings)),
 			added:    time.Now(),
-			state:    messages.StateCheckingFiles,
+			life:     newLifecycle(cfg.Meta == nil, len(cfg.ResumeData) > 0),
 			queuePos: -1,
 		}
 		if a.credit == nil {
@@ -239,33 +223,26 @@ func New(cfg Config) *actor.Props {
 		if a.budget == nil {
 			a.budget = actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed))
 		}
-		a.behavior = actor.NewBehavior()
 		if cfg.Meta == nil {
 			// Until the metadata comes, an empty info stands in (no
 			// files, no pieces) so that status and stats need no cases.
 			a.ih = cfg.InfoHash
 			a.info = &metainfo.Info{Name: cfg.Name}
 			a.have = bitfield.New(0)
-			a.state = messages.StateDownloadingMetadata
 			a.meta = metaState{enabled: true, fetcher: metadata.NewFetcher(cfg.InfoHash, metadata.FetcherConfig{})}
-			a.behavior.Become(a.metadataState)
 			return a
 		}
 		a.ih, a.info = cfg.Meta.InfoHash, &cfg.Meta.Info
-		if len(cfg.ResumeData) > 0 {
-			a.state = messages.StateCheckingResumeData
-		}
-		a.behavior.Become(a.checkingState)
 		return a
 		// The lock-free mailbox holds a 48-byte stub while empty, where
 		// the default ring holds 10 slots: most torrents are idle.
 	}, actor.WithMailbox(actor.UnboundedLockfree()))
 }
 
-// Receive runs the current behavior (the torrent's state), then starts or
-// stops the tick.
+// Receive runs the handlers of the torrent's phase (states.go), then
+// starts or stops the tick.
 func (a *Actor) Receive(ctx actor.Context) {
-	a.behavior.Receive(ctx)
+	phaseHandlers[a.life.phase](a, ctx)
 	a.afterMessage(ctx)
 	a.noteStatusChange(ctx) // handle_status_query.go
 	a.syncTick(ctx)         // whatever the message changed may make work due, or end it

@@ -14,29 +14,19 @@ import (
 // checks not run.
 // An auto-managed one is checked at once: the queue only starts torrents
 // that are past their check. Resume data is still checked at once (it
-// reads no file), as libtorrent does.
+// reads no file), as libtorrent does. The lifecycle runs the check put off
+// when the torrent starts, or is handed to the queue (effStartCheck).
 
 // deferCheck reports whether a full check should wait for a resume.
 func (a *Actor) deferCheck() bool {
-	return a.paused && !a.autoManaged && a.cfg.Flags&messages.FlagSeedMode == 0
+	return a.life.paused && !a.life.autoManaged && a.cfg.Flags&messages.FlagSeedMode == 0
 }
 
 // deferFullCheck leaves the torrent in checking_files until it runs;
 // what it has is unknown meanwhile (no resume data is saved).
 func (a *Actor) deferFullCheck(ctx actor.Context) {
-	a.checkDeferred = true
 	a.resume.fullCheck = true
-	a.setState(ctx, messages.StateCheckingFiles)
-}
-
-// startDeferredCheck runs the check a paused torrent put off (it was
-// resumed, or handed to the queue).
-func (a *Actor) startDeferredCheck(ctx actor.Context) {
-	if !a.checkDeferred || a.removing || a.errored != nil {
-		return
-	}
-	a.checkDeferred = false
-	a.startFullCheck(ctx)
+	a.change(ctx, event{kind: evDeferCheck})
 }
 
 // ensureStorage registers the torrent's storage with the disk if it is

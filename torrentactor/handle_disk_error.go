@@ -37,8 +37,8 @@ func (a *Actor) handleDiskError(ctx actor.Context, m *messages.PieceHashed) {
 		a.enterUploadMode(ctx, true)
 		return
 	}
-	if a.errored == nil {
-		a.enterError(ctx, m.Err)
+	if a.life.err == nil {
+		a.change(ctx, event{kind: evError, err: m.Err})
 	}
 }
 
@@ -54,7 +54,7 @@ func (a *Actor) enterUploadMode(ctx actor.Context, byDisk bool) {
 	}
 	a.diskErr = diskErrorState{uploadMode: true, byDisk: byDisk, since: time.Now()}
 	a.resume.needSave = true
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.closed {
 			continue
 		}
@@ -90,7 +90,7 @@ func (a *Actor) leaveUploadMode(ctx actor.Context) {
 	if a.picker == nil {
 		return
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if !p.closed && p.connected {
 			a.updateInterest(ctx, p)
 		}
@@ -113,40 +113,10 @@ func (a *Actor) retryDisk(ctx actor.Context, now time.Time) {
 }
 
 // handleClearError takes the torrent out of the error state, and out of
-// an upload mode a full disk put it in, and downloads again.
+// an upload mode a full disk put it in, and downloads again
+// (lifecycle.clearError).
 func (a *Actor) handleClearError(ctx actor.Context) {
-	if a.removing {
-		return
-	}
-	if a.diskErr.byDisk {
-		a.leaveUploadMode(ctx)
-	}
-	if a.errored == nil {
-		return
-	}
-	a.errored = nil
-	a.resume.needSave = true
-	if a.meta.fetching() {
-		a.resumeMetadata(ctx)
-		return
-	}
-	if a.actorFailed {
-		// The actor may have lost a message (a piece's hash result, a
-		// block): what is on disk is found again by a check, what was
-		// only in memory is fetched again.
-		a.actorFailed = false
-		a.recheckAfterFailure(ctx)
-		return
-	}
-	if a.picker == nil {
-		a.startCheck(ctx) // the error came before the check ended
-		return
-	}
-	a.behavior.Become(a.activeState)
-	if !a.isPaused() {
-		a.connectMore(ctx)
-	}
-	a.syncAnnouncing(ctx)
+	a.change(ctx, event{kind: evClearError, fetching: a.meta.fetching(), checked: a.picker != nil})
 }
 
 func (a *Actor) handleSetUploadMode(ctx actor.Context, m *messages.SetUploadMode) {

@@ -63,32 +63,5 @@ func (a *Actor) handleMessageFailed(ctx actor.Context, m *messages.MessageFailed
 	if m.Sender != nil {
 		ctx.Send(m.Sender, messages.FailedReply(m.Reason))
 	}
-	if a.removing {
-		return
-	}
-	a.actorFailed = true
-	if a.errored == nil {
-		a.enterError(ctx, fmt.Errorf("%w: %s", ErrTorrentActorFailed, m.Reason))
-	}
-}
-
-// recheckAfterFailure resumes a torrent whose actor failed: the storage is
-// registered again (a lost registration would fail every check) and the
-// files checked, trusting no resume data.
-func (a *Actor) recheckAfterFailure(ctx actor.Context) {
-	a.registerStorage(ctx)
-	a.finished = false
-	a.resume.loaded, a.resume.claims = nil, nil
-	a.startCheck(ctx)
-}
-
-// resumeMetadata resumes a torrent that failed while it fetched its
-// metadata: back to downloading_metadata, with peers.
-func (a *Actor) resumeMetadata(ctx actor.Context) {
-	a.behavior.Become(a.metadataState)
-	if !a.isPaused() {
-		a.connectMore(ctx)
-	}
-	a.syncAnnouncing(ctx)
-	a.pumpMetadata(ctx)
+	a.change(ctx, event{kind: evActorFailed, err: fmt.Errorf("%w: %s", ErrTorrentActorFailed, m.Reason)})
 }

@@ -95,7 +95,7 @@ func (a *Actor) postBlocked(ctx actor.Context, addr string, r messages.PeerBlock
 // and the announcer told.
 func (a *Actor) handleFiltersChanged(ctx actor.Context, m *messages.FiltersChanged) {
 	a.flt.ip, a.flt.port = m.IP, m.Port
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.closed || p.leaving {
 			continue
 		}

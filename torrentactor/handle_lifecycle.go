@@ -2,6 +2,7 @@ package torrentactor
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
@@ -17,8 +18,7 @@ var ErrTorrentActorFailed = errors.New("torrentactor: torrent failed")
 // handleStarted registers the storage with the disk and starts checking
 // (or, in seed mode, trusts the files).
 func (a *Actor) handleStarted(ctx actor.Context) {
-	a.paused = a.cfg.Flags&messages.FlagPaused != 0
-	a.autoManaged = a.cfg.Flags&messages.FlagAutoManaged != 0
+	a.change(ctx, event{kind: evFlags, on: a.cfg.Flags&messages.FlagPaused != 0, auto: a.cfg.Flags&messages.FlagAutoManaged != 0})
 	if a.cfg.Flags&messages.FlagUploadMode != 0 {
 		// Added in upload mode: seed what is had, request nothing.
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
@@ -57,8 +57,7 @@ func (a *Actor) startCheck(ctx actor.Context) {
 	a.have = bitfield.New(a.info.NumPieces())
 	a.picker = nil
 	a.checking = checkProgress{total: a.info.NumPieces()}
-	a.behavior.Become(a.checkingState)
-	a.syncAnnouncing(ctx)
+	a.change(ctx, event{kind: evCheck})
 	a.resume.checkGen++
 	if a.resume.loaded == nil && a.deferCheck() {
 		a.deferFullCheck(ctx) // check_deferred.go: no storage either
@@ -73,11 +72,10 @@ func (a *Actor) startCheck(ctx actor.Context) {
 }
 
 func (a *Actor) startFullCheck(ctx actor.Context) {
-	a.checkDeferred = false
 	a.ensureStorage(ctx)
 	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
 	a.resume.fullCheck = !seedMode
-	a.setState(ctx, messages.StateCheckingFiles)
+	a.change(ctx, event{kind: evFullCheck})
 	// A request, so that the disk can answer even a torrent it does not
 	// know (its storage could not be made).
 	ctx.Request(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: seedMode, Gen: a.resume.checkGen})
@@ -88,7 +86,7 @@ func (a *Actor) startFullCheck(ctx actor.Context) {
 func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	a.endResumeCheck()
 	if m.Err != nil {
-		a.enterError(ctx, m.Err)
+		a.change(ctx, event{kind: evError, err: m.Err})
 		return
 	}
 	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
@@ -108,42 +106,24 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	a.applyPickerModes(ctx)
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
 	a.post(ctx, &messages.TorrentCheckedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
-	a.behavior.Become(a.activeState)
-	if a.picker.IsComplete() {
-		a.finished = true
-		if a.completed.IsZero() {
-			a.completed = time.Now()
-		}
-		a.setState(ctx, a.completeState())
-	} else {
-		a.setState(ctx, messages.StateDownloading)
+	complete := a.picker.IsComplete()
+	if complete && a.completed.IsZero() {
+		a.completed = time.Now()
 	}
+	a.change(ctx, event{kind: evChecked, on: complete, state: a.completeState()})
 	a.releasePendingPeers(ctx)
-	if !a.isPaused() {
+	if a.life.runs() {
 		a.connectMore(ctx)
 	}
 	a.syncAnnouncing(ctx)
 }
 
-func (a *Actor) handleForceRecheck(ctx actor.Context) {
-	if a.removing {
-		return
-	}
-	a.disconnectAll(ctx, nil)
-	a.errored = nil
-	a.finished = false
-	a.resume.loaded, a.resume.claims = nil, nil // a recheck trusts nothing
-	a.startCheck(ctx)
-}
-
 // handleRemove disconnects everything, lets the disk close (or delete) the
 // files behind its fence, posts the result and stops the actor.
 func (a *Actor) handleRemove(ctx actor.Context, m *messages.RemoveTorrent) {
-	if a.removing {
-		return
+	if !slices.Contains(a.change(ctx, event{kind: evRemove}), effRemove) {
+		return // being removed already
 	}
-	a.removing = true
-	a.disconnectAll(ctx, nil)
 	// Stopped goes to the trackers before the files close: both are
 	// bounded, and the session's Close waits for this actor to stop.
 	a.stopAnnouncingThen(ctx, func() { a.removeFiles(ctx, m) })
@@ -179,14 +159,6 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 	})
 }
 
-func (a *Actor) enterError(ctx actor.Context, err error) {
-	a.errored = err
-	a.disconnectAll(ctx, nil)
-	a.behavior.Become(a.errorState)
-	a.syncAnnouncing(ctx)
-	a.post(ctx, &messages.TorrentErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
-}
-
 func (a *Actor) handleStopping() {
 	a.stopTimers()
 	a.stopMetadataTimer()
@@ -198,15 +170,6 @@ func (a *Actor) postFileError(ctx actor.Context, m *messages.PieceHashed) {
 	a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), File: m.Path, Operation: m.Op, Error: m.Err})
 }
 
-// isChecking: the torrent does not know yet which pieces it has.
-func (a *Actor) isChecking() bool {
-	switch a.state {
-	case messages.StateCheckingFiles, messages.StateCheckingResumeData, messages.StateQueuedForChecking:
-		return true
-	}
-	return false
-}
-
 // completeState is the state of a torrent with every wanted piece: seeding
 // when it has them all, finished when files were left out.
 func (a *Actor) completeState() messages.TorrentState {
@@ -214,4 +177,52 @@ func (a *Actor) completeState() messages.TorrentState {
 		return messages.StateSeeding
 	}
 	return messages.StateFinished
+}
+
+// change applies ev to the torrent's lifecycle and carries out the
+// effects, in order; it returns them (effRemove is the caller's).
+func (a *Actor) change(ctx actor.Context, ev event) []effect {
+	prev := a.life.state
+	next, effs := a.life.apply(ev)
+	a.life = next
+	for _, e := range effs {
+		switch e {
+		case effSave:
+			a.resume.needSave = true
+		case effStateChanged:
+			ctx.Send(a.cfg.Session, &messages.TorrentStateUpdate{InfoHash: a.ih, State: next.state, Errored: next.err != nil})
+			a.post(ctx, &messages.StateChangedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), State: next.state, PrevState: prev})
+		case effPostPaused:
+			a.post(ctx, &messages.TorrentPausedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
+		case effPostResumed:
+			a.post(ctx, &messages.TorrentResumedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
+		case effSyncAnnounce:
+			a.syncAnnouncing(ctx)
+		case effCloseIdle:
+			a.closeIdlePeers(ctx)
+		case effFinishPause:
+			a.finishPause(ctx)
+		case effStartCheck:
+			a.startFullCheck(ctx)
+		case effConnect:
+			a.connectMore(ctx)
+		case effDisconnect:
+			a.disconnectAll(ctx, nil)
+		case effPostError:
+			a.post(ctx, &messages.TorrentErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: next.err})
+		case effRegister:
+			a.registerStorage(ctx)
+		case effForgetResume:
+			a.resume.loaded, a.resume.claims = nil, nil // a recheck trusts nothing
+		case effCheckAgain:
+			a.startCheck(ctx)
+		case effResumeMetadata:
+			a.pumpMetadata(ctx)
+		case effLeaveUploadMode:
+			if a.diskErr.byDisk {
+				a.leaveUploadMode(ctx)
+			}
+		}
+	}
+	return effs
 }

@@ -33,15 +33,8 @@ func (a *Actor) handleSetTorrentLimit(ctx actor.Context, m *messages.SetTorrentL
 // closeExcessPeers disconnects connections over a lowered
 // max_connections, the newest first.
 func (a *Actor) closeExcessPeers(ctx actor.Context) {
-	over := a.openPeers() - a.maxPeers()
-	for key := a.nextKey; over > 0 && key > 0; key-- {
-		p := a.peers[key]
-		if p == nil || p.closed || p.leaving {
-			continue
-		}
-		p.leaving = true
+	for _, p := range a.peers.excess(a.maxPeers()) {
 		ctx.Send(p.pid, &messages.Disconnect{})
-		over--
 	}
 }
 

@@ -63,15 +63,11 @@ func (a *Actor) metadataState(ctx actor.Context) {
 // startMetadata begins downloading_metadata (from handleStarted).
 func (a *Actor) startMetadata(ctx actor.Context) {
 	a.initTrackers()
-	a.behavior.Become(a.metadataState)
-	if !a.isPaused() {
-		a.connectMore(ctx)
-	}
-	a.syncAnnouncing(ctx)
+	a.change(ctx, event{kind: evMetadata})
 }
 
 func (a *Actor) handleExtHandshake(ctx actor.Context, m *messages.PeerExtHandshake) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil || p.closed || !m.UTMetadata {
 		return
 	}
@@ -108,7 +104,7 @@ func (a *Actor) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) 
 // dropMetadataLiar disconnects a peer that sent metadata not matching the
 // info-hash, as a peer error.
 func (a *Actor) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
-	p := a.peers[key]
+	p := a.peers.get(key)
 	if p == nil || p.closed {
 		return
 	}
@@ -127,7 +123,7 @@ func (a *Actor) pumpMetadata(ctx actor.Context) {
 	now := time.Now()
 	reqs, wake := a.meta.fetcher.Next(now)
 	for _, r := range reqs {
-		if p := a.peers[messages.PeerKey(r.Peer)]; p != nil && !p.closed {
+		if p := a.peers.get(messages.PeerKey(r.Peer)); p != nil && !p.closed {
 			ctx.Send(p.pid, &messages.RequestMetadata{Piece: r.Piece})
 		}
 	}
@@ -152,7 +148,7 @@ func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
 		// It hashes right but is no torrent: nobody can give us better.
 		a.meta.fetcher = nil
 		a.post(ctx, &messages.MetadataFailedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
-		a.enterError(ctx, fmt.Errorf("torrentactor: metadata: %w", err))
+		a.change(ctx, event{kind: evError, err: fmt.Errorf("torrentactor: metadata: %w", err)})
 		return
 	}
 	mi.AnnounceList = cloneTiers(a.trk.tiers)
@@ -181,7 +177,7 @@ func (a *Actor) stopMetadataTimer() {
 // their bitfields and HAVEs then reach the picker.
 func (a *Actor) releasePendingPeers(ctx actor.Context) {
 	have := a.have.Indices()
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.pending && !p.closed {
 			p.pending = false
 			ctx.Send(p.pid, &messages.SetTorrentInfo{Meta: a.cfg.Meta, Have: have})

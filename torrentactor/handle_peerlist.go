@@ -24,10 +24,6 @@ func parseAddrPort(s string) (netip.AddrPort, bool) {
 	return ap, err == nil
 }
 
-// openPeers counts the connections that hold a slot: open, opening, or
-// closing but not terminated yet.
-func (a *Actor) openPeers() int { return len(a.peers) }
-
 // connectMore opens connections to candidates from the list while the
 // torrent is under its connection limit, at most connection_speed a tick.
 // A finished torrent leaves seeds out: they have nothing for it.
@@ -36,9 +32,9 @@ func (a *Actor) connectMore(ctx actor.Context) {
 		return
 	}
 	now := time.Now()
-	want := min(a.maxPeers()-a.openPeers(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.finished))
+	want := min(a.maxPeers()-a.peers.len(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.life.finished))
 	n := a.budget.Take(now, want) // connection_speed, session-wide
-	cands := a.plist.Candidates(now, n, a.finished)
+	cands := a.plist.Candidates(now, n, a.life.finished)
 	a.budget.Give(n - len(cands))
 	for _, ap := range cands {
 		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {

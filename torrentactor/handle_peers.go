@@ -18,7 +18,7 @@ var ErrPeerActorFailed = errors.New("torrentactor: peer actor failed")
 
 // active reports whether the torrent may have peers now.
 func (a *Actor) active() bool {
-	return !a.isPaused() && !a.removing && a.errored == nil && (a.picker != nil || a.meta.enabled)
+	return a.life.runs() && !a.life.removing && a.life.err == nil && (a.picker != nil || a.meta.enabled)
 }
 
 // handleConnectPeer (connect_peer) puts the peer in the list and, when
@@ -34,13 +34,16 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	} else if a.connectByName(ctx, m.Addr) {
 		return
 	}
-	if !a.active() || a.openPeers() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
+	if !a.active() || a.peers.len() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
 		return // the list connects it later
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.addr == m.Addr && !p.closed {
 			return
 		}
+	}
+	if numeric && a.plist.IPBusy(ap) {
+		return // one connection per IP (allow_multiple_connections_per_ip)
 	}
 	if a.spawnPeer(ctx, peeractor.Config{Addr: m.Addr}) && numeric {
 		a.plist.Connecting(ap, time.Now())
@@ -50,7 +53,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 // handleAttachPeer takes an incoming connection, or closes it when the
 // torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || a.openPeers() >= a.maxIncomingPeers(a.connectionFactor(m.Conn)) {
+	if !a.active() || a.peers.len() >= a.maxIncomingPeers(a.connectionFactor(m.Conn)) {
 		m.Conn.Close()
 		return
 	}
@@ -74,8 +77,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if !a.cfg.Connections.TakeScaled(a.connectionFactor(pc.Conn)) {
 		return false
 	}
-	a.nextKey++
-	pc.Key = a.nextKey
+	pc.Key = a.peers.newKey()
 	pc.InfoHash = a.ih
 	pc.PeerID = a.cfg.PeerID
 	pending := a.picker == nil // only a torrent added by info-hash gets here
@@ -104,42 +106,12 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
-	if a.peers == nil {
-		a.peers, a.byPID = map[messages.PeerKey]*peerInfo{}, map[string]messages.PeerKey{}
-	}
-	a.peers[pc.Key] = &peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil}
-	a.byPID[pid.Id] = pc.Key
+	a.peers.add(&peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil})
 	return true
 }
 
-// giveSlot returns a peer's connection slot to the session (once).
-func (a *Actor) giveSlot(p *peerInfo) {
-	if p.slot {
-		p.slot = false
-		a.cfg.Connections.Give()
-	}
-}
-
-// giveSlotOf gives back the slot of the peer actor who, which just
-// terminated: at once, because a torrent that is stopping handles no more
-// of its own messages (peerGone) once its children are gone.
-func (a *Actor) giveSlotOf(who *actor.PID) {
-	if key, ok := a.byPID[who.Id]; ok {
-		if p := a.peers[key]; p != nil {
-			a.giveSlot(p)
-		}
-	}
-}
-
-// giveAllSlots gives back every slot still held (the torrent stopped).
-func (a *Actor) giveAllSlots() {
-	for _, p := range a.peers {
-		a.giveSlot(p)
-	}
-}
-
 func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil || !a.active() {
 		// Not active: paused, failed or removing, and the peer already
 		// told to disconnect; it must not count as connected meanwhile.
@@ -154,7 +126,7 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 }
 
 func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil {
 		return
 	}
@@ -162,7 +134,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) 
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.SetSeed(ap, m.Bitfield.All())
 	}
-	if m.Bitfield.All() && a.finished {
+	if m.Bitfield.All() && a.life.finished {
 		// Two seeds have nothing to say to each other.
 		ctx.Send(p.pid, &messages.Disconnect{})
 		return
@@ -171,7 +143,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) 
 }
 
 func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil {
 		return
 	}
@@ -184,7 +156,7 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 // handlePeerInterest is the choker of the skeleton: every interested peer
 // is unchoked (the slot-based choker comes with the peer protocol issue).
 func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
-	if p := a.peers[m.Key]; p != nil {
+	if p := a.peers.get(m.Key); p != nil {
 		p.wants = m.Interested
 		a.rechoke(ctx)
 	}
@@ -192,7 +164,7 @@ func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) 
 
 // updateInterest tells a peer whether we want something it has.
 func (a *Actor) updateInterest(ctx actor.Context, p *peerInfo) {
-	want := !a.finished && !a.diskErr.uploadMode && a.picker.IsInteresting(piecepicker.PeerKey(p.key))
+	want := !a.life.finished && !a.diskErr.uploadMode && a.picker.IsInteresting(piecepicker.PeerKey(p.key))
 	if want != p.interested {
 		p.interested = want
 		ctx.Send(p.pid, &messages.SetInterested{Interested: want})
@@ -200,7 +172,7 @@ func (a *Actor) updateInterest(ctx actor.Context, p *peerInfo) {
 }
 
 func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil || p.closed {
 		return
 	}
@@ -218,11 +190,7 @@ func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
 // handlePeerFailed: a peer actor panicked; supervisor.PeerStrategy stopped
 // it. Report it as a peer error; Terminated cleans up.
 func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
-	key, ok := a.byPID[m.Child.Id]
-	if !ok {
-		return
-	}
-	if p := a.peers[key]; p != nil && !p.closed {
+	if p := a.peers.ofPID(m.Child); p != nil && !p.closed {
 		a.peerLeft(p, true)
 		a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, p.addr, p.peerID),
 			Error: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
@@ -235,18 +203,16 @@ type peerGone struct{ who *actor.PID }
 // handlePeerTerminated forgets a peer actor that stopped, for whatever
 // reason, and frees its requests in the picker.
 func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
-	key, ok := a.byPID[who.Id]
+	key, p, ok := a.peers.remove(who)
 	if !ok {
 		return
 	}
-	delete(a.byPID, who.Id)
-	if p := a.peers[key]; p != nil {
+	if p != nil {
 		a.counters.addPeerFinal(p)
 		if !p.closed {
 			a.peerLeft(p, !p.leaving)
 		}
 	}
-	delete(a.peers, key)
 	if a.picker != nil {
 		a.picker.PeerRemoved(piecepicker.PeerKey(key))
 	}
@@ -261,16 +227,13 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 
 // disconnectAll closes every connection.
 func (a *Actor) disconnectAll(ctx actor.Context, err error) {
-	for _, p := range a.peers {
-		if !p.closed {
-			p.leaving = true
-			ctx.Send(p.pid, &messages.Disconnect{Err: err})
-		}
+	for _, p := range a.peers.leave() {
+		ctx.Send(p.pid, &messages.Disconnect{Err: err})
 	}
 }
 
 func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
-	p := a.peers[m.Key]
+	p := a.peers.get(m.Key)
 	if p == nil {
 		return
 	}
@@ -279,7 +242,7 @@ func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 		if ap, ok := parseAddrPort(p.addr); ok {
 			a.plist.SetSeed(ap, true)
 		}
-		if a.finished && !p.closed && !p.leaving && a.set.Bool(settings.CloseRedundantConnections) {
+		if a.life.finished && !p.closed && !p.leaving && a.set.Bool(settings.CloseRedundantConnections) {
 			// Two seeds have nothing to say to each other (finish could
 			// not know yet: the stats come every second).
 			p.leaving = true

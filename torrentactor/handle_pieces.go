@@ -13,8 +13,8 @@ import (
 // handleRequestBlocks answers a peer whose pipeline runs low with a batch
 // of blocks from the picker.
 func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks) {
-	p := a.peers[m.Key]
-	if p == nil || p.closed || a.finished || a.diskErr.uploadMode || a.isPaused() {
+	p := a.peers.get(m.Key)
+	if p == nil || p.closed || a.life.finished || a.diskErr.uploadMode || !a.life.runs() {
 		a.assign(ctx, m.Key, nil)
 		return
 	}
@@ -28,7 +28,7 @@ func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks
 
 // assign sends a batch of blocks (maybe none) to a peer.
 func (a *Actor) assign(ctx actor.Context, key messages.PeerKey, blocks []messages.Block) {
-	if p := a.peers[key]; p != nil {
+	if p := a.peers.get(key); p != nil {
 		ctx.Send(p.pid, &messages.BlocksAssigned{Blocks: blocks})
 	}
 }
@@ -46,7 +46,7 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 		}
 		a.noteSender(m.Key, b.Piece)
 		for _, o := range others {
-			if p := a.peers[messages.PeerKey(o)]; p != nil {
+			if p := a.peers.get(messages.PeerKey(o)); p != nil {
 				ctx.Send(p.pid, &messages.CancelBlock{Block: b})
 			}
 		}
@@ -97,7 +97,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	a.resume.needSave = true
 	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 	a.piecePassedAccess(ctx, m.Piece)
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if !p.closed {
 			ctx.Send(p.pid, &messages.HavePiece{Piece: m.Piece})
 		}
@@ -106,7 +106,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 		a.finish(ctx)
 		return
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.interested && !p.closed {
 			a.updateInterest(ctx, p)
 		}
@@ -115,9 +115,8 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 
 // finish: every wanted piece is had.
 func (a *Actor) finish(ctx actor.Context) {
-	a.finished = true
 	a.completed = time.Now()
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.closed {
 			continue
 		}
@@ -129,7 +128,7 @@ func (a *Actor) finish(ctx actor.Context) {
 			ctx.Send(p.pid, &messages.Disconnect{})
 		}
 	}
-	a.setState(ctx, a.completeState())
+	a.change(ctx, event{kind: evFinished, state: a.completeState()})
 	a.post(ctx, &messages.TorrentFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	a.announceCompleted(ctx)
 }

@@ -75,13 +75,12 @@ func (a *Actor) applyPiecePriorities(ctx actor.Context, prios []int) {
 	}
 	a.resume.needSave = true
 	switch {
-	case a.picker.IsComplete() && !a.finished:
+	case a.picker.IsComplete() && !a.life.finished:
 		a.finish(ctx)
-	case !a.picker.IsComplete() && a.finished:
-		a.finished = false
-		a.setState(ctx, messages.StateDownloading)
+	case !a.picker.IsComplete() && a.life.finished:
+		a.change(ctx, event{kind: evUnfinished})
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if !p.closed && p.connected {
 			a.updateInterest(ctx, p)
 		}
@@ -89,7 +88,7 @@ func (a *Actor) applyPiecePriorities(ctx actor.Context, prios []int) {
 }
 
 func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePriorities) {
-	if a.removing {
+	if a.life.removing {
 		return
 	}
 	changed := false
@@ -115,7 +114,7 @@ func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePr
 }
 
 func (a *Actor) handleSetPiecePriorities(ctx actor.Context, m *messages.SetPiecePriorities) {
-	if a.removing || a.picker == nil {
+	if a.life.removing || a.picker == nil {
 		return
 	}
 	prios := a.currentPiecePriorities()

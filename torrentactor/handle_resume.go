@@ -81,7 +81,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 	if flags&messages.FlagOverrideResumeData == 0 {
 		// The resume data's own flags and limits win unless the caller
 		// overrides them (as libtorrent).
-		a.paused, a.autoManaged = d.Paused, d.AutoManaged
+		a.change(ctx, event{kind: evFlags, on: d.Paused, auto: d.AutoManaged})
 		if d.SequentialDownload != a.sequential() {
 			a.access().sequential = d.SequentialDownload
 		}
@@ -106,11 +106,11 @@ func (a *Actor) rejectResume(ctx actor.Context, err error) {
 // may be trusted for are had at once, and pieces it claims for files that
 // changed are hashed. Data rejected as a whole falls back to a full check.
 func (a *Actor) checkResumeData(ctx actor.Context) {
-	a.setState(ctx, messages.StateCheckingResumeData)
+	a.change(ctx, event{kind: evCheckState, state: messages.StateCheckingResumeData})
 	gen := a.resume.checkGen
 	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFileStats{InfoHash: a.ih}, time.Minute)
 	ctx.ReenterAfter(f, func(res any, err error) {
-		if gen != a.resume.checkGen || a.removing || a.resume.loaded == nil {
+		if gen != a.resume.checkGen || a.life.removing || a.resume.loaded == nil {
 			return // a recheck or a removal came first
 		}
 		r, _ := res.(*messages.DiskFileStatsReply)
@@ -121,7 +121,7 @@ func (a *Actor) checkResumeData(ctx actor.Context) {
 			err = r.Err
 		}
 		if err != nil {
-			a.enterError(ctx, err)
+			a.change(ctx, event{kind: evError, err: err})
 			return
 		}
 		d := a.resume.loaded
@@ -150,7 +150,7 @@ func (a *Actor) checkResumeData(ctx actor.Context) {
 		}
 		if verify {
 			a.log.Info("resume data: verifying pieces", zap.Stringer("torrent", a.ih), zap.String("why", v.Reason))
-			a.setState(ctx, messages.StateCheckingFiles)
+			a.change(ctx, event{kind: evCheckState, state: messages.StateCheckingFiles})
 		}
 		ctx.Request(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, Have: v.Have, Verify: v.Verify, Gen: gen})
 	})

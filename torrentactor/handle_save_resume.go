@@ -64,7 +64,7 @@ func (a *Actor) handleSaveResumeData(ctx actor.Context, m *messages.SaveResumeDa
 // canSaveResume says why resume data cannot be saved now, if so.
 func (a *Actor) canSaveResume(flags messages.SaveResumeFlags) error {
 	switch {
-	case a.removing:
+	case a.life.removing:
 		return messages.ErrTorrentRemoving
 	case flags&messages.SaveResumeOnlyIfModified != 0 && !a.resume.needSave:
 		return messages.ErrResumeDataNotModified
@@ -135,8 +135,8 @@ func (a *Actor) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 		// No per-torrent limits: libtorrent writes -1 for "unlimited".
 		UploadRateLimit: orNone(a.cfg.Limits.UploadLimit), DownloadRateLimit: orNone(a.cfg.Limits.DownloadLimit),
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
-		Paused:             a.paused,
-		AutoManaged:        a.autoManaged,
+		Paused:             a.life.paused,
+		AutoManaged:        a.life.autoManaged,
 		SequentialDownload: a.sequential(),
 		UploadMode:         a.diskErr.uploadMode && !a.diskErr.byDisk,
 		Allocation:         allocation(a.cfg.StorageMode),

@@ -13,7 +13,7 @@ import (
 // into an info-hash add.
 func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveResumeData) {
 	switch {
-	case a.removing:
+	case a.life.removing:
 		a.saveResumeFailed(ctx, messages.ErrTorrentRemoving)
 		return
 	case m.Flags&messages.SaveResumeOnlyIfModified != 0 && !a.resume.needSave:
@@ -31,7 +31,7 @@ func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveRes
 		NumComplete:     -1, NumIncomplete: -1, NumDownloaded: -1,
 		UploadRateLimit: orNone(a.cfg.Limits.UploadLimit), DownloadRateLimit: orNone(a.cfg.Limits.DownloadLimit),
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
-		Paused:      a.paused,
+		Paused:      a.life.paused,
 		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
 		Allocation:  allocation(a.cfg.StorageMode),
 		Trackers:    a.trackerTiers(),

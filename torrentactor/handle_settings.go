@@ -14,6 +14,8 @@ func peerListConfig(s *settings.Snapshot) peerlist.Config {
 		MaxSize:      s.Int(settings.MaxPeerlistSize),
 		MaxFailcount: s.Int(settings.MaxFailcount),
 		MinReconnect: s.Seconds(settings.MinReconnectTime),
+		// Ban by IP: one connection per remote IP unless allowed.
+		MultipleConnectionsPerIP: s.Bool(settings.AllowMultipleConnectionsPerIP),
 	}
 }
 
@@ -48,7 +50,7 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 		}
 	}
 	a.syncTrackerFilter(ctx, false) // apply_ip_filter_to_trackers
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		ctx.Send(p.pid, m)
 	}
 	a.connectMore(ctx)

@@ -70,10 +70,10 @@ func (a *Actor) statsAlert() *statsAlertState {
 func (a *Actor) statsAlertArmed() bool { return a.stAlert != nil && a.stAlert.cancel != nil }
 
 func (a *Actor) wantsStatsAlerts() bool {
-	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStats == 0 || a.removing {
+	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStats == 0 || a.life.removing {
 		return false
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.connected && !p.closed {
 			return true
 		}

@@ -46,7 +46,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		FailedBytes: c.dFailed, RedundantBytes: c.dRedundant,
 		TrackerUpload: a.trk.dUp, TrackerDownload: a.trk.dDown,
 		PeerlistSize: a.plist.Len(),
-		State:        a.state, Errored: a.errored != nil,
+		State:        a.life.state, Errored: a.life.err != nil,
 		AllTimeDownload: a.resume.prevDownload + a.counters.payloadDownload,
 		AllTimeUpload:   a.resume.prevUpload + a.counters.payloadUpload,
 		ActiveTime:      active, FinishedTime: finished,
@@ -54,7 +54,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 	}
 	u.TotalWanted, _ = a.wantedBytes()
 	a.trk.dUp, a.trk.dDown = 0, 0
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.closed || p.leaving || !p.connected {
 			continue
 		}

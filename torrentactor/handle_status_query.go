@@ -113,7 +113,7 @@ func (a *Actor) noteStatusChange(ctx actor.Context) {
 // stateUpdated tells the session this subscribed torrent changed, once
 // until its status goes out in a state_update.
 func (a *Actor) stateUpdated(ctx actor.Context) {
-	if a.sq == nil || !a.sq.subscribed || a.sq.queued || a.removing {
+	if a.sq == nil || !a.sq.subscribed || a.sq.queued || a.life.removing {
 		return
 	}
 	a.sq.queued = true
@@ -137,9 +137,9 @@ func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags
 	}
 	*s = messages.TorrentStatus{
 		InfoHash:              a.ih,
-		State:                 a.state,
-		Paused:                a.paused,
-		AutoManaged:           a.autoManaged,
+		State:                 a.life.state,
+		Paused:                a.life.paused,
+		AutoManaged:           a.life.autoManaged,
 		QueuePosition:         a.queuePos,
 		NumPieces:             a.have.Count(),
 		TotalDownload:         a.counters.download,
@@ -148,8 +148,8 @@ func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags
 		TotalPayloadUpload:    a.counters.payloadUpload,
 		TotalFailedBytes:      a.counters.failed,
 		TotalRedundantBytes:   a.counters.redundant,
-		IsFinished:            a.finished,
-		IsSeeding:             a.finished && a.have.All(),
+		IsFinished:            a.life.finished,
+		IsSeeding:             a.life.finished && a.have.All(),
 		SeedMode:              a.cfg.Flags&messages.FlagSeedMode != 0,
 		SequentialDownload:    a.sequential(),
 		AddedTime:             a.added,
@@ -168,7 +168,7 @@ func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags
 		NumIncomplete:         a.trk.summary.NumIncomplete,
 		ListPeers:             a.plist.Len(),
 		ListSeeds:             a.plist.Seeds(),
-		ConnectCandidates:     a.plist.ConnectCandidates(now, a.finished),
+		ConnectCandidates:     a.plist.ConnectCandidates(now, a.life.finished),
 		HasMetadata:           !a.meta.fetching(),
 		StorageMode:           a.cfg.StorageMode,
 		UploadsLimit:          orNone(a.cfg.Limits.MaxUploads),
@@ -185,19 +185,19 @@ func (a *Actor) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags
 	if t := a.trk.summary.NextAnnounce; !t.IsZero() && a.trk.announcing {
 		s.NextAnnounce = max(t.Sub(now), 0)
 	}
-	if a.errored != nil {
-		s.Error = a.errored.Error()
+	if a.life.err != nil {
+		s.Error = a.life.err.Error()
 	}
 	s.TotalDone = a.doneBytes()
 	s.TotalWanted, s.TotalWantedDone = a.wantedBytes()
 	if s.TotalWanted > 0 {
 		s.Progress = float64(s.TotalWantedDone) / float64(s.TotalWanted)
 	}
-	if a.state == messages.StateCheckingFiles && a.checking.total > 0 {
+	if a.life.state == messages.StateCheckingFiles && a.checking.total > 0 {
 		s.CheckingProgress = float64(a.checking.done) / float64(a.checking.total)
 		s.Progress = s.CheckingProgress
 	}
-	for _, p := range a.peers {
+	for p := range a.peers.all() {
 		if p.closed || p.leaving {
 			continue
 		}

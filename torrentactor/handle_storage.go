@@ -12,7 +12,7 @@ import (
 // across file systems may take as long as copying the files).
 
 func (a *Actor) handleMoveStorage(ctx actor.Context, m *messages.MoveStorage) {
-	if a.removing {
+	if a.life.removing {
 		return
 	}
 	a.moving = append(a.moving, m.SavePath)
@@ -35,7 +35,7 @@ func (a *Actor) handleMoveStorageReply(ctx actor.Context, m *messages.DiskMoveSt
 }
 
 func (a *Actor) handleRenameFile(ctx actor.Context, m *messages.RenameFile) {
-	if a.removing {
+	if a.life.removing {
 		return
 	}
 	a.ensureStorage(ctx)

@@ -71,12 +71,12 @@ func (a *Actor) syncTick(ctx actor.Context) {
 // nextDue is when the torrent next has work: now while it has periodic
 // work, the first moment something comes due otherwise, zero for never.
 func (a *Actor) nextDue(now time.Time) time.Time {
-	if len(a.peers) > 0 || a.graceful.on {
+	if a.peers.len() > 0 || a.life.pausing() {
 		return now
 	}
 	var next time.Time
-	if a.canConnectOut() && a.openPeers() < a.maxPeers() {
-		next = a.plist.NextCandidate(now, a.finished)
+	if a.canConnectOut() && a.peers.len() < a.maxPeers() {
+		next = a.plist.NextCandidate(now, a.life.finished)
 	}
 	if e := a.diskErr; e.uploadMode && e.byDisk && a.cfg.Flags&messages.FlagAutoManaged != 0 {
 		next = earliest(next, e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)))
@@ -100,7 +100,7 @@ func earliest(a, b time.Time) time.Time {
 // seeding_outgoing_connections is set.
 func (a *Actor) canConnectOut() bool {
 	return a.active() && a.set.Bool(settings.EnableOutgoingTCP) &&
-		(!a.finished || a.set.Bool(settings.SeedingOutgoingConnections))
+		(!a.life.finished || a.set.Bool(settings.SeedingOutgoingConnections))
 }
 
 // statsPending: bytes counted since the last report.

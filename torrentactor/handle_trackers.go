@@ -85,7 +85,7 @@ func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
 	if a.trk.pid != nil {
 		return true
 	}
-	if a.cfg.Trackers.Client == nil || len(a.trk.tiers) == 0 || a.removing {
+	if a.cfg.Trackers.Client == nil || len(a.trk.tiers) == 0 || a.life.removing {
 		return false
 	}
 	tc := a.cfg.Trackers.WithSettings(a.set)
@@ -102,7 +102,7 @@ func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
 func (a *Actor) syncAnnouncing(ctx actor.Context) {
 	// A torrent added by info-hash announces through the check that
 	// follows its metadata: stopping there would tell the trackers it left.
-	want := a.active() && (!a.isChecking() || a.meta.enabled)
+	want := a.active() && (!a.life.checking() || a.meta.enabled)
 	if want == a.trk.announcing || (want && !a.ensureAnnouncer(ctx)) {
 		return
 	}

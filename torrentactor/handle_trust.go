@@ -15,7 +15,7 @@ import (
 // noteSender records that the peer behind key sent an accepted block of
 // piece.
 func (a *Actor) noteSender(key messages.PeerKey, piece int) {
-	p := a.peers[key]
+	p := a.peers.get(key)
 	if p == nil {
 		return
 	}
@@ -51,7 +51,7 @@ func (a *Actor) blameSenders(ctx actor.Context, piece int) {
 			continue
 		}
 		var peerID [20]byte
-		for _, p := range a.peers {
+		for p := range a.peers.all() {
 			if p.addr == addr && !p.closed {
 				peerID = p.peerID
 				ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})

@@ -3,7 +3,16 @@ package torrentactor
 import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
+	"time"
 )
+
+// phaseHandlers are the message handlers of each phase of the lifecycle.
+var phaseHandlers = [...]func(*Actor, actor.Context){
+	phaseChecking: (*Actor).checkingState,
+	phaseMetadata: (*Actor).metadataState,
+	phaseActive:   (*Actor).activeState,
+	phaseError:    (*Actor).errorState,
+}
 
 // checkingState: the disk is hashing what is already there. No peers yet.
 func (a *Actor) checkingState(ctx actor.Context) {
@@ -15,11 +24,11 @@ func (a *Actor) checkingState(ctx actor.Context) {
 		a.checking = checkProgress{done: m.Checked, total: m.Total}
 		// The disk says whether the check waits for an active_checking
 		// slot or reads (its first report without Queued).
+		st := messages.StateCheckingFiles
 		if m.Queued {
-			a.setState(ctx, messages.StateQueuedForChecking)
-		} else {
-			a.setState(ctx, messages.StateCheckingFiles)
+			st = messages.StateQueuedForChecking
 		}
+		a.change(ctx, event{kind: evCheckState, state: st})
 	case *messages.DiskCheckReply:
 		if m.Gen != a.resume.checkGen {
 			return
@@ -99,7 +108,9 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.PeerStats:
 		a.handlePeerStats(ctx, m)
 	case *actor.Terminated:
-		a.giveSlotOf(m.Who)
+		// Its slot goes back at once: a stopping torrent handles no more of
+		// its own messages (peerGone) once its children are gone.
+		a.peers.giveSlot(a.peers.ofPID(m.Who), a.cfg.Connections)
 		// A system message: it overtakes the peer's own PeerClosed (or the
 		// supervisor's ChildFailed) already queued. Forget the peer behind
 		// them so their peer_error alerts are not lost.
@@ -109,11 +120,11 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.ChildFailed:
 		a.handleChildFailed(ctx, m)
 	case *messages.PauseTorrent:
-		a.handlePause(ctx, m)
+		a.change(ctx, event{kind: evPause, on: m.Graceful, canWait: a.picker != nil, now: time.Now()})
 	case *messages.ResumeTorrent:
-		a.handleResume(ctx)
+		a.change(ctx, event{kind: evResume})
 	case *messages.ForceRecheck:
-		a.handleForceRecheck(ctx)
+		a.change(ctx, event{kind: evRecheck})
 	case *messages.SaveResumeData:
 		a.handleSaveResumeData(ctx, m)
 	case *messages.SetFilePriorities:
@@ -152,15 +163,11 @@ func (a *Actor) common(ctx actor.Context) {
 		l := a.cfg.Limits
 		ctx.Respond(&l)
 	case *messages.SetAutoManaged:
-		a.autoManaged = m.On
-		a.resume.needSave = true
-		if m.On {
-			a.startDeferredCheck(ctx) // the queue starts only checked torrents
-		}
+		a.change(ctx, event{kind: evAutoManaged, on: m.On})
 	case *messages.QueuePositionChanged:
 		a.queuePos = m.Pos
 	case *messages.SessionPausedChanged:
-		a.handleSessionPaused(ctx, m)
+		a.change(ctx, event{kind: evSessionPaused, on: m.Paused})
 	case *messages.SettingsChanged:
 		a.handleSettingsChanged(ctx, m)
 	case *messages.FiltersChanged:
@@ -184,20 +191,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.releaseWaiters(ctx)
 		a.handleStopping()
 	case *actor.Stopped:
-		a.giveAllSlots()
+		a.peers.giveAllSlots(a.cfg.Connections)
 	}
-}
-
-// setState moves to a new torrent state and posts state_changed.
-func (a *Actor) setState(ctx actor.Context, s messages.TorrentState) {
-	if s == a.state {
-		return
-	}
-	prev := a.state
-	a.state = s
-	a.resume.needSave = true
-	ctx.Send(a.cfg.Session, &messages.TorrentStateUpdate{InfoHash: a.ih, State: s, Errored: a.errored != nil})
-	a.post(ctx, &messages.StateChangedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), State: s, PrevState: prev})
 }
 
 // post hands an alert to the alert actor.

@@ -20,21 +20,21 @@ type torrentGauge struct {
 // Fetching metadata counts as downloading, as in libtorrent.
 func (a *Actor) statsState() stats.Index {
 	switch {
-	case a.errored != nil:
+	case a.life.err != nil:
 		return stats.SesNumErrorTorrents
-	case a.paused || a.graceful.on:
+	case a.life.paused || a.life.pausing():
 		switch {
-		case !a.autoManaged:
+		case !a.life.autoManaged:
 			return stats.SesNumStoppedTorrents
 		case a.isSeed():
 			return stats.SesNumQueuedSeedingTorrents
 		}
 		return stats.SesNumQueuedDownloadTorrents
-	case a.state == messages.StateCheckingFiles || a.state == messages.StateCheckingResumeData:
+	case a.life.state == messages.StateCheckingFiles || a.life.state == messages.StateCheckingResumeData:
 		return stats.SesNumCheckingTorrents
 	case a.isSeed():
 		return stats.SesNumSeedingTorrents
-	case a.finished || a.diskErr.uploadMode:
+	case a.life.finished || a.diskErr.uploadMode:
 		return stats.SesNumUploadOnlyTorrents
 	}
 	return stats.SesNumDownloadingTorrents

@@ -18,7 +18,9 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 	r := newRig(t)
 	src, dst := t.TempDir(), t.TempDir()
 	meta := makeMeta(t, src, "f.bin", 4<<20+1234, 64<<10)
-	seeder := r.torrent(meta, src, messages.FlagSeedMode, 1, nil)
+	// Two connections between the same two torrents on 127.0.0.1.
+	multi := withSettings(map[string]any{"allow_multiple_connections_per_ip": true})
+	seeder := r.torrentWith(Config{Meta: meta, SavePath: src, Flags: messages.FlagSeedMode, Settings: multi}, 1)
 	addr1, addr2 := r.listen(seeder), r.listen(seeder)
 	// A torrent refuses connections until it has checked its files, and a
 	// refused peer is tried again only after min_reconnect_time.
@@ -36,7 +38,7 @@ func TestPeerPanicIsStoppedAndDownloadGoesOn(t *testing.T) {
 		}
 		return p
 	}
-	leecher := r.torrent(meta, dst, 0, 2, peerProps)
+	leecher := r.torrentWith(Config{Meta: meta, SavePath: dst, PeerProps: peerProps, Settings: multi}, 2)
 	r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: addr1})
 	// The panicking peer must be connected while pieces pass (on a busy
 	// machine the other one could otherwise finish the download first).
@@ -89,7 +91,9 @@ func TestPeerErrorSurvivesTerminatedOvertaking(t *testing.T) {
 		key := pc.(peeractor.Config).Key
 		return actor.PropsFromProducer(func() actor.Actor { return &closingPeer{key: key, err: errHostile} })
 	}
-	leecher := r.torrent(meta, dst, 0, 2, peerProps)
+	// Its peers are ports of one address.
+	multi := withSettings(map[string]any{"allow_multiple_connections_per_ip": true})
+	leecher := r.torrentWith(Config{Meta: meta, SavePath: dst, PeerProps: peerProps, Settings: multi}, 2)
 	r.waitStatus(leecher, "downloading", func(s *messages.TorrentStatus) bool { return s.State == messages.StateDownloading })
 	for i := range rounds {
 		r.sys.Root.Send(leecher, &messages.ConnectPeer{Addr: "192.0.2.1:" + string(rune('1'+i))})

@@ -19,10 +19,10 @@ type timeClock struct {
 
 // clockMode says what the torrent's time counts as now.
 func (a *Actor) clockMode() (active, finished, seeding bool) {
-	if a.isPaused() || a.errored != nil || a.isChecking() || a.removing {
+	if !a.life.runs() || a.life.err != nil || a.life.checking() || a.life.removing {
 		return false, false, false
 	}
-	return true, a.finished, a.finished && a.have.All()
+	return true, a.life.finished, a.life.finished && a.have.All()
 }
 
 // syncClock adds the interval just ended to the times when the mode

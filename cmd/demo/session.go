@@ -19,10 +19,15 @@ const alertMask = actorrent.CategoryError | actorrent.CategoryStatus | actorrent
 // errListen: the session could not listen where asked.
 var errListen = errors.New("cannot listen")
 
-// openSession starts a session listening on listen (host:port, port 0
-// picks a free one) and fails if it listens nowhere.
+// openSession starts a session of the demo's own swarm listening on
+// listen (host:port, port 0 picks a free one) and fails if it listens
+// nowhere. Every peer of that swarm is at 127.0.0.1, so its torrents take
+// several connections per IP (allow_multiple_connections_per_ip; off, a
+// torrent would keep one peer).
 func openSession(ctx context.Context, listen string) (*actorrent.Session, error) {
-	return openSessionWith(ctx, listen, alertMask, nil)
+	var set sessionSettings
+	set.pack.SetBool(actorrent.AllowMultipleConnectionsPerIP, true)
+	return openSessionWith(ctx, listen, alertMask, &set)
 }
 
 // openSessionWith is openSession queueing the alerts in mask, with the

@@ -376,7 +376,7 @@ var defs = [...]Def{
 	{Name: "web_seed_name_lookup_retry", Kind: KindInt, Index: 128, DefaultInt: 1800, Min: 0, Max: 2147483647, Unused: "no web seeds yet", Doc: "s; delay before retrying web seed DNS"},
 	{Name: "close_file_interval", Kind: KindInt, Index: 129, DefaultInt: 0, Min: 0, Max: 2147483647, Unused: "no periodic file closing yet: file_pool_size bounds open files", Doc: "s; periodically close the oldest open file (0 = off)"},
 	{Name: "utp_cwnd_reduce_timer", Kind: KindInt, Index: 130, DefaultInt: 100, Min: 0, Max: 2147483647, Unused: "no uTP yet: the engine speaks TCP only", Doc: "ms; minimum gap between cwnd reductions on loss"},
-	{Name: "allow_multiple_connections_per_ip", Kind: KindBool, Index: 0, DefaultBool: false, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "accept several peer connections from one IP"},
+	{Name: "allow_multiple_connections_per_ip", Kind: KindBool, Index: 0, DefaultBool: false, Doc: "accept several peer connections from one IP (off: a torrent keeps one connection per remote IP)"},
 	{Name: "ignore_limits_on_local_network", Kind: KindBool, Index: 1, DefaultBool: true, Deprecated: true, Doc: "skip rate/unchoke limits for LAN peers"},
 	{Name: "send_redundant_have", Kind: KindBool, Index: 2, DefaultBool: true, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "send HAVE to peers that already have the piece"},
 	{Name: "lazy_bitfields", Kind: KindBool, Index: 3, DefaultBool: false, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "as seed, send an incomplete bitfield then fill in with HAVEs"},
