@@ -243,7 +243,7 @@ func New(cfg Config) *actor.Props {
 // starts or stops the tick.
 func (a *Actor) Receive(ctx actor.Context) {
 	phaseHandlers[a.life.phase](a, ctx)
-	a.afterMessage(ctx)
-	a.noteStatusChange(ctx) // handle_status_query.go
-	a.syncTick(ctx)         // whatever the message changed may make work due, or end it
+	gauges{a}.afterMessage(ctx)
+	statusView{a}.noteStatusChange(ctx) // handle_status_query.go
+	ticker{a}.syncTick(ctx)             // whatever the message changed may make work due, or end it
 }

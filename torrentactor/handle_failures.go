@@ -37,9 +37,9 @@ func (a *Actor) handleChildFailed(ctx actor.Context, m *messages.ChildFailed) {
 func (a *Actor) handleAnnouncerFailed(ctx actor.Context) {
 	ctx.Send(a.trk.pid, &messages.ReplaceTrackers{Tiers: cloneTiers(a.trk.tiers)})
 	ctx.Send(a.trk.pid, &messages.SettingsChanged{Settings: a.set})
-	a.syncTrackerFilter(ctx, true)
+	filters{a}.syncTrackerFilter(ctx, true)
 	if a.trk.announcing {
-		a.trk.sent = a.announceStats()
+		a.trk.sent = trackers{a}.announceStats()
 		ctx.Send(a.trk.pid, &messages.StartAnnouncing{Stats: a.trk.sent})
 	}
 }

@@ -7,15 +7,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/actorrent/actorrent/torrentactor/announcer"
-
 	"github.com/actorrent/actorrent/internal/ipfilter"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
+
+// filters apply the session's IP and port filters to the torrent's peers and trackers. A view of
+// the actor, not a part of it: the state stays in the actor (1000 of its size class's 1024 bytes),
+// the type names the concern's methods.
+type filters struct{ *Actor }
 
 // The session's IP and port filters, as libtorrent's torrent applies
 // them:
@@ -66,13 +70,13 @@ func blockedError(r messages.PeerBlockedReason) error {
 }
 
 // initFilters takes the filters the torrent was added with.
-func (a *Actor) initFilters() {
+func (a filters) initFilters() {
 	a.flt = filterState{ip: a.cfg.IPFilter, port: a.cfg.PortFilter, apply: a.cfg.Flags&messages.FlagApplyIPFilter != 0}
 }
 
 // refusePeer reports whether the filters refuse the peer at ap, and posts
 // peer_blocked when they do.
-func (a *Actor) refusePeer(ctx actor.Context, ap netip.AddrPort, outgoing bool) bool {
+func (a filters) refusePeer(ctx actor.Context, ap netip.AddrPort, outgoing bool) bool {
 	r, blocked := a.flt.blockReason(ap, outgoing)
 	if !blocked && outgoing && ap.Port() < 1024 && a.set.Bool(settings.NoConnectPrivilegedPorts) {
 		// no_connect_privileged_ports: a swarm must not make us knock on
@@ -85,7 +89,7 @@ func (a *Actor) refusePeer(ctx actor.Context, ap netip.AddrPort, outgoing bool) 
 	return blocked
 }
 
-func (a *Actor) postBlocked(ctx actor.Context, addr string, r messages.PeerBlockedReason) {
+func (a filters) postBlocked(ctx actor.Context, addr string, r messages.PeerBlockedReason) {
 	a.post(ctx, &messages.PeerBlockedAlert{PeerAlertHeader: messages.PeerHeader(a.ih, addr, [20]byte{}), Reason: r})
 }
 
@@ -93,7 +97,7 @@ func (a *Actor) postBlocked(ctx actor.Context, addr string, r messages.PeerBlock
 // they block are disconnected (peer_blocked, then peer_disconnected with
 // ErrBannedByIPFilter or ErrBannedByPortFilter), listed ones forgotten,
 // and the announcer told.
-func (a *Actor) handleFiltersChanged(ctx actor.Context, m *messages.FiltersChanged) {
+func (a filters) handleFiltersChanged(ctx actor.Context, m *messages.FiltersChanged) {
 	a.flt.ip, a.flt.port = m.IP, m.Port
 	for p := range a.peers.all() {
 		if p.closed || p.leaving {
@@ -118,7 +122,7 @@ func (a *Actor) handleFiltersChanged(ctx actor.Context, m *messages.FiltersChang
 
 // trackerFilter is the filter announces honour: the IP filter, when it
 // applies to the torrent and apply_ip_filter_to_trackers is on.
-func (a *Actor) trackerFilter() *ipfilter.IPFilter {
+func (a filters) trackerFilter() *ipfilter.IPFilter {
 	if !a.flt.apply || a.flt.ip.Empty() || !a.set.Bool(settings.ApplyIPFilterToTrackers) {
 		return nil
 	}
@@ -127,7 +131,7 @@ func (a *Actor) trackerFilter() *ipfilter.IPFilter {
 
 // syncTrackerFilter gives the announcer the filter when it changed (or
 // always, after the announcer was restarted).
-func (a *Actor) syncTrackerFilter(ctx actor.Context, always bool) {
+func (a filters) syncTrackerFilter(ctx actor.Context, always bool) {
 	f := a.trackerFilter()
 	if a.trk.pid == nil || (f == a.flt.trackers && !always) {
 		return
@@ -143,7 +147,7 @@ func (a *Actor) syncTrackerFilter(ctx actor.Context, always bool) {
 // which meets the filter like any other (libtorrent also resolves a
 // peer's name before it adds the peer). Without a filter the peer actor
 // dials the name itself.
-func (a *Actor) connectByName(ctx actor.Context, addr string) bool {
+func (a filters) connectByName(ctx actor.Context, addr string) bool {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false // the dial reports it

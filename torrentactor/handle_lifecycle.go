@@ -23,20 +23,20 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		// Added in upload mode: seed what is had, request nothing.
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 	}
-	a.initFilters()
-	a.syncRates()
+	filters{a}.initFilters()
+	rateLimits{a}.syncRates()
 	if a.meta.fetching() {
-		a.startMetadata(ctx)
+		metaFetch{a}.startMetadata(ctx)
 		return
 	}
-	a.loadResumeData(ctx)
-	a.syncRates() // resume data may carry limits
+	resumeLoader{a}.loadResumeData(ctx)
+	rateLimits{a}.syncRates() // resume data may carry limits
 	var resumePrio []int
 	if a.resume.loaded != nil {
 		resumePrio = a.resume.loaded.FilePriority
 	}
-	a.initPriorities(a.cfg.FilePriorities, resumePrio)
-	a.initTrackers()
+	priorities{a}.initPriorities(a.cfg.FilePriorities, resumePrio)
+	trackers{a}.initTrackers()
 	a.startCheck(ctx)
 }
 
@@ -47,7 +47,7 @@ func (a *Actor) registerStorage(ctx actor.Context) {
 	ctx.Send(a.cfg.Disk, &messages.DiskAddTorrent{
 		InfoHash: a.ih, Info: a.info, SavePath: a.cfg.SavePath, Owner: ctx.Self(), Credit: a.credit,
 		CreditLimit: int64(a.set.Int(settings.MaxQueuedDiskBytes)), StorageMode: a.cfg.StorageMode, FilePaths: a.filePaths,
-		NewStorage: a.cfg.NewStorage, FilePriorities: a.filePrioritiesForDisk(),
+		NewStorage: a.cfg.NewStorage, FilePriorities: priorities{a}.filePrioritiesForDisk(),
 	})
 }
 
@@ -65,7 +65,7 @@ func (a *Actor) startCheck(ctx actor.Context) {
 	}
 	a.ensureStorage(ctx)
 	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
-		a.checkResumeData(ctx)
+		resumeLoader{a}.checkResumeData(ctx)
 		return
 	}
 	a.startFullCheck(ctx)
@@ -84,7 +84,7 @@ func (a *Actor) startFullCheck(ctx actor.Context) {
 // handleCheckDone builds the picker from the pieces that passed and starts
 // downloading (or seeding).
 func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
-	a.endResumeCheck()
+	resumeLoader{a}.endResumeCheck()
 	if m.Err != nil {
 		a.change(ctx, event{kind: evError, err: m.Err})
 		return
@@ -92,7 +92,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
 	a.filesLeft = nil // counted again from the checked bitfield
 	clear(a.senders)  // a new picker: no piece in flight
-	for p, prio := range a.piecePriorities() {
+	for p, prio := range (priorities{a}).piecePriorities() {
 		if prio != defaultPriority {
 			a.picker.SetPiecePriority(p, prio)
 		}
@@ -111,11 +111,11 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		a.completed = time.Now()
 	}
 	a.change(ctx, event{kind: evChecked, on: complete, state: a.completeState()})
-	a.releasePendingPeers(ctx)
+	metaFetch{a}.releasePendingPeers(ctx)
 	if a.life.runs() {
-		a.connectMore(ctx)
+		peerList{a}.connectMore(ctx)
 	}
-	a.syncAnnouncing(ctx)
+	trackers{a}.syncAnnouncing(ctx)
 }
 
 // handleRemove disconnects everything, lets the disk close (or delete) the
@@ -126,7 +126,7 @@ func (a *Actor) handleRemove(ctx actor.Context, m *messages.RemoveTorrent) {
 	}
 	// Stopped goes to the trackers before the files close: both are
 	// bounded, and the session's Close waits for this actor to stop.
-	a.stopAnnouncingThen(ctx, func() { a.removeFiles(ctx, m) })
+	trackers{a}.stopAnnouncingThen(ctx, func() { a.removeFiles(ctx, m) })
 }
 
 // removeFiles lets the disk close (or delete) the files, posts the result
@@ -160,8 +160,8 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 }
 
 func (a *Actor) handleStopping() {
-	a.stopTimers()
-	a.stopMetadataTimer()
+	ticker{a}.stopTimers()
+	metaFetch{a}.stopMetadataTimer()
 	a.credit.Close()
 }
 
@@ -197,7 +197,7 @@ func (a *Actor) change(ctx actor.Context, ev event) []effect {
 		case effPostResumed:
 			a.post(ctx, &messages.TorrentResumedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 		case effSyncAnnounce:
-			a.syncAnnouncing(ctx)
+			trackers{a}.syncAnnouncing(ctx)
 		case effCloseIdle:
 			a.closeIdlePeers(ctx)
 		case effFinishPause:
@@ -205,7 +205,7 @@ func (a *Actor) change(ctx actor.Context, ev event) []effect {
 		case effStartCheck:
 			a.startFullCheck(ctx)
 		case effConnect:
-			a.connectMore(ctx)
+			peerList{a}.connectMore(ctx)
 		case effDisconnect:
 			a.disconnectAll(ctx, nil)
 		case effPostError:
@@ -217,10 +217,10 @@ func (a *Actor) change(ctx actor.Context, ev event) []effect {
 		case effCheckAgain:
 			a.startCheck(ctx)
 		case effResumeMetadata:
-			a.pumpMetadata(ctx)
+			metaFetch{a}.pumpMetadata(ctx)
 		case effLeaveUploadMode:
 			if a.diskErr.byDisk {
-				a.leaveUploadMode(ctx)
+				diskErrors{a}.leaveUploadMode(ctx)
 			}
 		}
 	}

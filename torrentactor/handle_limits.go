@@ -22,10 +22,10 @@ func (a *Actor) handleSetTorrentLimit(ctx actor.Context, m *messages.SetTorrentL
 		a.closeExcessPeers(ctx)
 	case messages.LimitUpload:
 		l.UploadLimit = v
-		a.syncRates()
+		rateLimits{a}.syncRates()
 	case messages.LimitDownload:
 		l.DownloadLimit = v
-		a.syncRates()
+		rateLimits{a}.syncRates()
 	}
 	a.resume.needSave = true
 }

@@ -12,6 +12,12 @@ import (
 	"github.com/asynkron/protoactor-go/scheduler"
 )
 
+// metaFetch is the fetch of a torrent added by info-hash (a magnet link): downloading_metadata's
+// handlers, the fetcher's timer, and the peers that wait for the info. A view of the actor, not a
+// part of it: the state stays in the actor (1000 of its size class's 1024 bytes), the type names
+// the concern's methods.
+type metaFetch struct{ *Actor }
+
 // metadataLeft is the "left" announced while the size is unknown:
 // libtorrent announces 16 KiB (one block) for a torrent without metadata,
 // so trackers count it as a leecher and return seeds.
@@ -38,7 +44,7 @@ type metadataWake struct{}
 
 // metadataState: downloading_metadata. No disk registration, no picker;
 // peers connect, and those speaking ut_metadata serve the fetch.
-func (a *Actor) metadataState(ctx actor.Context) {
+func (a metaFetch) metadataState(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *messages.PeerExtHandshake:
 		a.handleExtHandshake(ctx, m)
@@ -48,7 +54,7 @@ func (a *Actor) metadataState(ctx actor.Context) {
 		a.meta.wakeAt = time.Time{}
 		a.pumpMetadata(ctx)
 	case *messages.SaveResumeData:
-		a.saveResumeWithoutMetadata(ctx, m)
+		resumeSaver{a.Actor}.saveResumeWithoutMetadata(ctx, m)
 	case *messages.GetPriorities:
 		ctx.Respond(&messages.PrioritiesReply{})
 	case *messages.ForceRecheck, *messages.SetFilePriorities, *messages.SetPiecePriorities,
@@ -61,12 +67,12 @@ func (a *Actor) metadataState(ctx actor.Context) {
 }
 
 // startMetadata begins downloading_metadata (from handleStarted).
-func (a *Actor) startMetadata(ctx actor.Context) {
-	a.initTrackers()
+func (a metaFetch) startMetadata(ctx actor.Context) {
+	trackers{a.Actor}.initTrackers()
 	a.change(ctx, event{kind: evMetadata})
 }
 
-func (a *Actor) handleExtHandshake(ctx actor.Context, m *messages.PeerExtHandshake) {
+func (a metaFetch) handleExtHandshake(ctx actor.Context, m *messages.PeerExtHandshake) {
 	p := a.peers.get(m.Key)
 	if p == nil || p.closed || !m.UTMetadata {
 		return
@@ -80,7 +86,7 @@ func (a *Actor) handleExtHandshake(ctx actor.Context, m *messages.PeerExtHandsha
 	a.pumpMetadata(ctx)
 }
 
-func (a *Actor) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) {
+func (a metaFetch) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) {
 	k := metadata.PeerKey(m.Key)
 	if m.Reject {
 		a.meta.fetcher.OnReject(k, m.Piece, time.Now())
@@ -103,20 +109,20 @@ func (a *Actor) handlePeerMetadata(ctx actor.Context, m *messages.PeerMetadata) 
 
 // dropMetadataLiar disconnects a peer that sent metadata not matching the
 // info-hash, as a peer error.
-func (a *Actor) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
+func (a metaFetch) dropMetadataLiar(ctx actor.Context, key messages.PeerKey) {
 	p := a.peers.get(key)
 	if p == nil || p.closed {
 		return
 	}
 	err := fmt.Errorf("%w (from this peer)", messages.ErrMetadataMismatch)
-	a.banPeer(p)
+	peerList{a.Actor}.banPeer(p)
 	a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, p.addr, p.peerID), Error: err})
 	ctx.Send(p.pid, &messages.Disconnect{Err: err})
 }
 
 // pumpMetadata sends the requests the fetcher wants now and arms the timer
 // for its next deadline.
-func (a *Actor) pumpMetadata(ctx actor.Context) {
+func (a metaFetch) pumpMetadata(ctx actor.Context) {
 	if !a.meta.fetching() {
 		return
 	}
@@ -141,7 +147,7 @@ func (a *Actor) pumpMetadata(ctx actor.Context) {
 // from it (keeping our trackers) and go on as a torrent added from a
 // .torrent file: register with the disk and check what is there. Peers
 // get the info when the check is done (releasePendingPeers).
-func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
+func (a metaFetch) metadataReceived(ctx actor.Context, info []byte) {
 	a.stopMetadataTimer()
 	mi, err := metainfo.FromInfoBytes(info)
 	if err != nil {
@@ -159,12 +165,12 @@ func (a *Actor) metadataReceived(ctx actor.Context, info []byte) {
 	a.cfg.Meta = mi
 	a.info = &mi.Info
 	a.post(ctx, &messages.MetadataReceivedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
-	a.initPriorities(a.cfg.FilePriorities, nil)
+	priorities{a.Actor}.initPriorities(a.cfg.FilePriorities, nil)
 	a.registerStorage(ctx)
 	a.startCheck(ctx)
 }
 
-func (a *Actor) stopMetadataTimer() {
+func (a metaFetch) stopMetadataTimer() {
 	if a.meta.cancelWake != nil {
 		a.meta.cancelWake()
 		a.meta.cancelWake = nil
@@ -175,7 +181,7 @@ func (a *Actor) stopMetadataTimer() {
 // releasePendingPeers gives the info to peers that connected before it
 // was known, once the pieces we have are known too (after the check):
 // their bitfields and HAVEs then reach the picker.
-func (a *Actor) releasePendingPeers(ctx actor.Context) {
+func (a metaFetch) releasePendingPeers(ctx actor.Context) {
 	have := a.have.Indices()
 	for p := range a.peers.all() {
 		if p.pending && !p.closed {
@@ -186,7 +192,7 @@ func (a *Actor) releasePendingPeers(ctx actor.Context) {
 }
 
 // handleGetTorrentFile answers with the metadata, nil before it is known.
-func (a *Actor) handleGetTorrentFile(ctx actor.Context) {
+func (a metaFetch) handleGetTorrentFile(ctx actor.Context) {
 	if a.meta.fetching() {
 		ctx.Respond(&messages.TorrentFileReply{})
 		return

@@ -28,10 +28,10 @@ func (a *Actor) active() bool {
 func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	ap, numeric := parseAddrPort(m.Addr)
 	if numeric {
-		if a.refusePeer(ctx, ap, true) || !a.plist.Add(ap, 0) {
+		if (filters{a}).refusePeer(ctx, ap, true) || !a.plist.Add(ap, 0) {
 			return // filtered, banned, or not an address a peer can be at
 		}
-	} else if a.connectByName(ctx, m.Addr) {
+	} else if (filters{a}).connectByName(ctx, m.Addr) {
 		return
 	}
 	if !a.active() || a.peers.len() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
@@ -53,12 +53,12 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 // handleAttachPeer takes an incoming connection, or closes it when the
 // torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || a.peers.len() >= a.maxIncomingPeers(a.connectionFactor(m.Conn)) {
+	if !a.active() || a.peers.len() >= (rateLimits{a}).maxIncomingPeers(rateLimits{a}.connectionFactor(m.Conn)) {
 		m.Conn.Close()
 		return
 	}
 	ap, numeric := parseAddrPort(m.Conn.RemoteAddr().String())
-	if numeric && (a.refusePeer(ctx, ap, false) || !a.plist.Incoming(ap)) {
+	if numeric && (filters{a}.refusePeer(ctx, ap, false) || !a.plist.Incoming(ap)) {
 		m.Conn.Close()
 		return
 	}
@@ -74,7 +74,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 // spawnPeer starts a peer actor for a connection, if the session has a
 // connection slot for it; it reports whether it did.
 func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
-	if !a.cfg.Connections.TakeScaled(a.connectionFactor(pc.Conn)) {
+	if !a.cfg.Connections.TakeScaled(rateLimits{a}.connectionFactor(pc.Conn)) {
 		return false
 	}
 	pc.Key = a.peers.newKey()
@@ -92,7 +92,7 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	pc.Credit = a.credit
 	pc.Supervision = a.cfg.Supervision
 	pc.Settings = a.set
-	a.ensureRates()
+	rateLimits{a}.ensureRates()
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
 	var props *actor.Props
@@ -178,7 +178,7 @@ func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
 	}
 	// A connection that never worked, or ended in an error we did not
 	// ask for, counts against the peer in the list.
-	a.peerLeft(p, !p.leaving && (!p.connected || m.Err != nil))
+	peerList{a}.peerLeft(p, !p.leaving && (!p.connected || m.Err != nil))
 	if m.Protocol {
 		a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr, m.PeerID), Error: m.Err})
 	}
@@ -191,7 +191,7 @@ func (a *Actor) handlePeerClosed(ctx actor.Context, m *messages.PeerClosed) {
 // it. Report it as a peer error; Terminated cleans up.
 func (a *Actor) handlePeerFailed(ctx actor.Context, m *messages.ChildFailed) {
 	if p := a.peers.ofPID(m.Child); p != nil && !p.closed {
-		a.peerLeft(p, true)
+		peerList{a}.peerLeft(p, true)
 		a.post(ctx, &messages.PeerErrorAlert{PeerAlertHeader: messages.PeerHeader(a.ih, p.addr, p.peerID),
 			Error: errors.Join(ErrPeerActorFailed, errors.New(m.Reason))})
 	}
@@ -210,7 +210,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	if p != nil {
 		a.counters.addPeerFinal(p)
 		if !p.closed {
-			a.peerLeft(p, !p.leaving)
+			peerList{a}.peerLeft(p, !p.leaving)
 		}
 	}
 	if a.picker != nil {
@@ -218,11 +218,11 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	}
 	if a.meta.fetching() {
 		a.meta.fetcher.RemovePeer(metadata.PeerKey(key))
-		a.pumpMetadata(ctx)
+		metaFetch{a}.pumpMetadata(ctx)
 	}
-	a.closeIdlePeers(ctx) // the last one a graceful pause waited for?
-	a.rechoke(ctx)        // its upload slot, if it had one
-	a.connectMore(ctx)    // its slot is free
+	a.closeIdlePeers(ctx)        // the last one a graceful pause waited for?
+	a.rechoke(ctx)               // its upload slot, if it had one
+	peerList{a}.connectMore(ctx) // its slot is free
 }
 
 // disconnectAll closes every connection.

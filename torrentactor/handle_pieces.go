@@ -44,7 +44,7 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 			a.cfg.Counters.Add(stats.NetRecvRedundantBytes, int64(b.Length))
 			continue
 		}
-		a.noteSender(m.Key, b.Piece)
+		trust{a}.noteSender(m.Key, b.Piece)
 		for _, o := range others {
 			if p := a.peers.get(messages.PeerKey(o)); p != nil {
 				ctx.Send(p.pid, &messages.CancelBlock{Block: b})
@@ -67,7 +67,7 @@ func (a *Actor) handleBlocksCancelled(ctx actor.Context, m *messages.BlocksCance
 // request loop on a broken disk).
 func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	if m.Err != nil {
-		a.handleDiskError(ctx, m)
+		diskErrors{a}.handleDiskError(ctx, m)
 		return
 	}
 	if m.Piece < 0 {
@@ -75,7 +75,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	if !m.OK {
 		a.picker.PieceFailed(m.Piece)
-		a.blameSenders(ctx, m.Piece)
+		trust{a}.blameSenders(ctx, m.Piece)
 		size := a.info.PieceSize(m.Piece)
 		a.counters.failed += size
 		a.counters.dFailed += size
@@ -91,8 +91,8 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	a.cfg.Counters.Inc(stats.SesNumHavePieces)
 	a.picker.PiecePassed(m.Piece)
-	a.creditSenders(m.Piece)
-	a.filesPiecePassed(ctx, m.Piece)
+	trust{a}.creditSenders(m.Piece)
+	fileProgress{a}.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
 	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
@@ -130,5 +130,5 @@ func (a *Actor) finish(ctx actor.Context) {
 	}
 	a.change(ctx, event{kind: evFinished, state: a.completeState()})
 	a.post(ctx, &messages.TorrentFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
-	a.announceCompleted(ctx)
+	trackers{a}.announceCompleted(ctx)
 }

@@ -5,6 +5,11 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
+// priorities are the file and piece priorities: what the user set, what the picker and the disk
+// are told, and the bytes wanted. A view of the actor, not a part of it: the state stays in the
+// actor (1000 of its size class's 1024 bytes), the type names the concern's methods.
+type priorities struct{ *Actor }
+
 // Priorities: 0 (skip) to 7, default 1, as libtorrent. A file's priority
 // sets the priority of its pieces (a piece takes the highest of the files
 // it overlaps); a piece priority set directly wins until the next file
@@ -18,7 +23,7 @@ const (
 func clampPriority(p int) int { return min(max(p, 0), topPriority) }
 
 // initPriorities sets up the file priorities (params, else resume data).
-func (a *Actor) initPriorities(fromParams, fromResume []int) {
+func (a priorities) initPriorities(fromParams, fromResume []int) {
 	n := len(a.info.Files)
 	a.filePrio = make([]int, n)
 	for i := range a.filePrio {
@@ -36,7 +41,7 @@ func (a *Actor) initPriorities(fromParams, fromResume []int) {
 }
 
 // filePrioritiesForDisk is nil when every file is wanted.
-func (a *Actor) filePrioritiesForDisk() []int {
+func (a priorities) filePrioritiesForDisk() []int {
 	for _, p := range a.filePrio {
 		if p == 0 {
 			return a.filePrio
@@ -46,7 +51,7 @@ func (a *Actor) filePrioritiesForDisk() []int {
 }
 
 // piecePriorities derives the piece priorities from the file priorities.
-func (a *Actor) piecePriorities() []int {
+func (a priorities) piecePriorities() []int {
 	np := a.info.NumPieces()
 	out := make([]int, np)
 	pl := a.info.PieceLength
@@ -66,7 +71,7 @@ func (a *Actor) piecePriorities() []int {
 
 // applyPiecePriorities gives the picker the priorities and updates the
 // torrent's finished state and the peers' interest.
-func (a *Actor) applyPiecePriorities(ctx actor.Context, prios []int) {
+func (a priorities) applyPiecePriorities(ctx actor.Context, prios []int) {
 	if a.picker == nil {
 		return
 	}
@@ -87,7 +92,7 @@ func (a *Actor) applyPiecePriorities(ctx actor.Context, prios []int) {
 	}
 }
 
-func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePriorities) {
+func (a priorities) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePriorities) {
 	if a.life.removing {
 		return
 	}
@@ -113,7 +118,7 @@ func (a *Actor) handleSetFilePriorities(ctx actor.Context, m *messages.SetFilePr
 	a.applyPiecePriorities(ctx, a.piecePriorities())
 }
 
-func (a *Actor) handleSetPiecePriorities(ctx actor.Context, m *messages.SetPiecePriorities) {
+func (a priorities) handleSetPiecePriorities(ctx actor.Context, m *messages.SetPiecePriorities) {
 	if a.life.removing || a.picker == nil {
 		return
 	}
@@ -131,7 +136,7 @@ func (a *Actor) handleSetPiecePriorities(ctx actor.Context, m *messages.SetPiece
 }
 
 // currentPiecePriorities are the picker's (derived ones before the check).
-func (a *Actor) currentPiecePriorities() []int {
+func (a priorities) currentPiecePriorities() []int {
 	if a.picker == nil {
 		return a.piecePriorities()
 	}
@@ -142,13 +147,13 @@ func (a *Actor) currentPiecePriorities() []int {
 	return out
 }
 
-func (a *Actor) handleGetPriorities(ctx actor.Context) {
+func (a priorities) handleGetPriorities(ctx actor.Context) {
 	ctx.Respond(&messages.PrioritiesReply{Files: append([]int(nil), a.filePrio...), Pieces: a.currentPiecePriorities()})
 }
 
 // handleFilePrioritiesSet reports a storage that could not take the
 // priorities (for example a part file it could not write).
-func (a *Actor) handleFilePrioritiesSet(ctx actor.Context, m *messages.DiskSetFilePrioritiesReply) {
+func (a priorities) handleFilePrioritiesSet(ctx actor.Context, m *messages.DiskSetFilePrioritiesReply) {
 	if m.Err != nil {
 		a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Operation: "priority", Error: m.Err})
 	}
@@ -156,7 +161,7 @@ func (a *Actor) handleFilePrioritiesSet(ctx actor.Context, m *messages.DiskSetFi
 
 // wantedBytes are the bytes of the pieces the torrent wants, and of those
 // it has (total_wanted, total_wanted_done).
-func (a *Actor) wantedBytes() (wanted, done int64) {
+func (a priorities) wantedBytes() (wanted, done int64) {
 	if a.picker == nil {
 		for p, prio := range a.piecePriorities() {
 			if prio > 0 {

@@ -11,6 +11,11 @@ import (
 	"go.uber.org/zap"
 )
 
+// resumeLoader reads the resume data the torrent was added with and checks it against the files. A
+// view of the actor, not a part of it: the state stays in the actor (1000 of its size class's 1024
+// bytes), the type names the concern's methods.
+type resumeLoader struct{ *Actor }
+
 // resumeState is what the torrent keeps of the resume data it was added
 // with and what it needs to write new resume data.
 type resumeState struct {
@@ -37,7 +42,7 @@ type resumeState struct {
 // applies what it says about the torrent itself (save path, times,
 // totals, flags). Rejected data is reported and forgotten: the files are
 // then checked in full.
-func (a *Actor) loadResumeData(ctx actor.Context) {
+func (a resumeLoader) loadResumeData(ctx actor.Context) {
 	if len(a.cfg.ResumeData) == 0 {
 		return
 	}
@@ -55,7 +60,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		a.flt.apply = d.ApplyIPFilter // as paused: the resume data's wins
 	}
 	for _, ap := range d.Peers {
-		if !a.refusePeer(ctx, ap, true) {
+		if !(filters{a.Actor}).refusePeer(ctx, ap, true) {
 			a.plist.Add(ap, peerlist.FromResume)
 		}
 	}
@@ -73,7 +78,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 		a.completed = time.Unix(max(d.CompletedTime, d.AddedTime), 0)
 	}
 	flags := a.cfg.Flags
-	a.filePaths = a.resumeFilePaths(d.MappedFiles)
+	a.filePaths = storageOps{a.Actor}.resumeFilePaths(d.MappedFiles)
 	a.applyResumeTrackers(d.Trackers)
 	if flags&messages.FlagUseResumeSavePath != 0 && d.SavePath != "" {
 		a.cfg.SavePath = d.SavePath
@@ -96,7 +101,7 @@ func (a *Actor) loadResumeData(ctx actor.Context) {
 }
 
 // rejectResume posts fastresume_rejected.
-func (a *Actor) rejectResume(ctx actor.Context, err error) {
+func (a resumeLoader) rejectResume(ctx actor.Context, err error) {
 	a.log.Info("fast resume rejected", zap.Stringer("torrent", a.ih), zap.Error(err))
 	a.post(ctx, &messages.FastresumeRejectedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Error: err})
 }
@@ -105,7 +110,7 @@ func (a *Actor) rejectResume(ctx actor.Context, err error) {
 // files are looked at (sizes and times, no reading), the pieces the data
 // may be trusted for are had at once, and pieces it claims for files that
 // changed are hashed. Data rejected as a whole falls back to a full check.
-func (a *Actor) checkResumeData(ctx actor.Context) {
+func (a resumeLoader) checkResumeData(ctx actor.Context) {
 	a.change(ctx, event{kind: evCheckState, state: messages.StateCheckingResumeData})
 	gen := a.resume.checkGen
 	f := ctx.RequestFuture(a.cfg.Disk, &messages.DiskFileStats{InfoHash: a.ih}, time.Minute)
@@ -169,7 +174,7 @@ func fileStates(r *messages.DiskFileStatsReply) []resume.FileState {
 }
 
 // endResumeCheck forgets the loaded resume data once a check ended.
-func (a *Actor) endResumeCheck() {
+func (a resumeLoader) endResumeCheck() {
 	a.resume.loaded = nil
 	a.resume.claims = nil
 	a.resume.fullCheck = false
@@ -179,7 +184,7 @@ func (a *Actor) endResumeCheck() {
 // applyResumeTrackers: resume data's trackers replace the torrent's (the
 // add's, else the torrent file's), or with merge_resume_trackers join
 // them, duplicates skipped. Absent "trackers" changes nothing.
-func (a *Actor) applyResumeTrackers(tiers [][]string) {
+func (a resumeLoader) applyResumeTrackers(tiers [][]string) {
 	if tiers == nil {
 		return
 	}

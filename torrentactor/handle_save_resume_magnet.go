@@ -11,7 +11,7 @@ import (
 // (trackers, known peers), where it goes and its flags and times. There
 // are no pieces and no files to record yet. ReadResumeData turns it back
 // into an info-hash add.
-func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveResumeData) {
+func (a resumeSaver) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveResumeData) {
 	switch {
 	case a.life.removing:
 		a.saveResumeFailed(ctx, messages.ErrTorrentRemoving)
@@ -36,7 +36,7 @@ func (a *Actor) saveResumeWithoutMetadata(ctx actor.Context, m *messages.SaveRes
 		Allocation:  allocation(a.cfg.StorageMode),
 		Trackers:    a.trackerTiers(),
 	}
-	d.Peers, d.BannedPeers = a.listedPeers()
+	d.Peers, d.BannedPeers = peerList{a.Actor}.listedPeers()
 	d.ApplyIPFilter = a.flt.apply
 	a.postResumeData(ctx, d)
 }

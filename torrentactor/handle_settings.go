@@ -49,9 +49,9 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 			ctx.Send(a.trk.pid, m)
 		}
 	}
-	a.syncTrackerFilter(ctx, false) // apply_ip_filter_to_trackers
+	filters{a}.syncTrackerFilter(ctx, false) // apply_ip_filter_to_trackers
 	for p := range a.peers.all() {
 		ctx.Send(p.pid, m)
 	}
-	a.connectMore(ctx)
+	peerList{a}.connectMore(ctx)
 }

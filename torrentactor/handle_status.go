@@ -26,19 +26,19 @@ func (c *counters) addPeerFinal(*peerInfo) {}
 // handleTick reports the last second's counters to the session and lets
 // idle peers ask for blocks again. It runs only while something is due
 // (handle_tick.go).
-func (a *Actor) handleTick(ctx actor.Context) {
+func (a ticker) handleTick(ctx actor.Context) {
 	a.closeIdlePeers(ctx) // a graceful pause's time limit
-	a.connectMore(ctx)
-	a.retryDisk(ctx, time.Now())
-	a.tickTrackers(ctx)
+	peerList{a.Actor}.connectMore(ctx)
+	diskErrors{a.Actor}.retryDisk(ctx, time.Now())
+	trackers{a.Actor}.tickTrackers(ctx)
 	a.reportStats(ctx)
 }
 
 // reportStats sends the session the counters since the last report and
 // the current rates.
-func (a *Actor) reportStats(ctx actor.Context) {
+func (a ticker) reportStats(ctx actor.Context) {
 	c := &a.counters
-	active, finished, _ := a.times(time.Now())
+	active, finished, _ := clocks{a.Actor}.times(time.Now())
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
 		Download: c.dDownload, Upload: c.dUpload,
@@ -52,7 +52,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		ActiveTime:      active, FinishedTime: finished,
 		NumComplete: a.trk.summary.NumComplete, NumIncomplete: a.trk.summary.NumIncomplete,
 	}
-	u.TotalWanted, _ = a.wantedBytes()
+	u.TotalWanted, _ = priorities{a.Actor}.wantedBytes()
 	a.trk.dUp, a.trk.dDown = 0, 0
 	for p := range a.peers.all() {
 		if p.closed || p.leaving || !p.connected {

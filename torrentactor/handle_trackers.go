@@ -3,14 +3,18 @@ package torrentactor
 import (
 	"time"
 
-	"github.com/actorrent/actorrent/torrentactor/announcer"
-
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
+	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"github.com/asynkron/protoactor-go/actor"
 )
+
+// trackers is the torrent's side of its announcer child: the tracker list it mirrors, when it
+// announces, what it reports. A view of the actor, not a part of it: the state stays in the actor
+// (1000 of its size class's 1024 bytes), the type names the concern's methods.
+type trackers struct{ *Actor }
 
 // trackerState is the torrent's side of its announcer child.
 type trackerState struct {
@@ -26,7 +30,7 @@ type trackerState struct {
 
 // trackerMessage handles the tracker messages of every state; it reports
 // false for other messages.
-func (a *Actor) trackerMessage(ctx actor.Context) bool {
+func (a trackers) trackerMessage(ctx actor.Context) bool {
 	switch m := ctx.Message().(type) {
 	case *messages.GetTrackers:
 		if !a.ensureAnnouncer(ctx) {
@@ -54,7 +58,7 @@ func (a *Actor) trackerMessage(ctx actor.Context) bool {
 	case *messages.TrackerTraffic:
 		a.trk.dUp += m.Upload
 		a.trk.dDown += m.Download
-		a.countTrackerTraffic(m)
+		gauges{a.Actor}.countTrackerTraffic(m)
 	case *messages.AnnouncingStopped:
 		// a late answer to a StopAnnouncing whose wait timed out
 	default:
@@ -65,7 +69,7 @@ func (a *Actor) trackerMessage(ctx actor.Context) bool {
 
 // initTrackers sets up the torrent's tracker list (in handleStarted);
 // the announcer is spawned later, when needed (ensureAnnouncer).
-func (a *Actor) initTrackers() {
+func (a trackers) initTrackers() {
 	a.trk.summary = messages.TrackerSummary{NumComplete: -1, NumIncomplete: -1}
 	if a.cfg.Trackers.Client == nil {
 		return
@@ -81,7 +85,7 @@ func (a *Actor) initTrackers() {
 // and has trackers, and reports whether it has one. The announcer is
 // lazy: a torrent without trackers, or paused since it was added, costs
 // no actor for it (100k paused torrents are 100k actors fewer).
-func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
+func (a trackers) ensureAnnouncer(ctx actor.Context) bool {
 	if a.trk.pid != nil {
 		return true
 	}
@@ -92,14 +96,14 @@ func (a *Actor) ensureAnnouncer(ctx actor.Context) bool {
 	tc.Tiers = cloneTiers(a.trk.tiers)
 	props := announcer.New(announcer.Config{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
 	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
-	a.syncTrackerFilter(ctx, true)
+	filters{a.Actor}.syncTrackerFilter(ctx, true)
 	return true
 }
 
 // syncAnnouncing starts or stops announcing to match the torrent: it
 // announces while it is active after its check (not paused, failed or
 // being removed). Call it after every such change.
-func (a *Actor) syncAnnouncing(ctx actor.Context) {
+func (a trackers) syncAnnouncing(ctx actor.Context) {
 	// A torrent added by info-hash announces through the check that
 	// follows its metadata: stopping there would tell the trackers it left.
 	want := a.active() && (!a.life.checking() || a.meta.enabled)
@@ -116,8 +120,8 @@ func (a *Actor) syncAnnouncing(ctx actor.Context) {
 }
 
 // announceStats are the counters announces report.
-func (a *Actor) announceStats() messages.AnnounceStats {
-	wanted, done := a.wantedBytes()
+func (a trackers) announceStats() messages.AnnounceStats {
+	wanted, done := priorities{a.Actor}.wantedBytes()
 	left := max(wanted-done, 0)
 	if a.meta.fetching() {
 		left = metadataLeft
@@ -130,7 +134,7 @@ func (a *Actor) announceStats() messages.AnnounceStats {
 
 // tickTrackers keeps the announcer's counters current (only when they
 // changed, so an idle torrent sends nothing).
-func (a *Actor) tickTrackers(ctx actor.Context) {
+func (a trackers) tickTrackers(ctx actor.Context) {
 	if !a.trk.announcing {
 		return
 	}
@@ -141,7 +145,7 @@ func (a *Actor) tickTrackers(ctx actor.Context) {
 }
 
 // announceCompleted tells the trackers the download finished.
-func (a *Actor) announceCompleted(ctx actor.Context) {
+func (a trackers) announceCompleted(ctx actor.Context) {
 	if a.trk.pid == nil {
 		return
 	}
@@ -151,15 +155,15 @@ func (a *Actor) announceCompleted(ctx actor.Context) {
 
 // handleTrackerPeers puts a tracker's peers in the list; connectMore
 // connects what the connection limit has room for.
-func (a *Actor) handleTrackerPeers(ctx actor.Context, m *messages.TrackerPeers) {
-	a.addPeers(ctx, peerlist.FromTracker, m.Peers)
+func (a trackers) handleTrackerPeers(ctx actor.Context, m *messages.TrackerPeers) {
+	peerList{a.Actor}.addPeers(ctx, peerlist.FromTracker, m.Peers)
 }
 
 // stopAnnouncingThen sends stopped to the trackers and runs then once they
 // answered, or after stop_tracker_timeout (plus a margin for the
 // messages), so that removing a torrent, or closing the session, never
 // hangs on a dead tracker.
-func (a *Actor) stopAnnouncingThen(ctx actor.Context, then func()) {
+func (a trackers) stopAnnouncingThen(ctx actor.Context, then func()) {
 	if a.trk.pid == nil {
 		then()
 		return
@@ -187,7 +191,7 @@ func metaTiers(announce string, list [][]string) [][]string {
 
 // mirrorTrackers applies AddTracker and ReplaceTrackers to the torrent's
 // copy of the tracker list (resume data's "trackers").
-func (a *Actor) mirrorTrackers(m any) {
+func (a trackers) mirrorTrackers(m any) {
 	switch m := m.(type) {
 	case *messages.ReplaceTrackers:
 		a.trk.tiers = cloneTiers(m.Tiers)

@@ -9,7 +9,7 @@ import (
 // phaseHandlers are the message handlers of each phase of the lifecycle.
 var phaseHandlers = [...]func(*Actor, actor.Context){
 	phaseChecking: (*Actor).checkingState,
-	phaseMetadata: (*Actor).metadataState,
+	phaseMetadata: func(a *Actor, ctx actor.Context) { metaFetch{a}.metadataState(ctx) },
 	phaseActive:   (*Actor).activeState,
 	phaseError:    (*Actor).errorState,
 }
@@ -83,18 +83,18 @@ func (a *Actor) errorState(ctx actor.Context) {
 
 // common handles what every state handles the same way.
 func (a *Actor) common(ctx actor.Context) {
-	if a.trackerMessage(ctx) || a.pieceAccessMessage(ctx) {
+	if (trackers{a}).trackerMessage(ctx) || a.pieceAccessMessage(ctx) {
 		return
 	}
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		a.handleStarted(ctx)
 	case *tick:
-		a.handleTick(ctx)
+		ticker{a}.handleTick(ctx)
 	case *messages.GetTorrentStatus:
-		a.handleGetTorrentStatus(ctx, m)
+		statusView{a}.handleGetTorrentStatus(ctx, m)
 	case *messages.GetTorrentFile:
-		a.handleGetTorrentFile(ctx)
+		metaFetch{a}.handleGetTorrentFile(ctx)
 	case *messages.PeerConnected:
 		// In every state: a torrent added by info-hash has peers before
 		// its metadata and while it checks the files.
@@ -126,13 +126,13 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.ForceRecheck:
 		a.change(ctx, event{kind: evRecheck})
 	case *messages.SaveResumeData:
-		a.handleSaveResumeData(ctx, m)
+		resumeSaver{a}.handleSaveResumeData(ctx, m)
 	case *messages.SetFilePriorities:
-		a.handleSetFilePriorities(ctx, m)
+		priorities{a}.handleSetFilePriorities(ctx, m)
 	case *messages.SetPiecePriorities:
-		a.handleSetPiecePriorities(ctx, m)
+		priorities{a}.handleSetPiecePriorities(ctx, m)
 	case *messages.GetPriorities:
-		a.handleGetPriorities(ctx)
+		priorities{a}.handleGetPriorities(ctx)
 	case *messages.FlushCache:
 		a.handleFlushCache(ctx)
 	case *messages.DiskReleaseFilesReply:
@@ -140,21 +140,21 @@ func (a *Actor) common(ctx actor.Context) {
 			a.post(ctx, &messages.FileErrorAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Operation: "release", Error: m.Err})
 		}
 	case *messages.DiskSetFilePrioritiesReply:
-		a.handleFilePrioritiesSet(ctx, m)
+		priorities{a}.handleFilePrioritiesSet(ctx, m)
 	case *messages.ClearError:
-		a.handleClearError(ctx)
+		diskErrors{a}.handleClearError(ctx)
 	case *messages.SetUploadMode:
-		a.handleSetUploadMode(ctx, m)
+		diskErrors{a}.handleSetUploadMode(ctx, m)
 	case *messages.DiskClearCacheReply:
-		a.handleCacheCleared(m)
+		diskErrors{a}.handleCacheCleared(m)
 	case *messages.MoveStorage:
-		a.handleMoveStorage(ctx, m)
+		storageOps{a}.handleMoveStorage(ctx, m)
 	case *messages.DiskMoveStorageReply:
-		a.handleMoveStorageReply(ctx, m)
+		storageOps{a}.handleMoveStorageReply(ctx, m)
 	case *messages.RenameFile:
-		a.handleRenameFile(ctx, m)
+		storageOps{a}.handleRenameFile(ctx, m)
 	case *messages.DiskRenameFileReply:
-		a.handleRenameFileReply(ctx, m)
+		storageOps{a}.handleRenameFileReply(ctx, m)
 	case *messages.RemoveTorrent:
 		a.handleRemove(ctx, m)
 	case *messages.SetTorrentLimit:
@@ -171,7 +171,7 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.SettingsChanged:
 		a.handleSettingsChanged(ctx, m)
 	case *messages.FiltersChanged:
-		a.handleFiltersChanged(ctx, m)
+		filters{a}.handleFiltersChanged(ctx, m)
 	case *messages.MessageFailed:
 		a.handleMessageFailed(ctx, m)
 	case *messages.PieceHashed:
@@ -197,6 +197,6 @@ func (a *Actor) common(ctx actor.Context) {
 
 // post hands an alert to the alert actor.
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
-	a.syncGauge()
+	gauges{a}.syncGauge()
 	ctx.Send(a.cfg.Alerts, &messages.PostAlert{Alert: al})
 }

@@ -6,6 +6,11 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
+// gauges are the session's counters the torrent is counted in (ses.num_*_torrents) and adds to. A
+// view of the actor, not a part of it: the state stays in the actor (1000 of its size class's 1024
+// bytes), the type names the concern's methods.
+type gauges struct{ *Actor }
+
 // torrentGauge is which ses.num_*_torrents gauge a torrent is counted in
 // (in: any; not before its first message nor after it stopped).
 type torrentGauge struct {
@@ -18,7 +23,7 @@ type torrentGauge struct {
 // is stopped, or queued when auto-managed; then checking, seeding,
 // upload-only (finished with pieces it does not want), downloading.
 // Fetching metadata counts as downloading, as in libtorrent.
-func (a *Actor) statsState() stats.Index {
+func (a gauges) statsState() stats.Index {
 	switch {
 	case a.life.err != nil:
 		return stats.SesNumErrorTorrents
@@ -40,20 +45,20 @@ func (a *Actor) statsState() stats.Index {
 	return stats.SesNumDownloadingTorrents
 }
 
-func (a *Actor) isSeed() bool { return a.have.Len() > 0 && a.have.All() }
+func (a gauges) isSeed() bool { return a.have.Len() > 0 && a.have.All() }
 
 // afterMessage runs after each message: the stats that follow the
 // torrent's state whatever handled the message.
-func (a *Actor) afterMessage(ctx actor.Context) {
+func (a gauges) afterMessage(ctx actor.Context) {
 	a.updateGauge(ctx)
-	a.statsAlertHook(ctx)
+	statsAlerting{a.Actor}.statsAlertHook(ctx)
 }
 
 // updateGauge moves the torrent to the gauge of its state after each
 // message (libtorrent's update_gauge at each state change: comparing a
 // few fields after each message is cheaper than finding every site), and
 // out of them when it stops.
-func (a *Actor) updateGauge(ctx actor.Context) {
+func (a gauges) updateGauge(ctx actor.Context) {
 	if _, stopped := ctx.Message().(*actor.Stopped); stopped {
 		if g := &a.gauge; g.in {
 			a.cfg.Counters.Add(stats.Index(g.held), -1)
@@ -67,7 +72,7 @@ func (a *Actor) updateGauge(ctx actor.Context) {
 // syncGauge moves the torrent to the gauge of its state now. post calls
 // it too: whoever hears an alert (state_changed, torrent_paused, ...) and
 // then asks for the session's stats sees the gauges the alert implies.
-func (a *Actor) syncGauge() {
+func (a gauges) syncGauge() {
 	c := a.cfg.Counters
 	if c == nil {
 		return
@@ -86,14 +91,14 @@ func (a *Actor) syncGauge() {
 
 // countHashFailureBan: a peer banned for sending bad data (libtorrent
 // counts it in both).
-func (a *Actor) countHashFailureBan() {
+func (a gauges) countHashFailureBan() {
 	a.cfg.Counters.Inc(stats.PeerBannedForHashFailure)
 	a.cfg.Counters.Inc(stats.PeerNumBannedPeers)
 }
 
 // countTrackerTraffic adds an announce's or scrape's bytes (estimated
 // from the protocols' sizes, as libtorrent does) to the session's.
-func (a *Actor) countTrackerTraffic(m *messages.TrackerTraffic) {
+func (a gauges) countTrackerTraffic(m *messages.TrackerTraffic) {
 	a.cfg.Counters.Add(stats.NetSentTrackerBytes, m.Upload)
 	a.cfg.Counters.Add(stats.NetRecvTrackerBytes, m.Download)
 }
