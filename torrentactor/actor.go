@@ -141,7 +141,7 @@ type Actor struct {
 	pa      *pieceAccess // sequential, deadlines, reads (piece_access.go)
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the
-	// time interval being counted (times.go).
+	// active, finished and seeding times (times.go).
 	ticks tickTimers
 	clock timeClock
 }

@@ -33,9 +33,9 @@ type resumeState struct {
 	checkGen int
 	// needSave: something resume data records changed since the last save.
 	needSave bool
-	// Totals and times carried over from earlier sessions.
-	prevUpload, prevDownload              int64
-	activeTime, finishedTime, seedingTime time.Duration
+	// Totals carried over from earlier sessions (the times are the
+	// clock's: times.go).
+	prevUpload, prevDownload int64
 }
 
 // loadResumeData decodes the resume data the torrent was added with and
@@ -68,9 +68,9 @@ func (a resumeLoader) loadResumeData(ctx actor.Context) {
 		a.plist.Ban(ap)
 	}
 	a.resume.prevUpload, a.resume.prevDownload = d.TotalUploaded, d.TotalDownloaded
-	a.resume.activeTime = time.Duration(d.ActiveTime) * time.Second
-	a.resume.finishedTime = time.Duration(d.FinishedTime) * time.Second
-	a.resume.seedingTime = time.Duration(d.SeedingTime) * time.Second
+	a.clock.active = time.Duration(d.ActiveTime) * time.Second
+	a.clock.finished = time.Duration(d.FinishedTime) * time.Second
+	a.clock.seeding = time.Duration(d.SeedingTime) * time.Second
 	if d.AddedTime > 0 {
 		a.added = time.Unix(d.AddedTime, 0)
 	}

@@ -124,7 +124,7 @@ func (a resumeSaver) saveResumeFailed(ctx actor.Context, err error) {
 // resumeSnapshot is the torrent's resume data, file sizes aside.
 func (a resumeSaver) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data {
 	n := a.info.NumPieces()
-	active, finished, seeding := clocks{a.Actor}.times(time.Now())
+	active, finished, seeding := a.clock.times(time.Now())
 	d := &resume.Data{
 		InfoHash:        a.ih,
 		Name:            a.info.Name,

@@ -38,7 +38,7 @@ func (a ticker) handleTick(ctx actor.Context) {
 // the current rates.
 func (a ticker) reportStats(ctx actor.Context) {
 	c := &a.counters
-	active, finished, _ := clocks{a.Actor}.times(time.Now())
+	active, finished, _ := a.clock.times(time.Now())
 	u := &messages.TorrentStatsUpdate{
 		InfoHash: a.ih,
 		Download: c.dDownload, Upload: c.dUpload,

@@ -135,7 +135,7 @@ func (a statusView) status(flags messages.StatusFlags, now time.Time) *messages.
 
 // fillStatus writes the torrent_status snapshot into s.
 func (a statusView) fillStatus(s *messages.TorrentStatus, flags messages.StatusFlags, now time.Time) {
-	active, finished, seeding := clocks{a.Actor}.times(now)
+	active, finished, seeding := a.clock.times(now)
 	var sq statusQuery // what status shows of the queries' state (none yet: zero)
 	if a.sq != nil {
 		sq = *a.sq

@@ -48,7 +48,7 @@ func (a ticker) syncTick(ctx actor.Context) {
 		return
 	}
 	now := time.Now()
-	clocks{a.Actor}.syncClock(now)
+	a.clock.sync(now, a.life.clockMode(a.have.All()))
 	if a.ticks.zeroAt != 0 && now.UnixNano() >= a.ticks.zeroAt {
 		a.ticks.zeroAt = 0 // the wake-up's tick reported
 	}
