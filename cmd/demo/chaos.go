@@ -95,7 +95,8 @@ func (cs *chaosSession) open(ctx context.Context, plan supervisor.Plan, ti *acto
 	sp.SetStr(actorrent.ListenInterfaces, swarmListen)
 	sp.SetInt(actorrent.AlertMask, int(actorrent.CategoryError))
 	sp.SetInt(actorrent.MinReconnectTime, 1) // a dropped peer is dialed again soon
-	sp.SetBool(actorrent.AllowMultipleConnectionsPerIP, true) // every peer is at 127.0.0.1
+	// Every peer of the chaos swarm is at 127.0.0.1.
+	sp.SetBool(actorrent.AllowMultipleConnectionsPerIP, true)
 	s, err := survive(ctx, func() (*actorrent.Session, error) {
 		return actorrent.NewSession(ctx, sp, actorrent.WithFaults(plan))
 	})
