@@ -110,7 +110,7 @@ type Actor struct {
 	plist *peerlist.List // every peer we know of (list_peers)
 	// senders are, per piece in flight, the addresses of the peers that
 	// sent accepted blocks of it (handle_trust.go).
-	senders map[int]map[string]bool
+	senders pieceSenders
 
 	counters counters
 	resume   resumeState

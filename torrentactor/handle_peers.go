@@ -37,10 +37,8 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	if !a.active() || a.peers.len() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
 		return // the list connects it later
 	}
-	for p := range a.peers.all() {
-		if p.addr == m.Addr && !p.closed {
-			return
-		}
+	for range a.peers.openAt(m.Addr) {
+		return // connected already
 	}
 	if numeric && a.plist.IPBusy(ap) {
 		return // one connection per IP (allow_multiple_connections_per_ip)

@@ -44,7 +44,9 @@ func (a *Actor) handleBlocksReceived(ctx actor.Context, m *messages.BlocksReceiv
 			a.cfg.Counters.Add(stats.NetRecvRedundantBytes, int64(b.Length))
 			continue
 		}
-		trust{a}.noteSender(m.Key, b.Piece)
+		if sender := a.peers.get(m.Key); sender != nil {
+			a.senders.note(b.Piece, sender.addr) // handle_trust.go
+		}
 		for _, o := range others {
 			if p := a.peers.get(messages.PeerKey(o)); p != nil {
 				ctx.Send(p.pid, &messages.CancelBlock{Block: b})
@@ -75,7 +77,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	if !m.OK {
 		a.picker.PieceFailed(m.Piece)
-		trust{a}.blameSenders(ctx, m.Piece)
+		a.blameSenders(ctx, m.Piece)
 		size := a.info.PieceSize(m.Piece)
 		a.counters.failed += size
 		a.counters.dFailed += size
@@ -91,7 +93,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	}
 	a.cfg.Counters.Inc(stats.SesNumHavePieces)
 	a.picker.PiecePassed(m.Piece)
-	trust{a}.creditSenders(m.Piece)
+	a.creditSenders(m.Piece)
 	fileProgress{a}.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true

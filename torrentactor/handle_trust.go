@@ -1,14 +1,12 @@
 package torrentactor
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
-
-// trust credits and blames the peers that sent a piece when its hash passes or fails (smart ban).
-// A view of the actor, not a part of it: the state stays in the actor (1000 of its size class's
-// 1024 bytes), the type names the concern's methods.
-type trust struct{ *Actor }
 
 // Peers that send bad data are banned as libtorrent bans them: the torrent
 // remembers which peers sent blocks of each piece in flight; when the
@@ -17,52 +15,55 @@ type trust struct{ *Actor }
 // (peer_ban), disconnected and never connected to again
 // (internal/peerlist keeps the trust points and the ban).
 
-// noteSender records that the peer behind key sent an accepted block of
-// piece.
-func (a trust) noteSender(key messages.PeerKey, piece int) {
-	p := a.peers.get(key)
-	if p == nil {
-		return
+// pieceSenders are, per piece in flight, the addresses of the peers that
+// sent accepted blocks of it. The map is made with the first block: an
+// idle torrent holds none.
+type pieceSenders map[int]map[string]bool
+
+// note records that the peer at addr sent an accepted block of piece.
+func (s *pieceSenders) note(piece int, addr string) {
+	if *s == nil {
+		*s = pieceSenders{}
 	}
-	s := a.senders[piece]
-	if s == nil {
-		if a.senders == nil {
-			a.senders = map[int]map[string]bool{}
-		}
-		s = map[string]bool{}
-		a.senders[piece] = s
+	m := (*s)[piece]
+	if m == nil {
+		m = map[string]bool{}
+		(*s)[piece] = m
 	}
-	s[p.addr] = true
+	m[addr] = true
+}
+
+// take forgets piece's senders and returns them, in address order.
+func (s pieceSenders) take(piece int) []string {
+	addrs := slices.Sorted(maps.Keys(s[piece]))
+	delete(s, piece)
+	return addrs
 }
 
 // creditSenders: piece passed; everyone who sent some of it gains trust.
-func (a trust) creditSenders(piece int) {
-	for addr := range a.senders[piece] {
+func (a *Actor) creditSenders(piece int) {
+	for _, addr := range a.senders.take(piece) {
 		if ap, ok := parseAddrPort(addr); ok {
 			a.plist.PiecePassed(ap)
 		}
 	}
-	delete(a.senders, piece)
 }
 
 // blameSenders: piece failed; everyone who sent some of it loses trust,
 // and the ones that are banned now are told so and disconnected.
-func (a trust) blameSenders(ctx actor.Context, piece int) {
-	senders := a.senders[piece]
-	delete(a.senders, piece)
-	for addr := range senders {
+func (a *Actor) blameSenders(ctx actor.Context, piece int) {
+	senders := a.senders.take(piece)
+	for _, addr := range senders {
 		ap, ok := parseAddrPort(addr)
 		if !ok || !a.plist.HashFailed(ap, len(senders) == 1) {
 			continue
 		}
 		var peerID [20]byte
-		for p := range a.peers.all() {
-			if p.addr == addr && !p.closed {
-				peerID = p.peerID
-				ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})
-			}
+		for p := range a.peers.openAt(addr) {
+			peerID = p.peerID
+			ctx.Send(p.pid, &messages.Disconnect{Err: messages.ErrTooManyCorruptPieces})
 		}
-		gauges{a.Actor}.countHashFailureBan()
+		gauges{a}.countHashFailureBan()
 		a.post(ctx, &messages.PeerBanAlert{PeerAlertHeader: messages.PeerHeader(a.ih, addr, peerID)})
 	}
 }

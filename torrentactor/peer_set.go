@@ -78,6 +78,19 @@ func (s *peerSet) open() iter.Seq[*peerInfo] {
 	}
 }
 
+// openAt is every open connection with the peer at addr (host:port as
+// the peer actor has it): one, unless a connection to it is closing while
+// another opens.
+func (s *peerSet) openAt(addr string) iter.Seq[*peerInfo] {
+	return func(yield func(*peerInfo) bool) {
+		for p := range s.open() {
+			if p.addr == addr && !yield(p) {
+				return
+			}
+		}
+	}
+}
+
 // staying are the open peers not told to leave, oldest first.
 func (s *peerSet) staying() []*peerInfo {
 	out := make([]*peerInfo, 0, len(s.byKey))

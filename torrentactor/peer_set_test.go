@@ -146,3 +146,19 @@ func TestPeerSetLookupRemoveSlots(t *testing.T) {
 		t.Fatalf("next key %d, want 4 (keys are never reused)", n)
 	}
 }
+
+// openAt finds the open connections with an address, not closed ones.
+func TestPeerSetOpenAt(t *testing.T) {
+	s := peerSetOf(t, "-c-")
+	for p := range s.all() {
+		p.addr = "10.0.0.1:1"
+	}
+	s.get(3).addr = "10.0.0.2:1"
+	var got []messages.PeerKey
+	for p := range s.openAt("10.0.0.1:1") {
+		got = append(got, p.key)
+	}
+	if !slices.Equal(got, []messages.PeerKey{1}) {
+		t.Fatalf("openAt = %v, want [1] (2 is closed, 3 elsewhere)", got)
+	}
+}
