@@ -1,8 +1,10 @@
 package torrentactor
 
 import (
+	"slices"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
@@ -39,7 +41,9 @@ func (a trackers) trackerMessage(ctx actor.Context) bool {
 		}
 		ctx.Forward(a.trk.pid) // the announcer answers the facade
 	case *messages.AddTracker, *messages.ReplaceTrackers:
-		a.mirrorTrackers(m)
+		if a.trk.mirror(m) {
+			a.resume.needSave = true
+		}
 		if a.trk.pid == nil {
 			// A later announcer starts from the mirrored list; a
 			// running torrent that had no trackers starts announcing.
@@ -67,18 +71,20 @@ func (a trackers) trackerMessage(ctx actor.Context) bool {
 	return true
 }
 
-// initTrackers sets up the torrent's tracker list (in handleStarted);
-// the announcer is spawned later, when needed (ensureAnnouncer).
-func (a trackers) initTrackers() {
-	a.trk.summary = messages.TrackerSummary{NumComplete: -1, NumIncomplete: -1}
-	if a.cfg.Trackers.Client == nil {
+// init sets up the torrent's tracker list (in handleStarted) from its
+// configuration, or else the torrent file's (meta, nil for a magnet); the
+// announcer is spawned later, when needed (ensureAnnouncer). Without a
+// client there is no list: nothing announces.
+func (t *trackerState) init(cfg TrackerConfig, meta *metainfo.MetaInfo) {
+	t.summary = messages.TrackerSummary{NumComplete: -1, NumIncomplete: -1}
+	if cfg.Client == nil {
 		return
 	}
-	tiers := a.cfg.Trackers.Tiers
-	if len(tiers) == 0 && a.cfg.Meta != nil {
-		tiers = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
+	tiers := cfg.Tiers
+	if len(tiers) == 0 && meta != nil {
+		tiers = metaTiers(meta.Announce, meta.AnnounceList)
 	}
-	a.trk.tiers = cloneTiers(tiers)
+	t.tiers = cloneTiers(tiers)
 }
 
 // ensureAnnouncer spawns the announcer child if the torrent has none yet
@@ -189,29 +195,28 @@ func metaTiers(announce string, list [][]string) [][]string {
 	return nil
 }
 
-// mirrorTrackers applies AddTracker and ReplaceTrackers to the torrent's
-// copy of the tracker list (resume data's "trackers").
-func (a trackers) mirrorTrackers(m any) {
+// mirror applies AddTracker and ReplaceTrackers to the torrent's copy of
+// the tracker list (resume data's "trackers"); it reports whether the list
+// changed (a URL already listed is not added again).
+func (t *trackerState) mirror(m any) bool {
 	switch m := m.(type) {
 	case *messages.ReplaceTrackers:
-		a.trk.tiers = cloneTiers(m.Tiers)
+		t.tiers = cloneTiers(m.Tiers)
 	case *messages.AddTracker:
-		for _, tier := range a.trk.tiers {
-			for _, u := range tier {
-				if u == m.URL {
-					return
-				}
+		for _, tier := range t.tiers {
+			if slices.Contains(tier, m.URL) {
+				return false
 			}
 		}
-		tier := min(max(m.Tier, 0), len(a.trk.tiers))
-		if tier == len(a.trk.tiers) {
-			a.trk.tiers = append(a.trk.tiers, nil)
+		tier := min(max(m.Tier, 0), len(t.tiers))
+		if tier == len(t.tiers) {
+			t.tiers = append(t.tiers, nil)
 		}
-		a.trk.tiers[tier] = append(a.trk.tiers[tier], m.URL)
+		t.tiers[tier] = append(t.tiers[tier], m.URL)
 	default:
-		return
+		return false
 	}
-	a.resume.needSave = true
+	return true
 }
 
 func cloneTiers(t [][]string) [][]string {
