@@ -45,20 +45,18 @@ type statsTick struct{}
 func (a statsAlerting) statsAlertHook(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *statsTick:
-		a.postStatsAlert(ctx)
+		if a.stAlert.armed() { // else a tick on its way when the timer stopped
+			a.post(ctx, a.stAlert.sample(time.Now(), a.ih, a.stAlert.totals(&a.counters)))
+		}
 		a.syncStatsAlert(ctx)
 	case *messages.PeerStats:
-		st := a.statsAlert()
-		st.ipUp += m.IPOverheadUpload
-		st.ipDown += m.IPOverheadDownload
+		a.statsAlert().addIP(m.IPOverheadUpload, m.IPOverheadDownload)
 	case *messages.TrackerTraffic:
-		st := a.statsAlert()
-		st.trackerUp += m.Upload
-		st.trackerDown += m.Download
+		a.statsAlert().addTracker(m.Upload, m.Download)
 	case *messages.PeerConnected, *messages.SettingsChanged:
 		a.syncStatsAlert(ctx)
 	case *actor.Stopping:
-		a.stopStatsAlert()
+		a.stAlert.stop()
 	}
 }
 
@@ -71,15 +69,14 @@ func (a statsAlerting) statsAlert() *statsAlertState {
 	return a.stAlert
 }
 
-// statsAlertArmed: the timer runs.
-func (a statsAlerting) statsAlertArmed() bool { return a.stAlert != nil && a.stAlert.cancel != nil }
-
+// wantsStatsAlerts: the alert mask asks for stats and the torrent has a
+// connected peer.
 func (a statsAlerting) wantsStatsAlerts() bool {
 	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStats == 0 || a.life.removing {
 		return false
 	}
-	for p := range a.peers.all() {
-		if p.connected && !p.closed {
+	for p := range a.peers.open() {
+		if p.connected {
 			return true
 		}
 	}
@@ -90,43 +87,55 @@ func (a statsAlerting) wantsStatsAlerts() bool {
 func (a statsAlerting) syncStatsAlert(ctx actor.Context) {
 	want := a.wantsStatsAlerts()
 	switch {
-	case want && !a.statsAlertArmed():
+	case want && !a.stAlert.armed():
 		st := a.statsAlert()
-		st.since, st.last = time.Now(), a.statsTotals()
-		st.cancel = actors.SendRepeatedly(ctx, statsAlertInterval, statsAlertInterval, ctx.Self(), &statsTick{})
-	case !want && a.statsAlertArmed():
-		a.stopStatsAlert()
+		st.arm(time.Now(), st.totals(&a.counters),
+			actors.SendRepeatedly(ctx, statsAlertInterval, statsAlertInterval, ctx.Self(), &statsTick{}))
+	case !want && a.stAlert.armed():
+		a.stAlert.stop()
 	}
 }
 
-func (a statsAlerting) stopStatsAlert() {
-	if a.statsAlertArmed() {
-		a.stAlert.cancel()
-		a.stAlert.cancel = nil
+// armed: the timer runs (s may be nil: none made yet).
+func (s *statsAlertState) armed() bool { return s != nil && s.cancel != nil }
+
+// arm starts measuring at now, from totals, with the timer cancel stops.
+func (s *statsAlertState) arm(now time.Time, totals statsTotals, cancel func()) {
+	s.since, s.last, s.cancel = now, totals, cancel
+}
+
+// stop stops the timer (s may be nil).
+func (s *statsAlertState) stop() {
+	if s.armed() {
+		s.cancel()
+		s.cancel = nil
 	}
 }
 
-func (a statsAlerting) statsTotals() statsTotals {
-	c, s := &a.counters, a.stAlert
-	if s == nil {
-		s = &statsAlertState{}
-	}
-	return statsTotals{
+// addIP and addTracker count the bytes only the alert reports.
+func (s *statsAlertState) addIP(up, down int64)      { s.ipUp += up; s.ipDown += down }
+func (s *statsAlertState) addTracker(up, down int64) { s.trackerUp += up; s.trackerDown += down }
+
+// totals are the cumulative counts now: the torrent's counters c and the
+// alert's own (s may be nil).
+func (s *statsAlertState) totals(c *counters) statsTotals {
+	t := statsTotals{
 		payloadUp: c.payloadUpload, protocolUp: c.upload - c.payloadUpload,
 		payloadDown: c.payloadDownload, protocolDown: c.download - c.payloadDownload,
-		ipUp: s.ipUp, ipDown: s.ipDown, trackerUp: s.trackerUp, trackerDown: s.trackerDown,
 	}
+	if s != nil {
+		t.ipUp, t.ipDown, t.trackerUp, t.trackerDown = s.ipUp, s.ipDown, s.trackerUp, s.trackerDown
+	}
+	return t
 }
 
-// postStatsAlert posts the bytes since the last one (the peers report
-// theirs every second).
-func (a statsAlerting) postStatsAlert(ctx actor.Context) {
-	if !a.statsAlertArmed() {
-		return // a tick that was on its way when the timer stopped
-	}
-	now, cur, last := time.Now(), a.statsTotals(), a.stAlert.last
-	al := &messages.StatsAlert{TorrentAlertHeader: messages.TorrentAlertHeader{AlertHeader: messages.AlertHeader{At: now}, InfoHash: a.ih},
-		Interval: int(now.Sub(a.stAlert.since).Milliseconds())}
+// sample is the stats_alert for the bytes between the last sample and cur
+// at now (the peers report theirs every second); the next one counts from
+// here.
+func (s *statsAlertState) sample(now time.Time, ih messages.InfoHash, cur statsTotals) *messages.StatsAlert {
+	last := s.last
+	al := &messages.StatsAlert{TorrentAlertHeader: messages.TorrentAlertHeader{AlertHeader: messages.AlertHeader{At: now}, InfoHash: ih},
+		Interval: int(now.Sub(s.since).Milliseconds())}
 	t := &al.Transferred
 	t[messages.StatsUploadPayload] = int(cur.payloadUp - last.payloadUp)
 	t[messages.StatsUploadProtocol] = int(cur.protocolUp - last.protocolUp)
@@ -136,6 +145,6 @@ func (a statsAlerting) postStatsAlert(ctx actor.Context) {
 	t[messages.StatsUploadTrackerProtocol] = int(cur.trackerUp - last.trackerUp)
 	t[messages.StatsDownloadIPProtocol] = int(cur.ipDown - last.ipDown)
 	t[messages.StatsDownloadTrackerProtocol] = int(cur.trackerDown - last.trackerDown)
-	a.stAlert.since, a.stAlert.last = now, cur
-	a.post(ctx, al)
+	s.since, s.last = now, cur
+	return al
 }

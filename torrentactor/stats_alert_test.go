@@ -99,3 +99,35 @@ func TestStatsAlertOnlyWhenWantedAndActive(t *testing.T) {
 		}
 	})
 }
+
+// A sample reports the bytes since the one before, per channel, and the
+// interval it covers; the next counts from it.
+func TestStatsAlertSample(t *testing.T) {
+	var s *statsAlertState
+	if s.armed() || s.totals(&counters{upload: 5}).protocolUp != 5 {
+		t.Fatal("a torrent without stats state: not armed, totals from its counters")
+	}
+	s = &statsAlertState{}
+	c := counters{upload: 100, payloadUpload: 80, download: 1000, payloadDownload: 900}
+	cancelled := false
+	s.arm(t0, s.totals(&c), func() { cancelled = true })
+	c.upload, c.payloadUpload, c.download, c.payloadDownload = 150, 120, 3000, 2800
+	s.addIP(7, 9)
+	s.addTracker(3, 4)
+	al := s.sample(t0.Add(1500*time.Millisecond), messages.InfoHash{}, s.totals(&c))
+	tr := al.Transferred
+	if al.Interval != 1500 || tr[messages.StatsUploadPayload] != 40 || tr[messages.StatsUploadProtocol] != 10 ||
+		tr[messages.StatsDownloadPayload] != 1900 || tr[messages.StatsDownloadProtocol] != 100 ||
+		tr[messages.StatsUploadIPProtocol] != 7 || tr[messages.StatsDownloadIPProtocol] != 9 ||
+		tr[messages.StatsUploadTrackerProtocol] != 3 || tr[messages.StatsDownloadTrackerProtocol] != 4 {
+		t.Fatalf("sample = %d ms %v", al.Interval, tr)
+	}
+	al = s.sample(t0.Add(2500*time.Millisecond), messages.InfoHash{}, s.totals(&c))
+	if al.Interval != 1000 || al.Transferred != ([len(al.Transferred)]int{}) {
+		t.Fatalf("second sample with no traffic = %d ms %v", al.Interval, al.Transferred)
+	}
+	s.stop()
+	if !cancelled || s.armed() {
+		t.Fatal("stop did not cancel the timer")
+	}
+}
