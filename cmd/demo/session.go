@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/actorrent/actorrent"
@@ -19,15 +20,10 @@ const alertMask = actorrent.CategoryError | actorrent.CategoryStatus | actorrent
 // errListen: the session could not listen where asked.
 var errListen = errors.New("cannot listen")
 
-// openSession starts a session of the demo's own swarm listening on
-// listen (host:port, port 0 picks a free one) and fails if it listens
-// nowhere. Every peer of that swarm is at 127.0.0.1, so its torrents take
-// several connections per IP (allow_multiple_connections_per_ip; off, a
-// torrent would keep one peer).
+// openSession starts a session listening on listen (host:port, port 0
+// picks a free one) and fails if it listens nowhere.
 func openSession(ctx context.Context, listen string) (*actorrent.Session, error) {
-	var set sessionSettings
-	set.pack.SetBool(actorrent.AllowMultipleConnectionsPerIP, true)
-	return openSessionWith(ctx, listen, alertMask, &set)
+	return openSessionWith(ctx, listen, alertMask, nil)
 }
 
 // openSessionWith is openSession queueing the alerts in mask, with the
@@ -36,6 +32,13 @@ func openSessionWith(ctx context.Context, listen string, mask actorrent.AlertCat
 	var sp actorrent.SettingsPack
 	sp.SetStr(actorrent.ListenInterfaces, listen)
 	sp.SetInt(actorrent.AlertMask, int(mask))
+	if onLoopback(listen) {
+		// Every peer on this machine connects from 127.0.0.1: one
+		// connection per IP (libtorrent's default) would leave a seed
+		// one downloader. -set allow_multiple_connections_per_ip=false
+		// still says otherwise.
+		sp.SetBool(actorrent.AllowMultipleConnectionsPerIP, true)
+	}
 	set.applyTo(&sp)
 	s, err := actorrent.NewSession(ctx, sp)
 	if err != nil {
@@ -91,4 +94,14 @@ func firstAddr(ctx context.Context, s *actorrent.Session) (string, error) {
 		return "", errListen
 	}
 	return addrs[0], nil
+}
+
+// onLoopback reports whether listen (host:port) is a loopback address.
+func onLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
