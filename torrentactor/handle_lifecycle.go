@@ -103,7 +103,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 			a.have.Set(p)
 		}
 	}
-	a.applyPickerModes(ctx)
+	pieceAccessor{a}.applyModes(ctx)
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
 	a.post(ctx, &messages.TorrentCheckedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	complete := a.picker.IsComplete()

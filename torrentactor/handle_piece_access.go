@@ -10,16 +10,19 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// pieceAccessMessage handles the piece-access messages (piece_access.go)
-// in every state; it reports whether the message was one.
-func (a *Actor) pieceAccessMessage(ctx actor.Context) bool {
+// pieceAccessor holds the piece-access handlers (piece_access.go).
+type pieceAccessor struct{ *Actor }
+
+// message handles the piece-access messages in every state; it reports
+// whether the message was one.
+func (a pieceAccessor) message(ctx actor.Context) bool {
 	switch m := ctx.Message().(type) {
 	case *messages.SetSequentialDownload:
 		a.access().sequential = m.On
 		if a.picker != nil {
 			a.picker.SetSequential(m.On)
 		}
-		a.stateUpdated(ctx)
+		statusView{a.Actor}.stateUpdated(ctx)
 	case *messages.SetPieceDeadline:
 		a.handleSetPieceDeadline(ctx, m)
 	case *messages.ResetPieceDeadline:
@@ -54,9 +57,9 @@ func (a *Actor) pieceAccessMessage(ctx actor.Context) bool {
 	return true
 }
 
-func (a *Actor) validPiece(p int) bool { return p >= 0 && p < a.info.NumPieces() }
+func (a pieceAccessor) validPiece(p int) bool { return p >= 0 && p < a.info.NumPieces() }
 
-func (a *Actor) handleSetPieceDeadline(ctx actor.Context, m *messages.SetPieceDeadline) {
+func (a pieceAccessor) handleSetPieceDeadline(ctx actor.Context, m *messages.SetPieceDeadline) {
 	if !a.validPiece(m.Piece) {
 		if m.AlertWhenAvailable {
 			a.postReadPiece(ctx, m.Piece, nil, messages.ErrInvalidPieceIndex)
@@ -87,7 +90,7 @@ func (a *Actor) handleSetPieceDeadline(ctx actor.Context, m *messages.SetPieceDe
 // deadlines asked before and the add flag's sequential download, and
 // settles what was asked while the pieces were not known: waits for
 // pieces the check found, reads due, indexes past a magnet's metadata.
-func (a *Actor) applyPickerModes(ctx actor.Context) {
+func (a pieceAccessor) applyModes(ctx actor.Context) {
 	if a.cfg.Flags&messages.FlagSequentialDownload != 0 && a.pa == nil {
 		a.access().sequential = true
 	}
@@ -126,7 +129,7 @@ func (a *Actor) applyPickerModes(ctx actor.Context) {
 }
 
 // sequential reports whether sequential download is on.
-func (a *Actor) sequential() bool {
+func (a pieceAccessor) sequential() bool {
 	if a.pa != nil {
 		return a.pa.sequential
 	}
@@ -135,7 +138,7 @@ func (a *Actor) sequential() bool {
 
 // piecePassedAccess follows a piece passing its check: its waiters are
 // answered and a deadline set with alert_when_available reads it.
-func (a *Actor) piecePassedAccess(ctx actor.Context, piece int) {
+func (a pieceAccessor) piecePassed(ctx actor.Context, piece int) {
 	if a.pa == nil {
 		return
 	}
@@ -151,7 +154,7 @@ func (a *Actor) piecePassedAccess(ctx actor.Context, piece int) {
 }
 
 // readPiece reads a piece into a ReadPieceAlert (libtorrent's read_piece).
-func (a *Actor) readPiece(ctx actor.Context, piece int) {
+func (a pieceAccessor) readPiece(ctx actor.Context, piece int) {
 	switch {
 	case !a.validPiece(piece):
 		a.postReadPiece(ctx, piece, nil, messages.ErrInvalidPieceIndex)
@@ -165,7 +168,7 @@ func (a *Actor) readPiece(ctx actor.Context, piece int) {
 
 // handleDiskReadReply takes a read's answer; a torrent asks the disk only
 // for ReadPiece (a reader's reads go straight to the reader).
-func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply) {
+func (a pieceAccessor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply) {
 	if a.pa == nil || a.pa.reads[m.Piece] == 0 {
 		bufpool.Put(m.Data)
 		return
@@ -182,11 +185,11 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 	a.postReadPiece(ctx, m.Piece, buf, m.Err)
 }
 
-func (a *Actor) postReadPiece(ctx actor.Context, piece int, buf []byte, err error) {
+func (a pieceAccessor) postReadPiece(ctx actor.Context, piece int, buf []byte, err error) {
 	a.post(ctx, &messages.ReadPieceAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), Piece: piece, Size: len(buf), Buffer: buf, Error: err})
 }
 
-func (a *Actor) handleWaitPiece(ctx actor.Context, m *messages.WaitPiece) {
+func (a pieceAccessor) handleWaitPiece(ctx actor.Context, m *messages.WaitPiece) {
 	switch {
 	case a.info.NumPieces() == 0 && a.meta.fetching():
 		// No metadata yet: the piece may exist once it comes.
@@ -203,7 +206,7 @@ func (a *Actor) handleWaitPiece(ctx actor.Context, m *messages.WaitPiece) {
 }
 
 // handleReadData starts a reader's read: the disk answers the caller.
-func (a *Actor) handleReadData(ctx actor.Context, m *messages.ReadData) {
+func (a pieceAccessor) handleReadData(ctx actor.Context, m *messages.ReadData) {
 	switch {
 	case !a.validPiece(m.Piece):
 		ctx.Respond(&messages.DiskReadReply{Piece: m.Piece, Begin: m.Begin, Err: messages.ErrInvalidPieceIndex})
@@ -215,7 +218,7 @@ func (a *Actor) handleReadData(ctx actor.Context, m *messages.ReadData) {
 }
 
 // releaseWaiters answers every waiter: the torrent is stopping.
-func (a *Actor) releaseWaiters(ctx actor.Context) {
+func (a pieceAccessor) releaseWaiters(ctx actor.Context) {
 	if a.pa == nil {
 		return
 	}
@@ -229,7 +232,7 @@ func (a *Actor) releaseWaiters(ctx actor.Context) {
 
 // pieces are the have flags and availability (libtorrent's have_piece and
 // piece_availability).
-func (a *Actor) pieces() *messages.PiecesReply {
+func (a pieceAccessor) pieces() *messages.PiecesReply {
 	n := a.info.NumPieces()
 	r := &messages.PiecesReply{Have: make([]bool, n), Availability: make([]int, n)}
 	for i := range n {
@@ -244,7 +247,7 @@ func (a *Actor) pieces() *messages.PiecesReply {
 // fileProgress is the bytes downloaded of each file (libtorrent's
 // file_progress): the verified pieces' bytes in it, and unless
 // pieceGranularity the received blocks of pieces not verified yet.
-func (a *Actor) fileProgress(pieceGranularity bool) []int64 {
+func (a pieceAccessor) fileProgress(pieceGranularity bool) []int64 {
 	files := a.info.Files
 	out := make([]int64, len(files))
 	if len(files) == 0 || a.info.PieceLength == 0 {

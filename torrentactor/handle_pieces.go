@@ -98,7 +98,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
 	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
-	a.piecePassedAccess(ctx, m.Piece)
+	pieceAccessor{a}.piecePassed(ctx, m.Piece)
 	for p := range a.peers.all() {
 		if !p.closed {
 			ctx.Send(p.pid, &messages.HavePiece{Piece: m.Piece})

@@ -87,8 +87,8 @@ func (a resumeLoader) loadResumeData(ctx actor.Context) {
 		// The resume data's own flags and limits win unless the caller
 		// overrides them (as libtorrent).
 		a.change(ctx, event{kind: evFlags, on: d.Paused, auto: d.AutoManaged})
-		if d.SequentialDownload != a.sequential() {
-			a.access().sequential = d.SequentialDownload
+		if pa := (pieceAccessor{a.Actor}); d.SequentialDownload != pa.sequential() {
+			pa.access().sequential = d.SequentialDownload
 		}
 		if d.UploadMode && !a.diskErr.uploadMode {
 			a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}

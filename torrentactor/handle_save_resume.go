@@ -142,7 +142,7 @@ func (a resumeSaver) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
 		Paused:             a.life.paused,
 		AutoManaged:        a.life.autoManaged,
-		SequentialDownload: a.sequential(),
+		SequentialDownload: pieceAccessor{a.Actor}.sequential(),
 		UploadMode:         a.diskErr.uploadMode && !a.diskErr.byDisk,
 		Allocation:         allocation(a.cfg.StorageMode),
 		Trackers:           a.trackerTiers(),

@@ -156,7 +156,7 @@ func (a statusView) fillStatus(s *messages.TorrentStatus, flags messages.StatusF
 		IsFinished:            a.life.finished,
 		IsSeeding:             a.life.finished && a.have.All(),
 		SeedMode:              a.cfg.Flags&messages.FlagSeedMode != 0,
-		SequentialDownload:    a.sequential(),
+		SequentialDownload:    pieceAccessor{a.Actor}.sequential(),
 		AddedTime:             a.added,
 		CompletedTime:         a.completed,
 		BlockSize:             piecepicker.BlockSize,

@@ -27,7 +27,7 @@ type pieceAccess struct {
 }
 
 // access returns the piece-access state, making it on first use.
-func (a *Actor) access() *pieceAccess {
+func (a pieceAccessor) access() *pieceAccess {
 	if a.pa == nil {
 		a.pa = &pieceAccess{
 			deadlines: make(map[int]time.Time),

@@ -83,7 +83,7 @@ func (a *Actor) errorState(ctx actor.Context) {
 
 // common handles what every state handles the same way.
 func (a *Actor) common(ctx actor.Context) {
-	if (trackers{a}).trackerMessage(ctx) || a.pieceAccessMessage(ctx) {
+	if (trackers{a}).trackerMessage(ctx) || (pieceAccessor{a}).message(ctx) {
 		return
 	}
 	switch m := ctx.Message().(type) {
@@ -186,9 +186,9 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.RequestBlocks:
 		a.assign(ctx, m.Key, nil)
 	case *messages.DiskReadReply:
-		a.handleDiskReadReply(ctx, m)
+		pieceAccessor{a}.handleDiskReadReply(ctx, m)
 	case *actor.Stopping:
-		a.releaseWaiters(ctx)
+		pieceAccessor{a}.releaseWaiters(ctx)
 		a.handleStopping()
 	case *actor.Stopped:
 		a.peers.giveAllSlots(a.cfg.Connections)
