@@ -138,6 +138,10 @@ type PeerStats struct {
 	PayloadDownloadRate int
 	PayloadUploadRate   int
 	IsSeed              bool
+	// Snubbed: our requests timed out and no block came since (the
+	// choker gives it no regular slot); NumHave: the pieces it has.
+	Snubbed bool
+	NumHave int
 	// IPOverheadUpload and IPOverheadDownload are libtorrent's estimate
 	// of the TCP/IP headers of the bytes moved since the last report.
 	IPOverheadUpload, IPOverheadDownload int64

@@ -118,6 +118,7 @@ type Actor struct {
 	lastReceive time.Time
 	lastSend    time.Time
 	lastBlock   time.Time
+	snubbed     bool       // our requests timed out since the last block
 	gauges      peerGauges // num_tcp_peers, half-open, connected
 	flags       flagGauges // interested and unchoked gauges
 	ip          peerIP     // IP overhead since the last report

@@ -41,7 +41,8 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		PayloadDownload: s.payloadDownload, PayloadUpload: s.payloadUpload,
 		DownloadRate: s.downloadRate, UploadRate: s.uploadRate,
 		PayloadDownloadRate: s.payloadDownloadRate, PayloadUploadRate: s.payloadUploadRate,
-		IsSeed:           a.peerHave.Len() > 0 && a.peerHave.All(),
+		IsSeed:  a.peerHave.Len() > 0 && a.peerHave.All(),
+		Snubbed: a.snubbed, NumHave: a.peerHave.Count(),
 		IPOverheadUpload: a.ip.up.Swap(0), IPOverheadDownload: a.ip.down.Swap(0),
 	})
 	s.download, s.upload, s.payloadDownload, s.payloadUpload, s.redundant = 0, 0, 0, 0, 0
@@ -86,6 +87,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	}
 	if len(a.outstanding) > 0 && now.Sub(a.lastBlock) > requestTimeout && now.Sub(a.lastReceive) > requestTimeout/2 {
 		a.postBlockTimeouts(ctx)
+		a.snubbed = true    // until a block comes (handle_wire.go)
 		a.handleChoked(ctx) // treat as a silent choke: hand the blocks back
 		a.peerChoking = false
 		a.lastBlock = now

@@ -146,7 +146,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 	}
 	delete(a.outstanding, b)
 	a.stats.payloadDownload += int64(len(data))
-	a.lastBlock = time.Now()
+	a.lastBlock, a.snubbed = time.Now(), false
 	// The disk owns the buffer and the credit from here on.
 	a.heldCredit.Add(-int64(len(data)))
 	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data, Cached: a.blockFinished(b), AlertTo: a.cfg.Alerts})

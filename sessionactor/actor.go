@@ -66,6 +66,7 @@ type Actor struct {
 	// the connection attempts a second (connection_speed), all of them
 	// session-wide as libtorrent means them.
 	conns         *actors.Slots
+	uploadSlots   *actors.UploadSlots // unchoke_slots_limit, shared by the torrents
 	credit        *actors.Credit
 	connectBudget *actors.Budget
 	stats         sessionStats
@@ -146,6 +147,7 @@ func New(cfg Config) *actor.Props {
 			log:           cfg.Log,
 			torrents:      map[messages.InfoHash]*entry{},
 			conns:         actors.NewSlots(cfg.Settings.Int(settings.ConnectionsLimit)),
+			uploadSlots:   actors.NewUploadSlots(cfg.Settings.Int(settings.UnchokeSlotsLimit)),
 			set:           cfg.Settings,
 			q:             queue.New[messages.InfoHash](queueSettings(cfg.Settings)),
 			credit:        actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes))),

@@ -51,6 +51,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 		ctx.Send(a.alerts, &messages.SetAlertQueueSize{Size: s.Int(settings.AlertQueueSize)})
 	}
 	a.conns.SetLimit(s.Int(settings.ConnectionsLimit))
+	a.uploadSlots.SetLimit(s.Int(settings.UnchokeSlotsLimit))
 	a.credit.SetLimit(int64(s.Int(settings.MaxQueuedDiskBytes)))
 	a.connectBudget.SetRate(s.Int(settings.ConnectionSpeed))
 	a.trackerSettingsChanged(old)

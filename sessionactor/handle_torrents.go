@@ -74,6 +74,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Credit:         a.credit,
 		ConnectBudget:  a.connectBudget,
 		Connections:    a.conns,
+		UploadSlots:    a.uploadSlots,
 		Bandwidth:      a.bw,
 		Counters:       a.counters,
 		Trackers:       a.trackerConfig(m),

@@ -51,6 +51,9 @@ type Config struct {
 	// Connections are the session's connection slots (connections_limit,
 	// shared by every torrent); nil: no session-wide limit.
 	Connections *actors.Slots
+	// UploadSlots are the session's unchoke_slots_limit, shared by every
+	// torrent (handle_choke.go); nil: the torrent uses the whole limit.
+	UploadSlots *actors.UploadSlots
 	Log         *zap.Logger
 	// ResumeData is libtorrent-format fast-resume data to start from
 	// (AddTorrentParams.ResumeData); nil for none.
@@ -139,6 +142,7 @@ type Actor struct {
 	stAlert *statsAlertState
 	sq      *statusQuery
 	pa      *pieceAccess // sequential, deadlines, reads (piece_access.go)
+	chk     *chokeState  // the choker, made with the first rechoke (handle_choke.go)
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the
 	// active, finished and seeding times (times.go).
@@ -160,8 +164,9 @@ type peerInfo struct {
 	incoming   bool // it connected to us
 	interested bool // we are interested in it
 	// wants: it is interested in us; unchoked: we let it download
-	// (handle_uploads.go).
+	// (handle_choke.go).
 	wants, unchoked bool
+	ch              peerChoke // the choker's records of it
 	stats           messages.PeerStats
 	closed          bool
 	// slot: it holds one of the session's connection slots.

@@ -162,6 +162,7 @@ func (a *Actor) removeFiles(ctx actor.Context, m *messages.RemoveTorrent) {
 func (a *Actor) handleStopping() {
 	ticker{a}.stopTimers()
 	metaFetch{a}.stopMetadataTimer()
+	choking{a}.releaseUploadSlots()
 	a.credit.Close()
 }
 

@@ -16,7 +16,7 @@ func (a *Actor) handleSetTorrentLimit(ctx actor.Context, m *messages.SetTorrentL
 	switch m.Limit {
 	case messages.LimitMaxUploads:
 		l.MaxUploads = v
-		a.rechoke(ctx)
+		choking{a}.triggerRechoke(ctx)
 	case messages.LimitMaxConnections:
 		l.MaxConnections = v
 		a.closeExcessPeers(ctx)

@@ -151,12 +151,11 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 	}
 }
 
-// handlePeerInterest is the choker of the skeleton: every interested peer
-// is unchoked (the slot-based choker comes with the peer protocol issue).
+// handlePeerInterest: a peer's interest changes whom the choker unchokes.
 func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
 	if p := a.peers.get(m.Key); p != nil {
 		p.wants = m.Interested
-		a.rechoke(ctx)
+		choking{a}.rechoke(ctx)
 	}
 }
 
@@ -219,7 +218,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 		metaFetch{a}.pumpMetadata(ctx)
 	}
 	a.closeIdlePeers(ctx)        // the last one a graceful pause waited for?
-	a.rechoke(ctx)               // its upload slot, if it had one
+	choking{a}.rechoke(ctx)      // its upload slot, if it had one
 	peerList{a}.connectMore(ctx) // its slot is free
 }
 
@@ -249,4 +248,5 @@ func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 	}
 	p.stats = *m
 	a.counters.add(m)
+	choking{a}.notePeerChokeStats(ctx, p, m)
 }

@@ -53,5 +53,6 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 	for p := range a.peers.all() {
 		ctx.Send(p.pid, m)
 	}
+	choking{a}.chokeSettingsChanged(ctx, old)
 	peerList{a}.connectMore(ctx)
 }

@@ -47,41 +47,6 @@ func keys(ps []*peerInfo) []messages.PeerKey {
 	return out
 }
 
-func TestPeerSetRechoke(t *testing.T) {
-	tests := []struct {
-		name           string
-		state          string
-		slots          int
-		choke, unchoke []messages.PeerKey
-		unchokedAfter  []messages.PeerKey
-	}{
-		{"no limit: every interested peer", "w-ww", 0, nil, []messages.PeerKey{1, 3, 4}, []messages.PeerKey{1, 3, 4}},
-		{"two slots: oldest first", "www", 2, nil, []messages.PeerKey{1, 2}, []messages.PeerKey{1, 2}},
-		{"lost interest frees a slot", "ubw", 1, []messages.PeerKey{1}, nil, []messages.PeerKey{2}},
-		{"freed slot goes to the longest waiting", "u-ww", 1, []messages.PeerKey{1}, []messages.PeerKey{3}, []messages.PeerKey{3}},
-		{"lowered limit keeps the oldest", "bbb", 1, []messages.PeerKey{3, 2}, nil, []messages.PeerKey{1}},
-		{"closed and leaving peers are left alone", "wclw", 1, nil, []messages.PeerKey{1}, []messages.PeerKey{1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := peerSetOf(t, tt.state)
-			c := s.rechoke(tt.slots)
-			if !slices.Equal(keys(c.choke), tt.choke) || !slices.Equal(keys(c.unchoke), tt.unchoke) {
-				t.Fatalf("choke %v unchoke %v; want %v %v", keys(c.choke), keys(c.unchoke), tt.choke, tt.unchoke)
-			}
-			var un []messages.PeerKey
-			for _, p := range s.staying() {
-				if p.unchoked {
-					un = append(un, p.key)
-				}
-			}
-			if !slices.Equal(un, tt.unchokedAfter) {
-				t.Fatalf("unchoked afterwards %v, want %v", un, tt.unchokedAfter)
-			}
-		})
-	}
-}
-
 func TestPeerSetExcessAndLeave(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -91,6 +91,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleStarted(ctx)
 	case *tick:
 		ticker{a}.handleTick(ctx)
+	case *chokeRound:
+		choking{a}.handleChokeRound(ctx)
 	case *messages.GetTorrentStatus:
 		statusView{a}.handleGetTorrentStatus(ctx, m)
 	case *messages.GetTorrentFile:
