@@ -64,9 +64,9 @@ func PeerClassMask(ids ...PeerClassID) uint32 {
 // PeerClass is what a class is and does (libtorrent's peer_class_info);
 // its fields are declared once, by the rate limiter that applies them.
 // UploadLimit and DownloadLimit of 0 (or less) are unlimited, 1 to 9
-// become 10; priorities are 1 to 255. IgnoreUnchokeSlots is stored and
-// returned; the choker that will honour it comes with the peer-protocol
-// work.
+// become 10; priorities are 1 to 255. A peer in a class with
+// IgnoreUnchokeSlots is unchoked whenever it is interested and takes none
+// of the unchoke_slots_limit slots.
 type PeerClass = ratelimit.Class
 
 // CreatePeerClass adds a class (unlimited, priorities 1, factor 100) and

@@ -154,6 +154,14 @@ func TestTorrentLimits(t *testing.T) {
 	if err != nil || l != (TorrentLimits{MaxUploads: 3, MaxConnections: 7, UploadLimit: 1000}) {
 		t.Fatalf("limits %+v, %v", l, err)
 	}
+	for _, tc := range []struct{ set, want int }{{3, 3}, {0, -1}, {-1, -1}, {5, 5}, {3, 3}} {
+		if err := h.SetMaxUploads(ctx, tc.set); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := h.MaxUploads(ctx); err != nil || n != tc.want {
+			t.Fatalf("MaxUploads after SetMaxUploads(%d): %d, %v; want %d", tc.set, n, err, tc.want)
+		}
+	}
 	waitFor(ctx, t, h, "seeding", func(st TorrentStatus) bool { return st.IsSeeding })
 	if err := h.SaveResumeData(ctx, 0); err != nil {
 		t.Fatal(err)

@@ -72,9 +72,9 @@ const (
 	ConnectionSpeed IntSetting = "connection_speed"
 	// InactivityTimeout: s; drop peers that are mutually uninterested this long (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 600.
 	InactivityTimeout IntSetting = "inactivity_timeout"
-	// UnchokeInterval: s; choker re-evaluation period (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 15.
+	// UnchokeInterval: s; choker re-evaluation period. Default 15.
 	UnchokeInterval IntSetting = "unchoke_interval"
-	// OptimisticUnchokeInterval: s; optimistic unchoke rotation period (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 30.
+	// OptimisticUnchokeInterval: s; optimistic unchoke rotation period. Default 30.
 	OptimisticUnchokeInterval IntSetting = "optimistic_unchoke_interval"
 	// NumWant: peers requested per announce (&numwant=). Default 200.
 	NumWant IntSetting = "num_want"
@@ -94,9 +94,9 @@ const (
 	SendBufferWatermark IntSetting = "send_buffer_watermark"
 	// SendBufferWatermarkFactor: %; upload rate times this = watermark, clamped (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
 	SendBufferWatermarkFactor IntSetting = "send_buffer_watermark_factor"
-	// ChokingAlgorithm: choking_algorithm_t for downloading torrents (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 0.
+	// ChokingAlgorithm: choking_algorithm_t for all torrents: fixed_slots_choker (0) or rate_based_choker (2); 1 (auto_expand) and 3 (bittyrant), deprecated, choke as fixed slots, as in libtorrent 2.0. Default 0.
 	ChokingAlgorithm IntSetting = "choking_algorithm"
-	// SeedChokingAlgorithm: seed_choking_algorithm_t for seeding torrents (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 0.
+	// SeedChokingAlgorithm: seed_choking_algorithm_t: how peers that gave us equally (nothing, when seeding) are ranked: round_robin (0), fastest_upload (1), anti_leech (2). Default 0.
 	SeedChokingAlgorithm IntSetting = "seed_choking_algorithm"
 	// CacheSize: 16 KiB blocks; disk cache size (-1 = auto, RAM/8). Default 2048.
 	CacheSize IntSetting = "cache_size"
@@ -148,7 +148,7 @@ const (
 	MinAnnounceInterval IntSetting = "min_announce_interval"
 	// AutoManageStartup: s; newly started torrents count as active this long. Default 60.
 	AutoManageStartup IntSetting = "auto_manage_startup"
-	// SeedingPieceQuota: pieces sent to a peer before rotating it out when seeding (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 20.
+	// SeedingPieceQuota: pieces sent to a peer before rotating it out when seeding. Default 20.
 	SeedingPieceQuota IntSetting = "seeding_piece_quota"
 	// MaxRejects: requests rejected while choked before disconnecting peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
 	MaxRejects IntSetting = "max_rejects"
@@ -174,13 +174,13 @@ const (
 	UdpTrackerTokenExpiry IntSetting = "udp_tracker_token_expiry"
 	// DefaultCacheMinAge: s; minimum time a read cache line stays (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default 1.
 	DefaultCacheMinAge IntSetting = "default_cache_min_age"
-	// NumOptimisticUnchokeSlots: optimistic unchoke slots (0 = auto) (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 0.
+	// NumOptimisticUnchokeSlots: optimistic unchoke slots (0 = auto). Default 0.
 	NumOptimisticUnchokeSlots IntSetting = "num_optimistic_unchoke_slots"
-	// DefaultEstReciprocationRate: bytes/s; BitTyrant initial reciprocation estimate (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 16000.
+	// DefaultEstReciprocationRate: bytes/s; BitTyrant initial reciprocation estimate (not acted on yet: the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots). Default 16000.
 	DefaultEstReciprocationRate IntSetting = "default_est_reciprocation_rate"
-	// IncreaseEstReciprocationRate: %; BitTyrant estimate increase step (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 20.
+	// IncreaseEstReciprocationRate: %; BitTyrant estimate increase step (not acted on yet: the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots). Default 20.
 	IncreaseEstReciprocationRate IntSetting = "increase_est_reciprocation_rate"
-	// DecreaseEstReciprocationRate: %; BitTyrant estimate decrease step (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 3.
+	// DecreaseEstReciprocationRate: %; BitTyrant estimate decrease step (not acted on yet: the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots). Default 3.
 	DecreaseEstReciprocationRate IntSetting = "decrease_est_reciprocation_rate"
 	// MaxPEXPeers: max peers accepted per PEX message (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
 	MaxPEXPeers IntSetting = "max_pex_peers"
@@ -198,7 +198,7 @@ const (
 	LocalDownloadRateLimit IntSetting = "local_download_rate_limit"
 	// DHTUploadRateLimit: bytes/s; DHT traffic limit (not acted on yet: no DHT yet). Default 4000.
 	DHTUploadRateLimit IntSetting = "dht_upload_rate_limit"
-	// UnchokeSlotsLimit: max unchoked peers in session (fixed_slots choker) (not acted on yet: the choker comes with the peer-protocol work: every interested peer is unchoked). Default 8.
+	// UnchokeSlotsLimit: max unchoked peers in session (fixed_slots choker; -1: all); peers of ignore_unchoke_slots classes (the local class by default) take none. Default 8.
 	UnchokeSlotsLimit IntSetting = "unchoke_slots_limit"
 	// HalfOpenLimit: max half-open outgoing connections (not acted on yet: deprecated in libtorrent: no effect there either). Default 0.
 	HalfOpenLimit IntSetting = "half_open_limit"

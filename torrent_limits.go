@@ -17,9 +17,24 @@ func (h TorrentHandle) SetMaxConnections(ctx context.Context, n int) error {
 	return h.setLimit(ctx, messages.LimitMaxConnections, n)
 }
 
-// SetMaxUploads bounds the peers the torrent unchokes.
+// SetMaxUploads bounds the peers the torrent unchokes, optimistic
+// unchokes included (peers of ignore_unchoke_slots classes are not
+// counted).
 func (h TorrentHandle) SetMaxUploads(ctx context.Context, n int) error {
 	return h.setLimit(ctx, messages.LimitMaxUploads, n)
+}
+
+// MaxUploads returns the torrent's max_uploads, -1 for none (libtorrent's
+// max_uploads()).
+func (h TorrentHandle) MaxUploads(ctx context.Context) (int, error) {
+	l, err := h.Limits(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if l.MaxUploads <= 0 {
+		return -1, nil
+	}
+	return l.MaxUploads, nil
 }
 
 // SetUploadLimit and SetDownloadLimit bound the torrent's rates, in bytes
