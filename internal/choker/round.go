@@ -151,19 +151,22 @@ func (c *Choker) regular(t Torrent, ps []Peer, now time.Time, unlimited bool) (p
 	return promoted
 }
 
-// preempt gives free slots to the best waiting peers between rounds.
+// preempt gives free regular slots to the best waiting peers between
+// rounds. It leaves the optimistic slots to the optimistic round, so
+// that the torrent never unchokes more than its slots (libtorrent's
+// preemptive unchoke fills them all, and its next rounds take back the
+// excess).
 func (c *Choker) preempt(t Torrent, ps []Peer, now time.Time) {
-	used, waiting := 0, false
+	slots := c.slots(t)
+	regular, opt, waiting := countRegular(ps), countOptimistic(ps), false
 	for i := range ps {
-		p := &ps[i]
-		switch {
-		case p.IgnoreSlots || !p.Unchoked:
-			waiting = waiting || (!p.Unchoked && p.eligible(t))
-		default:
-			used++
-		}
+		waiting = waiting || (!ps[i].Unchoked && ps[i].eligible(t))
 	}
-	free := min(c.slots(t), maxUploads(t)) - used
+	set := slots
+	if slots != unlimitedSlots {
+		set = slots - max(opt, c.optimisticTarget(slots))
+	}
+	free := min(set-regular, maxUploads(t)-regular-opt)
 	if !waiting || free <= 0 {
 		return
 	}
@@ -192,9 +195,9 @@ func (c *Choker) optimistic(t Torrent, ps []Peer, now time.Time, rotate bool) {
 	if !rotate && held >= target {
 		return
 	}
-	// max_uploads bounds the optimistic unchokes too: as in libtorrent,
-	// a torrent whose uploads are full takes no part.
-	room := maxUploads(t) - countRegular(ps)
+	// The slots and max_uploads bound the optimistic unchokes too: as in
+	// libtorrent, a torrent whose uploads are full takes no part.
+	room := min(maxUploads(t), slots) - countRegular(ps)
 	if !rotate {
 		room -= held
 	}

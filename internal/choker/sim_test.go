@@ -85,6 +85,15 @@ func (s *sim) call() Decision {
 			p.Downloaded, p.Uploaded = 0, 0
 		}
 	}
+	used := 0
+	for _, p := range s.peers {
+		if p.Unchoked && !p.IgnoreSlots {
+			used++
+		}
+	}
+	if (d.Slots >= 0 && used > d.Slots) || (s.t.MaxUploads > 0 && used > s.t.MaxUploads) {
+		s.tb.Fatalf("%v: %d unchoked in %d slots, max_uploads %d", s.now.Sub(t0), used, d.Slots, s.t.MaxUploads)
+	}
 	if !d.Next.IsZero() && !d.Next.After(s.now) {
 		s.tb.Fatalf("%v: next round %v is not in the future", s.now.Sub(t0), d.Next.Sub(t0))
 	}
