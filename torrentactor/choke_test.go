@@ -6,7 +6,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/asynkron/protoactor-go/actor"
 )
 
 func (f *fakePeers) unchokedKeys() []messages.PeerKey {
@@ -101,6 +103,50 @@ func TestChokerTakesNewSlotLimit(t *testing.T) {
 		synctest.Wait()
 		if u := f.unchokedKeys(); len(u) != 4 {
 			t.Fatalf("unchoked %v with unlimited slots, want all four", u)
+		}
+	})
+}
+
+// Two torrents share the session's two upload slots (actors.UploadSlots):
+// together they never unchoke more than two of their six interested
+// peers, and after the first rounds each has its share, one.
+func TestChokerSharesSessionSlots(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t)
+		shared := actors.NewUploadSlots(2)
+		addrs := []string{"10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1"}
+		var pids []*actor.PID
+		var fs []*fakePeers
+		for i := range 2 {
+			f := &fakePeers{up: map[string]bool{}}
+			for _, a := range addrs {
+				f.up[a] = true
+			}
+			src := t.TempDir()
+			cfg := Config{Meta: makeMeta(t, src, fmt.Sprintf("t%d.bin", i), 100<<10, 16<<10), SavePath: src,
+				Flags: messages.FlagSeedMode, PeerProps: f.props, UploadSlots: shared}
+			pid := r.torrentWith(cfg, byte(i+1))
+			r.waitStatus(pid, "seeding", func(s *messages.TorrentStatus) bool { return s.State == messages.StateSeeding })
+			pids, fs = append(pids, pid), append(fs, f)
+		}
+		for _, pid := range pids {
+			r.sys.Root.Send(pid, trackerPeers(addrs...))
+		}
+		synctest.Wait()
+		for _, pid := range pids {
+			for k := messages.PeerKey(1); k <= 3; k++ {
+				r.sys.Root.Send(pid, &messages.PeerInterest{Key: k, Interested: true})
+			}
+		}
+		for i := range 120 {
+			advance(time.Second)
+			a, b := len(fs[0].unchokedKeys()), len(fs[1].unchokedKeys())
+			if a+b > 2 || shared.Used() > 2 {
+				t.Fatalf("%ds: unchoked %d and %d (slots held %d) with two session slots", i+1, a, b, shared.Used())
+			}
+			if i >= 30 && (a != 1 || b != 1) {
+				t.Fatalf("%ds: unchoked %d and %d, want one each", i+1, a, b)
+			}
 		}
 	})
 }

@@ -79,6 +79,9 @@ func (a choking) chokeState() *chokeState {
 
 // rechoke runs the choker now and applies its decision.
 func (a choking) rechoke(ctx actor.Context) {
+	if a.ticks.stopped {
+		return // stopping: its slots are given back (releaseUploadSlots)
+	}
 	c := a.chokeState()
 	now := time.Now()
 	c.snap = c.snap[:0]
