@@ -182,7 +182,7 @@ const (
 	IncreaseEstReciprocationRate IntSetting = "increase_est_reciprocation_rate"
 	// DecreaseEstReciprocationRate: %; BitTyrant estimate decrease step (not acted on yet: the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots). Default 3.
 	DecreaseEstReciprocationRate IntSetting = "decrease_est_reciprocation_rate"
-	// MaxPEXPeers: max peers accepted per PEX message (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
+	// MaxPEXPeers: max peers accepted per PEX message. Default 50.
 	MaxPEXPeers IntSetting = "max_pex_peers"
 	// TickInterval: ms; internal tick / bandwidth quota period. Default 500.
 	TickInterval IntSetting = "tick_interval"

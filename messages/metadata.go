@@ -14,6 +14,11 @@ type PeerExtHandshake struct {
 	UTMetadata   bool
 	MetadataSize int64
 	Client       string
+	// UTPex: the remote speaks ut_pex; ListenPort is its "p" (0: not
+	// given), the port PEX tells others of for a peer that connected to
+	// us.
+	UTPex      bool
+	ListenPort uint16
 }
 
 // PeerMetadata (peer → torrent): a ut_metadata data message (Reject false,

@@ -107,6 +107,7 @@ type Actor struct {
 	pipeline    int
 
 	ext extState
+	pex pexState // ut_pex (handle_pex.go)
 
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read
@@ -191,6 +192,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.fail(ctx, m.Err, false)
 	case *messages.RequestMetadata:
 		a.handleRequestMetadata(m)
+	case *messages.SendPEX:
+		a.handleSendPex(m)
 	case *messages.SetTorrentInfo:
 		a.handleSetTorrentInfo(ctx, m)
 	case *messages.DiskReadReply:

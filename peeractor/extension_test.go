@@ -28,10 +28,10 @@ func (r *recordingParent) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
 		r.child = c.Spawn(New(r.cfg))
-	case *messages.SetTorrentInfo, *messages.RequestMetadata:
+	case *messages.SetTorrentInfo, *messages.RequestMetadata, *messages.SendPEX:
 		c.Send(r.child, m)
 	case *messages.PeerConnected, *messages.PeerClosed, *messages.PeerBitfield, *messages.PeerHave,
-		*messages.PeerExtHandshake, *messages.PeerMetadata:
+		*messages.PeerExtHandshake, *messages.PeerMetadata, *messages.PeerPEX:
 		r.mu.Lock()
 		r.msgs = append(r.msgs, m)
 		r.mu.Unlock()

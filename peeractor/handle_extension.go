@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
+	"github.com/actorrent/actorrent/internal/pex"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
@@ -68,6 +69,9 @@ func (a *Actor) sendExtHandshake() {
 		V:    a.clientName(),
 		Reqq: maxRequestQueue,
 	}
+	if a.offersPex() {
+		h.M[pex.ExtensionName] = utPexID
+	}
 	if a.ext.server != nil {
 		h.MetadataSize = a.ext.server.Size()
 	}
@@ -95,10 +99,14 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 			id = 0
 		}
 		a.ext.utMetadata = id
+		a.pex.remoteID, _ = h.ID(pex.ExtensionName)
 		ctx.Send(ctx.Parent(), &messages.PeerExtHandshake{
 			Key: a.cfg.Key, UTMetadata: id != 0, MetadataSize: h.MetadataSize, Client: h.V,
+			UTPex: a.pex.remoteID != 0, ListenPort: h.P,
 		})
 		return nil
+	case utPexID:
+		return a.handlePex(ctx, m.Payload)
 	case metadata.UTMetadataID:
 		a.cfg.Counters.Inc(stats.SesNumIncomingMetadata)
 		return a.handleUTMetadata(ctx, m.Payload)

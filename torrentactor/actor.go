@@ -142,6 +142,7 @@ type Actor struct {
 	stAlert *statsAlertState
 	sq      *statusQuery
 	pa      *pieceAccess // sequential, deadlines, reads (piece_access.go)
+	pex     *pexState    // peer exchange (handle_pex.go)
 	chk     *chokeState  // the choker, made with the first rechoke (handle_choke.go)
 
 	// ticks are the tick and wake-up timers (handle_tick.go); clock the

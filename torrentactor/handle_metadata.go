@@ -47,6 +47,7 @@ type metadataWake struct{}
 func (a metaFetch) metadataState(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *messages.PeerExtHandshake:
+		pexing{a.Actor}.noteHandshake(m)
 		a.handleExtHandshake(ctx, m)
 	case *messages.PeerMetadata:
 		a.handlePeerMetadata(ctx, m)

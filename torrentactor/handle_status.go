@@ -31,6 +31,7 @@ func (a ticker) handleTick(ctx actor.Context) {
 	peerList{a.Actor}.connectMore(ctx)
 	diskErrors{a.Actor}.retryDisk(ctx, time.Now())
 	trackers{a.Actor}.tickTrackers(ctx)
+	pexing{a.Actor}.tick(ctx, time.Now())
 	a.reportStats(ctx)
 }
 

@@ -93,6 +93,10 @@ func (a *Actor) common(ctx actor.Context) {
 		ticker{a}.handleTick(ctx)
 	case *chokeRound:
 		choking{a}.handleChokeRound(ctx)
+	case *messages.PeerExtHandshake:
+		pexing{a}.noteHandshake(m)
+	case *messages.PeerPEX:
+		pexing{a}.handlePeerPEX(ctx, m)
 	case *messages.GetTorrentStatus:
 		statusView{a}.handleGetTorrentStatus(ctx, m)
 	case *messages.GetTorrentFile:

@@ -320,7 +320,7 @@ var defs = [...]Def{
 	{Name: "default_est_reciprocation_rate", Kind: KindInt, Index: 72, DefaultInt: 16000, Min: 0, Max: 2147483647, Unused: "the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots", Doc: "bytes/s; BitTyrant initial reciprocation estimate"},
 	{Name: "increase_est_reciprocation_rate", Kind: KindInt, Index: 73, DefaultInt: 20, Min: 0, Max: 2147483647, Unused: "the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots", Doc: "%; BitTyrant estimate increase step"},
 	{Name: "decrease_est_reciprocation_rate", Kind: KindInt, Index: 74, DefaultInt: 3, Min: 0, Max: 2147483647, Unused: "the BitTyrant choker is deprecated in libtorrent 2.0; choking_algorithm 3 chokes as fixed slots", Doc: "%; BitTyrant estimate decrease step"},
-	{Name: "max_pex_peers", Kind: KindInt, Index: 75, DefaultInt: 50, Min: 0, Max: 2147483647, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "max peers accepted per PEX message"},
+	{Name: "max_pex_peers", Kind: KindInt, Index: 75, DefaultInt: 50, Min: 0, Max: 2147483647, Doc: "max peers accepted per PEX message"},
 	{Name: "tick_interval", Kind: KindInt, Index: 76, DefaultInt: 500, Min: 0, Max: 2147483647, Doc: "ms; internal tick / bandwidth quota period"},
 	{Name: "share_mode_target", Kind: KindInt, Index: 77, DefaultInt: 3, Min: 0, Max: 2147483647, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "target upload/download ratio in share mode"},
 	{Name: "upload_rate_limit", Kind: KindInt, Index: 78, DefaultInt: 0, Min: -1, Max: 2147483647, Doc: "bytes/s; global upload limit (0 = unlimited)"},

@@ -7,7 +7,7 @@ type Index int
 
 // The metrics the engine fills. Every name is libtorrent 1.1's and means
 // what libtorrent's means (see indexNames); the ones whose feature does not
-// exist (uTP, DHT, SSL, SOCKS, i2p, the fast extension, PEX) or that we
+// exist (uTP, DHT, SSL, SOCKS, i2p, the fast extension) or that we
 // cannot count with libtorrent's meaning are absent.
 const (
 	// Peer connections and disconnects (peeractor, sessionactor's listener).
@@ -90,8 +90,9 @@ const (
 	SesNumIncomingExtHandshake
 	SesNumIncomingMetadata
 	SesNumIncomingExtended
+	SesNumIncomingPex
 
-	// Wire messages sent, by type: only the types we send (no DHT port, fast extension or PEX yet).
+	// Wire messages sent, by type: only the types we send (no DHT port or fast extension yet).
 	SesNumOutgoingChoke
 	SesNumOutgoingUnchoke
 	SesNumOutgoingInterested
@@ -104,6 +105,7 @@ const (
 	SesNumOutgoingExtHandshake
 	SesNumOutgoingMetadata
 	SesNumOutgoingExtended
+	SesNumOutgoingPex
 
 	// Disk: read off the disk actor's cache status when collected (the disk actor keeps them in its own fields).
 	DiskWriteCacheBlocks
@@ -214,6 +216,7 @@ var indexNames = [NumIndexes]string{
 	SesNumIncomingExtHandshake:   "ses.num_incoming_ext_handshake",
 	SesNumIncomingMetadata:       "ses.num_incoming_metadata",
 	SesNumIncomingExtended:       "ses.num_incoming_extended",
+	SesNumIncomingPex:            "ses.num_incoming_pex",
 	SesNumOutgoingChoke:          "ses.num_outgoing_choke",
 	SesNumOutgoingUnchoke:        "ses.num_outgoing_unchoke",
 	SesNumOutgoingInterested:     "ses.num_outgoing_interested",
@@ -226,6 +229,7 @@ var indexNames = [NumIndexes]string{
 	SesNumOutgoingExtHandshake:   "ses.num_outgoing_ext_handshake",
 	SesNumOutgoingMetadata:       "ses.num_outgoing_metadata",
 	SesNumOutgoingExtended:       "ses.num_outgoing_extended",
+	SesNumOutgoingPex:            "ses.num_outgoing_pex",
 	DiskWriteCacheBlocks:         "disk.write_cache_blocks",
 	DiskReadCacheBlocks:          "disk.read_cache_blocks",
 	DiskPinnedBlocks:             "disk.pinned_blocks",
