@@ -47,7 +47,10 @@ type Config struct {
 // Actor is the session actor.
 type Actor struct {
 	// pool runs the torrents' mailboxes (actors.WorkerPool).
-	pool      *actors.WorkerPool
+	pool *actors.WorkerPool
+	// shared is the torrents' common configuration (torrent_shared.go).
+	shared    *torrentactor.Shared
+	sharedKey sharedKey
 	cfg       Config
 	set       *settings.Snapshot // the current settings (cfg.Settings at first)
 	log       *zap.Logger

@@ -56,6 +56,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		return
 	}
 	tc := torrentactor.Config{
+		Shared:         a.torrentShared(ctx.Self()),
 		Meta:           m.Info,
 		InfoHash:       ih,
 		Name:           m.Name,
@@ -65,23 +66,8 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		StorageMode:    m.StorageMode,
 		NewStorage:     m.NewStorage,
 		FilePriorities: m.FilePriorities,
-		PeerID:         a.cfg.PeerID,
-		Session:        ctx.Self(),
-		Disk:           a.disk,
-		Alerts:         a.alerts,
-		Settings:       a.set,
 		Limits:         m.Limits,
-		Credit:         a.credit,
-		ConnectBudget:  a.connectBudget,
-		Connections:    a.conns,
-		UploadSlots:    a.uploadSlots,
-		Bandwidth:      a.bw,
-		Counters:       a.counters,
-		Trackers:       a.trackerConfig(m),
-		IPFilter:       a.filters.ip,
-		PortFilter:     a.filters.port,
-		Log:            a.log,
-		Supervision:    a.cfg.Supervision,
+		Trackers:       torrentactor.TrackerConfig{Tiers: m.Trackers, TrackerID: m.TrackerID},
 	}
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {

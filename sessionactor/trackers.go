@@ -13,7 +13,6 @@ import (
 	"github.com/actorrent/actorrent/internal/tracker"
 	"github.com/actorrent/actorrent/internal/tracker/httptracker"
 	"github.com/actorrent/actorrent/internal/tracker/udptracker"
-	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -137,13 +136,12 @@ func (a *Actor) stopTrackers() {
 	a.trk.own = nil
 }
 
-// trackerConfig is one torrent's tracker configuration; the settings part
-// comes from the torrent's snapshot (torrentactor).
-func (a *Actor) trackerConfig(m *messages.AddTorrent) torrentactor.TrackerConfig {
+// trackerConfig is the session's part of every torrent's tracker configuration
+// (torrentactor.Shared.TrackerBase); the settings part comes from the
+// torrent's snapshot (torrentactor).
+func (a *Actor) trackerConfig() torrentactor.TrackerConfig {
 	return torrentactor.TrackerConfig{
 		Client:     a.trk.client,
-		Tiers:      m.Trackers,
-		TrackerID:  m.TrackerID,
 		Port:       a.trk.port,
 		LocalAddrs: a.trk.local,
 		Key:        a.trk.key,

@@ -36,7 +36,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		resumePrio = a.resume.loaded.FilePriority
 	}
 	priorities{a}.initPriorities(a.cfg.FilePriorities, resumePrio)
-	a.trk.init(a.cfg.Trackers, a.cfg.Meta)
+	a.trk.init(a.cfg.trackers(), a.cfg.Meta)
 	a.startCheck(ctx)
 }
 

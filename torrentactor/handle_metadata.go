@@ -69,7 +69,7 @@ func (a metaFetch) metadataState(ctx actor.Context) {
 
 // startMetadata begins downloading_metadata (from handleStarted).
 func (a metaFetch) startMetadata(ctx actor.Context) {
-	a.trk.init(a.cfg.Trackers, a.cfg.Meta)
+	a.trk.init(a.cfg.trackers(), a.cfg.Meta)
 	a.change(ctx, event{kind: evMetadata})
 }
 

@@ -188,12 +188,12 @@ func (a resumeLoader) applyResumeTrackers(tiers [][]string) {
 	if tiers == nil {
 		return
 	}
-	base := a.cfg.Trackers.Tiers
+	base := a.cfg.Tiers
 	if len(base) == 0 {
 		base = metaTiers(a.cfg.Meta.Announce, a.cfg.Meta.AnnounceList)
 	}
 	if a.cfg.Flags&messages.FlagMergeResumeTracker == 0 {
-		a.cfg.Trackers.Tiers = cloneTiers(tiers)
+		a.cfg.Tiers = cloneTiers(tiers)
 		return
 	}
 	merged := cloneTiers(base)
@@ -215,5 +215,5 @@ func (a resumeLoader) applyResumeTrackers(tiers [][]string) {
 			merged[i] = append(merged[i], u)
 		}
 	}
-	a.cfg.Trackers.Tiers = merged
+	a.cfg.Tiers = merged
 }

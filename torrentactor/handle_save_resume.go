@@ -186,8 +186,8 @@ func (a resumeSaver) trackerTiers() [][]string {
 	if a.trk.tiers != nil {
 		return cloneTiers(a.trk.tiers)
 	}
-	if len(a.cfg.Trackers.Tiers) > 0 {
-		return cloneTiers(a.cfg.Trackers.Tiers)
+	if len(a.cfg.Tiers) > 0 {
+		return cloneTiers(a.cfg.Tiers)
 	}
 	m := a.cfg.Meta
 	if m == nil {

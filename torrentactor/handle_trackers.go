@@ -95,10 +95,10 @@ func (a trackers) ensureAnnouncer(ctx actor.Context) bool {
 	if a.trk.pid != nil {
 		return true
 	}
-	if a.cfg.Trackers.Client == nil || len(a.trk.tiers) == 0 || a.life.removing {
+	if a.cfg.TrackerBase.Client == nil || len(a.trk.tiers) == 0 || a.life.removing {
 		return false
 	}
-	tc := a.cfg.Trackers.WithSettings(a.set)
+	tc := a.cfg.trackers().WithSettings(a.set)
 	tc.Tiers = cloneTiers(a.trk.tiers)
 	props := announcer.New(announcer.Config{TrackerConfig: tc, InfoHash: a.ih, PeerID: a.cfg.PeerID, Alerts: a.cfg.Alerts, Supervision: a.cfg.Supervision})
 	a.trk.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindAnnouncer, props))
