@@ -83,7 +83,7 @@ func magnetAddMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 			return &messages.AddTorrent{
 				Info: ti.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
 				StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
-				FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: p, Limits: p.limits(),
+				FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: &p, Limits: p.limits(),
 				Peers: peers,
 			}, nil
 		}
@@ -91,7 +91,7 @@ func magnetAddMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 	return &messages.AddTorrent{
 		InfoHash: ih, Name: name, Peers: peers, SavePath: p.SavePath, Flags: p.Flags,
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
-		FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: p, Limits: p.limits(),
+		FilePriorities: p.FilePriorities, Trackers: trackers, TrackerID: p.TrackerID, UserData: &p, Limits: p.limits(),
 	}, nil
 }
 

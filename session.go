@@ -194,7 +194,7 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
 		FilePriorities: p.FilePriorities,
 		Trackers:       p.Trackers, TrackerID: p.TrackerID,
-		UserData: p,
+		UserData: &p,
 		Limits:   p.limits(),
 	}, nil
 }
