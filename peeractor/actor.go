@@ -123,6 +123,7 @@ type Actor struct {
 	gauges      peerGauges // num_tcp_peers, half-open, connected
 	flags       flagGauges // interested and unchoked gauges
 	ip          peerIP     // IP overhead since the last report
+	totals      peerTotals // for peer_info (handle_peer_info.go)
 }
 
 // New returns the props of a peer actor.
@@ -194,6 +195,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleRequestMetadata(m)
 	case *messages.SendPEX:
 		a.handleSendPex(m)
+	case *messages.GetPeerInfo:
+		a.handleGetPeerInfo(ctx)
 	case *messages.SetTorrentInfo:
 		a.handleSetTorrentInfo(ctx, m)
 	case *messages.DiskReadReply:

@@ -49,6 +49,7 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 	a.stats.upload += int64(17 * len(blocks))
 	a.sent(stats.SesNumOutgoingRequest, len(blocks))
 	a.lastSend = now
+	a.totals.lastRequest = now
 	a.postBlocksDownloading(ctx, blocks)
 }
 

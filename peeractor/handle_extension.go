@@ -59,6 +59,8 @@ type extState struct {
 	rawHaves    map[uint32]struct{}
 	// requests counts ut_metadata requests since the last tick.
 	requests int
+	// client is the remote's "v" (peer_info's client).
+	client string
 }
 
 // sendExtHandshake offers ut_metadata and, when we have the metadata,
@@ -99,6 +101,7 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 			id = 0
 		}
 		a.ext.utMetadata = id
+		a.ext.client = h.V
 		a.pex.remoteID, _ = h.ID(pex.ExtensionName)
 		ctx.Send(ctx.Parent(), &messages.PeerExtHandshake{
 			Key: a.cfg.Key, UTMetadata: id != 0, MetadataSize: h.MetadataSize, Client: h.V,

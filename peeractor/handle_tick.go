@@ -45,6 +45,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		Snubbed: a.snubbed, NumHave: a.peerHave.Count(),
 		IPOverheadUpload: a.ip.up.Swap(0), IPOverheadDownload: a.ip.down.Swap(0),
 	})
+	a.noteTotals()
 	s.download, s.upload, s.payloadDownload, s.payloadUpload, s.redundant = 0, 0, 0, 0, 0
 }
 

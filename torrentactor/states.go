@@ -97,6 +97,10 @@ func (a *Actor) common(ctx actor.Context) {
 		pexing{a}.noteHandshake(m)
 	case *messages.PeerPEX:
 		pexing{a}.handlePeerPEX(ctx, m)
+	case *messages.GetPeerList:
+		introspection{a}.handleGetPeerList(ctx)
+	case *messages.GetDownloadQueue:
+		introspection{a}.handleGetDownloadQueue(ctx)
 	case *messages.GetTorrentStatus:
 		statusView{a}.handleGetTorrentStatus(ctx, m)
 	case *messages.GetTorrentFile:

@@ -355,3 +355,12 @@ func (l *List) HashFailed(addr netip.AddrPort, alone bool) bool {
 	}
 	return false
 }
+
+// Lookup returns the entry of addr, if the list has one.
+func (l *List) Lookup(addr netip.AddrPort) (Peer, bool) {
+	p := l.peers[normalise(addr)]
+	if p == nil {
+		return Peer{}, false
+	}
+	return *p, true
+}
