@@ -24,8 +24,8 @@ type QueueBlock struct {
 // PartialPiece is a piece being downloaded (libtorrent's
 // partial_piece_info).
 type PartialPiece struct {
-	Piece                         int
-	Blocks                        []QueueBlock
+	Piece                        int
+	Blocks                       []QueueBlock
 	Finished, Requested, Writing int
 }
 
