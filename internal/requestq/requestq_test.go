@@ -186,8 +186,8 @@ func TestSnub(t *testing.T) {
 			{at: 3, recv: true, more: true}, // 1 s a block: timeout 2 s
 			{at: 5, tick: out(5)},
 			{at: 5.5, tick: out(5), want: Decision{Snubbed: true, TimeOut: true}, snubbed: true},
-			{at: 6, recv: true, more: true, snubbed: true},    // 3 s late: still snubbed, wait restarts
-			{at: 6.5, recv: true, more: true, unsnub: true},   // in time
+			{at: 6, recv: true, more: true, snubbed: true},  // 3 s late: still snubbed, wait restarts
+			{at: 6.5, recv: true, more: true, unsnub: true}, // in time
 			{at: 7, tick: out(5)},
 		}},
 		{"snubbed at request_timeout without samples", Limits{QueueTime: 3 * time.Second, MaxOut: 500, RequestTimeout: 10 * time.Second, PieceTimeout: time.Hour, BlockSize: 16 << 10}, []step{
