@@ -40,6 +40,7 @@ var libtorrentAlertCategories = map[string]AlertCategory{
 	"torrent_error": CategoryError | CategoryStatus, "incoming_connection": CategoryPeer,
 	"add_torrent": CategoryStatus, "alerts_dropped": CategoryError,
 	"actor_failed": CategoryError, "fault_injected": CategoryDebug,
+	"peer_snubbed": CategoryPeer, "peer_unsnubbed": CategoryPeer,
 }
 
 // TestAlertCategoriesAreLibtorrents: every alert type is in libtorrent's

@@ -208,6 +208,26 @@ type PeerErrorAlert struct {
 	torrentRef
 }
 
+// PeerSnubbedAlert: the peer left our requests unanswered (no block for
+// piece_timeout, or the awaited block later than its request timeout):
+// it gets one request at a time and loses its unchoke slot until a block
+// comes in time (PeerUnsnubbedAlert).
+//
+// The fields are messages.PeerSnubbedAlert's; Handle is the torrent's.
+type PeerSnubbedAlert struct {
+	messages.PeerSnubbedAlert
+	torrentRef
+}
+
+// PeerUnsnubbedAlert: a snubbed peer sent a block within its request
+// timeout; its request queue grows with its rate again.
+//
+// The fields are messages.PeerUnsnubbedAlert's; Handle is the torrent's.
+type PeerUnsnubbedAlert struct {
+	messages.PeerUnsnubbedAlert
+	torrentRef
+}
+
 // PerformanceAlert: a limit is holding the transfer back (libtorrent's
 // performance_alert); WarningCode says which. A warning about the whole
 // session (TooFewFileDescriptors) has a zero InfoHash, as libtorrent posts
@@ -501,6 +521,10 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PeerDisconnectedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PeerErrorAlert:
 		return PeerErrorAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.PeerSnubbedAlert:
+		return PeerSnubbedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.PeerUnsnubbedAlert:
+		return PeerUnsnubbedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PerformanceAlert:
 		return PerformanceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PieceFinishedAlert:
@@ -588,6 +612,8 @@ var alertTypes = []Alert{
 	PeerConnectAlert{},
 	PeerDisconnectedAlert{},
 	PeerErrorAlert{},
+	PeerSnubbedAlert{},
+	PeerUnsnubbedAlert{},
 	PerformanceAlert{},
 	PieceFinishedAlert{},
 	ReadPieceAlert{},

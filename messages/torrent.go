@@ -145,6 +145,9 @@ type PeerStats struct {
 	// IPOverheadUpload and IPOverheadDownload are libtorrent's estimate
 	// of the TCP/IP headers of the bytes moved since the last report.
 	IPOverheadUpload, IPOverheadDownload int64
+	// Snubbed: the peer leaves our requests unanswered (peer_snubbed);
+	// the choker takes its unchoke slot away.
+	Snubbed bool
 }
 
 // MoveStorage moves the torrent's files under SavePath (storage_moved or
