@@ -138,16 +138,13 @@ type PeerStats struct {
 	PayloadDownloadRate int
 	PayloadUploadRate   int
 	IsSeed              bool
-	// Snubbed: our requests timed out and no block came since (the
-	// choker gives it no regular slot); NumHave: the pieces it has.
+	// Snubbed: the peer leaves our requests unanswered (peer_snubbed;
+	// the choker gives it no regular slot); NumHave: the pieces it has.
 	Snubbed bool
 	NumHave int
 	// IPOverheadUpload and IPOverheadDownload are libtorrent's estimate
 	// of the TCP/IP headers of the bytes moved since the last report.
 	IPOverheadUpload, IPOverheadDownload int64
-	// Snubbed: the peer leaves our requests unanswered (peer_snubbed);
-	// the choker takes its unchoke slot away.
-	Snubbed bool
 }
 
 // MoveStorage moves the torrent's files under SavePath (storage_moved or

@@ -15,6 +15,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/ratelimit"
+	"github.com/actorrent/actorrent/internal/requestq"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
@@ -68,8 +69,6 @@ type Config struct {
 const (
 	maxRequestQueue    = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
 	maxUploadsInFlight = 32  // blocks being read or sent at once
-	maxPipeline        = 500
-	minPipeline        = 32
 	keepAliveInterval  = 90 * time.Second
 	tickInterval       = time.Second
 )
@@ -104,7 +103,8 @@ type Actor struct {
 	outstanding map[messages.Block]time.Time
 	cancelled   map[messages.Block]struct{} // cancelled by us; may still arrive
 	asking      bool
-	pipeline    int
+	pipeline    int            // requests to keep outstanding: rq's depth
+	rq          requestq.State // pacing, snubbing, timeouts (handle_requests.go)
 
 	ext extState
 	pex pexState // ut_pex (handle_pex.go)
@@ -118,8 +118,6 @@ type Actor struct {
 	stats       statCounters
 	lastReceive time.Time
 	lastSend    time.Time
-	lastBlock   time.Time
-	snubbed     bool       // our requests timed out since the last block
 	gauges      peerGauges // num_tcp_peers, half-open, connected
 	flags       flagGauges // interested and unchoked gauges
 	ip          peerIP     // IP overhead since the last report
@@ -146,9 +144,10 @@ func New(cfg Config) *actor.Props {
 			outstanding: map[messages.Block]time.Time{},
 			cancelled:   map[messages.Block]struct{}{},
 			inFlight:    map[messages.Block]bool{},
-			pipeline:    minPipeline,
+			rq:          requestq.New(),
 			readerDone:  make(chan struct{}),
 		}
+		a.pipeline = a.rq.Depth()
 		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
 		if len(cfg.InfoBytes) > 0 {
 			a.ext.server = metadata.NewServer(cfg.InfoBytes)

@@ -38,6 +38,9 @@ type peerBandwidth struct {
 	// overhead is rate_limit_ip_overhead: charge the estimated TCP/IP
 	// headers of every socket operation to both directions.
 	overhead atomic.Bool
+	// waiting counts the reader's waits for download quota or disk write
+	// credit under way: a late block is then not the peer's fault.
+	waiting atomic.Int32
 }
 
 // connect classifies the peer by its remote address (TCP: the only
@@ -134,7 +137,10 @@ func (r *limitedReader) Read(p []byte) (int, error) {
 	}
 	r.bw.moved(n)
 	if down {
-		if aerr := r.bw.gate.Acquire(r.ctx, int64(n), r.bw.chans[ratelimit.Download]...); aerr != nil && err == nil {
+		r.bw.waiting.Add(1)
+		aerr := r.bw.gate.Acquire(r.ctx, int64(n), r.bw.chans[ratelimit.Download]...)
+		r.bw.waiting.Add(-1)
+		if aerr != nil && err == nil {
 			err = aerr // the peer is stopping
 		}
 	}

@@ -28,7 +28,10 @@ import (
 
 const pairPieceLen = 256 << 10
 
-var pairInfo = &metainfo.Info{Name: "x", PieceLength: pairPieceLen, Pieces: make([][20]byte, 16), TotalLength: 16 * pairPieceLen}
+// pairInfo has more blocks than a pipeline holds (max_out_request_queue):
+// the pair's torrent hands them out round and round, and a block must not
+// be outstanding twice.
+var pairInfo = &metainfo.Info{Name: "x", PieceLength: pairPieceLen, Pieces: make([][20]byte, 64), TotalLength: 64 * pairPieceLen}
 
 // addrConn gives a net.Pipe end a remote address, which is what the gate
 // classifies the peer by.

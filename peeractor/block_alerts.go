@@ -50,13 +50,10 @@ func (a *Actor) blockFinished(b messages.Block) *messages.PostAlert {
 		PieceIndex: b.Piece, BlockIndex: messages.BlockIndex(b.Begin)}}
 }
 
-// postBlockTimeouts: the requests outstanding are about to be given back
-// to the picker because the peer left them unanswered.
-func (a *Actor) postBlockTimeouts(ctx actor.Context) {
-	if !a.wants(messages.CategoryBlockProgress | messages.CategoryPeer) {
-		return
-	}
-	for b := range a.outstanding {
+// postBlockTimeout: the request of b goes back to the picker because the
+// peer is late (handle_requests.go).
+func (a *Actor) postBlockTimeout(ctx actor.Context, b messages.Block) {
+	if a.wants(messages.CategoryBlockProgress | messages.CategoryPeer) {
 		a.postAlert(ctx, &messages.BlockTimeoutAlert{PeerAlertHeader: a.peerHeader(),
 			PieceIndex: b.Piece, BlockIndex: messages.BlockIndex(b.Begin)})
 	}
@@ -100,10 +97,10 @@ func (a *Actor) warnDiskQueue(ctx actor.Context) {
 
 // warnRequestLimit runs every tick after the pipeline is sized, as
 // libtorrent's second tick does: the pipeline this peer's rate asks for is
-// at its cap, so the cap holds the download back. Like libtorrent, once a
-// second per such peer.
+// at its cap (max_out_request_queue, or the peer's reqq), so the cap holds
+// the download back. Like libtorrent, once a second per such peer.
 func (a *Actor) warnRequestLimit(ctx actor.Context) {
-	if a.pipeline >= maxPipeline && a.wants(messages.CategoryPerformance) {
+	if a.rq.AtLimit(a.requestLimits()) && a.wants(messages.CategoryPerformance) {
 		a.postPerformance(ctx, messages.OutstandingRequestLimitReached)
 	}
 }

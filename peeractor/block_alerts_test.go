@@ -243,9 +243,9 @@ func TestBlockAlertsOnlyWhenTheMaskWantsThem(t *testing.T) {
 	}
 }
 
-// Requests left unanswered for the request timeout go back to the torrent,
-// each with a block_timeout alert (progress and peer) when the mask wants
-// them.
+// Requests left unanswered past piece_timeout (20 s) snub the peer and go
+// back to the torrent one a second, the last sent first, each with a
+// block_timeout alert (progress and peer) when the mask wants them.
 func TestBlockTimeoutAlerts(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -257,33 +257,32 @@ func TestBlockTimeoutAlerts(t *testing.T) {
 				r := startFeedRig(t, c.mask, actors.NewCredit(1<<20), 0)
 				r.give(4)
 				go r.serve(false)
-				time.Sleep(requestTimeout / 2)
+				time.Sleep(20 * time.Second)
 				synctest.Wait()
 				if n := len(r.alertsOf("block_timeout")); n != 0 {
-					t.Fatalf("%d block_timeout before the timeout", n)
+					t.Fatalf("%d block_timeout before piece_timeout", n)
 				}
-				time.Sleep(requestTimeout)
+				time.Sleep(6 * time.Second)
 				synctest.Wait()
 				r.mu.Lock()
-				cancelled := len(r.cancelled)
+				cancelled := append([]messages.Block(nil), r.cancelled...)
 				r.mu.Unlock()
-				if cancelled != 4 {
-					t.Fatalf("%d blocks given back, want 4", cancelled)
+				if len(cancelled) != 4 {
+					t.Fatalf("%d blocks given back, want 4", len(cancelled))
+				}
+				for i, b := range cancelled {
+					if b.Piece != 0 || b.Begin != (3-i)*wire.BlockSize {
+						t.Fatalf("given back in the order %v, want the last sent first", cancelled)
+					}
 				}
 				got := r.alertsOf("block_timeout")
 				if len(got) != c.want {
 					t.Fatalf("%d block_timeout alerts, want %d", len(got), c.want)
 				}
-				seen := map[int]bool{}
-				for _, a := range got {
-					bt := a.(*messages.BlockTimeoutAlert)
-					if bt.PieceIndex != 0 {
-						t.Errorf("block_timeout of piece %d", bt.PieceIndex)
+				for i, a := range got {
+					if bt := a.(*messages.BlockTimeoutAlert); bt.PieceIndex != 0 || bt.BlockIndex != 3-i {
+						t.Errorf("block_timeout %d: piece %d block %d", i, bt.PieceIndex, bt.BlockIndex)
 					}
-					seen[bt.BlockIndex] = true
-				}
-				if c.want > 0 && len(seen) != 4 {
-					t.Errorf("block_timeout for blocks %v, want 0..3", seen)
 				}
 			})
 		})

@@ -152,7 +152,10 @@ func (a *Actor) startReader(ctx actor.Context) {
 			}
 			if m.ID == wire.Piece && !m.KeepAlive {
 				n := int64(len(m.Block))
-				if err := a.cfg.Credit.Acquire(a.readerCtx, n); err != nil {
+				a.bw.waiting.Add(1)
+				err := a.cfg.Credit.Acquire(a.readerCtx, n)
+				a.bw.waiting.Add(-1)
+				if err != nil {
 					bufpool.Put(m.Block)
 					return
 				}

@@ -35,6 +35,7 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 		return
 	}
 	now := time.Now()
+	a.rq.Sent(now, len(a.outstanding) == 0)
 	for _, b := range m.Blocks {
 		a.outstanding[b] = now
 		delete(a.cancelled, b)
@@ -120,11 +121,4 @@ func (a *Actor) handleCancelRequests(ctx actor.Context) {
 	a.stats.upload += int64(17 * len(blocks))
 	a.sent(stats.SesNumOutgoingCancel, len(blocks))
 	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: blocks})
-}
-
-// adjustPipeline sizes the request queue to about two seconds of the
-// current download rate (the bandwidth-delay product), within bounds.
-func (a *Actor) adjustPipeline() {
-	want := a.stats.payloadDownloadRate * 2 / wire.BlockSize
-	a.pipeline = min(maxPipeline, max(minPipeline, want))
 }

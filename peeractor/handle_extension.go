@@ -103,6 +103,8 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 		a.ext.utMetadata = id
 		a.ext.client = h.V
 		a.pex.remoteID, _ = h.ID(pex.ExtensionName)
+		a.rq.SetPeerQueue(h.Reqq, a.requestLimits()) // caps our requests to it
+		a.pipeline = a.rq.Depth()
 		ctx.Send(ctx.Parent(), &messages.PeerExtHandshake{
 			Key: a.cfg.Key, UTMetadata: id != 0, MetadataSize: h.MetadataSize, Client: h.V,
 			UTPex: a.pex.remoteID != 0, ListenPort: h.P,

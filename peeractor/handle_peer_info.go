@@ -83,7 +83,7 @@ func (a *Actor) handleGetPeerInfo(ctx actor.Context) {
 	set(a.conn != nil && !a.connected, messages.PeerHandshake)
 	set(a.conn == nil, messages.PeerConnecting)
 	set(a.peerHave.Len() > 0 && a.peerHave.All(), messages.PeerSeed)
-	set(a.snubbed, messages.PeerSnubbed)
+	set(a.rq.Snubbed(), messages.PeerSnubbed)
 	pi.Flags = f
 	ctx.Respond(pi)
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// requestTimeout is how long a request may stay unanswered while the peer
-// sends us nothing else before we give its blocks to other peers.
-const requestTimeout = 60 * time.Second
-
 // statCounters are a peer's byte counters since its last report, and its
 // smoothed rates.
 type statCounters struct {
@@ -42,7 +38,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		DownloadRate: s.downloadRate, UploadRate: s.uploadRate,
 		PayloadDownloadRate: s.payloadDownloadRate, PayloadUploadRate: s.payloadUploadRate,
 		IsSeed:  a.peerHave.Len() > 0 && a.peerHave.All(),
-		Snubbed: a.snubbed, NumHave: a.peerHave.Count(),
+		Snubbed: a.rq.Snubbed(), NumHave: a.peerHave.Count(),
 		IPOverheadUpload: a.ip.up.Swap(0), IPOverheadDownload: a.ip.down.Swap(0),
 	})
 	a.noteTotals()
@@ -60,8 +56,8 @@ func (a *Actor) collectSent() {
 	a.stats.upload += n + 13*blocks
 }
 
-// handleTick reports stats, sends keep-alives, drops dead connections and
-// times out stuck requests.
+// handleTick reports stats, paces requests (snubbing, timeouts: see
+// handle_requests.go), sends keep-alives and drops dead connections.
 func (a *Actor) handleTick(ctx actor.Context) {
 	if a.closing {
 		return
@@ -74,8 +70,8 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	s.uploadRate = smooth(s.uploadRate, s.upload)
 	s.payloadDownloadRate = smooth(s.payloadDownloadRate, s.payloadDownload)
 	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
+	a.tickRequests(ctx, now, s.payloadDownload) // before the report: it carries Snubbed
 	a.reportStats(ctx)
-	a.adjustPipeline()
 	a.warnRequestLimit(ctx)
 
 	if idle := a.set.Seconds(settings.PeerTimeout); now.Sub(a.lastReceive) > idle {
@@ -85,13 +81,6 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	if now.Sub(a.lastSend) > keepAliveInterval {
 		a.w.control(wire.AppendKeepAlive)
 		a.lastSend = now
-	}
-	if len(a.outstanding) > 0 && now.Sub(a.lastBlock) > requestTimeout && now.Sub(a.lastReceive) > requestTimeout/2 {
-		a.postBlockTimeouts(ctx)
-		a.snubbed = true    // until a block comes (handle_wire.go)
-		a.handleChoked(ctx) // treat as a silent choke: hand the blocks back
-		a.peerChoking = false
-		a.lastBlock = now
 	}
 	a.requestMore(ctx)
 }

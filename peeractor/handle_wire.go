@@ -135,6 +135,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 	if _, ok := a.outstanding[b]; !ok {
 		if _, was := a.cancelled[b]; was {
 			delete(a.cancelled, b)
+			a.rq.Redundant(time.Now(), len(a.outstanding) > 0)
 			a.releaseHeld(data)
 			a.stats.redundant += int64(len(data))
 			a.cfg.Counters.Add(stats.NetRecvRedundantBytes, int64(len(data)))
@@ -146,7 +147,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 	}
 	delete(a.outstanding, b)
 	a.stats.payloadDownload += int64(len(data))
-	a.lastBlock, a.snubbed = time.Now(), false
+	a.blockArrived(ctx, time.Now())
 	// The disk owns the buffer and the credit from here on.
 	a.heldCredit.Add(-int64(len(data)))
 	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data, Cached: a.blockFinished(b), AlertTo: a.cfg.Alerts})

@@ -68,15 +68,19 @@ func (s *State) SlowStart() bool { return s.slowStart }
 
 // SetPeerQueue records the "reqq" of the peer's extension handshake: the
 // requests it accepts outstanding (0 or less: it said nothing).
-func (s *State) SetPeerQueue(reqq int) { s.reqq = max(reqq, 0) }
+func (s *State) SetPeerQueue(reqq int, l Limits) {
+	s.reqq = max(reqq, 0)
+	s.clamp(l)
+}
 
 // MaxOut is the cap of the depth: max_out_request_queue, or the peer's
-// reqq when that is lower.
+// reqq when that is lower; at least one.
 func (s *State) MaxOut(l Limits) int {
-	if s.reqq > 0 && s.reqq < l.MaxOut {
-		return s.reqq
+	m := l.MaxOut
+	if s.reqq > 0 && s.reqq < m {
+		m = s.reqq
 	}
-	return l.MaxOut
+	return max(m, 1)
 }
 
 // AtLimit reports whether the peer's rate asks for more requests than
@@ -110,6 +114,17 @@ func (s *State) Received(now time.Time, l Limits, more bool) (unsnubbed bool) {
 	}
 	s.clamp(l)
 	return unsnubbed
+}
+
+// Redundant records the arrival of a block no longer awaited from the
+// peer (timed out, or cancelled because another peer sent it): the peer
+// is alive and its time per block counts, but it stays snubbed.
+func (s *State) Redundant(now time.Time, more bool) {
+	s.lastPiece = now
+	s.times.add(now.Sub(s.requested))
+	if more {
+		s.requested = now
+	}
 }
 
 // Timeout is the request timeout: the peer's usual time per block plus
@@ -178,11 +193,11 @@ func (s *State) Second(now time.Time, l Limits, t Tick) Decision {
 }
 
 // clamp keeps the depth within [MinDepth, MaxOut], or at one while
-// snubbed.
+// snubbed. A cap below MinDepth wins: the peer said it takes no more.
 func (s *State) clamp(l Limits) {
 	if s.snubbed {
 		s.depth = 1
 		return
 	}
-	s.depth = max(min(s.depth, s.MaxOut(l)), MinDepth)
+	s.depth = min(max(s.depth, MinDepth), s.MaxOut(l))
 }

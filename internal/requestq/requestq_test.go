@@ -28,11 +28,12 @@ func TestDepthFromRate(t *testing.T) {
 		{"reqq below the setting", lim, 250, 100 << 20, 250},
 		{"reqq above the setting", lim, 2000, 100 << 20, 500},
 		{"request_queue_time 1", Limits{QueueTime: time.Second, MaxOut: 500, RequestTimeout: time.Minute, PieceTimeout: time.Minute, BlockSize: 16 << 10}, 0, 1 << 20, 64},
-		{"max_out_request_queue 0: the floor", Limits{QueueTime: 3 * time.Second, MaxOut: 0, RequestTimeout: time.Minute, PieceTimeout: time.Minute, BlockSize: 16 << 10}, 0, 1 << 20, MinDepth},
+		{"reqq below the floor: reqq", lim, 1, 1 << 20, 1},
+		{"max_out_request_queue 0: one", Limits{QueueTime: 3 * time.Second, MaxOut: 0, RequestTimeout: time.Minute, PieceTimeout: time.Minute, BlockSize: 16 << 10}, 0, 1 << 20, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := New()
-			s.SetPeerQueue(c.reqq)
+			s.SetPeerQueue(c.reqq, c.lim)
 			s.slowStart = false
 			s.Second(at(1), c.lim, Tick{Rate: c.rate})
 			if got := s.Depth(); got != c.want {
@@ -236,5 +237,20 @@ func TestUnsnubbedDepth(t *testing.T) {
 	s.Second(at(22), lim, Tick{Outstanding: 2, Payload: 16 << 10, Rate: 1 << 20})
 	if s.Snubbed() || s.Depth() != 192 {
 		t.Fatalf("snubbed %v depth %d, want 192", s.Snubbed(), s.Depth())
+	}
+}
+
+// A block no longer awaited (timed out) restarts both clocks but does not
+// unsnub the peer.
+func TestRedundantKeepsSnubbed(t *testing.T) {
+	s := New()
+	s.Sent(at(0), true)
+	s.Second(at(21), lim, Tick{Outstanding: 3})
+	s.Redundant(at(21.5), true)
+	if !s.Snubbed() {
+		t.Fatal("a timed-out block unsnubbed the peer")
+	}
+	if d := s.Second(at(22), lim, Tick{Outstanding: 2}); d.TimeOut {
+		t.Fatalf("%+v right after a block arrived", d)
 	}
 }
