@@ -144,7 +144,7 @@ func New(cfg Config) *actor.Props {
 			outstanding: map[messages.Block]time.Time{},
 			cancelled:   map[messages.Block]struct{}{},
 			inFlight:    map[messages.Block]bool{},
-			rq:          requestq.New(),
+			rq:          requestq.New(requestLimits(cfg.Settings)),
 			readerDone:  make(chan struct{}),
 		}
 		a.pipeline = a.rq.Depth()

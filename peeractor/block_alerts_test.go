@@ -31,6 +31,7 @@ type feedRig struct {
 	budget    int // blocks the torrent still hands out
 	next      int // the next block to hand out, in torrent order
 	cancelled []messages.Block
+	stats     []*messages.PeerStats
 	writes    []*messages.DiskWrite
 	alerts    []messages.Alert
 	// hold: the disk keeps the credit of the first hold blocks (they
@@ -92,6 +93,10 @@ func startFeedRig(t *testing.T, values map[string]any, credit *actors.Credit, ho
 		case *messages.BlocksCancelled:
 			r.mu.Lock()
 			r.cancelled = append(r.cancelled, m.Blocks...)
+			r.mu.Unlock()
+		case *messages.PeerStats:
+			r.mu.Lock()
+			r.stats = append(r.stats, m)
 			r.mu.Unlock()
 		}
 	}))

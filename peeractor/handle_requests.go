@@ -21,12 +21,14 @@ import (
 // it to another peer).
 
 // requestLimits are the settings that pace requests.
-func (a *Actor) requestLimits() requestq.Limits {
+func (a *Actor) requestLimits() requestq.Limits { return requestLimits(a.set) }
+
+func requestLimits(set *settings.Snapshot) requestq.Limits {
 	return requestq.Limits{
-		QueueTime:      a.set.Seconds(settings.RequestQueueTime),
-		MaxOut:         a.set.Int(settings.MaxOutRequestQueue),
-		RequestTimeout: a.set.Seconds(settings.RequestTimeout),
-		PieceTimeout:   a.set.Seconds(settings.PieceTimeout),
+		QueueTime:      set.Seconds(settings.RequestQueueTime),
+		MaxOut:         set.Int(settings.MaxOutRequestQueue),
+		RequestTimeout: set.Seconds(settings.RequestTimeout),
+		PieceTimeout:   set.Seconds(settings.PieceTimeout),
 		BlockSize:      wire.BlockSize,
 	}
 }

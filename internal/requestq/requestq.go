@@ -55,7 +55,11 @@ type State struct {
 }
 
 // New is the state of a new connection: in slow start.
-func New() State { return State{depth: initialDepth, slowStart: true} }
+func New(l Limits) State {
+	s := State{depth: initialDepth, slowStart: true}
+	s.clamp(l)
+	return s
+}
 
 // Depth is how many requests the peer should have outstanding.
 func (s *State) Depth() int { return s.depth }

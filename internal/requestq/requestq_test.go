@@ -32,7 +32,7 @@ func TestDepthFromRate(t *testing.T) {
 		{"max_out_request_queue 0: one", Limits{QueueTime: 3 * time.Second, MaxOut: 0, RequestTimeout: time.Minute, PieceTimeout: time.Minute, BlockSize: 16 << 10}, 0, 1 << 20, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := New()
+			s := New(lim)
 			s.SetPeerQueue(c.reqq, c.lim)
 			s.slowStart = false
 			s.Second(at(1), c.lim, Tick{Rate: c.rate})
@@ -50,7 +50,7 @@ func TestDepthFromRate(t *testing.T) {
 // received until a second's payload is no more than 5000 bytes above the
 // previous one's; then the rate decides. A choked second does not end it.
 func TestSlowStart(t *testing.T) {
-	s := New()
+	s := New(lim)
 	if s.Depth() != initialDepth || !s.SlowStart() {
 		t.Fatalf("new: depth %d slow start %v", s.Depth(), s.SlowStart())
 	}
@@ -102,7 +102,7 @@ func TestTimeout(t *testing.T) {
 		{"rounded up", []time.Duration{2500 * time.Millisecond, 2500 * time.Millisecond}, 60 * time.Second, 3 * time.Second},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := New()
+			s := New(lim)
 			for _, d := range c.samples {
 				s.times.add(d)
 			}
@@ -198,7 +198,7 @@ func TestSnub(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := New()
+			s := New(lim)
 			for i, st := range c.steps {
 				now := at(st.at)
 				var d Decision
@@ -225,7 +225,7 @@ func TestSnub(t *testing.T) {
 // An unsnubbed peer leaves slow start and takes its depth from its rate
 // at the next second.
 func TestUnsnubbedDepth(t *testing.T) {
-	s := New()
+	s := New(lim)
 	s.Sent(at(0), true)
 	s.Second(at(21), lim, Tick{Outstanding: 3, Rate: 1 << 20})
 	if !s.Snubbed() || s.Depth() != 1 || s.SlowStart() {
@@ -243,7 +243,7 @@ func TestUnsnubbedDepth(t *testing.T) {
 // A block no longer awaited (timed out) restarts both clocks but does not
 // unsnub the peer.
 func TestRedundantKeepsSnubbed(t *testing.T) {
-	s := New()
+	s := New(lim)
 	s.Sent(at(0), true)
 	s.Second(at(21), lim, Tick{Outstanding: 3})
 	s.Redundant(at(21.5), true)
