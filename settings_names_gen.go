@@ -40,15 +40,15 @@ const (
 	StopTrackerTimeout IntSetting = "stop_tracker_timeout"
 	// TrackerMaximumResponseLength: bytes; max (uncompressed) tracker response. Default 1048576.
 	TrackerMaximumResponseLength IntSetting = "tracker_maximum_response_length"
-	// PieceTimeout: s; request with no piece reply times out (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 20.
+	// PieceTimeout: s; a peer that sends no block for this long while our requests are outstanding is snubbed (peer_snubbed): one request at a time, and each further second its last request goes to other peers (block_timeout). Default 20.
 	PieceTimeout IntSetting = "piece_timeout"
-	// RequestTimeout: s; a 16 KiB block should arrive within this, else re-request elsewhere (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 60.
+	// RequestTimeout: s; ceiling of the request timeout each peer earns from its own answers (mean time per block + 4 deviations, at least 2 s; this value until it answered): an awaited block later than that snubs the peer as piece_timeout does. Default 60.
 	RequestTimeout IntSetting = "request_timeout"
-	// RequestQueueTime: s; request queue depth measured in seconds of transfer at current rate (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 3.
+	// RequestQueueTime: s; requests kept outstanding per peer: this many seconds of its download rate in 16 KiB blocks, after a slow start from 4; at least 2, 1 while snubbed. Default 3.
 	RequestQueueTime IntSetting = "request_queue_time"
 	// MaxAllowedInRequestQueue: max incoming requests queued per peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 500.
 	MaxAllowedInRequestQueue IntSetting = "max_allowed_in_request_queue"
-	// MaxOutRequestQueue: max outstanding outgoing requests per peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 500.
+	// MaxOutRequestQueue: max outstanding outgoing requests per peer (lower if the peer's extension handshake says a lower reqq); a peer whose rate asks for more posts outstanding_request_limit_reached. Default 500.
 	MaxOutRequestQueue IntSetting = "max_out_request_queue"
 	// WholePiecesThreshold: s; request whole pieces from peers that can deliver one this fast (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 20.
 	WholePiecesThreshold IntSetting = "whole_pieces_threshold"
