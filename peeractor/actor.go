@@ -102,6 +102,7 @@ type Actor struct {
 	// download side
 	outstanding map[messages.Block]time.Time
 	cancelled   map[messages.Block]struct{} // cancelled by us; may still arrive
+	timedOut    map[messages.Block]struct{} // handed back, still requested at the peer
 	asking      bool
 	pipeline    int            // requests to keep outstanding: rq's depth
 	rq          requestq.State // pacing, snubbing, timeouts (handle_requests.go)
@@ -143,6 +144,7 @@ func New(cfg Config) *actor.Props {
 			peerChoking: true,
 			outstanding: map[messages.Block]time.Time{},
 			cancelled:   map[messages.Block]struct{}{},
+			timedOut:    map[messages.Block]struct{}{},
 			inFlight:    map[messages.Block]bool{},
 			rq:          requestq.New(requestLimits(cfg.Settings)),
 			readerDone:  make(chan struct{}),

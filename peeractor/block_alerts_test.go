@@ -28,8 +28,9 @@ type feedRig struct {
 	info   *metainfo.Info
 
 	mu        sync.Mutex
-	budget    int // blocks the torrent still hands out
-	next      int // the next block to hand out, in torrent order
+	budget    int              // blocks the torrent still hands out
+	again     []messages.Block // handed out first, outside the budget
+	next      int              // the next block to hand out, in torrent order
 	cancelled []messages.Block
 	stats     []*messages.PeerStats
 	writes    []*messages.DiskWrite
@@ -116,7 +117,9 @@ func startFeedRig(t *testing.T, values map[string]any, credit *actors.Credit, ho
 func (r *feedRig) assign(max int) []messages.Block {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []messages.Block
+	n := min(max, len(r.again))
+	out := append([]messages.Block(nil), r.again[:n]...)
+	r.again, max = r.again[n:], max-n
 	for ; max > 0 && r.budget > 0; max-- {
 		perPiece := rigPieceLength / wire.BlockSize
 		out = append(out, messages.Block{Piece: r.next / perPiece, Begin: r.next % perPiece * wire.BlockSize, Length: wire.BlockSize})

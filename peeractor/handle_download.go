@@ -36,11 +36,14 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 	}
 	now := time.Now()
 	a.rq.Sent(now, len(a.outstanding) == 0)
+	blocks := a.toRequest(m.Blocks)
 	for _, b := range m.Blocks {
 		a.outstanding[b] = now
 		delete(a.cancelled, b)
 	}
-	blocks := m.Blocks
+	if len(blocks) == 0 {
+		return
+	}
 	a.w.control(func(buf []byte) []byte {
 		for _, b := range blocks {
 			buf = wire.AppendRequest(buf, uint32(b.Piece), uint32(b.Begin), uint32(b.Length))

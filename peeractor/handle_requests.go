@@ -51,8 +51,9 @@ func (a *Actor) tickRequests(ctx actor.Context, now time.Time, payload int64) {
 
 // timeOutLastRequest hands the request sent last back to the torrent: the
 // peer would serve it last, so another peer can have it soonest (the first
-// ones may still come). No CANCEL goes out, as in libtorrent: the block
-// is still welcome from this peer, only no longer awaited.
+// ones may still come). No CANCEL goes out, as in libtorrent: the peer
+// may be serving it already; if it comes, it counts as redundant (the
+// picker may have given it to another peer by then).
 func (a *Actor) timeOutLastRequest(ctx actor.Context) {
 	var last messages.Block
 	var lastAt time.Time
@@ -66,7 +67,7 @@ func (a *Actor) timeOutLastRequest(ctx actor.Context) {
 		return
 	}
 	delete(a.outstanding, last)
-	a.cancelled[last] = struct{}{}
+	a.timedOut[last] = struct{}{}
 	a.postBlockTimeout(ctx, last)
 	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: []messages.Block{last}})
 }
@@ -84,4 +85,47 @@ func (a *Actor) blockArrived(ctx actor.Context, now time.Time) {
 		a.postAlert(ctx, &messages.PeerUnsnubbedAlert{PeerAlertHeader: a.peerHeader()})
 	}
 	a.pipeline = a.rq.Depth()
+}
+
+// unawaited reports whether b is a block we no longer await from the peer
+// (cancelled, or timed out) and forgets it: its arrival is redundant, not
+// a protocol error.
+func (a *Actor) unawaited(b messages.Block) bool {
+	if _, ok := a.cancelled[b]; ok {
+		delete(a.cancelled, b)
+		return true
+	}
+	if _, ok := a.timedOut[b]; ok {
+		delete(a.timedOut, b)
+		return true
+	}
+	return false
+}
+
+// toRequest is the part of a batch the peer has not been asked for: a
+// timed-out block the picker hands this peer again is still requested at
+// the peer, and asking twice could bring it twice (the second time
+// unrequested).
+func (a *Actor) toRequest(blocks []messages.Block) []messages.Block {
+	if len(a.timedOut) == 0 {
+		return blocks
+	}
+	out := blocks[:0:0]
+	for _, b := range blocks {
+		if _, ok := a.timedOut[b]; ok {
+			delete(a.timedOut, b)
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// voidTimedOut: a choke voids the requests still at the peer; the timed
+// out ones are already back with the picker, and may still arrive.
+func (a *Actor) voidTimedOut() {
+	for b := range a.timedOut {
+		a.cancelled[b] = struct{}{}
+	}
+	clear(a.timedOut)
 }

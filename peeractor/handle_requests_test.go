@@ -212,3 +212,39 @@ func TestRequestQueueCaps(t *testing.T) {
 		})
 	}
 }
+
+// A timed-out block the torrent hands the same peer again is not asked a
+// second time (the first request is still at the peer, which might send
+// the block twice): when it comes it is the requested block, written once.
+func TestTimedOutBlockGivenBackToTheSamePeer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := startFeedRig(t, allMask, actors.NewCredit(1<<20), 0)
+		remote := r.scripted()
+		r.give(4)
+		time.Sleep(21500 * time.Millisecond) // snubbed: block 3 handed back
+		synctest.Wait()
+		r.mu.Lock()
+		back := append([]messages.Block(nil), r.cancelled...)
+		r.again = back
+		r.mu.Unlock()
+		if len(back) != 1 || back[0].Begin != 3*wire.BlockSize {
+			t.Fatalf("handed back %v, want block 3", back)
+		}
+		remote.answer(t, 3) // blocks 0-2: the peer asks again and gets block 3
+		synctest.Wait()
+		if n := remote.requests(); n != 4 {
+			t.Fatalf("%d requests, want 4: block 3 asked twice", n)
+		}
+		remote.answer(t, 1) // the first request's answer
+		synctest.Wait()
+		r.mu.Lock()
+		writes := len(r.writes)
+		r.mu.Unlock()
+		if writes != 4 {
+			t.Fatalf("%d blocks written, want 4", writes)
+		}
+		if n := len(r.alertsOf("unwanted_block")) + len(r.alertsOf("peer_error")); n != 0 {
+			t.Fatalf("%d unwanted_block/peer_error alerts", n)
+		}
+	})
+}

@@ -117,6 +117,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 // handleChoked: without the fast extension, every pending request is void.
 func (a *Actor) handleChoked(ctx actor.Context) {
 	a.peerChoking = true
+	a.voidTimedOut()
 	if len(a.outstanding) == 0 {
 		return
 	}
@@ -133,8 +134,7 @@ func (a *Actor) handleChoked(ctx actor.Context) {
 func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) error {
 	b := messages.Block{Piece: piece, Begin: begin, Length: len(data)}
 	if _, ok := a.outstanding[b]; !ok {
-		if _, was := a.cancelled[b]; was {
-			delete(a.cancelled, b)
+		if a.unawaited(b) {
 			a.rq.Redundant(time.Now(), len(a.outstanding) > 0)
 			a.releaseHeld(data)
 			a.stats.redundant += int64(len(data))
