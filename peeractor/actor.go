@@ -68,7 +68,7 @@ type Config struct {
 // Limits that protect us from hostile or broken peers.
 const (
 	maxRequestQueue    = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
-	maxUploadsInFlight = 32  // blocks being read or sent at once
+	maxUploadsInFlight = 128 // blocks being read or sent at once: four disk read lines (upload_window.go)
 	keepAliveInterval  = 90 * time.Second
 	tickInterval       = time.Second
 )
