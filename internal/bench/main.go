@@ -26,9 +26,12 @@
 // scale_status_10k (scale_status.go) times one GetTorrentStatus of 10k
 // paused torrents against libtorrent's get_torrent_status.
 //
+// seed_to_lt_256mib (seedlt.go) is our `demo seed` serving a libtorrent
+// downloader 256 MiB against libtorrent's seeder serving the same one.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
-//	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k]
+//	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -118,6 +121,11 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	if c.runsLine(lineRateLimit) {
 		if err := benchRateLimit(ctx, c, demo, work, stdout); err != nil {
+			return err
+		}
+	}
+	if c.runsLine(lineSeedToLT) {
+		if err := benchSeedToLT(ctx, c, demo, work, stdout); err != nil {
 			return err
 		}
 	}
