@@ -91,7 +91,8 @@ func (l *pieceList) remove(e *readPiece) {
 // reading a piece front to back hits the blocks read ahead for it one
 // after another, and those first uses must not look like a piece in
 // demand. The arc never decides its own size: callers pass the capacity
-// left by the write cache, which has priority.
+// left by the write cache, which has priority. Pieces read once hold at
+// most max(target, recentFloor) of it (arc_recent.go).
 type arc struct {
 	entries  map[pieceKey]*readPiece
 	lists    [numArcLists]pieceList
@@ -160,6 +161,9 @@ func (c *arc) insert(k pieceKey, nb int, size int64, bi int, buf []byte, served 
 		e, list = nil, arcMFU
 	}
 	c.makeRoom(capacity-need, e)
+	if e == nil && list == arcMRU || e != nil && e.list == arcMRU {
+		c.trimRecent(need, e) // arc_recent.go
+	}
 	if c.bytes()+need > capacity {
 		return false
 	}
