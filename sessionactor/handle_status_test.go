@@ -169,6 +169,9 @@ func TestPostTorrentUpdatesAsksOnlyChanged(t *testing.T) {
 		sys, pid, ihs := fakeStatusSession(t, 4, nil)
 		for _, i := range []int{2, 0, 2} { // 2 reports once
 			request(t, sys, pid, &messages.ToTorrent{InfoHash: ihs[i], Msg: &messages.ResumeTorrent{}})
+			// The torrents run on the worker pool: each reports before
+			// the next is told, or their reports could cross.
+			synctest.Wait()
 		}
 		synctest.Wait()
 		request(t, sys, pid, &messages.PostTorrentUpdates{})
