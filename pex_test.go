@@ -52,6 +52,26 @@ func waitConnectTo(ctx context.Context, t *testing.T, s *Session, addr string) {
 	})
 }
 
+// middleB starts our B downloading ti from C at cAddr and returns its
+// listen address once it is connected.
+func middleB(ctx context.Context, t *testing.T, ti *TorrentInfo, cAddr string) string {
+	t.Helper()
+	b := newTestSession(t)
+	bh, err := b.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bh.ConnectPeer(ctx, cAddr); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, bh, "B connected to C", func(st TorrentStatus) bool { return st.NumPeers >= 1 })
+	bAddrs, err := b.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bAddrs[0]
+}
+
 // Ours in the middle: libtorrent (A) learns of our seed C from our B.
 func TestInteropPEXThroughOurs(t *testing.T) {
 	needInterop(t)
@@ -65,20 +85,8 @@ func TestInteropPEXThroughOurs(t *testing.T) {
 	} else if err := ch.SetUploadLimit(ctx, 2<<20); err != nil {
 		t.Fatal(err)
 	}
-	b := newTestSession(t)
-	bh, err := b.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bh.ConnectPeer(ctx, cAddrs[0]); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, bh, "B connected to C", func(st TorrentStatus) bool { return st.NumPeers >= 1 })
-	bAddrs, err := b.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := interop.StartDownloader(ctx, interop.Options{Torrent: torrent, Save: t.TempDir(), Peers: bAddrs[:1], Timeout: 80 * time.Second})
+	bAddr := middleB(ctx, t, ti, cAddrs[0])
+	a, err := interop.StartDownloader(ctx, interop.Options{Torrent: torrent, Save: t.TempDir(), Peers: []string{bAddr}, Timeout: 80 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,25 +133,13 @@ func TestPEXThroughOurs(t *testing.T) {
 	defer cancel()
 	ti, src, _ := pexSwarmTorrent(t)
 	_, cAddrs := seedingSession(ctx, t, ti, src)
-	b := newTestSession(t)
-	bh, err := b.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bh.ConnectPeer(ctx, cAddrs[0]); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, bh, "B connected to C", func(st TorrentStatus) bool { return st.NumPeers >= 1 })
-	bAddrs, err := b.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bAddr := middleB(ctx, t, ti, cAddrs[0])
 	a := pexSession(t)
 	ah, err := a.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ah.ConnectPeer(ctx, bAddrs[0]); err != nil {
+	if err := ah.ConnectPeer(ctx, bAddr); err != nil {
 		t.Fatal(err)
 	}
 	waitConnectTo(ctx, t, a, cAddrs[0])

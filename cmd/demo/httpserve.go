@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -29,9 +27,6 @@ func addHTTPFlag(fs *flag.FlagSet) *httpFlag {
 	return h
 }
 
-// httpCloseTimeout bounds the wait for requests in progress at the end.
-const httpCloseTimeout = 2 * time.Second
-
 // serve starts the server (nothing without -http) for the torrent ih of
 // s and says where on stderr; stop closes it.
 func (f *httpFlag) serve(s *actorrent.Session, ih actorrent.InfoHash, stderr io.Writer) (stop func() error, err error) {
@@ -47,21 +42,9 @@ func (f *httpFlag) serve(s *actorrent.Session, ih actorrent.InfoHash, stderr io.
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	stop = serveOn(ln, srv)
 	fmt.Fprintf(stderr, "serving the torrent's files on http://%s/\n", ln.Addr())
-	return func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), httpCloseTimeout)
-		defer cancel()
-		err := srv.Shutdown(ctx)
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = srv.Close()
-		}
-		if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
-	}, nil
+	return stop, nil
 }
 
 // fileServer serves one torrent's files: / lists them, /<path> streams one.

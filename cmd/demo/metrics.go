@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,7 +26,6 @@ func addMetricsFlag(fs *flag.FlagSet) *metricsFlag {
 const (
 	metricsReadTimeout  = 10 * time.Second
 	metricsWriteTimeout = 30 * time.Second
-	metricsCloseTimeout = 2 * time.Second
 )
 
 // serve starts the server (nothing without -metrics) and says where on
@@ -47,19 +44,7 @@ func (m *metricsFlag) serve(s *actorrent.Session, stderr io.Writer) (stop func()
 		Handler: mux, ReadHeaderTimeout: metricsReadTimeout, ReadTimeout: metricsReadTimeout,
 		WriteTimeout: metricsWriteTimeout, IdleTimeout: metricsWriteTimeout, MaxHeaderBytes: 16 << 10,
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	stop = serveOn(ln, srv)
 	fmt.Fprintf(stderr, "metrics on http://%s/metrics\n", ln.Addr())
-	return func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), metricsCloseTimeout)
-		defer cancel()
-		err := srv.Shutdown(ctx)
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = srv.Close()
-		}
-		if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
-	}, nil
+	return stop, nil
 }
