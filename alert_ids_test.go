@@ -19,7 +19,7 @@ var libtorrentAlertIDs = map[string]int{
 	"add_torrent": 67, "torrent_added": 3, "torrent_removed": 4, "torrent_deleted": 35,
 	"torrent_delete_failed": 36, "state_changed": 10, "torrent_checked": 41,
 	"torrent_finished": 26, "torrent_paused": 39, "torrent_resumed": 40, "torrent_error": 64,
-	"file_error": 43, "piece_finished": 27, "incoming_connection": 66, "file_completed": 6, "read_piece": 5,
+	"file_error": 43, "piece_finished": 27, "incoming_connection": 66, "file_completed": 6, "read_piece": 5, "external_ip": 47,
 	"hash_failed": 18, "tracker_error": 11, "tracker_warning": 12, "scrape_reply": 13,
 	"scrape_failed": 14, "tracker_reply": 15, "tracker_announce": 17, "trackerid": 61,
 	"session_stats": 70, "stats": 57,

@@ -18,7 +18,7 @@ import (
 // our code; ours (actor_failed, fault_injected) and 2.0's alerts_dropped as
 // declared.
 var libtorrentAlertCategories = map[string]AlertCategory{
-	"torrent_added": CategoryStatus, "torrent_removed": CategoryStatus, "file_completed": CategoryProgress, "read_piece": CategoryStorage,
+	"torrent_added": CategoryStatus, "torrent_removed": CategoryStatus, "file_completed": CategoryProgress, "read_piece": CategoryStorage, "external_ip": CategoryStatus,
 	"file_renamed": CategoryStorage, "file_rename_failed": CategoryStorage, "performance": CategoryPerformance,
 	"state_changed": CategoryStatus, "tracker_error": CategoryTracker | CategoryError,
 	"tracker_warning": CategoryTracker | CategoryError, "scrape_reply": CategoryTracker,

@@ -57,6 +57,10 @@ type CacheFlushedAlert struct {
 	torrentRef
 }
 
+// ExternalIPAlert: the session's view of its external address changed,
+// decided from what peers say they see (libtorrent's ip_voter).
+type ExternalIPAlert = messages.ExternalIPAlert
+
 // FastresumeRejectedAlert: the ResumeData given to AddTorrent was rejected
 // as a whole (malformed, or for another torrent); the files are checked in
 // full instead. Pieces that resume data claimed but cannot vouch for (a
@@ -485,6 +489,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return BlockTimeoutAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.CacheFlushedAlert:
 		return CacheFlushedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.ExternalIPAlert:
+		return *a
 	case *messages.FastresumeRejectedAlert:
 		return FastresumeRejectedAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.FaultInjectedAlert:
@@ -594,6 +600,7 @@ var alertTypes = []Alert{
 	BlockFinishedAlert{},
 	BlockTimeoutAlert{},
 	CacheFlushedAlert{},
+	ExternalIPAlert{},
 	FastresumeRejectedAlert{},
 	FaultInjectedAlert{},
 	FileCompletedAlert{},

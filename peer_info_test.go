@@ -52,7 +52,7 @@ func TestInteropPeerInfoAndDownloadQueue(t *testing.T) {
 	pi := waitPeerInfo(ctx, t, h, "downloading from the seed", func(pi PeerInfo) bool {
 		return pi.IP == seeder.Addr() && pi.TotalDownload > 0 && pi.DownloadQueueLength > 0
 	})
-	want := PeerSeed | PeerOutgoingConnection | PeerInteresting | PeerSupportsExtensions
+	want := PeerSeed | PeerOutgoingConnection | PeerInteresting | PeerSupportsExtensions | PeerUploadOnly
 	if pi.Flags&want != want || pi.Flags&(PeerConnecting|PeerHandshake) != 0 {
 		t.Errorf("flags %#x, want %#x set and no connecting/handshake", pi.Flags, want)
 	}

@@ -1,6 +1,10 @@
 package messages
 
-import "github.com/actorrent/actorrent/internal/metainfo"
+import (
+	"net/netip"
+
+	"github.com/actorrent/actorrent/internal/metainfo"
+)
 
 // Messages of the metadata exchange (BEP 9 over BEP 10): a torrent added
 // from a magnet link or a bare info-hash fetches its info dictionary from
@@ -19,6 +23,11 @@ type PeerExtHandshake struct {
 	// us.
 	UTPex      bool
 	ListenPort uint16
+	// YourIP is our address as the remote sees it (its "yourip"; invalid
+	// when not given): a vote on our external address. UploadOnly: it
+	// downloads nothing (BEP 21).
+	YourIP     netip.Addr
+	UploadOnly bool
 }
 
 // PeerMetadata (peer → torrent): a ut_metadata data message (Reject false,

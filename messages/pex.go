@@ -16,3 +16,9 @@ type PeerPEX struct {
 type SendPEX struct {
 	Payload []byte
 }
+
+// ExternalIPVote (torrent → session): a peer at Source sees us at IP (its
+// extension handshake's yourip).
+type ExternalIPVote struct {
+	IP, Source netip.Addr
+}

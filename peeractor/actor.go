@@ -63,6 +63,12 @@ type Config struct {
 	TorrentRates [2]*ratelimit.Channel
 	// Counters is the session's stats counter block (nil: none).
 	Counters *stats.Counters
+	// ListenPort is ours, told in the extension handshake ("p": how the
+	// remote's other peers reach us through PEX); 0: not told.
+	// UploadOnly: we download nothing (BEP 21's upload_only: finished, or
+	// upload mode).
+	ListenPort uint16
+	UploadOnly bool
 }
 
 // Limits that protect us from hostile or broken peers.

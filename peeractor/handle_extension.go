@@ -3,6 +3,7 @@ package peeractor
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/metadata"
@@ -59,17 +60,26 @@ type extState struct {
 	rawHaves    map[uint32]struct{}
 	// requests counts ut_metadata requests since the last tick.
 	requests int
-	// client is the remote's "v" (peer_info's client).
-	client string
+	// client is the remote's "v" (peer_info's client); uploadOnly its
+	// upload_only (BEP 21).
+	client     string
+	uploadOnly bool
 }
 
 // sendExtHandshake offers ut_metadata and, when we have the metadata,
 // says its size so the remote can fetch it from us.
 func (a *Actor) sendExtHandshake() {
 	h := metadata.ExtHandshake{
-		M:    map[string]uint8{metadata.ExtUTMetadata: metadata.UTMetadataID},
-		V:    a.clientName(),
-		Reqq: maxRequestQueue,
+		M:          map[string]uint8{metadata.ExtUTMetadata: metadata.UTMetadataID},
+		V:          a.clientName(),
+		Reqq:       maxRequestQueue,
+		P:          a.cfg.ListenPort,
+		UploadOnly: a.cfg.UploadOnly,
+	}
+	// yourip: how we see the remote (libtorrent sends it; a peer behind
+	// NAT learns its external address from its peers' votes).
+	if ap, err := netip.ParseAddrPort(a.addr); err == nil {
+		h.YourIP = ap.Addr().Unmap()
 	}
 	if a.offersPex() {
 		h.M[pex.ExtensionName] = utPexID
@@ -102,12 +112,13 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 		}
 		a.ext.utMetadata = id
 		a.ext.client = h.V
+		a.ext.uploadOnly = h.UploadOnly
 		a.pex.remoteID, _ = h.ID(pex.ExtensionName)
 		a.rq.SetPeerQueue(h.Reqq, a.requestLimits()) // caps our requests to it
 		a.pipeline = a.rq.Depth()
 		ctx.Send(ctx.Parent(), &messages.PeerExtHandshake{
 			Key: a.cfg.Key, UTMetadata: id != 0, MetadataSize: h.MetadataSize, Client: h.V,
-			UTPex: a.pex.remoteID != 0, ListenPort: h.P,
+			UTPex: a.pex.remoteID != 0, ListenPort: h.P, YourIP: h.YourIP, UploadOnly: h.UploadOnly,
 		})
 		return nil
 	case utPexID:

@@ -84,6 +84,7 @@ func (a *Actor) handleGetPeerInfo(ctx actor.Context) {
 	set(a.conn == nil, messages.PeerConnecting)
 	set(a.peerHave.Len() > 0 && a.peerHave.All(), messages.PeerSeed)
 	set(a.rq.Snubbed(), messages.PeerSnubbed)
+	set(a.ext.uploadOnly, messages.PeerUploadOnly)
 	pi.Flags = f
 	ctx.Respond(pi)
 }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 
 	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/ipvoter"
 	"github.com/actorrent/actorrent/internal/queue"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
@@ -51,6 +52,9 @@ type Actor struct {
 	// shared is the torrents' common configuration (torrent_shared.go).
 	shared    *torrentactor.Shared
 	sharedKey sharedKey
+	// voter decides our external address from peers' yourip
+	// (handle_external_ip.go).
+	voter     ipvoter.Voter
 	cfg       Config
 	set       *settings.Snapshot // the current settings (cfg.Settings at first)
 	log       *zap.Logger
@@ -192,6 +196,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleGetTorrentStatuses(ctx, m)
 	case *messages.TorrentStatusChanged:
 		a.handleStatusChanged(m)
+	case *messages.ExternalIPVote:
+		a.handleExternalIPVote(ctx, m)
 	case *messages.PostTorrentUpdates:
 		a.handlePostTorrentUpdates(ctx, m)
 	case *messages.ListenAddrs:

@@ -48,6 +48,7 @@ func (a metaFetch) metadataState(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *messages.PeerExtHandshake:
 		pexing{a.Actor}.noteHandshake(m)
+		voteExternalIP(ctx, a.Actor, m)
 		a.handleExtHandshake(ctx, m)
 	case *messages.PeerMetadata:
 		a.handlePeerMetadata(ctx, m)

@@ -93,6 +93,8 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	rateLimits{a}.ensureRates()
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
+	pc.ListenPort = uint16(a.cfg.TrackerBase.Port)
+	pc.UploadOnly = a.life.finished || a.diskErr.uploadMode
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)

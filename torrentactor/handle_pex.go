@@ -53,6 +53,18 @@ func (a pexing) noteHandshake(m *messages.PeerExtHandshake) {
 	pp.speaks, pp.listenPort = m.UTPex, m.ListenPort
 }
 
+// voteExternalIP passes a peer's view of our address (its yourip) to the
+// session, which decides our external address (internal/ipvoter).
+func voteExternalIP(ctx actor.Context, a *Actor, m *messages.PeerExtHandshake) {
+	p := a.peers.get(m.Key)
+	if p == nil || !m.YourIP.IsValid() {
+		return
+	}
+	if ap, err := netip.ParseAddrPort(p.addr); err == nil {
+		ctx.Send(a.cfg.Session, &messages.ExternalIPVote{IP: m.YourIP, Source: ap.Addr()})
+	}
+}
+
 // handlePeerPEX puts the peers a remote told us of in the list.
 func (a pexing) handlePeerPEX(ctx actor.Context, m *messages.PeerPEX) {
 	if a.private() {

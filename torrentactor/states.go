@@ -95,6 +95,7 @@ func (a *Actor) common(ctx actor.Context) {
 		choking{a}.handleChokeRound(ctx)
 	case *messages.PeerExtHandshake:
 		pexing{a}.noteHandshake(m)
+		voteExternalIP(ctx, a, m)
 	case *messages.PeerPEX:
 		pexing{a}.handlePeerPEX(ctx, m)
 	case *messages.GetPeerList:

@@ -45,6 +45,9 @@ type ExtHandshake struct {
 	Reqq int
 	// YourIP is our address as the sender sees it.
 	YourIP netip.Addr
+	// UploadOnly is BEP 21's upload_only: the sender downloads nothing
+	// (a seed, or a torrent in upload mode).
+	UploadOnly bool
 }
 
 // handshakeLimits bound the pre-scan: a handshake is a shallow dict.
@@ -104,6 +107,10 @@ func (h *ExtHandshake) setField(key string, raw []byte) {
 		if n, ok := bencodex.Int(raw); ok && n > 0 {
 			h.Reqq = int(min(n, MaxReqq))
 		}
+	case "upload_only":
+		if n, ok := bencodex.Int(raw); ok {
+			h.UploadOnly = n != 0
+		}
 	case "yourip":
 		if s, ok := bencodex.String(raw); ok {
 			if a, ok := netip.AddrFromSlice(s); ok {
@@ -142,7 +149,8 @@ func (h ExtHandshake) ID(name string) (uint8, bool) {
 // written (BEP 10 requires it); other keys only when set.
 func AppendExtHandshake(dst []byte, h ExtHandshake) []byte {
 	// Keys in sorted order, as bencode requires: m, metadata_size, p,
-	// reqq, v, yourip. Written by hand: it is tiny and on every connection.
+	// reqq, upload_only, v, yourip. Written by hand: it is tiny and on
+	// every connection.
 	dst = append(dst, 'd')
 	dst = appendStr(dst, "m")
 	dst = append(dst, 'd')
@@ -162,6 +170,10 @@ func AppendExtHandshake(dst []byte, h ExtHandshake) []byte {
 	if h.Reqq > 0 {
 		dst = appendStr(dst, "reqq")
 		dst = appendInt(dst, int64(h.Reqq))
+	}
+	if h.UploadOnly {
+		dst = appendStr(dst, "upload_only")
+		dst = appendInt(dst, 1)
 	}
 	if h.V != "" {
 		dst = appendStr(dst, "v")

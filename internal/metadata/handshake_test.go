@@ -123,3 +123,18 @@ func TestAppendExtHandshake(t *testing.T) {
 		t.Fatal("id 0 reported as supported")
 	}
 }
+
+// upload_only (BEP 21) goes out in key order and comes back.
+func TestExtHandshakeUploadOnly(t *testing.T) {
+	b := AppendExtHandshake(nil, ExtHandshake{M: map[string]uint8{"ut_pex": 1}, Reqq: 5, UploadOnly: true, V: "x"})
+	if want := "d1:md6:ut_pexi1ee4:reqqi5e11:upload_onlyi1e1:v1:xe"; string(b) != want {
+		t.Fatalf("got %s\nwant %s", b, want)
+	}
+	h, err := ParseExtHandshake(b)
+	if err != nil || !h.UploadOnly {
+		t.Fatalf("parsed %+v, %v", h, err)
+	}
+	if h, _ := ParseExtHandshake([]byte("d11:upload_onlyi0ee")); h.UploadOnly {
+		t.Fatal("upload_only 0 read as set")
+	}
+}
