@@ -71,6 +71,13 @@ var (
 	// connection) failed; the peer was dropped (peer_error) and may be
 	// connected to again.
 	ErrPeerActorFailed = torrentactor.ErrPeerActorFailed
+	// ErrDisplaced: a connection that moved no payload for
+	// inactivity_timeout gave its slot to a new one at connections_limit
+	// (the peer_disconnected error).
+	ErrDisplaced = torrentactor.ErrDisplaced
+	// ErrUninteresting: a connection mutually uninterested for
+	// inactivity_timeout was closed.
+	ErrUninteresting = torrentactor.ErrUninteresting
 	// ErrDiskJobFailed: a disk job failed because its worker (or the disk
 	// actor) did (file_error); the worker was replaced.
 	ErrDiskJobFailed = diskactor.ErrJobFailed

@@ -70,7 +70,7 @@ const (
 	PeerConnectTimeout IntSetting = "peer_connect_timeout"
 	// ConnectionSpeed: outgoing connection attempts per second. Default 30.
 	ConnectionSpeed IntSetting = "connection_speed"
-	// InactivityTimeout: s; drop peers that are mutually uninterested this long (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 600.
+	// InactivityTimeout: s; drop peers that are mutually uninterested this long. Default 600.
 	InactivityTimeout IntSetting = "inactivity_timeout"
 	// UnchokeInterval: s; choker re-evaluation period. Default 15.
 	UnchokeInterval IntSetting = "unchoke_interval"
@@ -204,7 +204,7 @@ const (
 	HalfOpenLimit IntSetting = "half_open_limit"
 	// ConnectionsLimit: max peer connections in session. Default 200.
 	ConnectionsLimit IntSetting = "connections_limit"
-	// ConnectionsSlack: extra incoming connections accepted above the limit to replace others (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10.
+	// ConnectionsSlack: extra incoming connections accepted above the limit to replace others. Default 10.
 	ConnectionsSlack IntSetting = "connections_slack"
 	// UTPTargetDelay: ms; uTP LEDBAT target queuing delay (not acted on yet: no uTP yet: the engine speaks TCP only). Default 100.
 	UTPTargetDelay IntSetting = "utp_target_delay"

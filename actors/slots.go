@@ -78,3 +78,19 @@ func (s *Slots) SetLimit(limit int) {
 	defer s.mu.Unlock()
 	s.limit = limit
 }
+
+// TakeSlack takes a slot like TakeScaled, or one of slack more beyond the
+// limit (connections_slack): for a connection that displaces another,
+// whose slot comes back once it has closed.
+func (s *Slots) TakeSlack(factor, slack int) bool {
+	if s == nil {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit > 0 && s.used >= ratelimit.ConnectionLimit(s.limit, factor)+max(slack, 0) {
+		return false
+	}
+	s.used++
+	return true
+}

@@ -44,3 +44,17 @@ func TestSlotsConcurrent(t *testing.T) {
 		t.Fatalf("%d slots taken of 10", taken)
 	}
 }
+
+func TestSlotsTakeSlack(t *testing.T) {
+	s := NewSlots(2)
+	if !s.Take() || !s.Take() || s.Take() {
+		t.Fatal("two slots")
+	}
+	if !s.TakeSlack(100, 1) || s.TakeSlack(100, 1) {
+		t.Fatal("one slack slot past the limit")
+	}
+	s.Give()
+	if s.Take() {
+		t.Fatal("a plain take while the slack is in use")
+	}
+}

@@ -243,7 +243,9 @@ type peerInfo struct {
 	wants, unchoked bool
 	ch              peerChoke // the choker's records of it
 	stats           messages.PeerStats
-	closed          bool
+	// since is when it connected or last moved payload (displace.go).
+	since  time.Time
+	closed bool
 	// slot: it holds one of the session's connection slots.
 	slot bool
 	// leaving: we told it to disconnect; it no longer counts in status

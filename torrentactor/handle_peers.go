@@ -51,21 +51,31 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 // handleAttachPeer takes an incoming connection, or closes it when the
 // torrent cannot have peers now or the peer is banned.
 func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
-	if !a.active() || a.peers.len() >= (rateLimits{a}).maxIncomingPeers(rateLimits{a}.connectionFactor(m.Conn)) {
+	if !a.active() {
 		m.Conn.Close()
 		return
 	}
+	factor := rateLimits{a}.connectionFactor(m.Conn)
+	full := a.peers.len() >= (rateLimits{a}).maxIncomingPeers(factor)
 	ap, numeric := parseAddrPort(m.Conn.RemoteAddr().String())
 	if numeric && (filters{a}.refusePeer(ctx, ap, false) || !a.plist.Incoming(ap)) {
 		m.Conn.Close()
 		return
 	}
 	hs := m.Handshake
-	if !a.spawnPeer(ctx, peeractor.Config{Conn: m.Conn, Handshake: &hs}) {
-		m.Conn.Close() // the session is at connections_limit
-		if numeric {
-			a.plist.Closed(ap, false)
-		}
+	pc := peeractor.Config{Conn: m.Conn, Handshake: &hs}
+	if !full && a.spawnPeer(ctx, pc) {
+		return
+	}
+	// The torrent or the session is at its limit: the newcomer may take
+	// the place of a connection that does nothing (displace.go).
+	if (displacing{a}).displaceFor(ctx, factor) {
+		a.spawnPeerTaken(ctx, pc)
+		return
+	}
+	m.Conn.Close()
+	if numeric {
+		a.plist.Closed(ap, false)
 	}
 }
 
@@ -75,6 +85,12 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 	if !a.cfg.Connections.TakeScaled(rateLimits{a}.connectionFactor(pc.Conn)) {
 		return false
 	}
+	a.spawnPeerTaken(ctx, pc)
+	return true
+}
+
+// spawnPeerTaken starts a peer actor with a connection slot already taken.
+func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	pc.Key = a.peers.newKey()
 	pc.InfoHash = a.ih
 	pc.PeerID = a.cfg.PeerID
@@ -107,7 +123,6 @@ func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
 		addr = pc.Conn.RemoteAddr().String()
 	}
 	a.peers.add(&peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil})
-	return true
 }
 
 func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
@@ -119,6 +134,7 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 	}
 	p.connected = true
 	p.peerID = m.PeerID
+	p.since = time.Now()
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.Handshaken(ap)
 	}
@@ -249,6 +265,9 @@ func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 		}
 	}
 	p.stats = *m
+	if m.PayloadDownload > 0 || m.PayloadUpload > 0 {
+		p.since = time.Now()
+	}
 	a.counters.add(m)
 	choking{a}.notePeerChokeStats(ctx, p, m)
 }

@@ -32,6 +32,7 @@ func (a ticker) handleTick(ctx actor.Context) {
 	diskErrors{a.Actor}.retryDisk(ctx, time.Now())
 	trackers{a.Actor}.tickTrackers(ctx)
 	pexing{a.Actor}.tick(ctx, time.Now())
+	displacing{a.Actor}.dropUninteresting(ctx, time.Now())
 	a.reportStats(ctx)
 }
 
