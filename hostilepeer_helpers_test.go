@@ -208,3 +208,31 @@ func makeHostilePayload(t *testing.T, size, pieceSize int64) hostilePayload {
 func isEOF(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed)
 }
+
+// serveAllCorrupt serves every request with a corrupt block (its first
+// byte flipped): a liar, until the connection ends.
+func (h *hostilePeer) serveAllCorrupt() {
+	for {
+		m, err := h.r.ReadMessage()
+		if err != nil {
+			return
+		}
+		switch {
+		case m.KeepAlive:
+		case m.ID == wire.Interested:
+			if h.send(wire.Message{ID: wire.Unchoke}) != nil {
+				return
+			}
+		case m.ID == wire.Request:
+			off := int64(m.Index)*h.ti.PieceLength() + int64(m.Begin)
+			if m.Length > 1<<17 || off+int64(m.Length) > int64(len(h.data)) {
+				return
+			}
+			blk := append([]byte(nil), h.data[off:off+int64(m.Length)]...)
+			blk[0] ^= 0xff
+			if h.send(wire.Message{ID: wire.Piece, Index: m.Index, Begin: m.Begin, Block: blk}) != nil {
+				return
+			}
+		}
+	}
+}
