@@ -151,6 +151,14 @@ type CountAlertsReply struct {
 	Queued int
 }
 
+// Wanted reports whether alert_mask (mask) lets a through, as the alert
+// actor decides: an actor asks before sending it one that would be
+// dropped (libtorrent's should_post). With 100k torrents added under the
+// default mask, their torrent_added alerts were 100k messages to nowhere.
+func Wanted(a Alert, mask int) bool {
+	return AlertCategory(mask)&a.Category() != 0 || AlwaysPosted(a)
+}
+
 // AlwaysPosted reports the alerts libtorrent posts whatever the alert
 // mask (it emplaces them without asking should_post): the answer to an
 // add (add_torrent), to a save_resume_data request, to post_session_stats,

@@ -95,5 +95,8 @@ func (a *Actor) handleIncoming(ctx actor.Context, m *messages.IncomingConnection
 }
 
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
+	if !messages.Wanted(al, a.set.Int(settings.AlertMask)) {
+		return // the alert actor would drop it: no message for it
+	}
 	ctx.Send(a.alerts, &messages.PostAlert{Alert: al})
 }

@@ -1,9 +1,10 @@
 package torrentactor
 
 import (
+	"time"
+
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
-	"time"
 )
 
 // phaseHandlers are the message handlers of each phase of the lifecycle.
