@@ -112,6 +112,9 @@ type PeerInterest struct {
 type RequestBlocks struct {
 	Key PeerKey
 	Max int
+	// Allowed, when not nil, limits the pick to these pieces: the peer
+	// chokes us and serves only its allowed-fast set (BEP 6).
+	Allowed []int
 }
 
 // BlocksReceived: requested blocks arrived and went to the disk.

@@ -18,7 +18,12 @@ func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks
 		a.assign(ctx, m.Key, nil)
 		return
 	}
-	picked := a.picker.Pick(piecepicker.PeerKey(m.Key), m.Max)
+	var picked []piecepicker.Block
+	if m.Allowed != nil { // choked: only the peer's allowed-fast pieces
+		picked = a.picker.PickAllowed(piecepicker.PeerKey(m.Key), m.Allowed, m.Max)
+	} else {
+		picked = a.picker.Pick(piecepicker.PeerKey(m.Key), m.Max)
+	}
 	blocks := make([]messages.Block, len(picked))
 	for i, b := range picked {
 		blocks[i] = messages.Block(b)

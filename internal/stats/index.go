@@ -7,7 +7,7 @@ type Index int
 
 // The metrics the engine fills. Every name is libtorrent 1.1's and means
 // what libtorrent's means (see indexNames); the ones whose feature does not
-// exist (uTP, DHT, SSL, SOCKS, i2p, the fast extension) or that we
+// exist (uTP, DHT, SSL, SOCKS, i2p) or that we
 // cannot count with libtorrent's meaning are absent.
 const (
 	// Peer connections and disconnects (peeractor, sessionactor's listener).
@@ -30,6 +30,7 @@ const (
 	PeerMaxPieceRequests
 	PeerInvalidPieceRequests
 	PeerChokedPieceRequests
+	PeerPieceRejects
 	PeerCancelledPieceRequests
 	PeerConnectTimeouts
 	PeerNumBannedPeers
@@ -106,6 +107,10 @@ const (
 	SesNumOutgoingMetadata
 	SesNumOutgoingExtended
 	SesNumOutgoingPex
+	SesNumOutgoingHaveAll
+	SesNumOutgoingHaveNone
+	SesNumOutgoingReject
+	SesNumOutgoingAllowedFast
 
 	// Disk: read off the disk actor's cache status when collected (the disk actor keeps them in its own fields).
 	DiskWriteCacheBlocks
@@ -162,6 +167,7 @@ var indexNames = [NumIndexes]string{
 	PeerMaxPieceRequests:         "peer.max_piece_requests",
 	PeerInvalidPieceRequests:     "peer.invalid_piece_requests",
 	PeerChokedPieceRequests:      "peer.choked_piece_requests",
+	PeerPieceRejects:             "peer.piece_rejects",
 	PeerCancelledPieceRequests:   "peer.cancelled_piece_requests",
 	PeerNumBannedPeers:           "peer.num_banned_peers",
 	PeerBannedForHashFailure:     "peer.banned_for_hash_failure",
@@ -230,6 +236,10 @@ var indexNames = [NumIndexes]string{
 	SesNumOutgoingMetadata:       "ses.num_outgoing_metadata",
 	SesNumOutgoingExtended:       "ses.num_outgoing_extended",
 	SesNumOutgoingPex:            "ses.num_outgoing_pex",
+	SesNumOutgoingHaveAll:        "ses.num_outgoing_have_all",
+	SesNumOutgoingHaveNone:       "ses.num_outgoing_have_none",
+	SesNumOutgoingReject:         "ses.num_outgoing_reject",
+	SesNumOutgoingAllowedFast:    "ses.num_outgoing_allowed_fast",
 	DiskWriteCacheBlocks:         "disk.write_cache_blocks",
 	DiskReadCacheBlocks:          "disk.read_cache_blocks",
 	DiskPinnedBlocks:             "disk.pinned_blocks",
