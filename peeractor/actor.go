@@ -113,8 +113,9 @@ type Actor struct {
 	pipeline    int            // requests to keep outstanding: rq's depth
 	rq          requestq.State // pacing, snubbing, timeouts (handle_requests.go)
 
-	ext extState
-	pex pexState // ut_pex (handle_pex.go)
+	ext  extState
+	pex  pexState  // ut_pex (handle_pex.go)
+	fast fastState // BEP 6 (fast.go)
 
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read

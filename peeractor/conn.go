@@ -49,6 +49,8 @@ func (a *Actor) ourHandshake() wire.Handshake {
 	hs := wire.Handshake{InfoHash: a.cfg.InfoHash, PeerID: a.cfg.PeerID}
 	// BEP 10: we speak the extension protocol (ut_metadata).
 	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
+	// BEP 6: the fast extension (fast.go), on when the remote sets it too.
+	hs.Reserved[wire.ReservedFastByte] |= wire.ReservedFastBit
 	return hs
 }
 

@@ -10,8 +10,6 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
-	"github.com/actorrent/actorrent/internal/stats"
-	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -26,6 +24,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	}
 	a.conn = m.conn
 	a.remote = m.hs
+	a.fast.on = m.hs.SupportsFast()
 	if a.isSelf(m.hs) {
 		a.fail(ctx, ErrSelfConnection, false)
 		return
@@ -50,13 +49,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	ctx.Send(ctx.Parent(), &messages.PeerConnected{
 		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil,
 	})
-	if a.have.Count() > 0 {
-		bits := a.have.Bytes()
-		a.w.control(func(b []byte) []byte {
-			return wire.AppendMessage(b, wire.Message{ID: wire.BitfieldMsg, Bitfield: bits})
-		})
-		a.sent(stats.SesNumOutgoingBitfield, 1)
-	}
+	a.sendPieces() // bitfield, have_all or have_none (fast.go)
 	// BEP 10: the extension handshake goes after the bitfield.
 	if m.hs.SupportsExtended() {
 		a.sendExtHandshake()

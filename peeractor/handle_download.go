@@ -13,19 +13,29 @@ import (
 // half its depth. One ask is outstanding at a time; the torrent hands out
 // blocks in batches (a future per block would cost more than the block).
 func (a *Actor) requestMore(ctx actor.Context) {
-	if !a.connected || a.closing || a.peerChoking || !a.amInterested || a.asking {
+	if !a.connected || a.closing || !a.amInterested || a.asking {
 		return
 	}
 	if len(a.outstanding) > a.pipeline/2 {
 		return
 	}
+	var allowed []int
+	if a.peerChoking {
+		// Choked: only the remote's allowed-fast pieces (fast.go).
+		if allowed = a.allowedToRequest(); allowed == nil {
+			return
+		}
+	}
 	a.asking = true
-	ctx.Send(ctx.Parent(), &messages.RequestBlocks{Key: a.cfg.Key, Max: a.pipeline - len(a.outstanding)})
+	ctx.Send(ctx.Parent(), &messages.RequestBlocks{Key: a.cfg.Key, Max: a.pipeline - len(a.outstanding), Allowed: allowed})
 }
 
 func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssigned) {
 	a.asking = false
-	if a.closing || a.peerChoking {
+	if a.peerChoking && !a.closing && a.fast.on {
+		m = a.keepAllowed(ctx, m) // fast.go: a choking peer serves allowed-fast pieces
+	}
+	if a.closing || a.peerChoking && !a.fast.on {
 		if len(m.Blocks) > 0 {
 			ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: m.Blocks})
 		}

@@ -20,6 +20,7 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 	c.Inc(stats.PeerPieceRequests)
 	if a.cfg.Info == nil {
 		c.Inc(stats.PeerInvalidPieceRequests) // as libtorrent counts a request before the metadata
+		a.reject(b)                           // fast.go: only with the fast extension
 		return nil                            // we have no pieces yet; nothing to validate against
 	}
 	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
@@ -33,14 +34,20 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 		// ignored (libtorrent rejects it, with the fast extension).
 		c.Inc(stats.PeerInvalidPieceRequests)
 		a.postInvalidRequest(ctx, b)
+		a.reject(b)
 		return nil
 	}
-	if a.amChoking {
+	if a.amChoking && !(a.fast.on && a.isAllowedOut(b.Piece)) {
 		c.Inc(stats.PeerChokedPieceRequests)
-		return nil // a request racing our choke: ignored, as libtorrent does
+		a.reject(b)
+		return nil // a request racing our choke: ignored (rejected with fast), as libtorrent does
 	}
 	if len(a.requests) >= maxRequestQueue {
 		c.Inc(stats.PeerMaxPieceRequests)
+		if a.fast.on {
+			a.reject(b) // with fast, a full queue is a reject, not a hang-up
+			return nil
+		}
 		return ErrRequestFlood
 	}
 	a.requests = append(a.requests, b)
@@ -96,7 +103,7 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 		a.fail(ctx, fmt.Errorf("%w: %w", ErrReadFailed, m.Err), false)
 		return
 	}
-	if m.Err != nil || !ok || !live || a.closing || a.amChoking {
+	if m.Err != nil || !ok || !live || a.closing || a.amChoking && !(a.fast.on && a.isAllowedOut(b.Piece)) {
 		if m.Data != nil {
 			bufpool.Put(m.Data)
 		}
@@ -128,10 +135,7 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 	id, counter := wire.Unchoke, stats.SesNumOutgoingUnchoke
 	if m.Choke {
 		id, counter = wire.Choke, stats.SesNumOutgoingChoke
-		a.requests = a.requests[:0] // a choke discards the peer's requests
-		for b := range a.inFlight {
-			a.inFlight[b] = false
-		}
+		a.rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
 	a.stats.upload += 5

@@ -66,9 +66,10 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 		a.handleRemoteCancel(messages.Block{Piece: int(m.Index), Begin: int(m.Begin), Length: int(m.Length)})
 	case wire.Piece:
 		err = a.handlePiece(ctx, int(m.Index), int(m.Begin), m.Block)
+	case wire.Suggest, wire.HaveAll, wire.HaveNone, wire.Reject, wire.AllowedFast:
+		err = a.handleFastMessage(ctx, m) // fast.go
 	default:
-		// Port, extension and fast messages are not negotiated yet; a
-		// peer may still send them harmlessly.
+		// Port is not negotiated; a peer may still send it harmlessly.
 	}
 	if err != nil {
 		a.fail(ctx, err, true)
@@ -111,12 +112,19 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 	}
 	a.peerHave = bf
 	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
+	a.sendAllowedFast()
 	return nil
 }
 
 // handleChoked: without the fast extension, every pending request is void.
+// With it, they stand: the remote rejects those it drops (and may still
+// serve its allowed-fast pieces).
 func (a *Actor) handleChoked(ctx actor.Context) {
 	a.peerChoking = true
+	if a.fast.on {
+		a.requestMore(ctx)
+		return
+	}
 	a.voidTimedOut()
 	if len(a.outstanding) == 0 {
 		return
