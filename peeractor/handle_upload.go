@@ -135,9 +135,11 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 	id, counter := wire.Unchoke, stats.SesNumOutgoingUnchoke
 	if m.Choke {
 		id, counter = wire.Choke, stats.SesNumOutgoingChoke
-		a.rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
+	if m.Choke {
+		a.rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
+	}
 	a.stats.upload += 5
 	a.sent(counter, 1)
 	a.flags.set(stats.PeerNumPeersUpUnchokedAll, !m.Choke)
