@@ -80,7 +80,7 @@ const (
 	NumWant IntSetting = "num_want"
 	// InitialPickerThreshold: pieces picked at random before switching to rarest-first (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 4.
 	InitialPickerThreshold IntSetting = "initial_picker_threshold"
-	// AllowedFastSetSize: size of allowed-fast set (fast extension) (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10.
+	// AllowedFastSetSize: size of allowed-fast set (fast extension). Default 10.
 	AllowedFastSetSize IntSetting = "allowed_fast_set_size"
 	// SuggestMode: suggest_mode_t; whether to send SUGGEST messages (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 0.
 	SuggestMode IntSetting = "suggest_mode"

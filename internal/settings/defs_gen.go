@@ -269,7 +269,7 @@ var defs = [...]Def{
 	{Name: "optimistic_unchoke_interval", Kind: KindInt, Index: 21, DefaultInt: 30, Min: 0, Max: 2147483647, Doc: "s; optimistic unchoke rotation period"},
 	{Name: "num_want", Kind: KindInt, Index: 22, DefaultInt: 200, Min: 0, Max: 2147483647, Doc: "peers requested per announce (&numwant=)"},
 	{Name: "initial_picker_threshold", Kind: KindInt, Index: 23, DefaultInt: 4, Min: 0, Max: 2147483647, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "pieces picked at random before switching to rarest-first"},
-	{Name: "allowed_fast_set_size", Kind: KindInt, Index: 24, DefaultInt: 10, Min: 0, Max: 2147483647, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "size of allowed-fast set (fast extension)"},
+	{Name: "allowed_fast_set_size", Kind: KindInt, Index: 24, DefaultInt: 10, Min: 0, Max: 2147483647, Doc: "size of allowed-fast set (fast extension)"},
 	{Name: "suggest_mode", Kind: KindInt, Index: 25, DefaultInt: 0, Min: 0, Max: 1, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "suggest_mode_t; whether to send SUGGEST messages"},
 	{Name: "max_queued_disk_bytes", Kind: KindInt, Index: 26, DefaultInt: 16777216, Min: 0, Max: 2147483647, Doc: "bytes; disk write queue limit before throttling peers", Ours: "libtorrent: 1 MiB; ours is sized for 1 MiB pieces at line rate (measured in make bench)"},
 	{Name: "handshake_timeout", Kind: KindInt, Index: 27, DefaultInt: 10, Min: 0, Max: 2147483647, Doc: "s; wait for peer handshake"},
