@@ -82,7 +82,7 @@ const (
 	InitialPickerThreshold IntSetting = "initial_picker_threshold"
 	// AllowedFastSetSize: size of allowed-fast set (fast extension). Default 10.
 	AllowedFastSetSize IntSetting = "allowed_fast_set_size"
-	// SuggestMode: suggest_mode_t; whether to send SUGGEST messages (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 0.
+	// SuggestMode: suggest_mode_t; whether to send SUGGEST messages. Default 0.
 	SuggestMode IntSetting = "suggest_mode"
 	// MaxQueuedDiskBytes: bytes; disk write queue limit before throttling peers. Default 16777216.
 	MaxQueuedDiskBytes IntSetting = "max_queued_disk_bytes"
@@ -164,7 +164,7 @@ const (
 	WriteCacheLineSize IntSetting = "write_cache_line_size"
 	// OptimisticDiskRetry: s; leave upload mode after a disk error to retry. Default 600.
 	OptimisticDiskRetry IntSetting = "optimistic_disk_retry"
-	// MaxSuggestPieces: suggested pieces remembered per peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10.
+	// MaxSuggestPieces: suggested pieces remembered per peer. Default 10.
 	MaxSuggestPieces IntSetting = "max_suggest_pieces"
 	// LocalServiceAnnounceInterval: s; LSD announce period (not acted on yet: no local service discovery yet). Default 300.
 	LocalServiceAnnounceInterval IntSetting = "local_service_announce_interval"

@@ -20,6 +20,12 @@ type HavePiece struct {
 	Piece int
 }
 
+// SuggestPiece: suggest the piece to the peer (BEP 6's suggest, sent with
+// the fast extension to a peer that lacks it): it is in our read cache.
+type SuggestPiece struct {
+	Piece int
+}
+
 // SetInterested sets our interest in the peer.
 type SetInterested struct {
 	Interested bool

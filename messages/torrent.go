@@ -223,3 +223,11 @@ type GetTorrentLimits struct{}
 // its files (libtorrent's torrent_handle::flush_cache); the torrent posts
 // cache_flushed when done.
 type FlushCache struct{}
+
+// PieceRead: a peer served a block of Piece read from the disk, so the
+// piece is in the read cache; with suggest_mode suggest_read_cache the
+// torrent suggests it to its other peers (SuggestPiece).
+type PieceRead struct {
+	Key   PeerKey
+	Piece int
+}

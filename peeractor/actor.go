@@ -189,6 +189,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleBlocksAssigned(ctx, m)
 	case *messages.HavePiece:
 		a.handleHavePiece(m)
+	case *messages.SuggestPiece:
+		a.handleSuggestPiece(m) // fast.go
 	case *messages.SetInterested:
 		a.handleSetInterested(m)
 	case *messages.SetChoke:

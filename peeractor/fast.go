@@ -39,6 +39,10 @@ type fastState struct {
 	allowedIn []int
 	// earlyHaveAll: have_all arrived before the metadata.
 	earlyHaveAll bool
+	// suggested: pieces we suggested to the remote; lastRead: the piece
+	// of the block we read last for it (told to the torrent once).
+	suggested map[int]struct{}
+	lastRead  int
 }
 
 // sendPieces tells the remote what we have: have_all or have_none with the
@@ -278,4 +282,35 @@ func (a *Actor) keepAllowed(ctx actor.Context, m *messages.BlocksAssigned) *mess
 		ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: back})
 	}
 	return &messages.BlocksAssigned{Blocks: keep}
+}
+
+// noteRead tells the torrent a piece was read from the disk for the
+// remote (with suggest_read_cache), once per run of blocks of one piece.
+func (a *Actor) noteRead(ctx actor.Context, piece int) {
+	if a.set.Int(settings.SuggestMode) != 1 || piece+1 == a.fast.lastRead {
+		return
+	}
+	a.fast.lastRead = piece + 1 // +1: the zero value is no piece
+	ctx.Send(ctx.Parent(), &messages.PieceRead{Key: a.cfg.Key, Piece: piece})
+}
+
+// handleSuggestPiece sends a suggest for a piece in our read cache, once,
+// to a remote with the fast extension that lacks it.
+func (a *Actor) handleSuggestPiece(m *messages.SuggestPiece) {
+	if !a.fast.on || !a.connected || a.closing || m.Piece < 0 || m.Piece >= a.peerHave.Len() ||
+		a.peerHave.Has(m.Piece) || !a.have.Has(m.Piece) {
+		return
+	}
+	if _, dup := a.fast.suggested[m.Piece]; dup {
+		return
+	}
+	if a.fast.suggested == nil {
+		a.fast.suggested = map[int]struct{}{}
+	}
+	a.fast.suggested[m.Piece] = struct{}{}
+	a.w.control(func(b []byte) []byte {
+		return wire.AppendMessage(b, wire.Message{ID: wire.Suggest, Index: uint32(m.Piece)})
+	})
+	a.stats.upload += 9
+	a.sent(stats.SesNumOutgoingSuggest, 1)
 }

@@ -77,14 +77,14 @@ func startFastRig(t *testing.T, remoteFast bool, have []int) *fastRig {
 	cfg := Config{
 		Key: 1, Info: r.info, Have: ours, Credit: actors.NewCredit(1 << 20), Disk: r.disk, Counters: r.counters,
 		Conn: addrConn{local, tcpAddr(fastRemoteIP)}, Handshake: &hs,
-		Settings: settingsWith(t, map[string]any{"allowed_fast_set_size": fastSetSize}),
+		Settings: settingsWith(t, map[string]any{"allowed_fast_set_size": fastSetSize, "suggest_mode": 1}),
 	}
 	copy(cfg.PeerID[:], "-TT0000-ours--------")
 	r.parent = root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
 		switch m := c.Message().(type) {
 		case *actor.Started:
 			r.peer = c.Spawn(New(cfg))
-		case *messages.SetChoke, *messages.SetInterested:
+		case *messages.SetChoke, *messages.SetInterested, *messages.SuggestPiece:
 			c.Send(r.peer, m)
 		case *messages.RequestBlocks:
 			r.mu.Lock()
@@ -93,7 +93,7 @@ func startFastRig(t *testing.T, remoteFast bool, have []int) *fastRig {
 			r.assign = nil
 			r.mu.Unlock()
 			c.Send(r.peer, &messages.BlocksAssigned{Blocks: blocks})
-		case *messages.PeerBitfield, *messages.BlocksCancelled, *messages.PeerClosed, *messages.PeerConnected:
+		case *messages.PeerBitfield, *messages.BlocksCancelled, *messages.PeerClosed, *messages.PeerConnected, *messages.PieceRead:
 			r.mu.Lock()
 			r.told = append(r.told, m)
 			r.mu.Unlock()
@@ -470,6 +470,48 @@ func TestAllowedFastWhileChoked(t *testing.T) {
 		}
 		if got := cancelledBlocks(r.toTorrent()); !slices.Equal(got, []messages.Block{blk(1, 0)}) {
 			t.Fatalf("handed back %v", got)
+		}
+	})
+}
+
+// TestSuggestReadCache: with suggest_read_cache, a piece read for the
+// remote is told to the torrent (once for its blocks), and a suggestion
+// from the torrent goes out once, only for a piece we have and the remote
+// lacks.
+func TestSuggestReadCache(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := startFastRig(t, true, []int{0, 1, 2, 3, 4, 5})
+		bf := bitfield.New(fastPieces)
+		bf.Set(4)
+		r.send(wire.Message{ID: wire.BitfieldMsg, Bitfield: bf.Bytes()})
+		r.sys.Root.Send(r.parent, &messages.SetChoke{Choke: false})
+		synctest.Wait()
+		r.send(request(blk(1, 0)), request(blk(1, 1)), request(blk(2, 0)))
+		r.serveReads()
+		var read []int
+		for _, m := range r.toTorrent() {
+			if pr, ok := m.(*messages.PieceRead); ok {
+				read = append(read, pr.Piece)
+			}
+		}
+		if !slices.Equal(read, []int{1, 2}) {
+			t.Fatalf("PieceRead of %v, want [1 2]", read)
+		}
+		r.received()
+		for _, p := range []int{3, 3, 4, 6, 5} { // twice; it has 4; we lack 6
+			r.sys.Root.Send(r.parent, &messages.SuggestPiece{Piece: p})
+		}
+		var suggested []uint32
+		for _, m := range r.received() {
+			if m.ID == wire.Suggest {
+				suggested = append(suggested, m.Index)
+			}
+		}
+		if !slices.Equal(suggested, []uint32{3, 5}) {
+			t.Fatalf("suggested %v, want [3 5]", suggested)
+		}
+		if n := r.counters.Get(stats.SesNumOutgoingSuggest); n != 2 {
+			t.Fatalf("ses.num_outgoing_suggest = %d", n)
 		}
 	})
 }

@@ -113,6 +113,7 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 		}
 		return
 	}
+	a.noteRead(ctx, m.Piece) // fast.go: the piece is in the read cache now
 	a.w.block(func(buf []byte) []byte {
 		return wire.AppendPieceHeader(buf, uint32(m.Piece), uint32(m.Begin), len(m.Data))
 	}, m.Data)

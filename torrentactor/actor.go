@@ -162,13 +162,14 @@ func (c *torrentConfig) trackers() TrackerConfig {
 
 // Actor is the torrent actor.
 type Actor struct {
-	cfg    *torrentConfig // the props' own (New)
-	ih     messages.InfoHash
-	info   *metainfo.Info
-	log    *zap.Logger
-	set    *settings.Snapshot
-	credit *actors.Credit
-	budget *actors.Budget
+	cfg     *torrentConfig // the props' own (New)
+	ih      messages.InfoHash
+	info    *metainfo.Info
+	log     *zap.Logger
+	set     *settings.Snapshot
+	suggest suggestions // pieces in the read cache we suggest (handle_suggest.go)
+	credit  *actors.Credit
+	budget  *actors.Budget
 
 	// life is the state, its phase and the flags that decide whether
 	// the torrent runs (lifecycle.go).

@@ -59,6 +59,8 @@ func (a *Actor) activeState(ctx actor.Context) {
 		a.handleBlocksCancelled(ctx, m)
 	case *messages.PieceHashed:
 		a.handlePieceHashed(ctx, m)
+	case *messages.PieceRead:
+		a.suggest.handlePieceRead(ctx, a, m) // handle_suggest.go
 	default:
 		a.common(ctx)
 	}

@@ -111,6 +111,7 @@ const (
 	SesNumOutgoingHaveNone
 	SesNumOutgoingReject
 	SesNumOutgoingAllowedFast
+	SesNumOutgoingSuggest
 
 	// Disk: read off the disk actor's cache status when collected (the disk actor keeps them in its own fields).
 	DiskWriteCacheBlocks
@@ -240,6 +241,7 @@ var indexNames = [NumIndexes]string{
 	SesNumOutgoingHaveNone:       "ses.num_outgoing_have_none",
 	SesNumOutgoingReject:         "ses.num_outgoing_reject",
 	SesNumOutgoingAllowedFast:    "ses.num_outgoing_allowed_fast",
+	SesNumOutgoingSuggest:        "ses.num_outgoing_suggest",
 	DiskWriteCacheBlocks:         "disk.write_cache_blocks",
 	DiskReadCacheBlocks:          "disk.read_cache_blocks",
 	DiskPinnedBlocks:             "disk.pinned_blocks",
