@@ -62,8 +62,14 @@ func TestSessionStatsDuringDownload(t *testing.T) {
 		{"seeder ses.num_incoming_interested", s("ses.num_incoming_interested"), 1},
 		{"seeder ses.num_outgoing_unchoke", s("ses.num_outgoing_unchoke"), 1},
 		{"leecher ses.num_incoming_unchoke", l("ses.num_incoming_unchoke"), 1},
-		{"seeder ses.num_outgoing_bitfield", s("ses.num_outgoing_bitfield"), 1},
-		{"leecher ses.num_incoming_bitfield", l("ses.num_incoming_bitfield"), 1},
+		// both speak the fast extension: a seed opens with have_all, a
+		// leecher with nothing with have_none, and no bitfield goes out
+		{"seeder ses.num_outgoing_have_all", s("ses.num_outgoing_have_all"), 1},
+		{"leecher ses.num_incoming_have_all", l("ses.num_incoming_have_all"), 1},
+		{"leecher ses.num_outgoing_have_none", l("ses.num_outgoing_have_none"), 1},
+		{"seeder ses.num_incoming_have_none", s("ses.num_incoming_have_none"), 1},
+		{"seeder ses.num_outgoing_bitfield", s("ses.num_outgoing_bitfield"), 0},
+		{"seeder ses.num_outgoing_reject", s("ses.num_outgoing_reject"), 0},
 		{"seeder ses.num_seeding_torrents", s("ses.num_seeding_torrents"), 1},
 		{"leecher ses.num_seeding_torrents", l("ses.num_seeding_torrents"), 1},
 		{"leecher ses.num_downloading_torrents", l("ses.num_downloading_torrents"), 0},
