@@ -3,10 +3,12 @@ package actorrent
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/wire"
+	"github.com/actorrent/actorrent/peeractor"
 )
 
 // The hostile swarm: one misbehaving peer (the harness's hostilePeer,
@@ -195,5 +197,67 @@ func TestHostileLiarAmongHonestSeeds(t *testing.T) {
 		if b, ok := a.(PeerBanAlert); ok && b.Endpoint != liar {
 			t.Fatalf("an honest peer was banned: %s", b.Endpoint)
 		}
+	}
+}
+
+// fakeHaver speaks the fast extension, says it has everything, unchokes,
+// and rejects every request (counted in rejects).
+func fakeHaver(rejects *atomic.Int64) misbehave {
+	return func(ctx context.Context, h *hostilePeer) {
+		for {
+			m, err := h.r.ReadMessage()
+			if err != nil {
+				return
+			}
+			switch {
+			case m.KeepAlive:
+			case m.ID == wire.Interested:
+				if h.send(wire.Message{ID: wire.Unchoke}) != nil {
+					return
+				}
+			case m.ID == wire.Request:
+				rejects.Add(1)
+				if h.send(wire.Message{ID: wire.Reject, Index: m.Index, Begin: m.Begin, Length: m.Length}) != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// A peer that claims every piece and rejects every request (the fast
+// extension's reject) while unchoking us is not asked again and again in
+// a loop: after a bounded number of rejects without a block it is
+// disconnected (peer_error ErrRejectsEverything), and the download
+// finishes from an honest seed.
+func TestHostileFakeHavesThenRejects(t *testing.T) {
+	pl := makeHostilePayload(t, 2<<20+777, 64<<10)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dst := t.TempDir()
+	leecher, lh, addrs := downloadingSession(ctx, t, pl.ti, dst)
+	hp := dialHostileFast(t, addrs[0], pl.ti, pl.data)
+	if err := hp.send(wire.Message{ID: wire.HaveAll}); err != nil {
+		t.Fatal(err)
+	}
+	var rejects atomic.Int64
+	actx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); fakeHaver(&rejects)(actx, hp) }()
+	t.Cleanup(func() { stop(); hp.conn.Close(); wg.Wait() })
+	alerts := &hostileAlerts{s: leecher}
+	alerts.peerError(ctx, t, hp.local, peeractor.ErrRejectsEverything)
+	if n := rejects.Load(); n > 2*64 {
+		t.Fatalf("%d requests rejected before the peer was dropped", n)
+	}
+
+	_, saddrs := seedingSession(ctx, t, pl.ti, pl.src)
+	if err := lh.ConnectPeer(ctx, saddrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(pl.src, dst); err != nil {
+		t.Fatal(err)
 	}
 }

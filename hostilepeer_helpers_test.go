@@ -236,3 +236,25 @@ func (h *hostilePeer) serveAllCorrupt() {
 		}
 	}
 }
+
+// dialHostileFast is dialHostile with the fast extension bit set.
+func dialHostileFast(t *testing.T, addr string, ti *TorrentInfo, data []byte) *hostilePeer {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	var id [20]byte
+	copy(id[:], fmt.Sprintf("-HF0000-%012d", time.Now().UnixNano()%1e12))
+	hs := wire.Handshake{InfoHash: ti.InfoHash(), PeerID: id}
+	hs.Reserved[wire.ReservedFastByte] |= wire.ReservedFastBit
+	if err := wire.WriteHandshake(c, hs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wire.ReadHandshake(c); err != nil {
+		t.Fatalf("hostile peer: read handshake: %v", err)
+	}
+	return &hostilePeer{t: t, conn: c, r: wire.NewReader(c), ti: ti, data: data, local: c.LocalAddr().String()}
+}

@@ -81,6 +81,7 @@ func blockAfter(x, y messages.Block) bool {
 // blockArrived updates the pacing for a requested block; a snubbed peer
 // that sent it in time is unsnubbed.
 func (a *Actor) blockArrived(ctx actor.Context, now time.Time) {
+	a.fast.rejects = 0
 	if a.rq.Received(now, a.requestLimits(), len(a.outstanding) > 0) && a.wants(messages.CategoryPeer) {
 		a.postAlert(ctx, &messages.PeerUnsnubbedAlert{PeerAlertHeader: a.peerHeader()})
 	}
