@@ -190,7 +190,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.HavePiece:
 		a.handleHavePiece(m)
 	case *messages.SuggestPiece:
-		a.handleSuggestPiece(m) // fast.go
+		(fastExt{a}).handleSuggestPiece(m) // fast.go
 	case *messages.SetInterested:
 		a.handleSetInterested(m)
 	case *messages.SetChoke:

@@ -10,6 +10,9 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
+// alerting holds the methods that build the peer's alerts.
+type alerting struct{ *Actor }
+
 // The alerts a peer posts itself, straight to the alert actor: per block
 // (block_downloading, block_finished, block_timeout, unwanted_block,
 // invalid_request) and the performance warnings it detects. Each is built
@@ -17,20 +20,20 @@ import (
 // under the default mask costs one mask test per block and nothing more.
 
 // wants reports whether the session's alert mask has any of cats.
-func (a *Actor) wants(cats messages.AlertCategory) bool {
+func (a alerting) wants(cats messages.AlertCategory) bool {
 	return a.cfg.Alerts != nil && messages.AlertCategory(a.set.Int(settings.AlertMask))&cats != 0
 }
 
-func (a *Actor) postAlert(ctx actor.Context, al messages.Alert) {
+func (a alerting) postAlert(ctx actor.Context, al messages.Alert) {
 	ctx.Send(a.cfg.Alerts, &messages.PostAlert{Alert: al})
 }
 
-func (a *Actor) peerHeader() messages.PeerAlertHeader {
+func (a alerting) peerHeader() messages.PeerAlertHeader {
 	return messages.PeerHeader(a.cfg.InfoHash, a.addr, a.remote.PeerID)
 }
 
 // postBlocksDownloading: the requests of blocks went out to the peer.
-func (a *Actor) postBlocksDownloading(ctx actor.Context, blocks []messages.Block) {
+func (a alerting) postBlocksDownloading(ctx actor.Context, blocks []messages.Block) {
 	if !a.wants(messages.CategoryBlockProgress) {
 		return
 	}
@@ -42,7 +45,7 @@ func (a *Actor) postBlocksDownloading(ctx actor.Context, blocks []messages.Block
 
 // blockFinished is the block_finished alert the disk posts once it has
 // cached the block (DiskWrite.Cached), nil when nobody wants it.
-func (a *Actor) blockFinished(b messages.Block) *messages.PostAlert {
+func (a alerting) blockFinished(b messages.Block) *messages.PostAlert {
 	if !a.wants(messages.CategoryBlockProgress) {
 		return nil
 	}
@@ -52,7 +55,7 @@ func (a *Actor) blockFinished(b messages.Block) *messages.PostAlert {
 
 // postBlockTimeout: the request of b goes back to the picker because the
 // peer is late (handle_requests.go).
-func (a *Actor) postBlockTimeout(ctx actor.Context, b messages.Block) {
+func (a alerting) postBlockTimeout(ctx actor.Context, b messages.Block) {
 	if a.wants(messages.CategoryBlockProgress | messages.CategoryPeer) {
 		a.postAlert(ctx, &messages.BlockTimeoutAlert{PeerAlertHeader: a.peerHeader(),
 			PieceIndex: b.Piece, BlockIndex: messages.BlockIndex(b.Begin)})
@@ -60,7 +63,7 @@ func (a *Actor) postBlockTimeout(ctx actor.Context, b messages.Block) {
 }
 
 // postUnwantedBlock: the peer sent a block we never asked for.
-func (a *Actor) postUnwantedBlock(ctx actor.Context, b messages.Block) {
+func (a alerting) postUnwantedBlock(ctx actor.Context, b messages.Block) {
 	if a.wants(messages.CategoryPeer) {
 		a.postAlert(ctx, &messages.UnwantedBlockAlert{PeerAlertHeader: a.peerHeader(),
 			PieceIndex: b.Piece, BlockIndex: messages.BlockIndex(b.Begin)})
@@ -68,7 +71,7 @@ func (a *Actor) postUnwantedBlock(ctx actor.Context, b messages.Block) {
 }
 
 // postInvalidRequest: the peer asked for a block we cannot serve.
-func (a *Actor) postInvalidRequest(ctx actor.Context, b messages.Block) {
+func (a alerting) postInvalidRequest(ctx actor.Context, b messages.Block) {
 	if a.wants(messages.CategoryPeer) {
 		a.postAlert(ctx, &messages.InvalidRequestAlert{PeerAlertHeader: a.peerHeader(),
 			Piece: b.Piece, Start: b.Begin, Length: b.Length})
@@ -80,7 +83,7 @@ func (a *Actor) postInvalidRequest(ctx actor.Context, b messages.Block) {
 // max_queued_disk_bytes (this peer's reader will wait for credit), or it
 // holds more than half of cache_size. Each at most every 10 s for the
 // whole session (actors.Credit.WarnDue).
-func (a *Actor) warnDiskQueue(ctx actor.Context) {
+func (a alerting) warnDiskQueue(ctx actor.Context) {
 	c := a.cfg.Credit
 	if c == nil || !a.wants(messages.CategoryPerformance) {
 		return
@@ -99,12 +102,12 @@ func (a *Actor) warnDiskQueue(ctx actor.Context) {
 // libtorrent's second tick does: the pipeline this peer's rate asks for is
 // at its cap (max_out_request_queue, or the peer's reqq), so the cap holds
 // the download back. Like libtorrent, once a second per such peer.
-func (a *Actor) warnRequestLimit(ctx actor.Context) {
+func (a alerting) warnRequestLimit(ctx actor.Context) {
 	if a.rq.AtLimit(a.requestLimits()) && a.wants(messages.CategoryPerformance) {
 		a.postPerformance(ctx, messages.OutstandingRequestLimitReached)
 	}
 }
 
-func (a *Actor) postPerformance(ctx actor.Context, w messages.PerformanceWarning) {
+func (a alerting) postPerformance(ctx actor.Context, w messages.PerformanceWarning) {
 	a.postAlert(ctx, &messages.PerformanceAlert{TorrentAlertHeader: messages.TorrentHeader(a.cfg.InfoHash), WarningCode: w})
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
+// fastExt holds the fast extension's methods (BEP 6): the peer actor
+// keeps its own methods under the budget (actor_methods_test.go).
+type fastExt struct{ *Actor }
+
 // The fast extension (BEP 6), as libtorrent speaks it: on when both
 // handshakes set the bit. It replaces the opening bitfield by have_all or
 // have_none when those say it, answers every request we will not serve
@@ -64,7 +68,7 @@ type fastState struct {
 
 // sendPieces tells the remote what we have: have_all or have_none with the
 // fast extension, else a bitfield (nothing when we have nothing).
-func (a *Actor) sendPieces() {
+func (a fastExt) sendPieces() {
 	n, have := a.have.Len(), a.have.Count()
 	switch {
 	case a.fast.on && n > 0 && have == n:
@@ -87,7 +91,7 @@ func (a *Actor) sendPieces() {
 // handleFastMessage applies a fast-extension message (suggest, have_all,
 // have_none, reject, allowed_fast). Without the extension each is a
 // protocol violation.
-func (a *Actor) handleFastMessage(ctx actor.Context, m wire.Message) error {
+func (a fastExt) handleFastMessage(ctx actor.Context, m wire.Message) error {
 	if !a.fast.on {
 		return fmt.Errorf("%w: %s", ErrFastNotNegotiated, m.ID)
 	}
@@ -108,7 +112,7 @@ func (a *Actor) handleFastMessage(ctx actor.Context, m wire.Message) error {
 }
 
 // handleHaveAll: the remote is a seed.
-func (a *Actor) handleHaveAll(ctx actor.Context) {
+func (a fastExt) handleHaveAll(ctx actor.Context) {
 	if a.cfg.Info == nil {
 		a.fast.earlyHaveAll = true
 		a.ext.rawBitfield, a.ext.gotBitfield = nil, false
@@ -117,7 +121,7 @@ func (a *Actor) handleHaveAll(ctx actor.Context) {
 	a.peerHaveAll(ctx)
 }
 
-func (a *Actor) peerHaveAll(ctx actor.Context) {
+func (a fastExt) peerHaveAll(ctx actor.Context) {
 	bf := bitfield.New(a.cfg.Info.NumPieces())
 	bf.SetAll()
 	a.peerHave = bf
@@ -125,7 +129,7 @@ func (a *Actor) peerHaveAll(ctx actor.Context) {
 }
 
 // applyEarlyHaveAll applies a have_all that came before the metadata.
-func (a *Actor) applyEarlyHaveAll(ctx actor.Context) {
+func (a fastExt) applyEarlyHaveAll(ctx actor.Context) {
 	if a.fast.earlyHaveAll {
 		a.fast.earlyHaveAll = false
 		a.peerHaveAll(ctx)
@@ -134,7 +138,7 @@ func (a *Actor) applyEarlyHaveAll(ctx actor.Context) {
 
 // handleHaveNone: the remote has nothing, which is what we assumed; it is
 // its opening message, so it may now get its allowed-fast set.
-func (a *Actor) handleHaveNone(ctx actor.Context) {
+func (a fastExt) handleHaveNone(ctx actor.Context) {
 	if a.cfg.Info == nil {
 		a.fast.earlyHaveAll = false
 		a.ext.rawBitfield, a.ext.gotBitfield = nil, false
@@ -148,7 +152,7 @@ func (a *Actor) handleHaveNone(ctx actor.Context) {
 // handleReject: the remote will not send b. An outstanding block goes back
 // to the torrent; one we cancelled or timed out is already back. Any other
 // is ignored (libtorrent logs it and goes on).
-func (a *Actor) handleReject(ctx actor.Context, b messages.Block) {
+func (a fastExt) handleReject(ctx actor.Context, b messages.Block) {
 	if !a.peerChoking {
 		if a.fast.rejects++; a.fast.rejects > maxRejectsWithoutBlock {
 			a.fail(ctx, ErrRejectsEverything, true)
@@ -165,7 +169,7 @@ func (a *Actor) handleReject(ctx actor.Context, b messages.Block) {
 }
 
 // handleAllowedFast remembers a piece the remote serves while choking us.
-func (a *Actor) handleAllowedFast(ctx actor.Context, piece int) {
+func (a fastExt) handleAllowedFast(ctx actor.Context, piece int) {
 	if a.cfg.Info != nil && (piece < 0 || piece >= a.cfg.Info.NumPieces()) {
 		return // out of range: ignored, as libtorrent does
 	}
@@ -178,7 +182,7 @@ func (a *Actor) handleAllowedFast(ctx actor.Context, piece int) {
 
 // allowedToRequest is what a choked peer may be asked for: its
 // allowed-fast pieces that it has (nil: none, so no ask).
-func (a *Actor) allowedToRequest() []int {
+func (a fastExt) allowedToRequest() []int {
 	if !a.fast.on || a.cfg.Info == nil {
 		return nil
 	}
@@ -192,14 +196,14 @@ func (a *Actor) allowedToRequest() []int {
 }
 
 // isAllowedIn reports whether the remote allowed us piece.
-func (a *Actor) isAllowedIn(piece int) bool { return slices.Contains(a.fast.allowedIn, piece) }
+func (a fastExt) isAllowedIn(piece int) bool { return slices.Contains(a.fast.allowedIn, piece) }
 
 // sendAllowedFast sends the remote its allowed-fast set (BEP 6: the
 // allowed_fast_set_size pieces derived from its address), once, when it
 // has fewer pieces than that, the case the set is for: a newcomer gets
 // its first pieces from us even while we choke it. libtorrent sends
 // every piece when the set would cover the torrent.
-func (a *Actor) sendAllowedFast() {
+func (a fastExt) sendAllowedFast() {
 	k := a.set.Int(settings.AllowedFastSetSize)
 	if !a.fast.on || a.fast.sentAllowed || a.cfg.Info == nil || k <= 0 || a.closing || !a.connected {
 		return
@@ -235,14 +239,14 @@ func (a *Actor) sendAllowedFast() {
 }
 
 // isAllowedOut reports whether we allowed the remote piece.
-func (a *Actor) isAllowedOut(piece int) bool {
+func (a fastExt) isAllowedOut(piece int) bool {
 	_, ok := a.fast.allowedOut[piece]
 	return ok
 }
 
 // reject tells the remote we will not serve b (with the fast extension;
 // without it there is no such message and the request is dropped).
-func (a *Actor) reject(b messages.Block) {
+func (a fastExt) reject(b messages.Block) {
 	if !a.fast.on || !a.connected || a.closing {
 		return
 	}
@@ -257,7 +261,7 @@ func (a *Actor) reject(b messages.Block) {
 // rejectOnChoke: we choke the remote. Its queued requests for pieces we
 // did not allow it are rejected, and so are those being read (their data
 // is dropped when it comes); allowed-fast ones are still served.
-func (a *Actor) rejectOnChoke() {
+func (a fastExt) rejectOnChoke() {
 	kept := a.requests[:0]
 	for _, b := range a.requests {
 		if a.fast.on && a.isAllowedOut(b.Piece) {
@@ -292,7 +296,7 @@ func fastSetIP(c net.Conn) net.IP {
 // keepAllowed: blocks assigned while the remote chokes us are requested
 // only from its allowed-fast pieces; the rest go back to the torrent (they
 // were picked before the choke).
-func (a *Actor) keepAllowed(ctx actor.Context, m *messages.BlocksAssigned) *messages.BlocksAssigned {
+func (a fastExt) keepAllowed(ctx actor.Context, m *messages.BlocksAssigned) *messages.BlocksAssigned {
 	var keep, back []messages.Block
 	for _, b := range m.Blocks {
 		if a.isAllowedIn(b.Piece) {
@@ -309,7 +313,7 @@ func (a *Actor) keepAllowed(ctx actor.Context, m *messages.BlocksAssigned) *mess
 
 // noteRead tells the torrent a piece was read from the disk for the
 // remote (with suggest_read_cache), once per run of blocks of one piece.
-func (a *Actor) noteRead(ctx actor.Context, piece int) {
+func (a fastExt) noteRead(ctx actor.Context, piece int) {
 	if a.set.Int(settings.SuggestMode) != 1 || piece+1 == a.fast.lastRead {
 		return
 	}
@@ -319,7 +323,7 @@ func (a *Actor) noteRead(ctx actor.Context, piece int) {
 
 // handleSuggestPiece sends a suggest for a piece in our read cache, once,
 // to a remote with the fast extension that lacks it.
-func (a *Actor) handleSuggestPiece(m *messages.SuggestPiece) {
+func (a fastExt) handleSuggestPiece(m *messages.SuggestPiece) {
 	if !a.fast.on || !a.connected || a.closing || m.Piece < 0 || m.Piece >= a.peerHave.Len() ||
 		a.peerHave.Has(m.Piece) || !a.have.Has(m.Piece) {
 		return

@@ -49,7 +49,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	ctx.Send(ctx.Parent(), &messages.PeerConnected{
 		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil,
 	})
-	a.sendPieces() // bitfield, have_all or have_none (fast.go)
+	(fastExt{a}).sendPieces() // bitfield, have_all or have_none (fast.go)
 	// BEP 10: the extension handshake goes after the bitfield.
 	if m.hs.SupportsExtended() {
 		a.sendExtHandshake()

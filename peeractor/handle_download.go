@@ -22,7 +22,7 @@ func (a *Actor) requestMore(ctx actor.Context) {
 	var allowed []int
 	if a.peerChoking {
 		// Choked: only the remote's allowed-fast pieces (fast.go).
-		if allowed = a.allowedToRequest(); allowed == nil {
+		if allowed = (fastExt{a}).allowedToRequest(); allowed == nil {
 			return
 		}
 	}
@@ -33,7 +33,7 @@ func (a *Actor) requestMore(ctx actor.Context) {
 func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssigned) {
 	a.asking = false
 	if a.peerChoking && !a.closing && a.fast.on {
-		m = a.keepAllowed(ctx, m) // fast.go: a choking peer serves allowed-fast pieces
+		m = (fastExt{a}).keepAllowed(ctx, m) // fast.go: a choking peer serves allowed-fast pieces
 	}
 	if a.closing || a.peerChoking && !a.fast.on {
 		if len(m.Blocks) > 0 {
@@ -64,7 +64,7 @@ func (a *Actor) handleBlocksAssigned(ctx actor.Context, m *messages.BlocksAssign
 	a.sent(stats.SesNumOutgoingRequest, len(blocks))
 	a.lastSend = now
 	a.totals.lastRequest = now
-	a.postBlocksDownloading(ctx, blocks)
+	(alerting{a}).postBlocksDownloading(ctx, blocks)
 }
 
 // handleHavePiece: we got a piece. Tell the peer unless it has it already.

@@ -224,7 +224,7 @@ func (a *Actor) handleSetTorrentInfo(ctx actor.Context, m *messages.SetTorrentIn
 		ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
 	}
 	a.ext.rawBitfield = nil
-	a.applyEarlyHaveAll(ctx) // fast.go
+	(fastExt{a}).applyEarlyHaveAll(ctx) // fast.go
 	for p := range a.ext.rawHaves {
 		if err := a.handlePeerHave(ctx, int(p)); err != nil {
 			a.fail(ctx, err, true)

@@ -41,8 +41,8 @@ func (a *Actor) tickRequests(ctx actor.Context, now time.Time, payload int64) {
 		Rate: a.stats.payloadDownloadRate, Stalled: a.bw.waiting.Load() > 0,
 	})
 	a.pipeline = a.rq.Depth()
-	if d.Snubbed && a.wants(messages.CategoryPeer) {
-		a.postAlert(ctx, &messages.PeerSnubbedAlert{PeerAlertHeader: a.peerHeader()})
+	if d.Snubbed && (alerting{a}).wants(messages.CategoryPeer) {
+		(alerting{a}).postAlert(ctx, &messages.PeerSnubbedAlert{PeerAlertHeader: (alerting{a}).peerHeader()})
 	}
 	if d.TimeOut {
 		a.timeOutLastRequest(ctx)
@@ -68,7 +68,7 @@ func (a *Actor) timeOutLastRequest(ctx actor.Context) {
 	}
 	delete(a.outstanding, last)
 	a.timedOut[last] = struct{}{}
-	a.postBlockTimeout(ctx, last)
+	(alerting{a}).postBlockTimeout(ctx, last)
 	ctx.Send(ctx.Parent(), &messages.BlocksCancelled{Key: a.cfg.Key, Blocks: []messages.Block{last}})
 }
 
@@ -82,8 +82,8 @@ func blockAfter(x, y messages.Block) bool {
 // that sent it in time is unsnubbed.
 func (a *Actor) blockArrived(ctx actor.Context, now time.Time) {
 	a.fast.rejects = 0
-	if a.rq.Received(now, a.requestLimits(), len(a.outstanding) > 0) && a.wants(messages.CategoryPeer) {
-		a.postAlert(ctx, &messages.PeerUnsnubbedAlert{PeerAlertHeader: a.peerHeader()})
+	if a.rq.Received(now, a.requestLimits(), len(a.outstanding) > 0) && (alerting{a}).wants(messages.CategoryPeer) {
+		(alerting{a}).postAlert(ctx, &messages.PeerUnsnubbedAlert{PeerAlertHeader: (alerting{a}).peerHeader()})
 	}
 	a.pipeline = a.rq.Depth()
 }

@@ -72,7 +72,7 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
 	a.tickRequests(ctx, now, s.payloadDownload) // before the report: it carries Snubbed
 	a.reportStats(ctx)
-	a.warnRequestLimit(ctx)
+	(alerting{a}).warnRequestLimit(ctx)
 
 	if idle := a.set.Seconds(settings.PeerTimeout); now.Sub(a.lastReceive) > idle {
 		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, idle), false)

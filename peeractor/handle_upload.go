@@ -20,32 +20,32 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 	c.Inc(stats.PeerPieceRequests)
 	if a.cfg.Info == nil {
 		c.Inc(stats.PeerInvalidPieceRequests) // as libtorrent counts a request before the metadata
-		a.reject(b)                           // fast.go: only with the fast extension
+		(fastExt{a}).reject(b)                // fast.go: only with the fast extension
 		return nil                            // we have no pieces yet; nothing to validate against
 	}
 	if b.Piece < 0 || b.Piece >= a.cfg.Info.NumPieces() || b.Begin < 0 || b.Length <= 0 ||
 		b.Length > maxBlockRequest || int64(b.Begin)+int64(b.Length) > a.cfg.Info.PieceSize(b.Piece) {
 		c.Inc(stats.PeerInvalidPieceRequests)
-		a.postInvalidRequest(ctx, b)
+		(alerting{a}).postInvalidRequest(ctx, b)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
 	}
 	if !a.have.Has(b.Piece) {
 		// A piece we do not have: invalid_request, and the request is
 		// ignored (libtorrent rejects it, with the fast extension).
 		c.Inc(stats.PeerInvalidPieceRequests)
-		a.postInvalidRequest(ctx, b)
-		a.reject(b)
+		(alerting{a}).postInvalidRequest(ctx, b)
+		(fastExt{a}).reject(b)
 		return nil
 	}
-	if a.amChoking && !(a.fast.on && a.isAllowedOut(b.Piece)) {
+	if a.amChoking && !(a.fast.on && (fastExt{a}).isAllowedOut(b.Piece)) {
 		c.Inc(stats.PeerChokedPieceRequests)
-		a.reject(b)
+		(fastExt{a}).reject(b)
 		return nil // a request racing our choke: ignored (rejected with fast), as libtorrent does
 	}
 	if len(a.requests) >= maxRequestQueue {
 		c.Inc(stats.PeerMaxPieceRequests)
 		if a.fast.on {
-			a.reject(b) // with fast, a full queue is a reject, not a hang-up
+			(fastExt{a}).reject(b) // with fast, a full queue is a reject, not a hang-up
 			return nil
 		}
 		return ErrRequestFlood
@@ -103,7 +103,7 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 		a.fail(ctx, fmt.Errorf("%w: %w", ErrReadFailed, m.Err), false)
 		return
 	}
-	if m.Err != nil || !ok || !live || a.closing || a.amChoking && !(a.fast.on && a.isAllowedOut(b.Piece)) {
+	if m.Err != nil || !ok || !live || a.closing || a.amChoking && !(a.fast.on && (fastExt{a}).isAllowedOut(b.Piece)) {
 		if m.Data != nil {
 			bufpool.Put(m.Data)
 		}
@@ -113,7 +113,7 @@ func (a *Actor) handleDiskReadReply(ctx actor.Context, m *messages.DiskReadReply
 		}
 		return
 	}
-	a.noteRead(ctx, m.Piece) // fast.go: the piece is in the read cache now
+	(fastExt{a}).noteRead(ctx, m.Piece) // fast.go: the piece is in the read cache now
 	a.w.block(func(buf []byte) []byte {
 		return wire.AppendPieceHeader(buf, uint32(m.Piece), uint32(m.Begin), len(m.Data))
 	}, m.Data)
@@ -139,7 +139,7 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
 	if m.Choke {
-		a.rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
+		(fastExt{a}).rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
 	}
 	a.stats.upload += 5
 	a.sent(counter, 1)

@@ -67,7 +67,7 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 	case wire.Piece:
 		err = a.handlePiece(ctx, int(m.Index), int(m.Begin), m.Block)
 	case wire.Suggest, wire.HaveAll, wire.HaveNone, wire.Reject, wire.AllowedFast:
-		err = a.handleFastMessage(ctx, m) // fast.go
+		err = (fastExt{a}).handleFastMessage(ctx, m) // fast.go
 	default:
 		// Port is not negotiated; a peer may still send it harmlessly.
 	}
@@ -112,7 +112,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 	}
 	a.peerHave = bf
 	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
-	a.sendAllowedFast()
+	(fastExt{a}).sendAllowedFast()
 	return nil
 }
 
@@ -150,7 +150,7 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 			return nil
 		}
 		a.releaseHeld(data)
-		a.postUnwantedBlock(ctx, b)
+		(alerting{a}).postUnwantedBlock(ctx, b)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrUnrequestedBlock, piece, begin, len(data))
 	}
 	delete(a.outstanding, b)
@@ -158,8 +158,8 @@ func (a *Actor) handlePiece(ctx actor.Context, piece, begin int, data []byte) er
 	a.blockArrived(ctx, time.Now())
 	// The disk owns the buffer and the credit from here on.
 	a.heldCredit.Add(-int64(len(data)))
-	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data, Cached: a.blockFinished(b), AlertTo: a.cfg.Alerts})
-	a.warnDiskQueue(ctx)
+	ctx.Send(a.cfg.Disk, &messages.DiskWrite{InfoHash: a.cfg.InfoHash, Piece: piece, Begin: begin, Data: data, Cached: (alerting{a}).blockFinished(b), AlertTo: a.cfg.Alerts})
+	(alerting{a}).warnDiskQueue(ctx)
 	ctx.Send(ctx.Parent(), &messages.BlocksReceived{Key: a.cfg.Key, Blocks: []messages.Block{b}})
 	a.requestMore(ctx)
 	return nil

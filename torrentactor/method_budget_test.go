@@ -1,13 +1,10 @@
 package torrentactor
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
+
+	"github.com/actorrent/actorrent/internal/methodcount"
 )
 
 // maxActorMethods is the torrent actor's method budget (issue 10: no actor
@@ -16,37 +13,12 @@ import (
 // such as trackers or priorities) instead of regrowing the actor.
 const maxActorMethods = 60
 
-// methodsByReceiver counts the package's methods (test files left out) by
-// receiver type name.
+// methodsByReceiver counts the package's methods by receiver type.
 func methodsByReceiver(t *testing.T) map[string]int {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
+	counts, err := methodcount.ByReceiver(".")
 	if err != nil {
 		t.Fatal(err)
-	}
-	counts := map[string]int{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
-				continue
-			}
-			typ := fd.Recv.List[0].Type
-			if star, ok := typ.(*ast.StarExpr); ok {
-				typ = star.X
-			}
-			if id, ok := typ.(*ast.Ident); ok {
-				counts[id.Name]++
-			}
-		}
 	}
 	return counts
 }
