@@ -100,7 +100,7 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 			}
 			a.postFileError(ctx, t, d)
 		}
-		a.finishRead(ctx, t, j, d)
+		(readCache{a}).finishRead(ctx, t, j, d)
 	case *checkJob:
 		a.finishCheck(ctx, t, j, d)
 	case *closeJob:
@@ -112,10 +112,10 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 	case *moveJob:
 		// A move that kept files already at the destination may now
 		// read other bytes: forget what the read cache holds.
-		a.forgetReadTorrent(j.ih)
+		(readCache{a}).forgetReadTorrent(j.ih)
 		ctx.Send(j.replyTo, &messages.DiskMoveStorageReply{SavePath: j.store.SavePath(), Err: d.err})
 	case *renameJob:
-		a.forgetReadTorrent(j.ih)
+		(readCache{a}).forgetReadTorrent(j.ih)
 		ctx.Send(j.replyTo, &messages.DiskRenameFileReply{Index: j.index, Name: j.name, Err: d.err})
 	case *releaseJob:
 		ctx.Send(j.replyTo, &messages.DiskReleaseFilesReply{Err: d.err})

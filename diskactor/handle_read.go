@@ -35,11 +35,11 @@ func (a *Actor) handleRead(ctx actor.Context, m *messages.DiskRead) {
 		serveCopy(ctx, m, bi, b)
 		return
 	}
-	if p := a.pendingFor(k, bi); p != nil {
+	if p := (readCache{a}).pendingFor(k, bi); p != nil {
 		p.waiters = append(p.waiters, m)
 		return
 	}
-	a.readMiss(ctx, t, k, bi, m)
+	(readCache{a}).readMiss(ctx, t, k, bi, m)
 }
 
 // serveCopy answers m from block bi held by the cache or a read. The

@@ -55,7 +55,7 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 		a.flushPartials(ctx, nil, limit/2)
 	}
 	a.rc.ghostMax = max(1, ghostPieces(a.set.CacheBytes()))
-	a.trimReadCache()
+	(readCache{a}).trimReadCache()
 	a.admitWaiting(ctx)
 	a.dispatch(ctx)
 }

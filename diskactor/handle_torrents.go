@@ -32,7 +32,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.DiskRemoveTor
 		return
 	}
 	t.removing = &removal{deleteFiles: m.DeleteFiles, replyTo: replyTo}
-	a.forgetReadTorrent(t.ih)
+	(readCache{a}).forgetReadTorrent(t.ih)
 	// A check stops here: its jobs in flight finish behind the fence, and
 	// its active_checking slot goes to the next torrent in line.
 	a.leaveCheckSlot(ctx, t)

@@ -45,7 +45,7 @@ func (a *Actor) handleWrite(ctx actor.Context, m *messages.DiskWrite) {
 	cp.lastUse = time.Now()
 	a.addCached(t, n, 1)
 	postCached(ctx, m)
-	a.forgetReadPiece(t.ih, m.Piece) // what is on disk of it changes
+	(readCache{a}).forgetReadPiece(t.ih, m.Piece) // what is on disk of it changes
 	if cp.count == len(cp.blocks) {
 		a.startHash(ctx, t, m.Piece, cp)
 	} else {
@@ -74,7 +74,7 @@ func (a *Actor) addCached(t *torrentStore, n int64, blocks int) {
 		t.cached += n
 	}
 	if n > 0 {
-		a.trimReadCache()
+		(readCache{a}).trimReadCache()
 	}
 }
 

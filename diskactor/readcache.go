@@ -9,6 +9,10 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
+// readCache holds the disk actor's read-cache methods (a concern type: the
+// actor keeps its own methods under the budget, method_budget_test.go).
+type readCache struct{ *Actor }
+
 // The read cache for seeding: an ARC of pieces read for peers (arc.go),
 // in the cache_size budget that the write cache leaves free. A miss is
 // read by a worker with pread, together with the blocks after it in the
@@ -43,16 +47,16 @@ type pendingRead struct {
 
 // readCapacity is the bytes the read cache may hold now: what cache_size
 // leaves after the write cache, which has priority.
-func (a *Actor) readCapacity() int64 { return max(0, a.set.CacheBytes()-a.cached) }
+func (a readCache) readCapacity() int64 { return max(0, a.set.CacheBytes()-a.cached) }
 
 // trimReadCache evicts read pieces until the budget holds again.
-func (a *Actor) trimReadCache() {
+func (a readCache) trimReadCache() {
 	if c := a.readCapacity(); a.rc.bytes() > c {
 		a.rc.shrink(c)
 	}
 }
 
-func (a *Actor) pendingFor(k pieceKey, bi int) *pendingRead {
+func (a readCache) pendingFor(k pieceKey, bi int) *pendingRead {
 	for _, p := range a.pending[k] {
 		if bi >= p.first && bi < p.end {
 			return p
@@ -65,7 +69,7 @@ func (a *Actor) pendingFor(k pieceKey, bi int) *pendingRead {
 // after it that are neither cached nor being read, as many as the read
 // cache has room for (at least the requested one, which is served even
 // if it cannot be cached).
-func (a *Actor) readMiss(ctx actor.Context, t *torrentStore, k pieceKey, bi int, m *messages.DiskRead) {
+func (a readCache) readMiss(ctx actor.Context, t *torrentStore, k pieceKey, bi int, m *messages.DiskRead) {
 	nb := t.numBlocks(m.Piece)
 	line := int(min(readAheadBlocks, max(1, a.readCapacity()/bufpool.BlockSize)))
 	end := bi + 1
@@ -82,7 +86,7 @@ func (a *Actor) readMiss(ctx actor.Context, t *torrentStore, k pieceKey, bi int,
 // finishRead serves the requests that waited for a miss's blocks and
 // caches the blocks, if the piece is still had and unchanged; blocks not
 // cached go back to the pool.
-func (a *Actor) finishRead(ctx actor.Context, t *torrentStore, j *readJob, d *jobDone) {
+func (a readCache) finishRead(ctx actor.Context, t *torrentStore, j *readJob, d *jobDone) {
 	a.stats.reads++
 	if j.count == 0 {
 		if d.err == nil {
@@ -124,7 +128,7 @@ func (a *Actor) finishRead(ctx actor.Context, t *torrentStore, j *readJob, d *jo
 }
 
 // takePending removes and returns j's entry among k's pending reads.
-func (a *Actor) takePending(k pieceKey, j *readJob) *pendingRead {
+func (a readCache) takePending(k pieceKey, j *readJob) *pendingRead {
 	ps := a.pending[k]
 	for i, p := range ps {
 		if p.job == j {
@@ -142,7 +146,7 @@ func (a *Actor) takePending(k pieceKey, j *readJob) *pendingRead {
 
 // forgetReadPiece drops what the read cache holds of a piece whose data
 // on disk is about to change (a block of it was received).
-func (a *Actor) forgetReadPiece(ih messages.InfoHash, piece int) {
+func (a readCache) forgetReadPiece(ih messages.InfoHash, piece int) {
 	k := pieceKey{ih, piece}
 	a.rc.remove(k)
 	for _, p := range a.pending[k] {
@@ -154,7 +158,7 @@ func (a *Actor) forgetReadPiece(ih messages.InfoHash, piece int) {
 // files may now hold other bytes (moved, renamed, checked again). Reads
 // held behind the torrent's fence have not run yet and will read the new
 // bytes: they stay cacheable.
-func (a *Actor) forgetReadTorrent(ih messages.InfoHash) {
+func (a readCache) forgetReadTorrent(ih messages.InfoHash) {
 	a.rc.removeTorrent(ih)
 	var held []job
 	if t := a.torrents[ih]; t != nil {
@@ -175,6 +179,6 @@ func (a *Actor) forgetReadTorrent(ih messages.InfoHash) {
 // handleCheckRequest forgets the torrent's read cache before a check: a
 // check is asked for when the files may have changed under us.
 func (a *Actor) handleCheckRequest(ctx actor.Context, m *messages.DiskCheck) {
-	a.forgetReadTorrent(m.InfoHash)
+	(readCache{a}).forgetReadTorrent(m.InfoHash)
 	a.handleCheck(ctx, m)
 }
