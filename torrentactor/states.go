@@ -60,6 +60,9 @@ func (a *Actor) activeState(ctx actor.Context) {
 	case *messages.PieceHashed:
 		a.handlePieceHashed(ctx, m)
 	case *messages.PieceRead:
+		if a.suggest == nil {
+			a.suggest = &suggestions{}
+		}
 		a.suggest.handlePieceRead(ctx, a, m) // handle_suggest.go
 	default:
 		a.common(ctx)
