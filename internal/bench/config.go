@@ -28,7 +28,7 @@ const (
 )
 
 var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit,
-	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose, lineSeedToLT}
+	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose, lineSeedToLT, lineSwarmRateLimited, lineSwarm20}
 
 // config is the parsed command line.
 type config struct {

@@ -29,9 +29,15 @@
 // seed_to_lt_256mib (seedlt.go) is our `demo seed` serving a libtorrent
 // downloader 256 MiB against libtorrent's seeder serving the same one.
 //
+// swarm_6_leechers_ratelimited and swarm_1_seed_20_leechers (swarm.go):
+// seconds until the last of 6 leechers (a libtorrent seed at 1 MB/s) or of
+// 20 (each side's own unlimited seed) has the file, leechers finding each
+// other through opentracker, ours against libtorrent's.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
-//	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib]
+//	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib,
+//	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -128,6 +134,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err := benchSeedToLT(ctx, c, demo, work, stdout); err != nil {
 			return err
 		}
+	}
+	if err := benchSwarm(ctx, c, demo, work, stdout); err != nil {
+		return err
 	}
 	if c.runsLine(lineDownload) {
 		if err := benchDownload(ctx, c, demo, p, work, stdout, stderr); err != nil {

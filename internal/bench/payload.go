@@ -39,6 +39,12 @@ type payload struct {
 // a 1 MiB-piece .torrent for it at dir/payload.torrent. The SHA-1 of the
 // file is computed on the way, so verification never rereads the source.
 func makePayload(ctx context.Context, dir string, size int64) (payload, error) {
+	return makePayloadWith(ctx, dir, size, metainfo.CreateOptions{PieceLength: pieceLength})
+}
+
+// makePayloadWith is makePayload with the torrent's options (piece length,
+// trackers) given.
+func makePayloadWith(ctx context.Context, dir string, size int64, opts metainfo.CreateOptions) (payload, error) {
 	p := payload{dir: filepath.Join(dir, "seed"), torrent: filepath.Join(dir, "payload.torrent"), size: size}
 	p.path = filepath.Join(p.dir, payloadName)
 	if err := os.MkdirAll(p.dir, 0o755); err != nil {
@@ -71,7 +77,8 @@ func makePayload(ctx context.Context, dir string, size int64) (payload, error) {
 	}
 	copy(p.sha1[:], h.Sum(nil))
 
-	mi, err := metainfo.Create(p.path, metainfo.CreateOptions{PieceLength: pieceLength, CreatedBy: "actorrent bench"})
+	opts.CreatedBy = "actorrent bench"
+	mi, err := metainfo.Create(p.path, opts)
 	if err != nil {
 		return p, fmt.Errorf("bench: torrent: %w", err)
 	}
