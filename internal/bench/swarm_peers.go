@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,7 +58,7 @@ const scrapeInterval = 50 * time.Millisecond
 
 // waitTrackerSeeds scrapes ot until it counts at least n seeds of ih.
 func waitTrackerSeeds(ctx context.Context, ot *interop.Opentracker, ih metainfo.InfoHash, n int) error {
-	u := fmt.Sprintf("http://127.0.0.1:%d/scrape?info_hash=%s", ot.HTTPPort(), url.QueryEscape(string(ih[:])))
+	u := fmt.Sprintf("http://127.0.0.1:%d/scrape?info_hash=%s", ot.HTTPPort(), percentEncode(ih[:]))
 	// Loopback only, never through a proxy from the environment.
 	hc := http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
 	defer hc.CloseIdleConnections()
@@ -80,6 +80,16 @@ func waitTrackerSeeds(ctx context.Context, ot *interop.Opentracker, ih metainfo.
 		case <-tick.C:
 		}
 	}
+}
+
+// percentEncode writes every byte as %XX: url.QueryEscape turns a space
+// into "+", which opentracker's scrape does not read as one.
+func percentEncode(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		fmt.Fprintf(&sb, "%%%02X", c)
+	}
+	return sb.String()
 }
 
 // leecherDone is one leecher's outcome.

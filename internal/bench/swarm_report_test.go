@@ -99,3 +99,11 @@ func TestScrapeComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentEncode(t *testing.T) {
+	// A space must not become "+": opentracker's scrape would not find
+	// the hash.
+	if got, want := percentEncode([]byte{0x20, 0xa2, '+', 'k'}), "%20%A2%2B%6B"; got != want {
+		t.Errorf("percentEncode = %q, want %q", got, want)
+	}
+}
