@@ -295,6 +295,7 @@ type child struct {
 	lines  chan string // closed at EOF
 	stderr interop.TailBuffer
 	log    interop.TailBuffer // stdout lines read
+	kind   error              // what its failures wrap; nil: ErrRateLimit
 }
 
 func startChild(ctx context.Context, bin string, args ...string) (*child, error) {
@@ -339,8 +340,12 @@ func (c *child) waitLine(ctx context.Context, prefix string) (string, error) {
 }
 
 func (c *child) failed(why string) error {
+	kind := c.kind
+	if kind == nil {
+		kind = ErrRateLimit
+	}
 	return fmt.Errorf("%w: %s %s: %s\n--- stdout ---\n%s\n--- stderr ---\n%s",
-		ErrRateLimit, filepath.Base(c.cmd.Path), strings.Join(c.cmd.Args[1:], " "), why, c.log.String(), c.stderr.String())
+		kind, filepath.Base(c.cmd.Path), strings.Join(c.cmd.Args[1:], " "), why, c.log.String(), c.stderr.String())
 }
 
 // stop kills the process group and reaps it.

@@ -44,6 +44,7 @@ func startSwarmSeed(ctx context.Context, side, demo, torrent, dir string, upload
 		if err != nil {
 			return nil, err
 		}
+		c.kind = ErrSwarm
 		return ourSwarmProc{c}, nil
 	}
 	l, err := interop.StartSeeder(ctx, interop.Options{Torrent: torrent, Save: dir, UploadLimit: uploadLimit})
@@ -149,6 +150,7 @@ func leech(ctx context.Context, c config, side, demo, torrent, save string, t0 t
 		if err != nil {
 			return 0, nil, err
 		}
+		ch.kind = ErrSwarm
 		for {
 			line, err := ch.waitLine(ctx, "downloaded ")
 			if err != nil {
