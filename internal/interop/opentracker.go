@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -225,7 +224,7 @@ func (o *Opentracker) whitelistReady() bool {
 		return true
 	}
 	u := fmt.Sprintf("http://%s/announce?info_hash=%s&peer_id=%s&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1",
-		o.hostPort(o.httpPort), url.QueryEscape(string(o.probe[:])), url.QueryEscape("-PROBE-0123456789abc"))
+		o.hostPort(o.httpPort), percentEncode(o.probe[:]), percentEncode([]byte("-PROBE-0123456789abc")))
 	// Loopback only, never through a proxy from the environment.
 	c := http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
 	defer c.CloseIdleConnections()
@@ -236,4 +235,16 @@ func (o *Opentracker) whitelistReady() bool {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	return err == nil && resp.StatusCode == http.StatusOK && !bytes.Contains(body, []byte("failure reason"))
+}
+
+// percentEncode escapes every byte of b as %XX: url.QueryEscape writes a
+// 0x20 byte as '+', which opentracker does not decode, so a probe for an
+// info-hash holding one would never be authorized.
+func percentEncode(b []byte) string {
+	const hex = "0123456789ABCDEF"
+	out := make([]byte, 0, 3*len(b))
+	for _, c := range b {
+		out = append(out, '%', hex[c>>4], hex[c&15])
+	}
+	return string(out)
 }
