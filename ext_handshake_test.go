@@ -13,44 +13,26 @@ import (
 )
 
 // extPeer connects to addr from local (a 127.0.0.x of its own) with the
-// extension bit set, and returns our extension handshake once it sent its
-// own.
+// extension bit set, sends theirs, and returns our extension handshake.
 func extPeer(t *testing.T, addr, local string, ti *TorrentInfo, theirs metadata.ExtHandshake) metadata.ExtHandshake {
 	t.Helper()
-	d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
-	c, err := d.Dial("tcp", addr)
+	var hs wire.Handshake
+	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
+	h := dialHostileWith(t, addr, local, hs, ti, nil)
+	if err := h.send(wire.Message{ID: wire.Extended, Payload: metadata.AppendExtHandshake(nil, theirs)}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.readUntil(func(m wire.Message) bool {
+		return !m.KeepAlive && m.ID == wire.Extended && m.ExtendedID == metadata.HandshakeID
+	})
+	if err != nil {
+		t.Fatalf("reading our extension handshake: %v", err)
+	}
+	ours, err := metadata.ParseExtHandshake(m.Payload)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
-	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	var id [20]byte
-	copy(id[:], fmt.Sprintf("-HP0000-%012d", time.Now().UnixNano()%1e12))
-	hs := wire.Handshake{InfoHash: ti.InfoHash(), PeerID: id}
-	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
-	if err := wire.WriteHandshake(c, hs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := wire.ReadHandshake(c); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Write(wire.AppendMessage(nil, wire.Message{ID: wire.Extended, Payload: metadata.AppendExtHandshake(nil, theirs)})); err != nil {
-		t.Fatal(err)
-	}
-	r := wire.NewReader(c)
-	for {
-		m, err := r.ReadMessage()
-		if err != nil {
-			t.Fatalf("reading our extension handshake: %v", err)
-		}
-		if !m.KeepAlive && m.ID == wire.Extended && m.ExtendedID == metadata.HandshakeID {
-			h, err := metadata.ParseExtHandshake(m.Payload)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return h
-		}
-	}
+	return ours
 }
 
 // Our extension handshake tells a peer our listen port (p), how we see it

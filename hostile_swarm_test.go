@@ -23,38 +23,26 @@ type misbehave func(ctx context.Context, h *hostilePeer)
 // slowLoris answers each request by trickling the block a few bytes at a
 // time, every 100 ms.
 func slowLoris(ctx context.Context, h *hostilePeer) {
-	for {
-		m, err := h.r.ReadMessage()
-		if err != nil {
-			return
+	h.serveRequests(func(m wire.Message) bool {
+		b := h.block(m)
+		if b == nil {
+			return false
 		}
-		switch {
-		case m.KeepAlive:
-		case m.ID == wire.Interested:
-			if h.send(wire.Message{ID: wire.Unchoke}) != nil {
-				return
+		msg := wire.AppendMessage(nil, wire.Message{ID: wire.Piece, Index: m.Index, Begin: m.Begin, Block: b})
+		for len(msg) > 0 {
+			n := min(4, len(msg))
+			if _, err := h.conn.Write(msg[:n]); err != nil {
+				return false
 			}
-		case m.ID == wire.Request:
-			off := int64(m.Index)*h.ti.PieceLength() + int64(m.Begin)
-			if off+int64(m.Length) > int64(len(h.data)) {
-				return
-			}
-			msg := wire.AppendMessage(nil, wire.Message{ID: wire.Piece, Index: m.Index, Begin: m.Begin,
-				Block: h.data[off : off+int64(m.Length)]})
-			for len(msg) > 0 {
-				n := min(4, len(msg))
-				if _, err := h.conn.Write(msg[:n]); err != nil {
-					return
-				}
-				msg = msg[n:]
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(100 * time.Millisecond):
-				}
+			msg = msg[n:]
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(100 * time.Millisecond):
 			}
 		}
-	}
+		return true
+	})
 }
 
 // neverUnchoke reads everything and never lets the leecher download.
@@ -204,24 +192,10 @@ func TestHostileLiarAmongHonestSeeds(t *testing.T) {
 // and rejects every request (counted in rejects).
 func fakeHaver(rejects *atomic.Int64) misbehave {
 	return func(ctx context.Context, h *hostilePeer) {
-		for {
-			m, err := h.r.ReadMessage()
-			if err != nil {
-				return
-			}
-			switch {
-			case m.KeepAlive:
-			case m.ID == wire.Interested:
-				if h.send(wire.Message{ID: wire.Unchoke}) != nil {
-					return
-				}
-			case m.ID == wire.Request:
-				rejects.Add(1)
-				if h.send(wire.Message{ID: wire.Reject, Index: m.Index, Begin: m.Begin, Length: m.Length}) != nil {
-					return
-				}
-			}
-		}
+		h.serveRequests(func(m wire.Message) bool {
+			rejects.Add(1)
+			return h.send(wire.Message{ID: wire.Reject, Index: m.Index, Begin: m.Begin, Length: m.Length}) == nil
+		})
 	}
 }
 

@@ -31,22 +31,33 @@ type hostilePeer struct {
 // handshakes for ti. Every read and write is bounded by a deadline.
 func dialHostile(t *testing.T, addr string, ti *TorrentInfo, data []byte) *hostilePeer {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	return dialHostileWith(t, addr, "", wire.Handshake{}, ti, data)
+}
+
+// dialHostileWith is dialHostile from a local address of its own ("": any)
+// with hs's reserved bits (the extension and fast bits).
+func dialHostileWith(t *testing.T, addr, local string, hs wire.Handshake, ti *TorrentInfo, data []byte) *hostilePeer {
+	t.Helper()
+	d := net.Dialer{Timeout: 5 * time.Second}
+	if local != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(local)}
+	}
+	c, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	var id [20]byte
-	copy(id[:], fmt.Sprintf("-HP0000-%012d", time.Now().UnixNano()%1e12))
-	if err := wire.WriteHandshake(c, wire.Handshake{InfoHash: ti.InfoHash(), PeerID: id}); err != nil {
+	copy(hs.PeerID[:], fmt.Sprintf("-HP0000-%012d", time.Now().UnixNano()%1e12))
+	hs.InfoHash = ti.InfoHash()
+	if err := wire.WriteHandshake(c, hs); err != nil {
 		t.Fatal(err)
 	}
-	hs, err := wire.ReadHandshake(c)
+	got, err := wire.ReadHandshake(c)
 	if err != nil {
 		t.Fatalf("hostile peer: read handshake: %v", err)
 	}
-	if hs.InfoHash != ti.InfoHash() {
+	if got.InfoHash != ti.InfoHash() {
 		t.Fatal("hostile peer: session answered with another info-hash")
 	}
 	return &hostilePeer{t: t, conn: c, r: wire.NewReader(c), ti: ti, data: data, local: c.LocalAddr().String()}
@@ -209,9 +220,9 @@ func isEOF(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed)
 }
 
-// serveAllCorrupt serves every request with a corrupt block (its first
-// byte flipped): a liar, until the connection ends.
-func (h *hostilePeer) serveAllCorrupt() {
+// serveRequests unchokes an interested peer and hands every request to
+// answer, until the connection ends or answer returns false.
+func (h *hostilePeer) serveRequests(answer func(m wire.Message) bool) {
 	for {
 		m, err := h.r.ReadMessage()
 		if err != nil {
@@ -224,37 +235,40 @@ func (h *hostilePeer) serveAllCorrupt() {
 				return
 			}
 		case m.ID == wire.Request:
-			off := int64(m.Index)*h.ti.PieceLength() + int64(m.Begin)
-			if m.Length > 1<<17 || off+int64(m.Length) > int64(len(h.data)) {
-				return
-			}
-			blk := append([]byte(nil), h.data[off:off+int64(m.Length)]...)
-			blk[0] ^= 0xff
-			if h.send(wire.Message{ID: wire.Piece, Index: m.Index, Begin: m.Begin, Block: blk}) != nil {
+			if !answer(m) {
 				return
 			}
 		}
 	}
 }
 
+// block is the payload's bytes a request asks for (nil when out of range).
+func (h *hostilePeer) block(m wire.Message) []byte {
+	off := int64(m.Index)*h.ti.PieceLength() + int64(m.Begin)
+	if m.Length > 1<<17 || off+int64(m.Length) > int64(len(h.data)) {
+		return nil
+	}
+	return h.data[off : off+int64(m.Length)]
+}
+
+// serveAllCorrupt serves every request with a corrupt block (its first
+// byte flipped): a liar, until the connection ends.
+func (h *hostilePeer) serveAllCorrupt() {
+	h.serveRequests(func(m wire.Message) bool {
+		b := h.block(m)
+		if b == nil {
+			return false
+		}
+		blk := append([]byte(nil), b...)
+		blk[0] ^= 0xff
+		return h.send(wire.Message{ID: wire.Piece, Index: m.Index, Begin: m.Begin, Block: blk}) == nil
+	})
+}
+
 // dialHostileFast is dialHostile with the fast extension bit set.
 func dialHostileFast(t *testing.T, addr string, ti *TorrentInfo, data []byte) *hostilePeer {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	var id [20]byte
-	copy(id[:], fmt.Sprintf("-HF0000-%012d", time.Now().UnixNano()%1e12))
-	hs := wire.Handshake{InfoHash: ti.InfoHash(), PeerID: id}
+	var hs wire.Handshake
 	hs.Reserved[wire.ReservedFastByte] |= wire.ReservedFastBit
-	if err := wire.WriteHandshake(c, hs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := wire.ReadHandshake(c); err != nil {
-		t.Fatalf("hostile peer: read handshake: %v", err)
-	}
-	return &hostilePeer{t: t, conn: c, r: wire.NewReader(c), ti: ti, data: data, local: c.LocalAddr().String()}
+	return dialHostileWith(t, addr, "", hs, ti, data)
 }
