@@ -22,7 +22,7 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 	seedAddr := r.listen(seed)
 	r.waitStatus(seed, "seeding", func(s *messages.TorrentStatus) bool { return s.IsSeeding })
 
-	client := &fakeClient{start: time.Now(), answer: func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) {
+	client := &fakeClient{Start: time.Now(), Answer: func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) {
 		return okReply(time.Hour, seedAddr), nil
 	}}
 	disk := r.sys.Root.Spawn(diskactor.New(diskactor.Config{Settings: withSettings(map[string]any{"hashing_threads": 2})}))
@@ -47,19 +47,19 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 	if err := sameFile(filepath.Join(src, "f.bin"), filepath.Join(dst, "f.bin")); err != nil {
 		t.Fatal(err)
 	}
-	calls := client.got()
-	if len(calls) == 0 || calls[0].event != tracker.EventStarted || calls[0].req.Left != metadataLeft {
+	calls := client.Calls()
+	if len(calls) == 0 || calls[0].Event != tracker.EventStarted || calls[0].Req.Left != metadataLeft {
 		t.Fatalf("first announce %+v, want started with left %d", calls, metadataLeft)
 	}
 	// The announcer reports no event to wait on; the deadline only ends
 	// a hung test.
 	deadline := time.Now().Add(time.Minute)
 	for {
-		calls = client.got()
+		calls = client.Calls()
 		last := calls[len(calls)-1]
-		if last.event == tracker.EventCompleted {
-			if last.req.Left != 0 {
-				t.Errorf("completed with left %d", last.req.Left)
+		if last.Event == tracker.EventCompleted {
+			if last.Req.Left != 0 {
+				t.Errorf("completed with left %d", last.Req.Left)
 			}
 			break
 		}
@@ -69,7 +69,7 @@ func TestInfoHashAddAnnouncesFetchesAndDownloads(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	for _, c := range calls {
-		if c.event == tracker.EventStopped {
+		if c.Event == tracker.EventStopped {
 			t.Errorf("stopped announced between metadata and download: %s", events(calls))
 		}
 	}

@@ -1,7 +1,6 @@
 package announcer
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -12,53 +11,17 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/tracker"
+	"github.com/actorrent/actorrent/internal/tracker/trackertest"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// call is one announce the fake tracker client saw.
-type call struct {
-	at    time.Duration // since the test's start (virtual time)
-	url   string
-	event tracker.Event
-	req   tracker.AnnounceRequest
-}
-
-// fakeClient is a TrackerClient whose answers a test scripts: answer
-// returns the reply for a URL; a nil answer blocks until the context ends
-// (a tracker that never answers).
-type fakeClient struct {
-	start  time.Time
-	answer func(url string, req tracker.AnnounceRequest) (*tracker.AnnounceResponse, error)
-	mu     sync.Mutex
-	calls  []call
-}
-
-func (f *fakeClient) Announce(ctx context.Context, url string, req tracker.AnnounceRequest) (tracker.AnnounceResponse, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, call{at: time.Since(f.start), url: url, event: req.Event, req: req})
-	f.mu.Unlock()
-	resp, err := f.answer(url, req)
-	if resp == nil && err == nil {
-		<-ctx.Done()
-		return tracker.AnnounceResponse{}, ctx.Err()
-	}
-	if err != nil {
-		return tracker.AnnounceResponse{Complete: -1, Incomplete: -1, Downloaded: -1}, err
-	}
-	return *resp, nil
-}
-
-func (f *fakeClient) Scrape(context.Context, string, [20]byte) (tracker.ScrapeResponse, error) {
-	return tracker.ScrapeResponse{Complete: 3, Incomplete: 4, Downloaded: 5}, nil
-}
-
-func (f *fakeClient) got() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
-}
+// The scripted tracker client (shared with the torrent's tests).
+type (
+	fakeClient = trackertest.Client
+	call       = trackertest.Call
+)
 
 // torrentParent stands in for the torrent: it spawns the announcer and
 // keeps what the announcer tells it.
@@ -111,7 +74,7 @@ func newAnnounceRig(t *testing.T, tiers [][]string, set tracker.Settings,
 func newAnnounceRigWith(t *testing.T, sup *supervisor.Supervision, tiers [][]string, set tracker.Settings,
 	answer func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error)) *announceRig {
 	t.Helper()
-	client := &fakeClient{start: time.Now(), answer: answer}
+	client := &fakeClient{Start: time.Now(), Answer: answer}
 	r := newAnnounceRigConfig(t, sup, TrackerConfig{Client: client, Tiers: tiers, List: set})
 	r.client = client
 	return r
@@ -161,20 +124,10 @@ func parentGot[T any](r *announceRig) []T {
 }
 
 func okReply(interval time.Duration, peers ...string) *tracker.AnnounceResponse {
-	resp := &tracker.AnnounceResponse{Interval: interval, Complete: 1, Incomplete: 2, Downloaded: -1}
-	for _, p := range peers {
-		resp.Peers = append(resp.Peers, netip.MustParseAddrPort(p))
-	}
-	return resp
+	return trackertest.OK(interval, peers...)
 }
 
-func events(calls []call) string {
-	s := ""
-	for _, c := range calls {
-		s += fmt.Sprintf("%v %s %s; ", c.at.Round(time.Second), c.url, c.event)
-	}
-	return s
-}
+func events(calls []call) string { return trackertest.Events(calls) }
 
 // Started at once, then a regular announce every interval; peers go to
 // the torrent without ourselves, and the summary names the tracker.
@@ -187,12 +140,12 @@ func TestAnnounceStartedThenInterval(t *testing.T) {
 		r.send(&messages.StartAnnouncing{Stats: messages.AnnounceStats{Left: 100}})
 		advance(time.Second)
 		advance(2*time.Hour - time.Second)
-		calls := r.client.got()
-		if len(calls) != 5 || calls[0].event != tracker.EventStarted || calls[0].at != 0 ||
-			calls[1].event != tracker.EventNone || calls[1].at != 30*time.Minute || calls[4].at != 2*time.Hour {
+		calls := r.client.Calls()
+		if len(calls) != 5 || calls[0].Event != tracker.EventStarted || calls[0].At != 0 ||
+			calls[1].Event != tracker.EventNone || calls[1].At != 30*time.Minute || calls[4].At != 2*time.Hour {
 			t.Fatalf("calls: %s", events(calls))
 		}
-		if c := calls[0].req; c.Left != 100 || c.NumWant != tracker.DefaultNumWant || c.Port != 6881 || !c.Compact {
+		if c := calls[0].Req; c.Left != 100 || c.NumWant != tracker.DefaultNumWant || c.Port != 6881 || !c.Compact {
 			t.Errorf("request %+v", c)
 		}
 		peers := parentGot[*messages.TrackerPeers](r)
@@ -220,7 +173,7 @@ func TestAnnounceBackoff(t *testing.T) {
 			func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) { return nil, errRefused })
 		r.send(&messages.StartAnnouncing{})
 		advance(10 * time.Minute)
-		calls := r.client.got()
+		calls := r.client.Calls()
 		want := []time.Duration{0}
 		for n := 1; want[len(want)-1] < 10*time.Minute; n++ {
 			want = append(want, want[len(want)-1]+tracker.Settings{}.Backoff(n))
@@ -230,8 +183,8 @@ func TestAnnounceBackoff(t *testing.T) {
 			t.Fatalf("calls %s, want at %v", events(calls), want)
 		}
 		for i := range want {
-			if calls[i].at != want[i] {
-				t.Errorf("call %d at %v, want %v", i, calls[i].at, want[i])
+			if calls[i].At != want[i] {
+				t.Errorf("call %d at %v, want %v", i, calls[i].At, want[i])
 			}
 		}
 		var times []int
@@ -258,16 +211,16 @@ func TestAnnounceManyDeadTrackersDoNotSpin(t *testing.T) {
 			func(string, tracker.AnnounceRequest) (*tracker.AnnounceResponse, error) { return nil, errRefused })
 		r.send(&messages.StartAnnouncing{})
 		advance(time.Minute)
-		if n := len(r.client.got()); n > tracker.DefaultAttemptBurst+13 {
+		if n := len(r.client.Calls()); n > tracker.DefaultAttemptBurst+13 {
 			t.Fatalf("%d attempts in the first minute", n)
 		}
 		advance(24 * time.Hour)
-		n := len(r.client.got())
+		n := len(r.client.Calls())
 		if n > 150*tracker.DefaultMaxFailCount {
 			t.Fatalf("%d attempts in a day", n)
 		}
 		advance(24 * time.Hour)
-		if m := len(r.client.got()); m != n {
+		if m := len(r.client.Calls()); m != n {
 			t.Fatalf("%d more attempts after every tracker gave up", m-n)
 		}
 	})
@@ -285,21 +238,21 @@ func TestAnnounceStoppedOnStop(t *testing.T) {
 		advance(time.Minute)
 		r.sys.Root.Send(r.parent, &viaParent{&messages.StopAnnouncing{}})
 		advance(time.Second)
-		calls := r.client.got()
-		if len(calls) != 2 || calls[1].event != tracker.EventStopped || calls[1].req.NumWant != 0 {
+		calls := r.client.Calls()
+		if len(calls) != 2 || calls[1].Event != tracker.EventStopped || calls[1].Req.NumWant != 0 {
 			t.Fatalf("calls: %s", events(calls))
 		}
 		if len(parentGot[*messages.AnnouncingStopped](r)) != 1 {
 			t.Fatal("stop not answered")
 		}
 		advance(5 * time.Hour)
-		if n := len(r.client.got()); n != 2 {
-			t.Fatalf("stopped announcer announced again: %s", events(r.client.got()))
+		if n := len(r.client.Calls()); n != 2 {
+			t.Fatalf("stopped announcer announced again: %s", events(r.client.Calls()))
 		}
 		// resume: started again
 		r.send(&messages.StartAnnouncing{})
 		advance(time.Second)
-		if c := r.client.got(); len(c) != 3 || c[2].event != tracker.EventStarted {
+		if c := r.client.Calls(); len(c) != 3 || c[2].Event != tracker.EventStarted {
 			t.Fatalf("calls: %s", events(c))
 		}
 	})
@@ -346,9 +299,9 @@ func TestAnnounceForceAndCompleted(t *testing.T) {
 		r.send(&messages.AnnounceStats{Left: 0, Downloaded: 10})
 		r.send(&messages.AnnounceCompleted{})
 		advance(time.Second)
-		calls := r.client.got()
-		if len(calls) != 3 || calls[1].at != time.Minute || calls[1].event != tracker.EventNone ||
-			calls[2].event != tracker.EventCompleted || calls[2].req.Left != 0 || calls[2].req.Downloaded != 10 {
+		calls := r.client.Calls()
+		if len(calls) != 3 || calls[1].At != time.Minute || calls[1].Event != tracker.EventNone ||
+			calls[2].Event != tracker.EventCompleted || calls[2].Req.Left != 0 || calls[2].Req.Downloaded != 10 {
 			t.Fatalf("calls: %s", events(calls))
 		}
 	})
@@ -371,7 +324,7 @@ func TestAnnounceFailoverToNextTier(t *testing.T) {
 		r.send(&messages.StartAnnouncing{})
 		advance(time.Minute)
 		if len(parentGot[*messages.TrackerPeers](r)) == 0 {
-			t.Fatalf("no peers; calls %s", events(r.client.got()))
+			t.Fatalf("no peers; calls %s", events(r.client.Calls()))
 		}
 		res, err := r.sys.Root.RequestFuture(r.pid, &messages.GetTrackers{}, time.Second).Result()
 		if err != nil {

@@ -42,12 +42,12 @@ func TestAnnouncerRestartsAfterBackoff(t *testing.T) {
 				r := newAnnounceRigWith(t, sup, [][]string{{"http://a/ann"}}, tracker.Settings{}, answerOK)
 				r.send(&messages.StartAnnouncing{})
 				advance(400 * time.Millisecond)
-				if calls := r.client.got(); len(calls) != 0 {
+				if calls := r.client.Calls(); len(calls) != 0 {
 					t.Fatalf("announced before the restart: %s", events(calls))
 				}
 				advance(time.Second) // the backoff is 500 ms
-				calls := r.client.got()
-				if len(calls) != 1 || calls[0].event != tracker.EventStarted {
+				calls := r.client.Calls()
+				if len(calls) != 1 || calls[0].Event != tracker.EventStarted {
 					t.Fatalf("after the restart: %s", events(calls))
 				}
 				st := sup.Status().Kinds[supervisor.KindAnnouncer]
@@ -84,7 +84,7 @@ func TestAnnouncerTrackerTimeoutInjected(t *testing.T) {
 			t.Fatalf("tracker_error %v is not a timeout", te.Error)
 		}
 		advance(time.Minute)
-		if calls := r.client.got(); len(calls) != 1 || calls[0].event != tracker.EventStarted {
+		if calls := r.client.Calls(); len(calls) != 1 || calls[0].Event != tracker.EventStarted {
 			t.Fatalf("the retry: %s", events(calls))
 		}
 	})

@@ -74,8 +74,8 @@ func TestAnnounceSkipsBlockedTracker(t *testing.T) {
 		r.send(&SetFilter{Filter: ipFilter(t, "10.0.0.0-10.255.255.255")})
 		r.send(&messages.StartAnnouncing{})
 		advance(time.Second)
-		calls := r.client.got()
-		if len(calls) != 1 || calls[0].url != "udp://192.0.2.7:6969" {
+		calls := r.client.Calls()
+		if len(calls) != 1 || calls[0].URL != "udp://192.0.2.7:6969" {
 			t.Fatalf("calls: %s", events(calls))
 		}
 		var banned bool
@@ -92,13 +92,13 @@ func TestAnnounceSkipsBlockedTracker(t *testing.T) {
 		r.send(&SetFilter{})
 		advance(time.Minute) // past the first retry (5 s after a failure)
 		n := 0
-		for _, c := range r.client.got() {
-			if c.url == "http://10.9.9.9:80/ann" {
+		for _, c := range r.client.Calls() {
+			if c.URL == "http://10.9.9.9:80/ann" {
 				n++
 			}
 		}
 		if n == 0 {
-			t.Fatalf("no announce to the tracker once unfiltered: %s", events(r.client.got()))
+			t.Fatalf("no announce to the tracker once unfiltered: %s", events(r.client.Calls()))
 		}
 	})
 }
