@@ -300,3 +300,28 @@ func TestStorageConstructorError(t *testing.T) {
 	}
 	_ = s
 }
+
+// An auto-managed torrent leaves upload mode after optimistic_disk_retry
+// whatever put it there, as libtorrent does (here the user).
+func TestAutoManagedLeavesUploadMode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	set := testSettings()
+	set.SetInt(OptimisticDiskRetry, 2)
+	s := newTestSessionWith(t, set)
+	ti, src := oneFileTorrent(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, Flags: FlagAutoManaged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding", func(st TorrentStatus) bool { return st.IsSeeding })
+	if err := h.SetUploadMode(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	// The status request follows SetUploadMode to the torrent: it sees the
+	// mode (the retry is 2 s away).
+	if st, err := h.Status(ctx, 0); err != nil || !st.UploadMode {
+		t.Fatalf("not in upload mode after SetUploadMode: %v", err)
+	}
+	waitFor(ctx, t, h, "out of upload mode", func(st TorrentStatus) bool { return !st.UploadMode })
+}

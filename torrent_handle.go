@@ -169,7 +169,8 @@ func (h TorrentHandle) ClearError(ctx context.Context) error {
 
 // SetUploadMode puts the torrent in upload mode (no downloading; what it
 // has is seeded) or takes it out. A full disk puts a torrent in upload
-// mode by itself; an auto-managed one retries after optimistic_disk_retry.
+// mode by itself. An auto-managed torrent leaves upload mode after
+// optimistic_disk_retry, whatever put it there (libtorrent's rule).
 func (h TorrentHandle) SetUploadMode(ctx context.Context, on bool) error {
 	return h.send(ctx, &messages.SetUploadMode{On: on})
 }

@@ -103,12 +103,14 @@ func (a diskErrors) leaveUploadMode(ctx actor.Context) {
 }
 
 // retryDisk is the auto-managed retry: after optimistic_disk_retry in
-// upload mode because of a full disk, try downloading again (if the disk
-// is still full, the first write says so and the torrent is back in
-// upload mode for another period: a bounded number of requests a period).
+// upload mode, try downloading again, as libtorrent does for an
+// auto-managed torrent whatever put it there (the user, or a full disk:
+// if the disk is still full, the first write says so and the torrent is
+// back in upload mode for another period, a bounded number of requests a
+// period).
 func (a diskErrors) retryDisk(ctx actor.Context, now time.Time) {
 	e := a.diskErr
-	if !e.uploadMode || !e.byDisk || a.cfg.Flags&messages.FlagAutoManaged == 0 {
+	if !e.uploadMode || !a.life.autoManaged {
 		return
 	}
 	retry := a.set.Seconds(settings.OptimisticDiskRetry)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/settings"
-	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
 )
@@ -83,7 +82,7 @@ func (a ticker) nextDue(now time.Time) time.Time {
 	if a.canConnectOut() && a.peers.len() < a.maxPeers() {
 		next = a.plist.NextCandidate(now, a.life.finished)
 	}
-	if e := a.diskErr; e.uploadMode && e.byDisk && a.cfg.Flags&messages.FlagAutoManaged != 0 {
+	if e := a.diskErr; e.uploadMode && a.life.autoManaged {
 		next = earliest(next, e.since.Add(a.set.Seconds(settings.OptimisticDiskRetry)))
 	}
 	if a.ticks.zeroAt != 0 {
