@@ -54,7 +54,14 @@ func StartOpentracker(ctx context.Context, infoHashes ...[20]byte) (*Opentracker
 	}
 	// opentracker chroots into dir and drops root before reading the
 	// whitelist, so both must be world-readable.
+	// The probe is this instance's own whitelisted hash: a tracker of
+	// another test that took the same port (FreePort's race; the package
+	// tests run in parallel and some whitelist the same hash) refuses it,
+	// so readiness is only ever ours.
+	var probe [20]byte
+	_, _ = rand.Read(probe[:])
 	var wl bytes.Buffer
+	wl.WriteString(hex.EncodeToString(probe[:]) + "\n")
 	for _, ih := range infoHashes {
 		wl.WriteString(hex.EncodeToString(ih[:]) + "\n")
 	}
@@ -67,11 +74,7 @@ func StartOpentracker(ctx context.Context, infoHashes ...[20]byte) (*Opentracker
 	}
 	var lastErr error
 	for attempt := 0; attempt < startAttempts; attempt++ {
-		var probe *[20]byte
-		if len(infoHashes) > 0 {
-			probe = &infoHashes[0]
-		}
-		o, err := startOpentrackerOnce(ctx, dir, probe)
+		o, err := startOpentrackerOnce(ctx, dir, &probe)
 		if err == nil {
 			return o, nil
 		}
@@ -125,7 +128,7 @@ func (o *Opentracker) waitReady(ctx context.Context) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if o.tcpReady() && o.udpReady() && o.whitelistReady() {
+		if o.tcpReady() && o.whitelistReady() && o.udpReady() && !isClosed(o.done) {
 			return nil
 		}
 		select {
@@ -147,8 +150,11 @@ func (o *Opentracker) tcpReady() bool {
 	return true
 }
 
-// udpReady sends a BEP 15 connect request and checks the reply's action
-// and transaction id.
+// udpReady sends a BEP 15 connect request, then announces the probe hash
+// as a leecher and looks for the seed whitelistReady's HTTP probe
+// announced (port 1): only our instance has it (opentracker's UDP side
+// answers any hash, whitelisted or not, so the peer is the proof). Call
+// it after whitelistReady.
 func (o *Opentracker) udpReady() bool {
 	c, err := net.Dial("udp4", o.hostPort(o.udpPort))
 	if err != nil {
@@ -165,8 +171,34 @@ func (o *Opentracker) udpReady() bool {
 	}
 	var resp [64]byte
 	n, err := c.Read(resp[:])
-	return err == nil && n >= 16 &&
-		binary.BigEndian.Uint32(resp[0:4]) == 0 && bytes.Equal(resp[4:8], req[12:16])
+	if err != nil || n < 16 || binary.BigEndian.Uint32(resp[0:4]) != 0 || !bytes.Equal(resp[4:8], req[12:16]) {
+		return false
+	}
+	if o.probe == nil {
+		return true
+	}
+	var ann [98]byte
+	copy(ann[0:8], resp[8:16])                         // connection id
+	binary.BigEndian.PutUint32(ann[8:12], 1)           // action: announce
+	_, _ = rand.Read(ann[12:16])                       // transaction id
+	copy(ann[16:36], o.probe[:])                       // info-hash
+	copy(ann[36:56], "-PROBE-0123456789abc")           // peer id
+	binary.BigEndian.PutUint32(ann[92:96], ^uint32(0)) // num_want -1
+	binary.BigEndian.PutUint64(ann[64:72], 1)          // left: a leecher, to be given seeds
+	binary.BigEndian.PutUint16(ann[96:98], 2)          // port (the HTTP probe's is 1)
+	if _, err := c.Write(ann[:]); err != nil {
+		return false
+	}
+	n, err = c.Read(resp[:])
+	if err != nil || n < 20 || binary.BigEndian.Uint32(resp[0:4]) != 1 || !bytes.Equal(resp[4:8], ann[12:16]) {
+		return false
+	}
+	for i := 20; i+6 <= n; i += 6 {
+		if binary.BigEndian.Uint16(resp[i+4:i+6]) == 1 {
+			return true // the HTTP probe's seed
+		}
+	}
+	return false
 }
 
 func (o *Opentracker) hostPort(p int) string {
@@ -217,13 +249,14 @@ func (o *Opentracker) Stop() error {
 	return err
 }
 
-// whitelistReady announces "stopped" for the probe info-hash (which adds no
-// peer) and checks that opentracker no longer refuses it.
+// whitelistReady announces the probe hash over HTTP (not "stopped", which
+// opentracker answers whatever its whitelist) and checks that it is not
+// refused: our whitelist is loaded, and the tracker on the port is ours.
 func (o *Opentracker) whitelistReady() bool {
 	if o.probe == nil {
 		return true
 	}
-	u := fmt.Sprintf("http://%s/announce?info_hash=%s&peer_id=%s&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1",
+	u := fmt.Sprintf("http://%s/announce?info_hash=%s&peer_id=%s&port=1&uploaded=0&downloaded=0&left=0&compact=1",
 		o.hostPort(o.httpPort), percentEncode(o.probe[:]), percentEncode([]byte("-PROBE-0123456789abc")))
 	// Loopback only, never through a proxy from the environment.
 	c := http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
