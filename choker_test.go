@@ -28,26 +28,14 @@ func TestChokerMorePeersThanSlotsComplete(t *testing.T) {
 	}
 	sp := testSettings()
 	sp.SetInt(UnchokeSlotsLimit, slots)
-	seeder := newTestSessionWith(t, sp)
-	if err := seeder.SetPeerClassFilter(ctx, everythingGlobal(t)); err != nil {
-		t.Fatal(err)
-	}
-	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, UploadLimit: 2 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-	addrs, err := seeder.ListenAddrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sh, addr := globalSeed(ctx, t, sp, ti, src, 2<<20)
 	var hs []TorrentHandle
 	for range downloads {
 		_, h, _ := downloadingSession(ctx, t, ti, t.TempDir())
 		hs = append(hs, h)
 	}
 	for _, h := range hs {
-		if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+		if err := h.ConnectPeer(ctx, addr); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -155,3 +155,25 @@ func downloadingSession(ctx context.Context, t *testing.T, ti *TorrentInfo, dst 
 	}
 	return s, h, addrs
 }
+
+// globalSeed starts a session with settings set seeding ti from src at
+// uploadLimit bytes/s, every address in the global peer class (so that
+// loopback peers are limited and choked like remote ones), and returns
+// it with its torrent and first listen address.
+func globalSeed(ctx context.Context, t *testing.T, set SettingsPack, ti *TorrentInfo, src string, uploadLimit int) (*Session, TorrentHandle, string) {
+	t.Helper()
+	seeder := newTestSessionWith(t, set)
+	if err := seeder.SetPeerClassFilter(ctx, everythingGlobal(t)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, UploadLimit: uploadLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	addrs, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seeder, h, addrs[0]
+}

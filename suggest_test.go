@@ -24,21 +24,9 @@ func TestSuggestReadCache(t *testing.T) {
 			}
 			set := testSettings()
 			set.SetInt(SuggestMode, mode)
-			seeder := newTestSessionWith(t, set)
-			if err := seeder.SetPeerClassFilter(ctx, everythingGlobal(t)); err != nil {
-				t.Fatal(err)
-			}
 			// Slow enough that both leechers are connected while pieces
 			// are read.
-			sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src, UploadLimit: 4 << 20})
-			if err != nil {
-				t.Fatal(err)
-			}
-			waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
-			addrs, err := seeder.ListenAddrs(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			seeder, _, addr := globalSeed(ctx, t, set, ti, src, 4<<20)
 			var leechers []*Session
 			var hs []TorrentHandle
 			for range 2 {
@@ -46,7 +34,7 @@ func TestSuggestReadCache(t *testing.T) {
 				leechers, hs = append(leechers, s), append(hs, h)
 			}
 			for _, h := range hs {
-				if err := h.ConnectPeer(ctx, addrs[0]); err != nil {
+				if err := h.ConnectPeer(ctx, addr); err != nil {
 					t.Fatal(err)
 				}
 			}
