@@ -171,9 +171,10 @@ type Actor struct {
 	info       *metainfo.Info
 	log        *zap.Logger
 	set        *settings.Snapshot
-	// suggest are the pieces in the read cache we suggest
-	// (handle_suggest.go), made with the first.
-	suggest *suggestions
+	// seeding are the seeding modes' state (seeding_modes.go): read-cache
+	// suggestions, seed mode's lazy verification, share mode, super
+	// seeding; nil until one is used.
+	seeding *seedingModes
 	credit  *actors.Credit
 	budget  *actors.Budget
 

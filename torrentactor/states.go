@@ -60,10 +60,11 @@ func (a *Actor) activeState(ctx actor.Context) {
 	case *messages.PieceHashed:
 		a.handlePieceHashed(ctx, m)
 	case *messages.PieceRead:
-		if a.suggest == nil {
-			a.suggest = &suggestions{}
+		sm := seedingOf(a)
+		if sm.suggest == nil {
+			sm.suggest = &suggestions{}
 		}
-		a.suggest.handlePieceRead(ctx, a, m) // handle_suggest.go
+		sm.suggest.handlePieceRead(ctx, a, m) // handle_suggest.go
 	default:
 		a.common(ctx)
 	}
