@@ -152,9 +152,10 @@ type TorrentStatus struct {
 	// IPFilterApplies: the session's IP filter applies to this torrent
 	// (FlagApplyIPFilter).
 	IPFilterApplies bool
-	// ShareMode and SuperSeeding are false: those modes do not exist
-	// yet (libtorrent reports false when they are off).
-	ShareMode, SuperSeeding bool
+	// ShareMode: the torrent is in share mode (share_mode.go).
+	ShareMode bool
+	// SuperSeeding: the torrent super seeds, BEP 16 (super_seed.go).
+	SuperSeeding bool
 	// SequentialDownload: pieces are picked in order
 	// (FlagSequentialDownload, TorrentHandle.SetSequentialDownload).
 	SequentialDownload bool
