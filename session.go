@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
 	"github.com/actorrent/actorrent/supervisor"
+	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 )
@@ -196,6 +197,9 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 		Trackers:       p.Trackers, TrackerID: p.TrackerID,
 		UserData: &p,
 		Limits:   p.limits(),
+		// Allocated here, on the caller's goroutine, rather than on the
+		// session actor's, which spawns every torrent in turn.
+		Prealloc: torrentactor.Preallocate(),
 	}, nil
 }
 

@@ -63,6 +63,10 @@ type AddTorrent struct {
 	UserData any
 	// Limits are the torrent's own limits.
 	Limits TorrentLimits
+	// Prealloc is the torrent actor's memory, allocated by the adding
+	// goroutine (a *torrentactor.Prealloc, which this package cannot
+	// name); nil: the session allocates it.
+	Prealloc any
 }
 
 // TorrentLimits are a torrent's own limits (libtorrent's max_uploads,

@@ -69,6 +69,7 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Limits:         m.Limits,
 		Trackers:       torrentactor.TrackerConfig{Tiers: m.Trackers, TrackerID: m.TrackerID},
 	}
+	tc.Prealloc, _ = m.Prealloc.(*torrentactor.Prealloc)
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {
 		newProps = a.cfg.TorrentProps

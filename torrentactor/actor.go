@@ -9,7 +9,6 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/ipfilter"
-	"github.com/actorrent/actorrent/internal/metadata"
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/piecepicker"
@@ -91,6 +90,9 @@ type Config struct {
 	// Counters is the session's stats counter block (nil: none); the
 	// torrent's peers count on it too.
 	Counters *stats.Counters
+	// Prealloc, when set, is the torrent's memory, allocated by the
+	// goroutine that added it (prealloc.go); nil: New allocates.
+	Prealloc *Prealloc
 }
 
 // Shared is the session's part of a torrent's configuration (the fields
@@ -289,57 +291,18 @@ func New(cfg Config) *actor.Props {
 			sh.Settings = settings.Default()
 		}
 	}
-	first := &torrentConfig{
+	p := cfg.Prealloc
+	if p == nil || p.taken {
+		p = Preallocate()
+	}
+	p.taken = true
+	*p.cfg = torrentConfig{
 		Shared: sh, Meta: cfg.Meta, InfoHash: cfg.InfoHash, Name: cfg.Name, SavePath: cfg.SavePath,
 		Flags: cfg.Flags, ResumeData: cfg.ResumeData, StorageMode: cfg.StorageMode, NewStorage: cfg.NewStorage,
 		FilePriorities: cfg.FilePriorities, Limits: cfg.Limits,
 		Tiers: cfg.Trackers.Tiers, TrackerID: cfg.Trackers.TrackerID,
 	}
-	// The actor uses the props' configuration in place rather than a
-	// copy; a second incarnation, which the torrent's resume strategy
-	// never makes, would copy it as the first left it.
-	produced := false
-	return actor.PropsFromProducer(func() actor.Actor {
-		own := first
-		if produced {
-			c := *first
-			own = &c
-		}
-		produced = true
-		cfg := own
-		a := &Actor{
-			cfg:    own,
-			log:    cfg.Log,
-			set:    cfg.Settings,
-			credit: cfg.Credit,
-			budget: cfg.ConnectBudget,
-			// peers' maps and senders are made with the first peer
-			// (peerSet.add, noteSender): an idle torrent holds no map.
-			plist:    peerlist.New(peerListConfig(cfg.Settings)),
-			added:    time.Now(),
-			life:     newLifecycle(cfg.Meta == nil, len(cfg.ResumeData) > 0),
-			queuePos: -1,
-		}
-		if a.credit == nil {
-			a.credit = actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes)))
-		}
-		if a.budget == nil {
-			a.budget = actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed))
-		}
-		if cfg.Meta == nil {
-			// Until the metadata comes, an empty info stands in (no
-			// files, no pieces) so that status and stats need no cases.
-			a.ih = cfg.InfoHash
-			a.info = &metainfo.Info{Name: cfg.Name}
-			a.have = bitfield.New(0)
-			a.meta = metaState{enabled: true, fetcher: metadata.NewFetcher(cfg.InfoHash, metadata.FetcherConfig{})}
-			return a
-		}
-		a.ih, a.info = cfg.Meta.InfoHash, &cfg.Meta.Info
-		return a
-		// The lock-free mailbox holds a 48-byte stub while empty, where
-		// the default ring holds 10 slots: most torrents are idle.
-	}, actor.WithMailbox(actor.UnboundedLockfree()))
+	return p.props
 }
 
 // Receive runs the handlers of the torrent's phase (states.go), then
