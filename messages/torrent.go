@@ -107,6 +107,12 @@ type PeerInterest struct {
 	Interested bool
 }
 
+// PeerReportSeen: the torrent handled a peer's PeerInterest (Bitfield
+// false) or PeerBitfield (true). A peer keeps one of each in flight and
+// sends what changed meanwhile only then (peeractor/reports.go), so that a
+// remote flooding either cannot grow the torrent's mailbox.
+type PeerReportSeen struct{ Bitfield bool }
+
 // RequestBlocks: the peer's pipeline runs low; the torrent answers with
 // BlocksAssigned (possibly empty).
 type RequestBlocks struct {

@@ -93,7 +93,8 @@ type Actor struct {
 	readerCtx    context.Context
 	stopReader   context.CancelFunc
 	readerDone   chan struct{}
-	heldCredit   atomic.Int64 // credit taken by the reader, not yet handed on
+	heldCredit   atomic.Int64   // credit taken by the reader, not yet handed on
+	inWin        *inboundWindow // messages handed on, not handled yet (inbound_window.go)
 	cancelTicker func()
 
 	connected bool
@@ -113,9 +114,10 @@ type Actor struct {
 	pipeline    int            // requests to keep outstanding: rq's depth
 	rq          requestq.State // pacing, snubbing, timeouts (handle_requests.go)
 
-	ext  extState
-	pex  pexState  // ut_pex (handle_pex.go)
-	fast fastState // BEP 6 (fast.go)
+	reports reportState // to the torrent, one of each in flight (reports.go)
+	ext     extState
+	pex     pexState  // ut_pex (handle_pex.go)
+	fast    fastState // BEP 6 (fast.go)
 
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read
@@ -155,6 +157,7 @@ func New(cfg Config) *actor.Props {
 			inFlight:    map[messages.Block]bool{},
 			rq:          requestq.New(requestLimits(cfg.Settings)),
 			readerDone:  make(chan struct{}),
+			inWin:       newInboundWindow(),
 		}
 		a.pipeline = a.rq.Depth()
 		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
@@ -175,6 +178,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *connectFailed:
 		a.fail(ctx, m.err, false)
 	case *inbound:
+		a.inWin.handled()
 		a.handleInbound(ctx, m)
 	case *ioFailed:
 		a.fail(ctx, m.err, m.protocol)
@@ -185,6 +189,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.bw.settingsChanged(m.Settings)
 	case *tick:
 		a.handleTick(ctx)
+	case *messages.PeerReportSeen:
+		reporting{a}.handleReportSeen(ctx, m)
 	case *messages.BlocksAssigned:
 		a.handleBlocksAssigned(ctx, m)
 	case *messages.HavePiece:

@@ -164,6 +164,9 @@ func (a *Actor) startReader(ctx actor.Context) {
 				a.heldCredit.Add(n)
 			}
 			root.Send(self, &inbound{msg: m, size: size})
+			if !a.inWin.handedOn(a.readerCtx) {
+				return // the actor is closing the connection
+			}
 		}
 	}()
 }

@@ -125,7 +125,7 @@ func (a fastExt) peerHaveAll(ctx actor.Context) {
 	bf := bitfield.New(a.cfg.Info.NumPieces())
 	bf.SetAll()
 	a.peerHave = bf
-	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
+	reporting{a.Actor}.bitfieldChanged(ctx)
 }
 
 // applyEarlyHaveAll applies a have_all that came before the metadata.
@@ -145,7 +145,7 @@ func (a fastExt) handleHaveNone(ctx actor.Context) {
 		return
 	}
 	a.peerHave = bitfield.New(a.cfg.Info.NumPieces())
-	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: a.peerHave.Clone()})
+	reporting{a.Actor}.bitfieldChanged(ctx)
 	a.sendAllowedFast()
 }
 

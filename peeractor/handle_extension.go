@@ -221,7 +221,7 @@ func (a *Actor) handleSetTorrentInfo(ctx actor.Context, m *messages.SetTorrentIn
 			return
 		}
 		a.peerHave = bf
-		ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
+		reporting{a}.bitfieldChanged(ctx)
 	}
 	a.ext.rawBitfield = nil
 	(fastExt{a}).applyEarlyHaveAll(ctx) // fast.go

@@ -55,7 +55,7 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 	case wire.Interested, wire.NotInterested:
 		a.peerInterested = m.ID == wire.Interested
 		a.flags.set(stats.PeerNumPeersUpInterested, a.peerInterested)
-		ctx.Send(ctx.Parent(), &messages.PeerInterest{Key: a.cfg.Key, Interested: a.peerInterested})
+		reporting{a}.interestChanged(ctx) // reports.go
 	case wire.Have:
 		err = a.handlePeerHave(ctx, int(m.Index))
 	case wire.BitfieldMsg:
@@ -88,7 +88,7 @@ func (a *Actor) handlePeerHave(ctx actor.Context, piece int) error {
 		return nil
 	}
 	a.peerHave.Set(piece)
-	ctx.Send(ctx.Parent(), &messages.PeerHave{Key: a.cfg.Key, Piece: piece})
+	reporting{a}.haveAdded(ctx, piece)
 	return nil
 }
 
@@ -111,7 +111,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 		return fmt.Errorf("%w: %w", ErrBadBitfield, err)
 	}
 	a.peerHave = bf
-	ctx.Send(ctx.Parent(), &messages.PeerBitfield{Key: a.cfg.Key, Bitfield: bf.Clone()})
+	reporting{a}.bitfieldChanged(ctx)
 	(fastExt{a}).sendAllowedFast()
 	return nil
 }

@@ -309,6 +309,7 @@ func New(cfg Config) *actor.Props {
 // starts or stops the tick.
 func (a *Actor) Receive(ctx actor.Context) {
 	phaseHandlers[a.life.phase](a, ctx)
+	ackPeerReport(ctx) // handle_peers.go
 	gauges{a}.afterMessage(ctx)
 	statusView{a}.noteStatusChange(ctx) // handle_status_query.go
 	ticker{a}.syncTick(ctx)             // whatever the message changed may make work due, or end it

@@ -169,6 +169,23 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 	}
 }
 
+// ackPeerReport acknowledges a peer's PeerInterest or PeerBitfield,
+// whatever the phase made of it: the peer sends its next report only then
+// (peeractor/reports.go).
+func ackPeerReport(ctx actor.Context) {
+	bf := false
+	switch ctx.Message().(type) {
+	case *messages.PeerInterest:
+	case *messages.PeerBitfield:
+		bf = true
+	default:
+		return
+	}
+	if ctx.Sender() != nil { // nil: not from a peer actor (tests)
+		ctx.Respond(&messages.PeerReportSeen{Bitfield: bf})
+	}
+}
+
 // handlePeerInterest: a peer's interest changes whom the choker unchokes.
 func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
 	if p := a.peers.get(m.Key); p != nil {
