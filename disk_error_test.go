@@ -191,16 +191,22 @@ func TestDiskFullRetry(t *testing.T) {
 	settings.SetInt(OptimisticDiskRetry, 1)
 	f := &faultyStorage{}
 	f.failWrites(syscall.ENOSPC)
-	_, src, dst, _, h := faultyDownload(ctx, t, settings, FlagAutoManaged, f)
+	_, src, dst, s, h := faultyDownload(ctx, t, settings, FlagAutoManaged, f)
+	waitAlert(ctx, t, s, "the first file_error", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok })
 	waitFor(ctx, t, h, "upload mode", func(s TorrentStatus) bool { return s.UploadMode })
-	// An upper bound on the writes in a window of time: a busy machine
-	// can only make fewer. The bound counts every retry period that can
-	// begin within the window as measured, whatever its phase.
-	w0, start := f.writes.Load(), time.Now()
-	time.Sleep(3500 * time.Millisecond)
-	tried, periods := f.writes.Load()-w0, int64(time.Since(start)/time.Second)+1
+	// Each retry period that finds the disk still full ends in upload
+	// mode again with a file_error alert: count three such periods (an
+	// event each, not a guessed duration) and the writes they tried.
+	w0 := f.writes.Load()
+	const periods = 3
+	for range periods {
+		waitAlert(ctx, t, s, "file_error of a retry", func(a Alert) bool { _, ok := a.(FileErrorAlert); return ok })
+	}
+	tried := f.writes.Load() - w0
 	t.Logf("%d writes tried in %d retry periods of a full disk", tried, periods)
-	if tried > periods*256 { // at most a write credit's worth of blocks a period
+	// At most a write credit's worth of blocks a period; the period
+	// under way when the count was taken may have begun too.
+	if tried > (periods+1)*256 {
 		t.Errorf("%d writes in %d retry periods: not bounded", tried, periods)
 	}
 	healAndFinish(ctx, t, h, f, false, src, dst)
