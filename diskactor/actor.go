@@ -106,6 +106,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleRead(ctx, m)
 	case *messages.DiskCheck:
 		a.handleCheckRequest(ctx, m)
+	case *messages.DiskVerifyPiece:
+		a.handleVerifyPiece(ctx, m) // verify_piece.go
 	case *messages.DiskClearPiece:
 		a.handleClearPiece(m)
 	case *messages.DiskStatus:

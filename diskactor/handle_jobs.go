@@ -103,6 +103,8 @@ func (a *Actor) finishJob(ctx actor.Context, d *jobDone) {
 		(readCache{a}).finishRead(ctx, t, j, d)
 	case *checkJob:
 		a.finishCheck(ctx, t, j, d)
+	case *verifyJob:
+		finishVerify(ctx, j, d)
 	case *closeJob:
 		if j.replyTo != nil {
 			ctx.Send(j.replyTo, &messages.DiskRemoveTorrentReply{InfoHash: j.ih, Err: d.err})

@@ -58,6 +58,9 @@ func (w *worker) Receive(ctx actor.Context) {
 	case *checkJob:
 		w.check(j, done)
 		done.timing.hash = time.Since(start) // reading included, as libtorrent
+	case *verifyJob:
+		w.check(&j.checkJob, done)
+		done.timing.hash = time.Since(start)
 	case *closeJob:
 		done.op = "remove"
 		if j.delete {
