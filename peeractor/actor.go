@@ -38,7 +38,10 @@ type Config struct {
 	// Have is our bitfield when the peer starts (the peer keeps its copy
 	// up to date from HavePiece).
 	Have bitfield.Bitfield
-	Disk *actor.PID
+	// Unverified are the pieces not verified yet in seed mode (empty:
+	// none, or not in seed mode); requests for them wait (seed_mode.go).
+	Unverified bitfield.Bitfield
+	Disk       *actor.PID
 	// Alerts is the session's alert actor (nil: no alerts): the peer
 	// posts its block and performance alerts there (block_alerts.go).
 	Alerts *actor.PID
@@ -121,6 +124,7 @@ type Actor struct {
 
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read
+	seed      *seedHold               // seed mode: requests held until verified (nil: none)
 	inFlight  map[messages.Block]bool // reading or sending; false = cancelled
 	uploading int
 
@@ -158,6 +162,7 @@ func New(cfg Config) *actor.Props {
 			rq:          requestq.New(requestLimits(cfg.Settings)),
 			readerDone:  make(chan struct{}),
 			inWin:       newInboundWindow(),
+			seed:        newSeedHold(cfg.Unverified),
 		}
 		a.pipeline = a.rq.Depth()
 		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
@@ -195,6 +200,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleBlocksAssigned(ctx, m)
 	case *messages.HavePiece:
 		a.handleHavePiece(m)
+	case *messages.PieceVerified:
+		(seedGate{a}).handlePieceVerified(ctx, m) // seed_mode.go
 	case *messages.SuggestPiece:
 		(fastExt{a}).handleSuggestPiece(m) // fast.go
 	case *messages.SetInterested:

@@ -50,12 +50,18 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 		}
 		return ErrRequestFlood
 	}
+	if a.seed != nil && (seedGate{a}).hold(ctx, b) {
+		return nil // seed mode: served once the piece is verified (seed_mode.go)
+	}
 	a.requests = append(a.requests, b)
 	a.serve(ctx)
 	return nil
 }
 
 func (a *Actor) handleRemoteCancel(b messages.Block) {
+	if a.seed != nil && (seedGate{a}).cancel(b) {
+		return
+	}
 	for i, r := range a.requests {
 		if r == b {
 			a.requests = append(a.requests[:i], a.requests[i+1:]...)
@@ -140,6 +146,9 @@ func (a *Actor) handleSetChoke(ctx actor.Context, m *messages.SetChoke) {
 	a.w.control(func(b []byte) []byte { return wire.AppendMessage(b, wire.Message{ID: id}) })
 	if m.Choke {
 		(fastExt{a}).rejectOnChoke() // discards the peer's requests, rejecting them with fast (fast.go)
+		if a.seed != nil {
+			(seedGate{a}).rejectOnChoke() // and those held in seed mode (seed_mode.go)
+		}
 	}
 	a.stats.upload += 5
 	a.sent(counter, 1)

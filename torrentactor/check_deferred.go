@@ -1,7 +1,6 @@
 package torrentactor
 
 import (
-	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -19,7 +18,7 @@ import (
 
 // deferCheck reports whether a full check should wait for a resume.
 func (a *Actor) deferCheck() bool {
-	return a.life.paused && !a.life.autoManaged && a.cfg.Flags&messages.FlagSeedMode == 0
+	return a.life.paused && !a.life.autoManaged && !seedMode{a}.on()
 }
 
 // deferFullCheck leaves the torrent in checking_files until it runs;

@@ -29,6 +29,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		metaFetch{a}.startMetadata(ctx)
 		return
 	}
+	seedMode{a}.enterFromFlag() // seed_mode.go
 	resumeLoader{a}.loadResumeData(ctx)
 	rateLimits{a}.syncRates() // resume data may carry limits
 	var resumePrio []int
@@ -52,7 +53,8 @@ func (a *Actor) registerStorage(ctx actor.Context) {
 }
 
 // startCheck finds out which pieces are had: from resume data when the
-// torrent has some, else by a full check (or, in seed mode, by trust).
+// torrent has some (it wins over the seed-mode flag), else by a full
+// check (or, in seed mode, by trust).
 func (a *Actor) startCheck(ctx actor.Context) {
 	a.have = bitfield.New(a.info.NumPieces())
 	a.picker = nil
@@ -64,7 +66,7 @@ func (a *Actor) startCheck(ctx actor.Context) {
 		return
 	}
 	a.ensureStorage(ctx)
-	if a.resume.loaded != nil && a.cfg.Flags&messages.FlagSeedMode == 0 {
+	if a.resume.loaded != nil {
 		resumeLoader{a}.checkResumeData(ctx)
 		return
 	}
@@ -73,12 +75,15 @@ func (a *Actor) startCheck(ctx actor.Context) {
 
 func (a *Actor) startFullCheck(ctx actor.Context) {
 	a.ensureStorage(ctx)
-	seedMode := a.cfg.Flags&messages.FlagSeedMode != 0
-	a.resume.fullCheck = !seedMode
+	chk := seedMode{a}.diskCheck(a.resume.checkGen) // seed mode's, or after it failed
+	a.resume.fullCheck = chk == nil
+	if chk == nil {
+		chk = &messages.DiskCheck{InfoHash: a.ih, Gen: a.resume.checkGen}
+	}
 	a.change(ctx, event{kind: evFullCheck})
 	// A request, so that the disk can answer even a torrent it does not
 	// know (its storage could not be made).
-	ctx.Request(a.cfg.Disk, &messages.DiskCheck{InfoHash: a.ih, SeedMode: seedMode, Gen: a.resume.checkGen})
+	ctx.Request(a.cfg.Disk, chk)
 }
 
 // handleCheckDone builds the picker from the pieces that passed and starts
@@ -104,6 +109,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		}
 	}
 	pieceAccessor{a}.applyModes(ctx)
+	seedMode{a}.checked(ctx)
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}
 	a.post(ctx, &messages.TorrentCheckedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
 	complete := a.picker.IsComplete()

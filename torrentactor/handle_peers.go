@@ -98,6 +98,7 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	if !pending {
 		pc.Info = a.info
 		pc.Have = a.have.Clone()
+		pc.Unverified = seedMode{a}.unverified() // seed mode: held until verified
 	}
 	if a.cfg.Meta != nil {
 		pc.InfoBytes = a.cfg.Meta.InfoBytes

@@ -160,6 +160,8 @@ func (a pieceAccessor) readPiece(ctx actor.Context, piece int) {
 		a.postReadPiece(ctx, piece, nil, messages.ErrInvalidPieceIndex)
 	case !a.have.Has(piece):
 		a.postReadPiece(ctx, piece, nil, messages.ErrPieceNotAvailable)
+	case (seedMode{a.Actor}).whenVerified(ctx, piece, a.readPieceLater(ctx, piece)):
+		// Seed mode: read once hashed (seed_mode.go).
 	default:
 		a.access().reads[piece]++
 		ctx.Send(a.cfg.Disk, &messages.DiskRead{InfoHash: a.ih, Piece: piece, Length: int(a.info.PieceSize(piece)), ReplyTo: ctx.Self()})
@@ -212,6 +214,8 @@ func (a pieceAccessor) handleReadData(ctx actor.Context, m *messages.ReadData) {
 		ctx.Respond(&messages.DiskReadReply{Piece: m.Piece, Begin: m.Begin, Err: messages.ErrInvalidPieceIndex})
 	case !a.have.Has(m.Piece):
 		ctx.Respond(&messages.DiskReadReply{Piece: m.Piece, Begin: m.Begin, Err: messages.ErrPieceNotAvailable})
+	case (seedMode{a.Actor}).whenVerified(ctx, m.Piece, a.readDataLater(ctx, m)):
+		// Seed mode: read once hashed (seed_mode.go).
 	default:
 		ctx.Send(a.cfg.Disk, &messages.DiskRead{InfoHash: a.ih, Piece: m.Piece, Begin: m.Begin, Length: m.Length, ReplyTo: ctx.Sender()})
 	}

@@ -138,6 +138,9 @@ func (a resumeLoader) checkResumeData(ctx actor.Context) {
 			a.startFullCheck(ctx)
 			return
 		}
+		if v.SeedMode {
+			seedMode{a.Actor}.enter(resumeVerified(d)) // seed_mode_resume.go
+		}
 		a.resume.claims = make([]bool, len(v.Have))
 		verify := false
 		for p := range v.Have {

@@ -155,15 +155,12 @@ func (a resumeSaver) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data
 	if !a.completed.IsZero() {
 		d.CompletedTime = a.completed.Unix()
 	}
-	seed := true
 	for p := range n {
 		if a.pieceClaimed(p) {
 			d.Pieces[p] = 1
-		} else {
-			seed = false
 		}
 	}
-	d.SeedMode = seed && a.cfg.Flags&messages.FlagSeedMode != 0
+	seedMode{a.Actor}.saveResume(d) // seed_mode_resume.go: seed_mode, bit 0x2
 	if flags&messages.SaveResumeSaveInfoDict != 0 {
 		d.Info = a.cfg.Meta.InfoBytes
 	}

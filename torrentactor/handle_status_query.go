@@ -155,7 +155,7 @@ func (a statusView) fillStatus(s *messages.TorrentStatus, flags messages.StatusF
 		TotalRedundantBytes:   a.counters.redundant,
 		IsFinished:            a.life.finished,
 		IsSeeding:             a.life.finished && a.have.All(),
-		SeedMode:              a.cfg.Flags&messages.FlagSeedMode != 0,
+		SeedMode:              seedMode{a.Actor}.on(),
 		SequentialDownload:    pieceAccessor{a.Actor}.sequential(),
 		AddedTime:             a.added,
 		CompletedTime:         a.completed,

@@ -142,7 +142,12 @@ func (a *Actor) common(ctx actor.Context) {
 	case *messages.ResumeTorrent:
 		a.change(ctx, event{kind: evResume})
 	case *messages.ForceRecheck:
+		seedMode{a}.leave() // the recheck trusts nothing
 		a.change(ctx, event{kind: evRecheck})
+	case *messages.VerifyPiece:
+		seedMode{a}.handleVerifyPiece(ctx, m) // seed_mode.go
+	case *messages.DiskVerifyPieceReply:
+		seedMode{a}.handleVerified(ctx, m)
 	case *messages.SaveResumeData:
 		resumeSaver{a}.handleSaveResumeData(ctx, m)
 	case *messages.SetFilePriorities:
