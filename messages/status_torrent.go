@@ -42,9 +42,8 @@ type TorrentStatus struct {
 	// Pieces has a bit for every piece we have (verified, on disk).
 	Pieces bitfield.Bitfield
 	// VerifiedPieces: in seed mode, the pieces hashed since the torrent
-	// started (libtorrent checks a seed-mode piece when it is first
-	// requested). Ours hashes the whole torrent before seeding, so it is
-	// empty, as libtorrent's is outside seed mode.
+	// was added (each is hashed when first requested), resume data's
+	// included; empty outside seed mode, as libtorrent's.
 	VerifiedPieces bitfield.Bitfield
 	// SparseRegions is the number of runs of pieces we lack
 	// (libtorrent's sparse_regions; with QueryPieces).

@@ -240,6 +240,9 @@ func (a statusView) fillCostly(s *messages.TorrentStatus, flags messages.StatusF
 		s.Pieces = a.have.Clone()
 		s.SparseRegions = sparseRegions(a.have)
 	}
+	if flags&messages.QueryVerifiedPieces != 0 {
+		s.VerifiedPieces = seedMode{a.Actor}.verifiedField() // seed_mode.go
+	}
 	if flags&messages.QueryLastSeenComplete != 0 {
 		if a.sq != nil {
 			s.LastSeenComplete = a.sq.seenComplete

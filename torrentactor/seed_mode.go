@@ -229,3 +229,12 @@ func (a pieceAccessor) readPieceLater(ctx actor.Context, piece int) func(ok bool
 		a.readPiece(ctx, piece)
 	}
 }
+
+// verifiedField is status's verified_pieces: the pieces verified in seed
+// mode (empty out of it).
+func (a seedMode) verifiedField() bitfield.Bitfield {
+	if !a.on() {
+		return bitfield.Bitfield{}
+	}
+	return a.state().v.VerifiedSet()
+}

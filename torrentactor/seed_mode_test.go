@@ -195,8 +195,8 @@ func TestSeedModeVerifiesEachPieceOnce(t *testing.T) {
 				t.Fatalf("read_piece %d: error %v, %d bytes", a.Piece, a.Error, len(a.Buffer))
 			}
 		}
-		if !r.status(r.pid).SeedMode {
-			t.Fatal("left seed mode before every piece was verified")
+		if st := r.status(r.pid); !st.SeedMode || st.VerifiedPieces.Count() != 2 || !st.VerifiedPieces.Has(1) {
+			t.Fatalf("seed_mode %v, verified_pieces %v: want seed mode, pieces 0 and 1", st.SeedMode, st.VerifiedPieces.Indices())
 		}
 		r.connect("10.0.0.2:1")
 		if n := r.peers.unverified[2]; n != seedPieces-2 {
@@ -218,7 +218,7 @@ func TestSeedModeVerifiesEachPieceOnce(t *testing.T) {
 			t.Fatalf("the other peer heard %v, want that all is verified", a)
 		}
 		st = r.status(r.pid)
-		if st.SeedMode || st.State != messages.StateSeeding || r.verify.Load() != seedPieces || r.checks.Load() != 0 {
+		if st.SeedMode || st.VerifiedPieces.Len() != 0 || st.State != messages.StateSeeding || r.verify.Load() != seedPieces || r.checks.Load() != 0 {
 			t.Fatalf("seed_mode %v state %v, %d hashes %d checks: want a seed out of seed mode, each piece hashed once",
 				st.SeedMode, st.State, r.verify.Load(), r.checks.Load())
 		}

@@ -115,6 +115,10 @@ func (v *Verifier) Verified() []bool {
 	return out
 }
 
+// VerifiedSet returns the verified pieces as a bitfield (a copy: status's
+// verified_pieces).
+func (v *Verifier) VerifiedSet() bitfield.Bitfield { return v.verified.Clone() }
+
 // Unverified returns the pieces not verified yet (a copy: what a new
 // peer connection holds requests for).
 func (v *Verifier) Unverified() bitfield.Bitfield {

@@ -92,9 +92,9 @@ func TestVerifier(t *testing.T) {
 			if u.Count() != tt.left {
 				t.Errorf("Unverified has %d pieces, want %d", u.Count(), tt.left)
 			}
-			ver := v.Verified()
+			ver, set := v.Verified(), v.VerifiedSet()
 			for p := range tt.n {
-				if ver[p] == u.Has(p) || ver[p] != v.IsVerified(p) {
+				if ver[p] == u.Has(p) || ver[p] != v.IsVerified(p) || ver[p] != set.Has(p) {
 					t.Errorf("piece %d: Verified %v, Unverified %v, IsVerified %v", p, ver[p], u.Has(p), v.IsVerified(p))
 				}
 			}
