@@ -8,7 +8,9 @@ type AddTorrentFlags = messages.AddTorrentFlags
 // The flags of AddTorrentParams.Flags.
 const (
 	// FlagSeedMode trusts the files: every piece is taken as had without
-	// a check.
+	// a check, and hashed when first asked for; a piece that fails ends
+	// seed mode with a check of the files (README: Seed mode). Resume
+	// data wins over it.
 	FlagSeedMode = messages.FlagSeedMode
 	// FlagPaused adds the torrent paused.
 	FlagPaused = messages.FlagPaused

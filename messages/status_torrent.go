@@ -65,7 +65,9 @@ type TorrentStatus struct {
 	TotalRedundantBytes  int64
 	IsSeeding            bool
 	IsFinished           bool
-	SeedMode             bool
+	// SeedMode: the torrent is in seed mode now (added with FlagSeedMode
+	// or resume data saying so, and not every piece verified yet).
+	SeedMode bool
 	// CheckingProgress is the check's progress, 0..1, while checking.
 	CheckingProgress float64
 	BlockSize        int

@@ -195,12 +195,17 @@ func TestSeedModeVerifiesEachPieceOnce(t *testing.T) {
 				t.Fatalf("read_piece %d: error %v, %d bytes", a.Piece, a.Error, len(a.Buffer))
 			}
 		}
-		if st := r.status(r.pid); !st.SeedMode || st.VerifiedPieces.Count() != 2 || !st.VerifiedPieces.Has(1) {
-			t.Fatalf("seed_mode %v, verified_pieces %v: want seed mode, pieces 0 and 1", st.SeedMode, st.VerifiedPieces.Indices())
+		// A reader's read (TorrentHandle.Reader) waits for the hash too.
+		rd := r.request(&messages.ReadData{Piece: 2, Begin: 10, Length: 100}).(*messages.DiskReadReply)
+		if rd.Err != nil || !bytes.Equal(rd.Data, r.payload[2*seedPieceLen+10:][:100]) || r.verify.Load() != 3 {
+			t.Fatalf("reader's read: %v, %d bytes, %d hashes: want piece 2's bytes after its hash", rd.Err, len(rd.Data), r.verify.Load())
+		}
+		if st := r.status(r.pid); !st.SeedMode || st.VerifiedPieces.Count() != 3 || !st.VerifiedPieces.Has(2) {
+			t.Fatalf("seed_mode %v, verified_pieces %v: want seed mode, pieces 0 to 2", st.SeedMode, st.VerifiedPieces.Indices())
 		}
 		r.connect("10.0.0.2:1")
-		if n := r.peers.unverified[2]; n != seedPieces-2 {
-			t.Fatalf("a later peer starts with %d unverified pieces, want %d", n, seedPieces-2)
+		if n := r.peers.unverified[2]; n != seedPieces-3 {
+			t.Fatalf("a later peer starts with %d unverified pieces, want %d", n, seedPieces-3)
 		}
 		for p := 1; p < seedPieces; p++ {
 			r.ask(1, p)
