@@ -132,7 +132,15 @@ func TestPEXThroughOurs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ti, src, _ := pexSwarmTorrent(t)
-	_, cAddrs := seedingSession(ctx, t, ti, src)
+	c, cAddrs := seedingSession(ctx, t, ti, src)
+	// C seeds slowly: unlimited, B could finish before A connects, and
+	// two seeds part, so B would have no C left to tell A of (the flake
+	// this test had: 2 failures in 5 runs).
+	if ch, _, err := c.FindTorrent(ctx, ti.InfoHash()); err != nil {
+		t.Fatal(err)
+	} else if err := ch.SetUploadLimit(ctx, 2<<20); err != nil {
+		t.Fatal(err)
+	}
 	bAddr := middleB(ctx, t, ti, cAddrs[0])
 	a := pexSession(t)
 	ah, err := a.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
