@@ -23,6 +23,9 @@ const (
 	// FlagUploadMode adds the torrent in upload mode: it seeds what it
 	// has and requests nothing (SetUploadMode changes it later).
 	FlagUploadMode = messages.FlagUploadMode
+	// FlagSuperSeeding adds the torrent super seeding (BEP 16; see
+	// TorrentHandle.SuperSeeding).
+	FlagSuperSeeding = messages.FlagSuperSeeding
 	// FlagOverrideResumeData: the flags and limits given here (paused,
 	// auto_managed, upload mode, max_connections, ...) win over those
 	// recorded in ResumeData.

@@ -72,6 +72,9 @@ type Config struct {
 	// upload mode).
 	ListenPort uint16
 	UploadOnly bool
+	// SuperSeed: the torrent super seeds (BEP 16): the remote is told of
+	// the pieces SuperSeedPieces names, not of all we have (super_seed.go).
+	SuperSeed bool
 }
 
 // Limits that protect us from hostile or broken peers.
@@ -122,6 +125,8 @@ type Actor struct {
 	pex     pexState  // ut_pex (handle_pex.go)
 	fast    fastState // BEP 6 (fast.go)
 
+	super superSeedState // BEP 16 (super_seed.go)
+
 	// upload side
 	requests  []messages.Block        // from the remote, not yet read
 	seed      *seedHold               // seed mode: requests held until verified (nil: none)
@@ -163,6 +168,7 @@ func New(cfg Config) *actor.Props {
 			readerDone:  make(chan struct{}),
 			inWin:       newInboundWindow(),
 			seed:        newSeedHold(cfg.Unverified),
+			super:       startState(cfg.SuperSeed),
 		}
 		a.pipeline = a.rq.Depth()
 		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
@@ -202,6 +208,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleHavePiece(m)
 	case *messages.PieceVerified:
 		(seedGate{a}).handlePieceVerified(ctx, m) // seed_mode.go
+	case *messages.SuperSeedPieces:
+		superSeeding{a}.handle(m) // super_seed.go
 	case *messages.SuggestPiece:
 		(fastExt{a}).handleSuggestPiece(m) // fast.go
 	case *messages.SetInterested:

@@ -69,6 +69,9 @@ type fastState struct {
 // sendPieces tells the remote what we have: have_all or have_none with the
 // fast extension, else a bitfield (nothing when we have nothing).
 func (a fastExt) sendPieces() {
+	if (superSeeding{a.Actor}).hidesPieces() {
+		return // super seeding: have_none or nothing (super_seed.go)
+	}
 	n, have := a.have.Len(), a.have.Count()
 	switch {
 	case a.fast.on && n > 0 && have == n:
@@ -205,7 +208,7 @@ func (a fastExt) isAllowedIn(piece int) bool { return slices.Contains(a.fast.all
 // every piece when the set would cover the torrent.
 func (a fastExt) sendAllowedFast() {
 	k := a.set.Int(settings.AllowedFastSetSize)
-	if !a.fast.on || a.fast.sentAllowed || a.cfg.Info == nil || k <= 0 || a.closing || !a.connected {
+	if !a.fast.on || a.fast.sentAllowed || a.cfg.Info == nil || k <= 0 || a.closing || !a.connected || a.super.on {
 		return
 	}
 	if a.peerHave.Count() >= k {

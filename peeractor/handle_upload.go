@@ -29,9 +29,10 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 		(alerting{a}).postInvalidRequest(ctx, b)
 		return fmt.Errorf("%w: piece %d offset %d length %d", ErrInvalidRequest, b.Piece, b.Begin, b.Length)
 	}
-	if !a.have.Has(b.Piece) {
-		// A piece we do not have: invalid_request, and the request is
-		// ignored (libtorrent rejects it, with the fast extension).
+	if !a.have.Has(b.Piece) || (superSeeding{a}).refuses(b.Piece) {
+		// A piece we do not have, or hide while super seeding:
+		// invalid_request, and the request is ignored (libtorrent
+		// rejects it, with the fast extension).
 		c.Inc(stats.PeerInvalidPieceRequests)
 		(alerting{a}).postInvalidRequest(ctx, b)
 		(fastExt{a}).reject(b)

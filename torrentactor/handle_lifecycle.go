@@ -19,6 +19,7 @@ var ErrTorrentActorFailed = errors.New("torrentactor: torrent failed")
 // (or, in seed mode, trusts the files).
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.change(ctx, event{kind: evFlags, on: a.cfg.Flags&messages.FlagPaused != 0, auto: a.cfg.Flags&messages.FlagAutoManaged != 0})
+	superSeeder{a}.setInitial(a.cfg.Flags&messages.FlagSuperSeeding != 0)
 	if a.cfg.Flags&messages.FlagUploadMode != 0 {
 		// Added in upload mode: seed what is had, request nothing.
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
@@ -122,6 +123,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		peerList{a}.connectMore(ctx)
 	}
 	trackers{a}.syncAnnouncing(ctx)
+	superSeeder{a}.checked(ctx) // super_seed.go: only a seed super seeds
 }
 
 // handleRemove disconnects everything, lets the disk close (or delete) the

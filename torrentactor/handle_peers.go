@@ -112,6 +112,9 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	pc.Counters = a.cfg.Counters
 	pc.ListenPort = uint16(a.cfg.TrackerBase.Port)
 	pc.UploadOnly = a.life.finished || a.diskErr.uploadMode
+	if pc.SuperSeed = (superSeeder{a}).acting(); pc.SuperSeed {
+		pc.UploadOnly = false // as libtorrent: peers may leave a seed that says it only uploads
+	}
 	var props *actor.Props
 	if a.cfg.PeerProps != nil {
 		props = a.cfg.PeerProps(pc)
@@ -140,6 +143,7 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 		a.plist.Handshaken(ap)
 	}
 	a.post(ctx, &messages.PeerConnectAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr, m.PeerID), Incoming: m.Incoming})
+	superSeeder{a}.peerConnected(ctx, p) // super_seed.go
 }
 
 func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) {
@@ -148,6 +152,7 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) 
 		return
 	}
 	a.picker.PeerBitfield(piecepicker.PeerKey(m.Key), m.Bitfield)
+	superSeeder{a}.peerBitfield(ctx, m.Key)
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.SetSeed(ap, m.Bitfield.All())
 	}
@@ -165,6 +170,7 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 		return
 	}
 	a.picker.PeerHave(piecepicker.PeerKey(m.Key), m.Piece)
+	superSeeder{a}.peerHave(ctx, m.Key, m.Piece)
 	if !p.interested && !a.picker.Have(m.Piece) {
 		a.updateInterest(ctx, p)
 	}
@@ -191,6 +197,7 @@ func ackPeerReport(ctx actor.Context) {
 func (a *Actor) handlePeerInterest(ctx actor.Context, m *messages.PeerInterest) {
 	if p := a.peers.get(m.Key); p != nil {
 		p.wants = m.Interested
+		superSeeder{a}.peerInterest(m.Key, m.Interested)
 		choking{a}.rechoke(ctx)
 	}
 }
@@ -249,6 +256,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	if a.picker != nil {
 		a.picker.PeerRemoved(piecepicker.PeerKey(key))
 	}
+	superSeeder{a}.peerGone(key)
 	if a.meta.fetching() {
 		a.meta.fetcher.RemovePeer(metadata.PeerKey(key))
 		metaFetch{a}.pumpMetadata(ctx)

@@ -102,6 +102,9 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	fileProgress{a}.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
+	if a.have.All() {
+		superSeeder{a}.sync(ctx) // a seed now: super seeding acts (super_seed.go)
+	}
 	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 	pieceAccessor{a}.piecePassed(ctx, m.Piece)
 	for p := range a.peers.all() {

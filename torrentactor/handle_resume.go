@@ -90,6 +90,7 @@ func (a resumeLoader) loadResumeData(ctx actor.Context) {
 		if pa := (pieceAccessor{a.Actor}); d.SequentialDownload != pa.sequential() {
 			pa.access().sequential = d.SequentialDownload
 		}
+		superSeeder{a.Actor}.setInitial(d.SuperSeeding)
 		if d.UploadMode && !a.diskErr.uploadMode {
 			a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 		}

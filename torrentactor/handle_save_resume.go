@@ -161,6 +161,7 @@ func (a resumeSaver) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data
 		}
 	}
 	seedMode{a.Actor}.saveResume(d) // seed_mode_resume.go: seed_mode, bit 0x2
+	d.SuperSeeding = superSeeder{a.Actor}.on()
 	if flags&messages.SaveResumeSaveInfoDict != 0 {
 		d.Info = a.cfg.Meta.InfoBytes
 	}

@@ -33,6 +33,7 @@ func (a ticker) handleTick(ctx actor.Context) {
 	trackers{a.Actor}.tickTrackers(ctx)
 	pexing{a.Actor}.tick(ctx, time.Now())
 	displacing{a.Actor}.dropUninteresting(ctx, time.Now())
+	superSeeder{a.Actor}.tick(ctx)
 	a.reportStats(ctx)
 }
 

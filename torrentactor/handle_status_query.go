@@ -109,6 +109,7 @@ func (a statusView) noteStatusChange(ctx actor.Context) {
 		*messages.SetTorrentLimit, *messages.SetAutoManaged, *messages.QueuePositionChanged,
 		*messages.SetFilePriorities, *messages.SetPiecePriorities, *messages.PeerMetadata,
 		*messages.SaveResumeData:
+	case *messages.SetSuperSeeding:
 	default:
 		return
 	}
@@ -167,6 +168,7 @@ func (a statusView) fillStatus(s *messages.TorrentStatus, flags messages.StatusF
 		SeedingTime:           seeding,
 		NeedSaveResume:        a.resume.needSave,
 		UploadMode:            a.diskErr.uploadMode,
+		SuperSeeding:          superSeeder{a.Actor}.on(),
 		CurrentTracker:        a.trk.summary.CurrentTracker,
 		AnnounceInterval:      a.trk.summary.Interval,
 		NumComplete:           a.trk.summary.NumComplete,

@@ -168,6 +168,8 @@ func (a *Actor) common(ctx actor.Context) {
 		diskErrors{a}.handleClearError(ctx)
 	case *messages.SetUploadMode:
 		diskErrors{a}.handleSetUploadMode(ctx, m)
+	case *messages.SetSuperSeeding:
+		superSeeder{a}.handleSet(ctx, m) // super_seed.go
 	case *messages.DiskClearCacheReply:
 		diskErrors{a}.handleCacheCleared(m)
 	case *messages.MoveStorage:
