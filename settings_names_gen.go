@@ -339,7 +339,7 @@ const (
 	AnnounceToAllTrackers BoolSetting = "announce_to_all_trackers"
 	// PreferUdpTrackers: try udp:// trackers before http:// for the same host (not acted on yet: trackers: not honoured yet). Default true.
 	PreferUdpTrackers BoolSetting = "prefer_udp_trackers"
-	// StrictSuperSeeding: super seeding waits until a piece reached a third peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
+	// StrictSuperSeeding: super seeding tells a peer of its next piece only when another peer announces the last one (passed on), not when the peer itself does (a lone peer's own HAVE still counts). Default false.
 	StrictSuperSeeding BoolSetting = "strict_super_seeding"
 	// LockDiskCache: mlock disk cache memory (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default false.
 	LockDiskCache BoolSetting = "lock_disk_cache"

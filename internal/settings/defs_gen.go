@@ -397,7 +397,7 @@ var defs = [...]Def{
 	{Name: "announce_to_all_tiers", Kind: KindBool, Index: 18, DefaultBool: false, Doc: "announce to one tracker in every tier, not only the first working tier"},
 	{Name: "announce_to_all_trackers", Kind: KindBool, Index: 19, DefaultBool: false, Doc: "announce to every tracker in a tier in parallel"},
 	{Name: "prefer_udp_trackers", Kind: KindBool, Index: 20, DefaultBool: true, Unused: "trackers: not honoured yet", Doc: "try udp:// trackers before http:// for the same host"},
-	{Name: "strict_super_seeding", Kind: KindBool, Index: 21, DefaultBool: false, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "super seeding waits until a piece reached a third peer"},
+	{Name: "strict_super_seeding", Kind: KindBool, Index: 21, DefaultBool: false, Doc: "super seeding tells a peer of its next piece only when another peer announces the last one (passed on), not when the peer itself does (a lone peer's own HAVE still counts)"},
 	{Name: "lock_disk_cache", Kind: KindBool, Index: 22, DefaultBool: false, Deprecated: true, Unused: "our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache", Doc: "mlock disk cache memory"},
 	{Name: "disable_hash_checks", Kind: KindBool, Index: 23, DefaultBool: false, Unused: "hash checks cannot be disabled: a verified piece is the engine's promise", Doc: "trust all downloaded data (testing only)"},
 	{Name: "allow_i2p_mixed", Kind: KindBool, Index: 24, DefaultBool: false, Unused: "no I2P support", Doc: "i2p torrents may also use non-i2p peers"},
