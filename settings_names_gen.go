@@ -301,7 +301,7 @@ const (
 	AllowMultipleConnectionsPerIP BoolSetting = "allow_multiple_connections_per_ip"
 	// IgnoreLimitsOnLocalNetwork: skip rate/unchoke limits for LAN peers. Default true.
 	IgnoreLimitsOnLocalNetwork BoolSetting = "ignore_limits_on_local_network"
-	// SendRedundantHave: send HAVE to peers that already have the piece (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// SendRedundantHave: send HAVE to peers that already have the piece (a super seed learns from it that its piece arrived). Default true.
 	SendRedundantHave BoolSetting = "send_redundant_have"
 	// LazyBitfields: as seed, send an incomplete bitfield then fill in with HAVEs (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
 	LazyBitfields BoolSetting = "lazy_bitfields"

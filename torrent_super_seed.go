@@ -13,8 +13,8 @@ import (
 // another peer already. A peer is told of the next piece when it
 // announces the one it got, or, with strict_super_seeding, when another
 // peer announces it (the piece was passed on); a peer not interested for
-// 10 s is told of one more. Requests for pieces not shown are rejected.
-// Turning it off sends every peer the full picture.
+// 10 s is told of one more each second. Requests for pieces not shown are
+// rejected. Turning it off sends every peer the full picture.
 //
 // Only a seed super seeds. On a torrent that is not one, the switch is
 // kept (TorrentStatus.SuperSeeding and the resume data's super_seeding

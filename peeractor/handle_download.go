@@ -3,6 +3,7 @@ package peeractor
 import (
 	"time"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -73,8 +74,8 @@ func (a *Actor) handleHavePiece(m *messages.HavePiece) {
 		return // not told the info yet (SetTorrentInfo carries our pieces)
 	}
 	a.have.Set(m.Piece)
-	if !a.connected || a.closing || a.peerHave.Has(m.Piece) {
-		return
+	if !a.connected || a.closing || a.peerHave.Has(m.Piece) && !a.set.Bool(settings.SendRedundantHave) {
+		return // send_redundant_have: a super seed learns from it that its piece was passed on
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendHave(b, uint32(m.Piece)) })
 	a.stats.upload += 9

@@ -6,7 +6,7 @@
 //	demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
 //	demo info TORRENT
 //	demo seed [-listen ADDR] [-set NAME=VALUE]... [-up-limit N] [-down-limit N] [-ip-filter FILE]
-//	    [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] TORRENT SAVE_PATH
+//	    [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] [-super-seed] TORRENT SAVE_PATH
 //	demo download [-listen ADDR] [-set NAME=VALUE]... [-up-limit N] [-down-limit N] [-ip-filter FILE]
 //	    [-metrics ADDR] [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-resume-interval D] [-v] -o SAVE_PATH TORRENT
 //	demo check [-hashing-threads N] TORRENT SAVE_PATH
@@ -39,7 +39,7 @@ const usageText = `usage:
   demo                                    run a seed and two downloaders on 127.0.0.1
   demo create [-piece-size BYTES] [-tracker URL]... -o OUT.torrent PATH
   demo info TORRENT
-  demo seed [-listen ADDR] [-set NAME=VALUE]... [-resume-dir DIR] TORRENT SAVE_PATH
+  demo seed [-listen ADDR] [-set NAME=VALUE]... [-resume-dir DIR] [-super-seed] TORRENT SAVE_PATH
   demo download [-listen ADDR] [-set NAME=VALUE]... [-peer HOST:PORT]... [-timeout D] [-resume-dir DIR] [-v] -o SAVE_PATH TORRENT
   demo check [-hashing-threads N] TORRENT SAVE_PATH
   demo chaos [-seed N] [-rate R] [-timeout D]   the swarm under injected faults

@@ -12,13 +12,14 @@ import (
 )
 
 const seedSynopsis = "demo seed [-listen ADDR] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
-	"[-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
+	"[-super-seed] [-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
 // SIGINT or SIGTERM.
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("seed", seedSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	superSeed := fs.Bool("super-seed", false, "super seed (BEP 16): tell each peer of one piece at a time, the rarest, so that every piece uploaded is new to the swarm")
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
@@ -73,7 +74,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	}
 	defer func() { err = errors.Join(err, stopMetrics()) }()
 
-	w, err := addTorrentResuming(ctx, s, ti, savePath, rs)
+	var flags actorrent.AddTorrentFlags
+	if *superSeed {
+		flags = actorrent.FlagSuperSeeding
+	}
+	w, err := addTorrentResuming(ctx, s, ti, savePath, rs, flags)
 	if err != nil {
 		return err
 	}

@@ -78,8 +78,12 @@ func addTorrent(ctx context.Context, s *actorrent.Session, ti *actorrent.Torrent
 // addTorrentResuming is addTorrent starting from the resume data rs keeps
 // (if any), and keeping it up to date from then on.
 func addTorrentResuming(ctx context.Context, s *actorrent.Session, ti *actorrent.TorrentInfo, savePath string,
-	rs *resumeSaver) (*watcher, error) {
-	w, err := addWatched(ctx, s, actorrent.AddTorrentParams{TI: ti, SavePath: savePath}, ti.InfoHash(), rs, "torrent")
+	rs *resumeSaver, flags ...actorrent.AddTorrentFlags) (*watcher, error) {
+	p := actorrent.AddTorrentParams{TI: ti, SavePath: savePath}
+	for _, f := range flags {
+		p.Flags |= f
+	}
+	w, err := addWatched(ctx, s, p, ti.InfoHash(), rs, "torrent")
 	if err != nil {
 		return nil, err
 	}

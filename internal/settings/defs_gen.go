@@ -378,7 +378,7 @@ var defs = [...]Def{
 	{Name: "utp_cwnd_reduce_timer", Kind: KindInt, Index: 130, DefaultInt: 100, Min: 0, Max: 2147483647, Unused: "no uTP yet: the engine speaks TCP only", Doc: "ms; minimum gap between cwnd reductions on loss"},
 	{Name: "allow_multiple_connections_per_ip", Kind: KindBool, Index: 0, DefaultBool: false, Doc: "accept several peer connections from one IP (off: a torrent keeps one connection per remote IP)"},
 	{Name: "ignore_limits_on_local_network", Kind: KindBool, Index: 1, DefaultBool: true, Deprecated: true, Doc: "skip rate/unchoke limits for LAN peers"},
-	{Name: "send_redundant_have", Kind: KindBool, Index: 2, DefaultBool: true, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "send HAVE to peers that already have the piece"},
+	{Name: "send_redundant_have", Kind: KindBool, Index: 2, DefaultBool: true, Doc: "send HAVE to peers that already have the piece (a super seed learns from it that its piece arrived)"},
 	{Name: "lazy_bitfields", Kind: KindBool, Index: 3, DefaultBool: false, Unused: "comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)", Doc: "as seed, send an incomplete bitfield then fill in with HAVEs"},
 	{Name: "use_dht_as_fallback", Kind: KindBool, Index: 4, DefaultBool: false, Unused: "no DHT yet", Doc: "use DHT only when all trackers have failed"},
 	{Name: "upnp_ignore_nonrouters", Kind: KindBool, Index: 5, DefaultBool: false, Unused: "no port mapping yet", Doc: "ignore UPnP replies from devices other than our gateway"},

@@ -18,8 +18,9 @@ type PeerKey uint64
 const None = -1
 
 // UninterestedWait is how long a peer stays not interested in us before it
-// is told of one more piece: the ones it was told of may not be what it
-// wants (libtorrent's second_tick rule, 10 s).
+// is told of more pieces: the ones it was told of may not be what it
+// wants, or it has them and did not say so (libtorrent's second_tick
+// rule, 10 s).
 const UninterestedWait = 10 * time.Second
 
 // slotsPerPeer is how many pieces a peer may request at once: libtorrent
@@ -54,7 +55,7 @@ type Reveal struct {
 type peerState struct {
 	slots      [slotsPerPeer]int // newest first
 	interested bool
-	idleSince  time.Time // the last time it was not interested, or got a piece for being so
+	idleSince  time.Time // when it connected or last became not interested
 }
 
 // Seeder is a torrent's super seeding. It is not safe for concurrent use.
@@ -187,10 +188,10 @@ func (s *Seeder) Interest(peer PeerKey, interested bool, now time.Time) {
 	}
 }
 
-// Tick: a peer not interested in us for UninterestedWait is told of one
-// more piece (the oldest it was told of makes room), and waits again.
-// libtorrent does this every second once the wait is over; one piece a
-// wait is enough to find what a peer wants without telling it everything.
+// Tick (each second): a peer not interested in us for UninterestedWait
+// is told of one more piece at each tick (the oldest it was told of makes
+// room), as libtorrent's second_tick. A peer that does not send HAVEs for
+// pieces we have (no send_redundant_have) moves on this way.
 func (s *Seeder) Tick(sw Swarm, now time.Time) []Reveal {
 	var out []Reveal
 	for _, k := range s.sortedPeers() {
@@ -198,7 +199,6 @@ func (s *Seeder) Tick(sw Swarm, now time.Time) []Reveal {
 		if p.interested || now.Sub(p.idleSince) < UninterestedWait {
 			continue
 		}
-		p.idleSince = now
 		if r, ok := s.replace(sw, k, p, None); ok {
 			out = append(out, r)
 		}

@@ -165,21 +165,21 @@ func TestSeeder(t *testing.T) {
 				{Peer: 1, Piece: None, Allowed: allowed(None, None)},
 			}},
 		}},
-		{name: "an uninterested peer gets one more piece a wait", numPieces: 5, steps: []step{
+		{name: "an uninterested peer gets one more piece a tick after the wait", numPieces: 6, steps: []step{
 			{op: "connect", peer: 1, want: []Reveal{
 				{Peer: 1, Piece: 0, Allowed: allowed(0, None)},
 				{Peer: 1, Piece: 1, Allowed: allowed(1, 0)},
 			}},
 			{op: "tick", at: UninterestedWait - time.Second},
 			{op: "tick", at: UninterestedWait, want: []Reveal{{Peer: 1, Piece: 2, Allowed: allowed(2, 1)}}},
-			{op: "tick", at: UninterestedWait + time.Second},
-			{op: "interest", peer: 1, at: 11 * time.Second},
+			// Piece 0 left its slots: it may come back.
+			{op: "tick", at: UninterestedWait + time.Second, want: []Reveal{{Peer: 1, Piece: 0, Allowed: allowed(0, 2)}}},
+			{op: "interest", peer: 1, at: 12 * time.Second},
 			{op: "tick", at: 40 * time.Second},
 			{op: "uninterest", peer: 1, at: 41 * time.Second},
 			{op: "tick", at: 50 * time.Second},
-			// Piece 0 left its slots at the first tick: it may come back.
-			{op: "tick", at: 51 * time.Second, want: []Reveal{{Peer: 1, Piece: 0, Allowed: allowed(0, 2)}}},
-			{op: "tick", at: 61 * time.Second, want: []Reveal{{Peer: 1, Piece: 1, Allowed: allowed(1, 0)}}},
+			{op: "tick", at: 51 * time.Second, want: []Reveal{{Peer: 1, Piece: 1, Allowed: allowed(1, 0)}}},
+			{op: "tick", at: 52 * time.Second, want: []Reveal{{Peer: 1, Piece: 2, Allowed: allowed(2, 1)}}},
 		}},
 		{name: "an uninterested peer lacking nothing new gets nothing", numPieces: 3, steps: []step{
 			{op: "connect", peer: 1, want: []Reveal{
