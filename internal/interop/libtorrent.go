@@ -51,6 +51,10 @@ type Options struct {
 	// ResumeOut: once seeding, a seeder saves fast-resume data (with the
 	// info dict) to this file and reports a "resume_saved" event.
 	ResumeOut string
+	// WatchPeer: the port of a peer whose pieces, as they look from here,
+	// are reported in "peer_pieces" events (Pieces: it shows; Have: ours)
+	// whenever they change; 0: none.
+	WatchPeer int
 }
 
 // Libtorrent is one running lt_peer.py process.
@@ -139,6 +143,9 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	}
 	if o.ResumeOut != "" {
 		args = append(args, "--resume-out", o.ResumeOut)
+	}
+	if o.WatchPeer > 0 {
+		args = append(args, "--watch-peer", strconv.Itoa(o.WatchPeer))
 	}
 	if o.UTP {
 		args = append(args, "--utp")

@@ -121,6 +121,7 @@ def parse_args(argv):
     p.add_argument("--hybrid", action="store_true")
     p.add_argument("--resume-in")
     p.add_argument("--resume-out")
+    p.add_argument("--watch-peer", type=int, default=0)
     return p.parse_args(argv)
 
 
@@ -268,6 +269,19 @@ def usage_fields():
     return {"max_rss_kib": ru.ru_maxrss, "cpu_seconds": ru.ru_utime + ru.ru_stime}
 
 
+def watch_peer(h, port, last):
+    """Report how many pieces the peer at port shows us, and how many we
+    have, whenever either changes (a super seed's view, seen from here)."""
+    for pi in h.get_peer_info():
+        if pi.ip[1] != port:
+            continue
+        now = (sum(1 for b in pi.pieces if b), h.status(0).num_pieces)
+        if now != last:
+            emit({"event": "peer_pieces", "port": port, "pieces": now[0], "have": now[1]})
+        return now
+    return last
+
+
 def run_peer(args):
     if args.mode == "seed" and not args.torrent:
         fail("seed needs --torrent")
@@ -292,6 +306,7 @@ def run_peer(args):
     last_progress = 0.0
     last_retry = time.monotonic()
     seeding_said = False
+    watched = None
     incomplete_said = False
     finished_said = False
     while not _stop.is_set():
@@ -302,6 +317,8 @@ def run_peer(args):
         if st.errc.value() != 0:
             fail("torrent error: %s" % st.errc.message())
         done = st.has_metadata and st.state in (lt.torrent_status.finished, lt.torrent_status.seeding)
+        if args.watch_peer:
+            watched = watch_peer(h, args.watch_peer, watched)
         if now - last_progress >= PROGRESS_INTERVAL:
             last_progress = now
             ev = {"event": "progress"}
