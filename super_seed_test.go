@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/resume"
 	"github.com/actorrent/actorrent/internal/wire"
 )
 
@@ -202,4 +203,71 @@ func superSeedWire(t *testing.T, strict bool) {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, h, "super seeding off", func(st TorrentStatus) bool { return !st.SuperSeeding })
+}
+
+// superSeedingKey reads super_seeding from resume data.
+func superSeedingKey(t *testing.T, rd []byte) bool {
+	t.Helper()
+	d, err := resume.Decode(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.SuperSeeding
+}
+
+// Only a seed super seeds: the flag on an incomplete torrent is turned
+// off by the check; the switch turned on while downloading is kept (in
+// status and resume data) and acts once the torrent is a seed; resume
+// data brings it back.
+func TestSuperSeedOnlyASeed(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	hp := makeHostilePayload(t, 8*16<<10, 16<<10)
+	_, seedAddrs := seedingSession(ctx, t, hp.ti, hp.src)
+
+	d := newTestSession(t)
+	dst := t.TempDir()
+	h, err := d.AddTorrent(ctx, AddTorrentParams{TI: hp.ti, SavePath: dst, Flags: FlagSuperSeeding})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "checked, not a seed", func(st TorrentStatus) bool { return st.State == Downloading })
+	if st, err := h.Status(ctx); err != nil || st.SuperSeeding {
+		t.Fatalf("an incomplete torrent added super seeding: SuperSeeding %v (%v)", st.SuperSeeding, err)
+	}
+	if rd, _, err := saveResume(ctx, t, d, h, 0); err != nil || superSeedingKey(t, rd) {
+		t.Fatalf("resume data of an incomplete torrent says super_seeding (%v)", err)
+	}
+
+	if err := h.SuperSeeding(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "the switch on", func(st TorrentStatus) bool { return st.SuperSeeding && st.NeedSaveResume })
+	if err := h.ConnectPeer(ctx, seedAddrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding, super seeding", func(st TorrentStatus) bool { return st.IsSeeding && st.SuperSeeding })
+	checkSameTree(t, hp.src, dst)
+	addrs, err := d.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialSuperSeed(t, "R", addrs[0], true, hp).opening() // acting now
+
+	rd, _, err := saveResume(ctx, t, d, h, 0)
+	if err != nil || !superSeedingKey(t, rd) {
+		t.Fatalf("resume data of a super seed lacks super_seeding (%v)", err)
+	}
+	e := newTestSession(t)
+	h2, err := e.AddTorrent(ctx, AddTorrentParams{TI: hp.ti, SavePath: dst, ResumeData: rd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h2, "super seeding from resume data", func(st TorrentStatus) bool { return st.IsSeeding && st.SuperSeeding })
+	eAddrs, err := e.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialSuperSeed(t, "R2", eAddrs[0], true, hp).opening()
 }
