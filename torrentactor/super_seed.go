@@ -96,7 +96,7 @@ func (a superSeeder) sync(ctx actor.Context) {
 			}
 			ctx.Send(p.pid, &messages.SuperSeedPieces{On: true, Allowed: [2]int{superseed.None, superseed.None}})
 			if p.connected {
-				a.apply(ctx, s.seeder.Connected(a.swarm(), superseed.PeerKey(p.key), time.Now()))
+				a.apply(ctx, s.seeder.Connected(a.swarm(), superseed.PeerKey(p.key), p.wants, time.Now()))
 			}
 		}
 	default:
@@ -113,7 +113,7 @@ func (a superSeeder) sync(ctx actor.Context) {
 
 func (a superSeeder) peerConnected(ctx actor.Context, p *peerInfo) {
 	if a.acting() {
-		a.apply(ctx, a.state().seeder.Connected(a.swarm(), superseed.PeerKey(p.key), time.Now()))
+		a.apply(ctx, a.state().seeder.Connected(a.swarm(), superseed.PeerKey(p.key), p.wants, time.Now()))
 	}
 }
 

@@ -93,14 +93,14 @@ func (s *Seeder) IsAllowed(peer PeerKey, piece int) bool {
 	return p != nil && piece != None && slices.Contains(p.slots[:], piece)
 }
 
-// Connected starts super seeding to a peer: it is told of two pieces
-// (libtorrent's write_bitfield, before the peer's own bitfield is known).
-// A peer already known keeps its pieces.
-func (s *Seeder) Connected(sw Swarm, peer PeerKey, now time.Time) []Reveal {
+// Connected starts super seeding to a peer, interested in us or not: it
+// is told of two pieces (libtorrent's write_bitfield, before the peer's
+// own bitfield is known). A peer already known keeps its pieces.
+func (s *Seeder) Connected(sw Swarm, peer PeerKey, interested bool, now time.Time) []Reveal {
 	if s.peers[peer] != nil {
 		return nil
 	}
-	p := &peerState{slots: [slotsPerPeer]int{None, None}, idleSince: now}
+	p := &peerState{slots: [slotsPerPeer]int{None, None}, interested: interested, idleSince: now}
 	s.peers[peer] = p
 	var out []Reveal
 	for range slotsPerPeer {

@@ -42,7 +42,9 @@ type step struct {
 	piece int           // have
 	give  []int         // pieces the peer has before the event (bitfield, have adds piece)
 	at    time.Duration // since t0
-	want  []Reveal
+	// interested: the peer is interested in us when it connects.
+	interested bool
+	want       []Reveal
 }
 
 func allowed(a, b int) [2]int { return [2]int{a, b} }
@@ -181,6 +183,15 @@ func TestSeeder(t *testing.T) {
 			{op: "tick", at: 51 * time.Second, want: []Reveal{{Peer: 1, Piece: 1, Allowed: allowed(1, 0)}}},
 			{op: "tick", at: 52 * time.Second, want: []Reveal{{Peer: 1, Piece: 2, Allowed: allowed(2, 1)}}},
 		}},
+		{name: "a peer interested when it connects waits for its disinterest", numPieces: 4, steps: []step{
+			{op: "connect", peer: 1, interested: true, want: []Reveal{
+				{Peer: 1, Piece: 0, Allowed: allowed(0, None)},
+				{Peer: 1, Piece: 1, Allowed: allowed(1, 0)},
+			}},
+			{op: "tick", at: time.Minute},
+			{op: "uninterest", peer: 1, at: time.Minute},
+			{op: "tick", at: time.Minute + UninterestedWait, want: []Reveal{{Peer: 1, Piece: 2, Allowed: allowed(2, 1)}}},
+		}},
 		{name: "an uninterested peer lacking nothing new gets nothing", numPieces: 3, steps: []step{
 			{op: "connect", peer: 1, want: []Reveal{
 				{Peer: 1, Piece: 0, Allowed: allowed(0, None)},
@@ -199,7 +210,7 @@ func TestSeeder(t *testing.T) {
 				var got []Reveal
 				switch st.op {
 				case "connect":
-					got = s.Connected(w, st.peer, now)
+					got = s.Connected(w, st.peer, st.interested, now)
 				case "bitfield":
 					w.give(st.peer, st.give...)
 					got = s.Bitfield(w, st.peer)
@@ -260,7 +271,7 @@ func TestPickTies(t *testing.T) {
 	}{{0, 1}, {1, 3}} {
 		var asked int
 		s := New(4, func(n int) int { asked = n; return min(c.choice, n-1) })
-		rs := s.Connected(w, 1, t0)
+		rs := s.Connected(w, 1, false, t0)
 		if len(rs) != 2 || rs[0].Piece != c.want {
 			t.Fatalf("choice %d: revealed %+v, want piece %d first", c.choice, rs, c.want)
 		}
@@ -274,11 +285,11 @@ func TestPickTies(t *testing.T) {
 func TestRemovedAndUnknown(t *testing.T) {
 	s := New(3, first)
 	w := swarm{}
-	s.Connected(w, 1, t0)
+	s.Connected(w, 1, false, t0)
 	if !s.IsAllowed(1, 0) || s.IsAllowed(1, 2) || s.IsAllowed(2, 0) || s.IsAllowed(1, None) {
 		t.Fatal("IsAllowed wrong after connect")
 	}
-	if got := s.Connected(w, 1, t0); got != nil {
+	if got := s.Connected(w, 1, false, t0); got != nil {
 		t.Fatalf("a second Connected revealed %v", got)
 	}
 	s.Removed(1)
