@@ -74,8 +74,11 @@ func (a *Actor) handleHavePiece(m *messages.HavePiece) {
 		return // not told the info yet (SetTorrentInfo carries our pieces)
 	}
 	a.have.Set(m.Piece)
-	if !a.connected || a.closing || a.peerHave.Has(m.Piece) && !a.set.Bool(settings.SendRedundantHave) {
-		return // send_redundant_have: a super seed learns from it that its piece was passed on
+	if !a.connected || a.closing || a.peerHave.Has(m.Piece) && (!a.set.Bool(settings.SendRedundantHave) || a.peerHave.All() && a.have.All()) {
+		// send_redundant_have: a super seed learns from it that its piece
+		// was passed on. Two seeds: the torrent closes the connection,
+		// with no HAVE first (libtorrent's disconnect_if_redundant).
+		return
 	}
 	a.w.control(func(b []byte) []byte { return wire.AppendHave(b, uint32(m.Piece)) })
 	a.stats.upload += 9
