@@ -102,15 +102,15 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	fileProgress{a}.filesPiecePassed(ctx, m.Piece)
 	a.have.Set(m.Piece)
 	a.resume.needSave = true
-	if a.have.All() {
-		superSeeder{a}.sync(ctx) // a seed now: super seeding acts (super_seed.go)
-	}
 	a.post(ctx, &messages.PieceFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih), PieceIndex: m.Piece})
 	pieceAccessor{a}.piecePassed(ctx, m.Piece)
 	for p := range a.peers.all() {
 		if !p.closed {
 			ctx.Send(p.pid, &messages.HavePiece{Piece: m.Piece})
 		}
+	}
+	if a.have.All() {
+		superSeeder{a}.sync(ctx) // a seed now: super seeding acts (super_seed.go)
 	}
 	if a.picker.IsComplete() {
 		a.finish(ctx)
