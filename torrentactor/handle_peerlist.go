@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorrent/actorrent/internal/peerlist"
 	"github.com/actorrent/actorrent/internal/stats"
+	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -78,6 +79,18 @@ func (a peerList) banPeer(p *peerInfo) {
 	}
 }
 
+// noteListenPort: a peer that connected to us gave its listen port; the
+// list keeps it there, to connect to again (peerlist.ListenPort).
+func (a peerList) noteListenPort(m *messages.PeerExtHandshake) {
+	p := a.peers.get(m.Key)
+	if p == nil || !p.incoming || m.ListenPort == 0 {
+		return
+	}
+	if ap, ok := parseAddrPort(p.addr); ok {
+		a.plist.ListenPort(ap, m.ListenPort)
+	}
+}
+
 // listedPeers are the peers to save in resume data: the ones we could
 // connect to again, and the banned ones.
 func (a peerList) listedPeers() (peers, banned []netip.AddrPort) {
@@ -85,7 +98,7 @@ func (a peerList) listedPeers() (peers, banned []netip.AddrPort) {
 		switch {
 		case p.Banned:
 			banned = append(banned, p.Addr)
-		case p.Source != peerlist.FromIncoming:
+		case p.Source != peerlist.FromIncoming || p.ListenPortKnown:
 			peers = append(peers, p.Addr)
 		}
 	}

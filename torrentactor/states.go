@@ -102,6 +102,7 @@ func (a *Actor) common(ctx actor.Context) {
 		choking{a}.handleChokeRound(ctx)
 	case *messages.PeerExtHandshake:
 		pexing{a}.noteHandshake(m)
+		peerList{a}.noteListenPort(m)
 		voteExternalIP(ctx, a, m)
 	case *messages.PeerPEX:
 		pexing{a}.handlePeerPEX(ctx, m)

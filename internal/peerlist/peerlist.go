@@ -54,7 +54,11 @@ type Peer struct {
 	// and falls by two for each that failed, within [minTrust, maxTrust].
 	Trust int
 	// Connected: a connection to it is open or being opened.
-	Connected   bool
+	Connected bool
+	// ListenPortKnown: it connected to us and told us its listen port
+	// (ListenPort), so Addr is one we can connect to, not the incoming
+	// connection's ephemeral port.
+	ListenPortKnown bool
 	LastAttempt time.Time // last outgoing connection attempt
 }
 
@@ -67,6 +71,9 @@ type List struct {
 	// busy counts the connected entries per IP (ip.go); made with the
 	// first connection.
 	busy map[netip.Addr]int
+	// alias maps an incoming connection's address to its peer's listen
+	// address while the connection lasts (listen.go); made with the first.
+	alias map[netip.AddrPort]netip.AddrPort
 }
 
 // New makes an empty list.
@@ -213,14 +220,14 @@ func (l *List) Incoming(addr netip.AddrPort) bool {
 	if l.IPBusy(addr) || !l.Add(addr, FromIncoming) {
 		return false
 	}
-	l.setConnected(l.peers[normalise(addr)], true)
+	l.setConnected(l.entry(addr), true)
 	return true
 }
 
 // Connecting marks an outgoing connection the list did not choose (a
 // user's connect_peer), so that Candidates does not open a second one.
 func (l *List) Connecting(addr netip.AddrPort, now time.Time) {
-	if p := l.peers[normalise(addr)]; p != nil {
+	if p := l.entry(addr); p != nil {
 		l.setConnected(p, true)
 		p.LastAttempt = now
 	}
@@ -228,7 +235,7 @@ func (l *List) Connecting(addr netip.AddrPort, now time.Time) {
 
 // Handshaken: the connection works; earlier failures are forgiven.
 func (l *List) Handshaken(addr netip.AddrPort) {
-	if p := l.peers[normalise(addr)]; p != nil {
+	if p := l.entry(addr); p != nil {
 		p.Failcount = 0
 	}
 }
@@ -238,12 +245,13 @@ func (l *List) Handshaken(addr netip.AddrPort) {
 // so is one known only from its incoming connection (its port is an
 // ephemeral one, nothing to connect back to).
 func (l *List) Closed(addr netip.AddrPort, failed bool) {
-	p := l.peers[normalise(addr)]
+	p := l.entry(addr)
 	if p == nil {
 		return
 	}
 	l.setConnected(p, false)
-	if p.Source == FromIncoming && !p.Banned {
+	delete(l.alias, normalise(addr))
+	if p.Source == FromIncoming && !p.ListenPortKnown && !p.Banned {
 		l.remove(p)
 		return
 	}
@@ -258,7 +266,7 @@ func (l *List) Closed(addr netip.AddrPort, failed bool) {
 
 // SetSeed records that a peer has every piece (or no longer has).
 func (l *List) SetSeed(addr netip.AddrPort, seed bool) {
-	p := l.peers[normalise(addr)]
+	p := l.entry(addr)
 	if p == nil || p.Seed == seed {
 		return
 	}
@@ -272,8 +280,8 @@ func (l *List) SetSeed(addr netip.AddrPort, seed bool) {
 
 // Ban keeps addr in the list, never to be connected again nor accepted.
 func (l *List) Ban(addr netip.AddrPort) {
+	p := l.entry(addr)
 	addr = normalise(addr)
-	p := l.peers[addr]
 	if p == nil {
 		if !valid(addr) {
 			return
@@ -286,7 +294,7 @@ func (l *List) Ban(addr netip.AddrPort) {
 
 // Banned reports whether addr is banned.
 func (l *List) Banned(addr netip.AddrPort) bool {
-	p := l.peers[normalise(addr)]
+	p := l.entry(addr)
 	return p != nil && p.Banned
 }
 
@@ -322,6 +330,7 @@ func (l *List) Disconnected() {
 		p.Connected = false
 	}
 	clear(l.busy)
+	clear(l.alias)
 }
 
 // Trust points, as libtorrent's: a failed piece costs more than a good one
@@ -334,7 +343,7 @@ const (
 
 // PiecePassed: a piece addr sent blocks of passed its hash check.
 func (l *List) PiecePassed(addr netip.AddrPort) {
-	if p := l.peers[normalise(addr)]; p != nil {
+	if p := l.entry(addr); p != nil {
 		p.Trust = min(p.Trust+1, maxTrust)
 	}
 }
@@ -344,7 +353,7 @@ func (l *List) PiecePassed(addr netip.AddrPort) {
 // banned now: when it alone sent the piece (the bad data is certainly
 // its), or when its trust ran out.
 func (l *List) HashFailed(addr netip.AddrPort, alone bool) bool {
-	p := l.peers[normalise(addr)]
+	p := l.entry(addr)
 	if p == nil || p.Banned {
 		return false
 	}
@@ -358,7 +367,7 @@ func (l *List) HashFailed(addr netip.AddrPort, alone bool) bool {
 
 // Lookup returns the entry of addr, if the list has one.
 func (l *List) Lookup(addr netip.AddrPort) (Peer, bool) {
-	p := l.peers[normalise(addr)]
+	p := l.entry(addr)
 	if p == nil {
 		return Peer{}, false
 	}
