@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,35 @@ func TestPEXThroughOurs(t *testing.T) {
 	if err := ah.ConnectPeer(ctx, bAddr); err != nil {
 		t.Fatal(err)
 	}
-	waitConnectTo(ctx, t, a, cAddrs[0])
+	waitPEXConnection(ctx, t, a, ah)
 	waitFor(ctx, t, ah, "A finished", func(st TorrentStatus) bool { return st.IsFinished })
+}
+
+// waitPEXConnection waits until A is connected to a peer it learnt of
+// through PEX: C. B also tells C of A, and C may connect to A before A
+// connects to C; A then knows that connection is C by the listen port C
+// gave (peerlist.ListenPort), and opens no second one. A's own address,
+// which B tells it of too, does not count.
+func waitPEXConnection(ctx context.Context, t *testing.T, a *Session, ah TorrentHandle) {
+	t.Helper()
+	own, err := a.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		peers, err := ah.GetPeerInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range peers {
+			if p.Source&PeerSourcePEX != 0 && !slices.Contains(own, p.IP) {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("A never connected to a peer learnt through PEX: %+v", peers)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

@@ -98,6 +98,11 @@ func (a pexing) tick(ctx actor.Context, now time.Time) {
 		var payload []byte
 		if first {
 			self, _ := netip.ParseAddrPort(p.addr)
+			if p.incoming && pp.listenPort != 0 {
+				// It is in known at its listen address: not told
+				// of itself.
+				self = netip.AddrPortFrom(self.Addr(), pp.listenPort)
+			}
 			// Nothing to tell yet: asked again next tick, so that the
 			// first list is not an empty one followed only by diffs.
 			if payload = pex.Full(known, unmap(self)); payload == nil {
