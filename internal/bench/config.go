@@ -28,7 +28,8 @@ const (
 )
 
 var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit,
-	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose, lineSeedToLT, lineSwarmRateLimited, lineSwarm20}
+	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose, lineSeedToLT, lineSwarmRateLimited, lineSwarm20,
+	lineStorms}
 
 // config is the parsed command line.
 type config struct {

@@ -34,10 +34,15 @@
 // 20 (each side's own unlimited seed) has the file, leechers finding each
 // other through opentracker, ours against libtorrent's.
 //
+// hostile_storms_cpu (storm.go): for each hostile storm of
+// hostile_bounded_test.go, 2M messages from a raw peer against a fresh
+// seeder, ours and libtorrent's: the seeder's CPU seconds per million
+// messages, and (hostile_storms_rss) its peak anonymous memory growth.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
 //	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib,
-//	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers]
+//	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers,hostile_storms_cpu]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -136,6 +141,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}
 	if err := benchSwarm(ctx, c, demo, work, stdout); err != nil {
+		return err
+	}
+	if err := benchStorms(ctx, c, demo, work, stdout); err != nil {
 		return err
 	}
 	if c.runsLine(lineDownload) {
