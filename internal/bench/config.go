@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	size := fs.String("size", "1GiB", "payload size: bytes or a number with B, KiB, MiB or GiB")
 	fs.StringVar(&c.dir, "dir", "", "directory for the bench's temp dir (default os.TempDir())")
 	fs.StringVar(&c.only, "only", "", "measure only one side: ours or libtorrent")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "directory: our runs write DIR/ours-N.prof")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "directory: our runs write DIR/ours-N.prof (hostile_storms_cpu: our seeders, DIR/storm-NAME-N.prof)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "bound on one download")
 	fs.BoolVar(&c.noPrime, "no-prime", false, "do not write and free a payload's worth of page cache before each download (see prime.go)")
 	fs.StringVar(&c.demo, "demo", "", "use this demo binary instead of building ./cmd/demo (e.g. to compare builds)")

@@ -22,7 +22,8 @@ import (
 // over -runs), and a second one its peak RssAnon growth over the storm.
 // A seeder that drops the storming peer early has taken fewer messages:
 // the "#" line says how many were written before the write failed, and
-// the CPU figure is per message it took.
+// the CPU figure is per message it took. With -cpuprofile DIR, our
+// seeders write DIR/storm-NAME-RUN.prof (they are then stopped by SIGINT).
 const (
 	lineStorms    = "hostile_storms_cpu"
 	lineStormsRSS = "hostile_storms_rss"

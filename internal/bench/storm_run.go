@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/interop"
@@ -73,9 +74,15 @@ type stormSeeder struct {
 }
 
 // startStormSeeder starts side's seeder of p and waits until it seeds.
-func startStormSeeder(ctx context.Context, side, demo string, p payload) (stormSeeder, error) {
+// With profile set, ours writes a CPU profile there, so it is stopped
+// with SIGINT rather than killed.
+func startStormSeeder(ctx context.Context, side, demo string, p payload, profile string) (stormSeeder, error) {
 	if side == sideOurs {
-		seed, err := startChild(ctx, demo, "seed", "-listen", "127.0.0.1:0", "-resume-dir", "", p.torrent, p.dir)
+		args := []string{"seed", "-listen", "127.0.0.1:0", "-resume-dir", ""}
+		if profile != "" {
+			args = append(args, "-cpuprofile", profile)
+		}
+		seed, err := startChild(ctx, demo, append(args, p.torrent, p.dir)...)
 		if err != nil {
 			return stormSeeder{}, err
 		}
@@ -85,7 +92,11 @@ func startStormSeeder(ctx context.Context, side, demo string, p payload) (stormS
 			seed.stop()
 			return stormSeeder{}, err
 		}
-		return stormSeeder{addr: strings.TrimPrefix(line, "listening on "), pid: seed.cmd.Process.Pid, stop: seed.stop}, nil
+		stop := seed.stop
+		if profile != "" {
+			stop = func() { seed.interrupt(profileGrace) }
+		}
+		return stormSeeder{addr: strings.TrimPrefix(line, "listening on "), pid: seed.cmd.Process.Pid, stop: stop}, nil
 	}
 	seed, err := startSeeder(ctx, p)
 	if err != nil {
@@ -110,7 +121,11 @@ func stormOnce(ctx context.Context, c config, s storm, side, demo string, p payl
 	if err := readAt(p.path, want, 0); err != nil {
 		return fail(err)
 	}
-	seed, err := startStormSeeder(ctx, side, demo, p)
+	profile := ""
+	if c.cpuProfile != "" && side == sideOurs {
+		profile = filepath.Join(c.cpuProfile, fmt.Sprintf("storm-%s-%d.prof", s.name, run))
+	}
+	seed, err := startStormSeeder(ctx, side, demo, p, profile)
 	if err != nil {
 		return fail(err)
 	}
@@ -175,6 +190,29 @@ func firstDisconnect(evs []interop.Event) string {
 		}
 	}
 	return ""
+}
+
+// profileGrace is how long a profiling seeder has to write its profile
+// and exit after SIGINT before it is killed.
+const profileGrace = 10 * time.Second
+
+// interrupt stops the child with SIGINT, as a user would, and reaps it;
+// after grace it kills the process group.
+func (c *child) interrupt(grace time.Duration) {
+	_ = c.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() {
+		_ = c.cmd.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		_ = killGroup(c.cmd.Process.Pid)
+		<-done
+	}
 }
 
 // readAt fills b from path at off.
