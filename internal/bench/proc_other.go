@@ -20,3 +20,6 @@ func childWithArg(string) int { return 0 }
 
 // cpuTime is Linux-only; elsewhere it reports 0.
 func cpuTime(int) time.Duration { return 0 }
+
+// readAnonKiB is Linux-only; elsewhere it reports 0.
+func readAnonKiB(int) int64 { return 0 }
