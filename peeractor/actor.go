@@ -189,8 +189,15 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *connectFailed:
 		a.fail(ctx, m.err, false)
 	case *inbound:
-		a.inWin.handled()
+		a.inWin.handled(1)
+		a.lastReceive = time.Now()
 		a.handleInbound(ctx, m)
+	case *inboundBatch:
+		a.inWin.handled(len(m.msgs))
+		a.lastReceive = time.Now()
+		for i := range m.msgs {
+			a.handleInbound(ctx, &m.msgs[i])
+		}
 	case *ioFailed:
 		a.fail(ctx, m.err, m.protocol)
 	case *blockSent:

@@ -36,6 +36,11 @@ type (
 		msg  wire.Message
 		size int // bytes on the wire
 	}
+	// inboundBatch is several messages read at once (inbound_batch.go).
+	inboundBatch struct {
+		msgs  []inbound
+		bytes int
+	}
 	ioFailed struct {
 		err error
 		// protocol marks a framing violation by the peer (peer_error).
@@ -122,53 +127,14 @@ func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
 	return conn, hs, nil
 }
 
-// startReader decodes messages on its own goroutine. A piece block takes
-// write credit before it is handed on: with no credit, the socket is not
-// read, which is how the disk slows a fast peer down.
+// startReader decodes messages on its own goroutine (reader_loop.go).
 func (a *Actor) startReader(ctx actor.Context) {
-	self, root := ctx.Self(), ctx.ActorSystem().Root
 	counters := a.cfg.Counters
 	r := wire.NewReader(countingReader{a.bw.reader(a.readerCtx, a.conn), counters, &a.ip, isIPv6(a.conn.RemoteAddr())})
 	r.SetAlloc(bufpool.Get)
-	sup := a.cfg.Supervision
-	inject := sup.Wants(supervisor.KindPeer, supervisor.SiteReader)
-	go func() {
-		defer close(a.readerDone)
-		defer supervisor.Recover(root, self, supervisor.SiteReader)
-		for {
-			m, err := r.ReadMessage()
-			if inject && err == nil {
-				sup.Inject(supervisor.KindPeer, supervisor.SiteReader, wireName(m))
-			}
-			if err != nil {
-				// An oversized or mis-sized message is the peer breaking
-				// the protocol, not a network failure: report it as such.
-				bad := errors.Is(err, wire.ErrMessageTooLong) || errors.Is(err, wire.ErrBadLength)
-				root.Send(self, &ioFailed{err: err, protocol: bad})
-				return
-			}
-			countIncoming(counters, &m)
-			size := 4
-			if !m.KeepAlive {
-				size += 1 + len(m.Block) + len(m.Bitfield) + len(m.Payload)
-			}
-			if m.ID == wire.Piece && !m.KeepAlive {
-				n := int64(len(m.Block))
-				a.bw.waiting.Add(1)
-				err := a.cfg.Credit.Acquire(a.readerCtx, n)
-				a.bw.waiting.Add(-1)
-				if err != nil {
-					bufpool.Put(m.Block)
-					return
-				}
-				a.heldCredit.Add(n)
-			}
-			root.Send(self, &inbound{msg: m, size: size})
-			if !a.inWin.handedOn(a.readerCtx) {
-				return // the actor is closing the connection
-			}
-		}
-	}()
+	rl := &readLoop{a: a, r: r, self: ctx.Self(), root: ctx.ActorSystem().Root, counters: counters}
+	rl.inject = a.cfg.Supervision.Wants(supervisor.KindPeer, supervisor.SiteReader)
+	go rl.run()
 }
 
 func (a *Actor) isSelf(hs wire.Handshake) bool {

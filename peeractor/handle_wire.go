@@ -30,7 +30,6 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 		}
 		return
 	}
-	a.lastReceive = time.Now()
 	a.stats.download += int64(in.size)
 	if m.KeepAlive {
 		return

@@ -6,7 +6,8 @@ import (
 )
 
 // inboundWindowSize is how many messages the reader goroutine may have
-// handed to the actor that the actor has not handled yet. Pieces are held
+// handed to the actor that the actor has not handled yet (a batch may
+// take it over by its own size once). Pieces are held
 // back by the disk's write credit already; this bounds the rest. 512
 // messages are 8 MiB of blocks at most, more than a fast peer keeps in
 // flight to one connection on loopback, so the window never holds a
@@ -29,15 +30,16 @@ func newInboundWindow() *inboundWindow {
 	return &inboundWindow{room: make(chan struct{}, 1)}
 }
 
-// handedOn is the reader's, after it handed on a message: it waits while
-// the window is full, and reports false when ctx ended first.
-func (w *inboundWindow) handedOn(ctx context.Context) bool {
-	if w.n.Add(1) <= inboundWindowSize {
+// handedOn is the reader's, after it handed on k messages (a batch): it
+// waits while the window is over full, and reports false when ctx ended
+// first.
+func (w *inboundWindow) handedOn(ctx context.Context, k int) bool {
+	if w.n.Add(int32(k)) <= inboundWindowSize {
 		return true
 	}
-	// Only this goroutine adds, so the count is at most one over the
-	// size; the actor's handled that brings it back sends a token. A
-	// token left from an earlier wait only makes the loop look again.
+	// Only this goroutine adds; the actor's handled that brings the
+	// count back to the size or under sends a token. A token left from an
+	// earlier wait only makes the loop look again.
 	for w.n.Load() > inboundWindowSize {
 		select {
 		case <-w.room:
@@ -48,9 +50,9 @@ func (w *inboundWindow) handedOn(ctx context.Context) bool {
 	return true
 }
 
-// handled is the actor's: one message handed on was handled.
-func (w *inboundWindow) handled() {
-	if w.n.Add(-1) == inboundWindowSize {
+// handled is the actor's: k messages handed on were handled.
+func (w *inboundWindow) handled(k int) {
+	if n := w.n.Add(-int32(k)); n <= inboundWindowSize && n+int32(k) > inboundWindowSize {
 		select {
 		case w.room <- struct{}{}:
 		default:

@@ -170,3 +170,18 @@ func bodyErr(err error) error {
 	}
 	return fmt.Errorf("wire: read body: %w", err)
 }
+
+// Ready reports whether ReadMessage would return without reading from
+// the stream: a whole message is buffered (or a length prefix it refuses).
+// A reader that hands messages on in batches uses it to hand on what it
+// has before it would block: a batch held while the stream waits could
+// hold a reply the remote waits for.
+func (r *Reader) Ready() bool {
+	buffered := r.br.Buffered()
+	if buffered < 4 {
+		return false
+	}
+	p, _ := r.br.Peek(4) // buffered: does not read
+	length := binary.BigEndian.Uint32(p)
+	return length > r.MaxMessageLen || uint64(buffered) >= 4+uint64(length)
+}

@@ -260,3 +260,35 @@ func TestReaderReadMessageAllocs(t *testing.T) {
 		t.Fatalf("fixed-size messages allocate: %v", allocs)
 	}
 }
+
+// Ready says a whole message is buffered, never more.
+func TestReaderReady(t *testing.T) {
+	var stream []byte
+	stream = AppendMessage(stream, Message{ID: Interested})
+	stream = AppendHave(stream, 7)
+	pr, pw := io.Pipe()
+	r := NewReader(pr)
+	if r.Ready() {
+		t.Fatal("ready with nothing buffered")
+	}
+	go func() { _, _ = pw.Write(stream[:len(stream)-2]) }() // the have cut short
+	if m, err := r.ReadMessage(); err != nil || m.ID != Interested {
+		t.Fatalf("first message %+v %v", m, err)
+	}
+	if r.Ready() {
+		t.Fatal("ready with a partial have buffered")
+	}
+	go func() { _, _ = pw.Write(stream[len(stream)-2:]) }()
+	if m, err := r.ReadMessage(); err != nil || m.ID != Have || m.Index != 7 {
+		t.Fatalf("second message %+v %v", m, err)
+	}
+	// A refused length is ready: ReadMessage fails without reading on.
+	r2 := NewReader(bytes.NewReader([]byte{0xff, 0xff, 0xff, 0xff}))
+	r2.MaxMessageLen = 1 << 20
+	if _, err := r2.br.Peek(4); err != nil {
+		t.Fatal(err)
+	}
+	if !r2.Ready() {
+		t.Fatal("an oversized prefix is not ready")
+	}
+}
