@@ -59,7 +59,7 @@ type Peer struct {
 	// (ListenPort), so Addr is one we can connect to, not the incoming
 	// connection's ephemeral port.
 	ListenPortKnown bool
-	LastAttempt time.Time // last outgoing connection attempt
+	LastAttempt     time.Time // last outgoing connection attempt
 }
 
 // List is not safe for concurrent use; its owner (the torrent actor)
