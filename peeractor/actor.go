@@ -198,6 +198,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		for i := range m.msgs {
 			a.handleInbound(ctx, &m.msgs[i])
 		}
+		m.release()
 	case *ioFailed:
 		a.fail(ctx, m.err, m.protocol)
 	case *blockSent:
