@@ -170,6 +170,14 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 		return
 	}
 	a.picker.PeerHave(piecepicker.PeerKey(m.Key), m.Piece)
+	if a.picker.PeerIsSeed(piecepicker.PeerKey(m.Key)) {
+		// Its last HAVE: the list knows it as a seed at once (the stats'
+		// IsSeed come a second later), so that a seed of ours does not
+		// connect back to it once it hung up.
+		if ap, ok := parseAddrPort(p.addr); ok {
+			a.plist.SetSeed(ap, true)
+		}
+	}
 	superSeeder{a}.peerHave(ctx, m.Key, m.Piece)
 	if !p.interested && !a.picker.Have(m.Piece) {
 		a.updateInterest(ctx, p)

@@ -105,6 +105,13 @@ func (p *Picker) PeerHave(peer PeerKey, piece int) {
 	}
 }
 
+// PeerIsSeed reports whether the peer has every piece, by its bitfield,
+// have_all or its HAVEs.
+func (p *Picker) PeerIsSeed(peer PeerKey) bool {
+	ps := p.peers[peer]
+	return ps != nil && ps.seed
+}
+
 // PeerHaveAll records that the peer has every piece (HAVE ALL or a
 // complete bitfield).
 func (p *Picker) PeerHaveAll(peer PeerKey) {
