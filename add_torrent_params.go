@@ -26,6 +26,10 @@ const (
 	// FlagSuperSeeding adds the torrent super seeding (BEP 16; see
 	// TorrentHandle.SuperSeeding).
 	FlagSuperSeeding = messages.FlagSuperSeeding
+	// FlagShareMode adds the torrent in share mode: it downloads only
+	// the pieces it expects to upload more than once (SetShareMode
+	// changes it later; resume data's share_mode wins).
+	FlagShareMode = messages.FlagShareMode
 	// FlagOverrideResumeData: the flags and limits given here (paused,
 	// auto_managed, upload mode, max_connections, ...) win over those
 	// recorded in ResumeData.

@@ -186,7 +186,7 @@ const (
 	MaxPEXPeers IntSetting = "max_pex_peers"
 	// TickInterval: ms; internal tick / bandwidth quota period. Default 500.
 	TickInterval IntSetting = "tick_interval"
-	// ShareModeTarget: target upload/download ratio in share mode (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 3.
+	// ShareModeTarget: target upload/download ratio in share mode, and how many peers must lack a piece before share mode downloads it. Default 3.
 	ShareModeTarget IntSetting = "share_mode_target"
 	// UploadRateLimit: bytes/s; global upload limit (0 = unlimited). Default 0.
 	UploadRateLimit IntSetting = "upload_rate_limit"
@@ -405,7 +405,7 @@ const (
 	AllowPartialDiskWrites BoolSetting = "allow_partial_disk_writes"
 	// ForceProxy: all traffic must go through the proxy; close listen sockets (not acted on yet: no proxy support yet). Default false.
 	ForceProxy BoolSetting = "force_proxy"
-	// SupportShareMode: advertise share-mode support (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// SupportShareMode: advertise share-mode support in the extension handshake (and our share mode), and hear peers' share_mode. Default true.
 	SupportShareMode BoolSetting = "support_share_mode"
 	// SupportMerkleTorrents: advertise merkle-tree piece message support (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
 	SupportMerkleTorrents BoolSetting = "support_merkle_torrents"

@@ -174,3 +174,11 @@ func (h TorrentHandle) ClearError(ctx context.Context) error {
 func (h TorrentHandle) SetUploadMode(ctx context.Context, on bool) error {
 	return h.send(ctx, &messages.SetUploadMode{On: on})
 }
+
+// SetShareMode puts the torrent in share mode or takes it out
+// (libtorrent's set_share_mode; FlagShareMode at add). In share mode the
+// torrent downloads only the pieces it expects to upload more than once
+// (share_mode_target); out of it, it downloads as its priorities say.
+func (h TorrentHandle) SetShareMode(ctx context.Context, on bool) error {
+	return h.send(ctx, &messages.SetShareMode{On: on})
+}

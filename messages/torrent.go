@@ -151,6 +151,11 @@ type PeerStats struct {
 	// the choker gives it no regular slot); NumHave: the pieces it has.
 	Snubbed bool
 	NumHave int
+	// UploadOnly and ShareMode are what the peer said in its extension
+	// handshake (upload_only; share_mode, heard only with
+	// support_share_mode): it downloads nothing from us worth counting
+	// (share mode's downloaders).
+	UploadOnly, ShareMode bool
 	// IPOverheadUpload and IPOverheadDownload are libtorrent's estimate
 	// of the TCP/IP headers of the bytes moved since the last report.
 	IPOverheadUpload, IPOverheadDownload int64

@@ -75,6 +75,9 @@ type Config struct {
 	// SuperSeed: the torrent super seeds (BEP 16): the remote is told of
 	// the pieces SuperSeedPieces names, not of all we have (super_seed.go).
 	SuperSeed bool
+	// ShareMode: our torrent is in share mode; the extension handshake
+	// says so (with support_share_mode, share_mode.go).
+	ShareMode bool
 }
 
 // Limits that protect us from hostile or broken peers.

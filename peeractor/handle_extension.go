@@ -64,6 +64,8 @@ type extState struct {
 	// upload_only (BEP 21).
 	client     string
 	uploadOnly bool
+	// shareMode: the remote's torrent is in share mode (share_mode.go).
+	shareMode bool
 }
 
 // sendExtHandshake offers ut_metadata and, when we have the metadata,
@@ -87,6 +89,7 @@ func (a *Actor) sendExtHandshake() {
 	if a.ext.server != nil {
 		h.MetadataSize = a.ext.server.Size()
 	}
+	shareExt{a}.offer(&h)
 	payload := metadata.AppendExtHandshake(nil, h)
 	a.w.control(func(b []byte) []byte {
 		return wire.AppendMessage(b, wire.Message{ID: wire.Extended, ExtendedID: metadata.HandshakeID, Payload: payload})
@@ -113,6 +116,7 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 		a.ext.utMetadata = id
 		a.ext.client = h.V
 		a.ext.uploadOnly = h.UploadOnly
+		shareExt{a}.heard(h)
 		a.pex.remoteID, _ = h.ID(pex.ExtensionName)
 		a.rq.SetPeerQueue(h.Reqq, a.requestLimits()) // caps our requests to it
 		a.pipeline = a.rq.Depth()
@@ -123,6 +127,8 @@ func (a *Actor) handleExtended(ctx actor.Context, m wire.Message) error {
 		return nil
 	case utPexID:
 		return a.handlePex(ctx, m.Payload)
+	case shareModeID:
+		return shareExt{a}.handleMessage(m.Payload)
 	case metadata.UTMetadataID:
 		a.cfg.Counters.Inc(stats.SesNumIncomingMetadata)
 		return a.handleUTMetadata(ctx, m.Payload)

@@ -39,6 +39,7 @@ func (a *Actor) reportStats(ctx actor.Context) {
 		PayloadDownloadRate: s.payloadDownloadRate, PayloadUploadRate: s.payloadUploadRate,
 		IsSeed:  a.peerHave.Len() > 0 && a.peerHave.All(),
 		Snubbed: a.rq.Snubbed(), NumHave: a.peerHave.Count(),
+		UploadOnly: a.ext.uploadOnly, ShareMode: a.ext.shareMode,
 		IPOverheadUpload: a.ip.up.Swap(0), IPOverheadDownload: a.ip.down.Swap(0),
 	})
 	a.noteTotals()

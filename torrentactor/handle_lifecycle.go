@@ -24,6 +24,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 		// Added in upload mode: seed what is had, request nothing.
 		a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 	}
+	sharing{a}.turn(a.cfg.Flags&messages.FlagShareMode != 0)
 	filters{a}.initFilters()
 	rateLimits{a}.syncRates()
 	if a.meta.fetching() {
@@ -109,6 +110,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 			a.have.Set(p)
 		}
 	}
+	sharing{a}.pickerMade()
 	pieceAccessor{a}.applyModes(ctx)
 	seedMode{a}.checked(ctx)
 	a.checking = checkProgress{done: a.info.NumPieces(), total: a.info.NumPieces()}

@@ -111,7 +111,9 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
 	pc.ListenPort = uint16(a.cfg.TrackerBase.Port)
-	pc.UploadOnly = a.life.finished || a.diskErr.uploadMode
+	// Share mode never says upload_only: it stays with the seeds.
+	pc.ShareMode = sharing{a}.on()
+	pc.UploadOnly = (a.life.finished || a.diskErr.uploadMode) && !pc.ShareMode
 	if pc.SuperSeed = (superSeeder{a}).acting(); pc.SuperSeed {
 		pc.UploadOnly = false // as libtorrent: peers may leave a seed that says it only uploads
 	}
@@ -156,12 +158,13 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, m *messages.PeerBitfield) 
 	if ap, ok := parseAddrPort(p.addr); ok {
 		a.plist.SetSeed(ap, m.Bitfield.All())
 	}
-	if m.Bitfield.All() && a.life.finished {
+	if m.Bitfield.All() && a.life.finished && !(sharing{a}).keepsSeeds() {
 		// Two seeds have nothing to say to each other.
 		ctx.Send(p.pid, &messages.Disconnect{})
 		return
 	}
 	a.updateInterest(ctx, p)
+	sharing{a}.recalc(ctx) // a peer joined (its pieces are known now)
 }
 
 func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
@@ -182,6 +185,7 @@ func (a *Actor) handlePeerHave(ctx actor.Context, m *messages.PeerHave) {
 	if !p.interested && !a.picker.Have(m.Piece) {
 		a.updateInterest(ctx, p)
 	}
+	sharing{a}.recalc(ctx)
 }
 
 // ackPeerReport acknowledges a peer's PeerInterest or PeerBitfield,
@@ -263,6 +267,7 @@ func (a *Actor) handlePeerTerminated(ctx actor.Context, who *actor.PID) {
 	}
 	if a.picker != nil {
 		a.picker.PeerRemoved(piecepicker.PeerKey(key))
+		sharing{a}.recalc(ctx)
 	}
 	superSeeder{a}.peerGone(key)
 	if a.meta.fetching() {
@@ -291,7 +296,7 @@ func (a *Actor) handlePeerStats(ctx actor.Context, m *messages.PeerStats) {
 		if ap, ok := parseAddrPort(p.addr); ok {
 			a.plist.SetSeed(ap, true)
 		}
-		if a.life.finished && !p.closed && !p.leaving && a.set.Bool(settings.CloseRedundantConnections) {
+		if a.life.finished && !p.closed && !p.leaving && a.set.Bool(settings.CloseRedundantConnections) && !(sharing{a}).keepsSeeds() {
 			// Two seeds have nothing to say to each other (finish could
 			// not know yet: the stats come every second).
 			p.leaving = true

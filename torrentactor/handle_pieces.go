@@ -112,6 +112,7 @@ func (a *Actor) handlePieceHashed(ctx actor.Context, m *messages.PieceHashed) {
 	if a.have.All() {
 		superSeeder{a}.sync(ctx) // a seed now: super seeding acts (super_seed.go)
 	}
+	sharing{a}.recalc(ctx) // the next piece, before the torrent may finish
 	if a.picker.IsComplete() {
 		a.finish(ctx)
 		return
@@ -134,11 +135,13 @@ func (a *Actor) finish(ctx actor.Context) {
 			p.interested = false
 			ctx.Send(p.pid, &messages.SetInterested{Interested: false})
 		}
-		if p.stats.IsSeed && a.set.Bool(settings.CloseRedundantConnections) {
+		if p.stats.IsSeed && a.set.Bool(settings.CloseRedundantConnections) && !(sharing{a}).keepsSeeds() {
 			ctx.Send(p.pid, &messages.Disconnect{})
 		}
 	}
 	a.change(ctx, event{kind: evFinished, state: a.completeState()})
 	a.post(ctx, &messages.TorrentFinishedAlert{TorrentAlertHeader: messages.TorrentHeader(a.ih)})
-	trackers{a}.announceCompleted(ctx)
+	if !(sharing{a}).on() || a.have.All() { // share mode finishes often: completed is a seed's
+		trackers{a}.announceCompleted(ctx)
+	}
 }

@@ -75,6 +75,7 @@ func (a priorities) applyPiecePriorities(ctx actor.Context, prios []int) {
 	if a.picker == nil {
 		return
 	}
+	prios = sharing{a.Actor}.mask(prios) // share mode narrows the user's
 	for p, prio := range prios {
 		a.picker.SetPiecePriority(p, prio)
 	}
@@ -139,6 +140,9 @@ func (a priorities) handleSetPiecePriorities(ctx actor.Context, m *messages.SetP
 func (a priorities) currentPiecePriorities() []int {
 	if a.picker == nil {
 		return a.piecePriorities()
+	}
+	if u := (sharing{a.Actor}).userPriorities(); u != nil {
+		return u // the picker holds share mode's
 	}
 	out := make([]int, a.info.NumPieces())
 	for p := range out {

@@ -91,6 +91,7 @@ func (a resumeLoader) loadResumeData(ctx actor.Context) {
 			pa.access().sequential = d.SequentialDownload
 		}
 		superSeeder{a.Actor}.setInitial(d.SuperSeeding)
+		sharing{a.Actor}.turn(d.ShareMode)
 		if d.UploadMode && !a.diskErr.uploadMode {
 			a.diskErr = diskErrorState{uploadMode: true, since: time.Now()}
 		}

@@ -144,6 +144,7 @@ func (a resumeSaver) resumeSnapshot(flags messages.SaveResumeFlags) *resume.Data
 		AutoManaged:        a.life.autoManaged,
 		SequentialDownload: pieceAccessor{a.Actor}.sequential(),
 		UploadMode:         a.diskErr.uploadMode && !a.diskErr.byDisk,
+		ShareMode:          sharing{a.Actor}.on(),
 		Allocation:         allocation(a.cfg.StorageMode),
 		Trackers:           a.trackerTiers(),
 		URLList:            a.cfg.Meta.URLList,

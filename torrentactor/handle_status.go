@@ -34,6 +34,7 @@ func (a ticker) handleTick(ctx actor.Context) {
 	pexing{a.Actor}.tick(ctx, time.Now())
 	displacing{a.Actor}.dropUninteresting(ctx, time.Now())
 	superSeeder{a.Actor}.tick(ctx)
+	sharing{a.Actor}.recalc(ctx) // what was uploaded since may allow a piece
 	a.reportStats(ctx)
 }
 

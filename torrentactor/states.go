@@ -171,6 +171,8 @@ func (a *Actor) common(ctx actor.Context) {
 		diskErrors{a}.handleSetUploadMode(ctx, m)
 	case *messages.SetSuperSeeding:
 		superSeeder{a}.handleSet(ctx, m) // super_seed.go
+	case *messages.SetShareMode:
+		sharing{a}.handleSetShareMode(ctx, m) // share_mode.go
 	case *messages.DiskClearCacheReply:
 		diskErrors{a}.handleCacheCleared(m)
 	case *messages.MoveStorage:

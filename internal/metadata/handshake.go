@@ -48,6 +48,9 @@ type ExtHandshake struct {
 	// UploadOnly is BEP 21's upload_only: the sender downloads nothing
 	// (a seed, or a torrent in upload mode).
 	UploadOnly bool
+	// ShareMode is libtorrent's share_mode: the sender's torrent is in
+	// share mode (it downloads only what it expects to upload).
+	ShareMode bool
 }
 
 // handshakeLimits bound the pre-scan: a handshake is a shallow dict.
@@ -111,6 +114,10 @@ func (h *ExtHandshake) setField(key string, raw []byte) {
 		if n, ok := bencodex.Int(raw); ok {
 			h.UploadOnly = n != 0
 		}
+	case "share_mode":
+		if n, ok := bencodex.Int(raw); ok {
+			h.ShareMode = n != 0
+		}
 	case "yourip":
 		if s, ok := bencodex.String(raw); ok {
 			if a, ok := netip.AddrFromSlice(s); ok {
@@ -149,7 +156,7 @@ func (h ExtHandshake) ID(name string) (uint8, bool) {
 // written (BEP 10 requires it); other keys only when set.
 func AppendExtHandshake(dst []byte, h ExtHandshake) []byte {
 	// Keys in sorted order, as bencode requires: m, metadata_size, p,
-	// reqq, upload_only, v, yourip. Written by hand: it is tiny and on
+	// reqq, share_mode, upload_only, v, yourip. Written by hand: it is tiny and on
 	// every connection.
 	dst = append(dst, 'd')
 	dst = appendStr(dst, "m")
@@ -170,6 +177,10 @@ func AppendExtHandshake(dst []byte, h ExtHandshake) []byte {
 	if h.Reqq > 0 {
 		dst = appendStr(dst, "reqq")
 		dst = appendInt(dst, int64(h.Reqq))
+	}
+	if h.ShareMode {
+		dst = appendStr(dst, "share_mode")
+		dst = appendInt(dst, 1)
 	}
 	if h.UploadOnly {
 		dst = appendStr(dst, "upload_only")

@@ -138,3 +138,19 @@ func TestExtHandshakeUploadOnly(t *testing.T) {
 		t.Fatal("upload_only 0 read as set")
 	}
 }
+
+// share_mode (libtorrent's) goes out between reqq and upload_only and
+// comes back; 0 is not set.
+func TestExtHandshakeShareMode(t *testing.T) {
+	b := AppendExtHandshake(nil, ExtHandshake{M: map[string]uint8{"share_mode": 8}, Reqq: 5, ShareMode: true, UploadOnly: true})
+	if want := "d1:md10:share_modei8ee4:reqqi5e10:share_modei1e11:upload_onlyi1ee"; string(b) != want {
+		t.Fatalf("got %s\nwant %s", b, want)
+	}
+	h, err := ParseExtHandshake(b)
+	if err != nil || !h.ShareMode {
+		t.Fatalf("parsed %+v, %v", h, err)
+	}
+	if h, _ := ParseExtHandshake([]byte("d10:share_modei0ee")); h.ShareMode {
+		t.Fatal("share_mode 0 read as set")
+	}
+}
