@@ -1,0 +1,89 @@
+package actorrent
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/resume"
+)
+
+// TestShareMode: a share-mode torrent with only seeds around downloads
+// nothing (nobody would download it from us) and keeps the seeds; with
+// three leechers that lack every piece it downloads some and uploads them;
+// its resume data says share_mode; out of share mode it downloads the
+// rest, byte-identical.
+func TestShareMode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	const size = 1 << 20
+	writePayload(t, src, map[string]int64{"f.bin": size}, 7)
+	ti, err := CreateTorrent(filepath.Join(src, "f.bin"), CreateTorrentOptions{PieceSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seeds []string
+	for range 2 {
+		_, addrs := seedingSession(ctx, t, ti, src)
+		seeds = append(seeds, addrs[0])
+	}
+	dst := t.TempDir()
+	s := newTestSession(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst, Flags: FlagShareMode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing wanted yet: finished (as libtorrent), not seeding.
+	waitFor(ctx, t, h, "share mode, finished", func(st TorrentStatus) bool {
+		return st.ShareMode && st.State == Finished && st.IsFinished && !st.IsSeeding && st.TotalWanted == 0
+	})
+	for _, a := range seeds {
+		if err := h.ConnectPeer(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The seeds' stats come after their bitfields, on which share mode
+	// decided: nothing to download, and the seeds are kept.
+	st := waitFor(ctx, t, h, "two seeds", func(st TorrentStatus) bool { return st.NumSeeds == 2 })
+	if st.State != Finished || st.TotalWanted != 0 || st.TotalPayloadDownload != 0 {
+		t.Fatalf("with only seeds: state %s, wanted %d, downloaded %d; want finished, nothing",
+			StateName(st.State), st.TotalWanted, st.TotalPayloadDownload)
+	}
+
+	addrs, err := s.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		_, lh, _ := downloadingSession(ctx, t, ti, t.TempDir())
+		if err := lh.ConnectPeer(ctx, addrs[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st = waitFor(ctx, t, h, "a piece downloaded and uploaded", func(st TorrentStatus) bool {
+		return st.NumPieces > 0 && st.TotalPayloadUpload > 0
+	})
+	t.Logf("with three leechers: %d of %d pieces, %d bytes down, %d up",
+		st.NumPieces, ti.NumPieces(), st.TotalPayloadDownload, st.TotalPayloadUpload)
+	if !st.ShareMode {
+		t.Error("status lost share mode")
+	}
+
+	rd, _, err := saveResume(ctx, t, s, h, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := resume.Decode(rd); err != nil || !d.ShareMode {
+		t.Errorf("resume data share_mode = %v (%v), want set", d != nil && d.ShareMode, err)
+	}
+
+	if err := h.SetShareMode(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding out of share mode", func(st TorrentStatus) bool { return !st.ShareMode && st.IsSeeding })
+	if err := sameTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
