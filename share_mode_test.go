@@ -3,6 +3,7 @@ package actorrent
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,5 +86,50 @@ func TestShareMode(t *testing.T) {
 	waitFor(ctx, t, h, "seeding out of share mode", func(st TorrentStatus) bool { return !st.ShareMode && st.IsSeeding })
 	if err := sameTree(src, dst); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestShareModeKeepsPriorities: share mode narrows the user's piece
+// priorities without losing them: they read back as set while in share
+// mode (nothing wanted), and out of it the torrent wants what they say.
+func TestShareModeKeepsPriorities(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"f.bin": 4 << 16}, 3)
+	ti, err := CreateTorrent(filepath.Join(src, "f.bin"), CreateTorrentOptions{PieceSize: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestSession(t)
+	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir(), Flags: FlagShareMode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "share mode, finished", func(st TorrentStatus) bool { return st.ShareMode && st.State == Finished })
+	prios := []int{0, 7, 1, 0}
+	if err := h.PrioritizePieces(ctx, prios); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		on     bool
+		wanted int64
+		state  TorrentState
+	}{{true, 0, Finished}, {false, 2 << 16, Downloading}, {true, 0, Finished}} {
+		if err := h.SetShareMode(ctx, step.on); err != nil {
+			t.Fatal(err)
+		}
+		st, err := h.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := h.PiecePriorities(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.ShareMode != step.on || st.TotalWanted != step.wanted || st.State != step.state || !slices.Equal(got, prios) {
+			t.Errorf("share mode %v: status share mode %v, wanted %d, state %s, priorities %v; want wanted %d, state %s, priorities %v",
+				step.on, st.ShareMode, st.TotalWanted, StateName(st.State), got, step.wanted, StateName(step.state), prios)
+		}
 	}
 }
