@@ -21,7 +21,9 @@ func TestShareMode(t *testing.T) {
 	src := t.TempDir()
 	const size = 1 << 20
 	writePayload(t, src, map[string]int64{"f.bin": size}, 7)
-	ti, err := CreateTorrent(filepath.Join(src, "f.bin"), CreateTorrentOptions{PieceSize: 64 << 10})
+	// Private: no PEX, so the leechers have only us and whatever they
+	// get, they get from us.
+	ti, err := CreateTorrent(filepath.Join(src, "f.bin"), CreateTorrentOptions{PieceSize: 64 << 10, Private: true})
 	if err != nil {
 		t.Fatal(err)
 	}
