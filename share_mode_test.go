@@ -135,3 +135,65 @@ func TestShareModeKeepsPriorities(t *testing.T) {
 		}
 	}
 }
+
+// TestShareModeResume: resume data's share_mode wins over the add flag
+// (as its paused and auto-managed do), unless FlagOverrideResumeData.
+func TestShareModeResume(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	src := t.TempDir()
+	writePayload(t, src, map[string]int64{"f.bin": 4 << 16}, 4)
+	ti, err := CreateTorrent(filepath.Join(src, "f.bin"), CreateTorrentOptions{PieceSize: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestSession(t)
+	saved := map[bool][]byte{}
+	for _, on := range []bool{false, true} {
+		var flags AddTorrentFlags
+		if on {
+			flags = FlagShareMode
+		}
+		h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir(), Flags: flags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(ctx, t, h, "checked", func(st TorrentStatus) bool { return st.ShareMode == on && st.State != CheckingFiles })
+		if saved[on], _, err = saveResume(ctx, t, s, h, SaveResumeSaveInfoDict); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveTorrent(ctx, h, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		saved bool
+		flags AddTorrentFlags
+		want  bool
+	}{
+		{"saved in share mode, added without the flag", true, 0, true},
+		{"saved out of it, added with the flag", false, FlagShareMode, false},
+		{"saved out of it, the flag overriding", false, FlagShareMode | FlagOverrideResumeData, true},
+		{"saved in share mode, overridden without the flag", true, FlagOverrideResumeData, false},
+	} {
+		p, err := ReadResumeData(saved[c.saved])
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Flags = c.flags
+		h, err := s.AddTorrent(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := waitFor(ctx, t, h, "checked", func(st TorrentStatus) bool {
+			return st.State != CheckingResumeData && st.State != CheckingFiles
+		})
+		if st.ShareMode != c.want {
+			t.Errorf("%s: share mode %v, want %v", c.name, st.ShareMode, c.want)
+		}
+		if err := s.RemoveTorrent(ctx, h, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

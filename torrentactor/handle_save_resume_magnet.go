@@ -33,6 +33,7 @@ func (a resumeSaver) saveResumeWithoutMetadata(ctx actor.Context, m *messages.Sa
 		MaxConnections: orNone(a.cfg.Limits.MaxConnections), MaxUploads: orNone(a.cfg.Limits.MaxUploads),
 		Paused:      a.life.paused,
 		AutoManaged: a.cfg.Flags&messages.FlagAutoManaged != 0,
+		ShareMode:   sharing{a.Actor}.on(),
 		Allocation:  allocation(a.cfg.StorageMode),
 		Trackers:    a.trackerTiers(),
 	}
