@@ -14,7 +14,8 @@ import (
 // Share mode (libtorrent's): the torrent downloads only the pieces it
 // expects to upload more than once (internal/sharemode decides, at
 // libtorrent's moments: a peer's pieces became known or it left, a piece
-// passed, and every tick for what it uploaded). libtorrent overwrites
+// passed, and every tick for what it uploaded, which libtorrent checks
+// after each piece sent; and on a HAVE). libtorrent overwrites
 // the file priorities with 0 and sets the pieces it picks back to the
 // default; ours keeps the user's priorities and narrows them: in share
 // mode the picker holds the user's priority for the pieces share mode
@@ -132,6 +133,9 @@ func (a sharing) handleSetShareMode(ctx actor.Context, m *messages.SetShareMode)
 	}
 	if !m.On {
 		prios := a.userPriorities()
+		if prios == nil {
+			prios = priorities{a.Actor}.piecePriorities() // the files' say
+		}
 		a.turn(false)
 		priorities{a.Actor}.applyPiecePriorities(ctx, prios)
 		return
