@@ -36,7 +36,8 @@ func extPeer(t *testing.T, addr, local string, ti *TorrentInfo, theirs metadata.
 }
 
 // Our extension handshake tells a peer our listen port (p), how we see it
-// (yourip) and, from a seed, upload_only (BEP 21); what peers say they see
+// (yourip), from a seed, upload_only (BEP 21), and as reqq our
+// max_allowed_in_request_queue; what peers say they see
 // of us decides our external address: external_ip on the first vote, as
 // libtorrent's ip_voter.
 func TestExtensionHandshakeAndExternalIP(t *testing.T) {
@@ -45,6 +46,7 @@ func TestExtensionHandshakeAndExternalIP(t *testing.T) {
 	ti, src := oneFileTorrent(t)
 	set := testSettings()
 	set.SetInt(AlertMask, int(CategoryError|CategoryStatus))
+	set.SetInt(MaxAllowedInRequestQueue, 123) // told as reqq
 	s := newTestSessionWith(t, set)
 	h, err := s.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
 	if err != nil {
@@ -57,7 +59,7 @@ func TestExtensionHandshakeAndExternalIP(t *testing.T) {
 	}
 	_, port, _ := net.SplitHostPort(addrs[0])
 	ours := extPeer(t, addrs[0], "127.0.0.2", ti, metadata.ExtHandshake{M: map[string]uint8{}, YourIP: netip.MustParseAddr("203.0.113.7")})
-	if fmt.Sprint(ours.P) != port || ours.YourIP != netip.MustParseAddr("127.0.0.2") || !ours.UploadOnly || ours.Reqq <= 0 {
+	if fmt.Sprint(ours.P) != port || ours.YourIP != netip.MustParseAddr("127.0.0.2") || !ours.UploadOnly || ours.Reqq != 123 {
 		t.Fatalf("our extension handshake: p %d (listen %s), yourip %v, upload_only %v, reqq %d", ours.P, port, ours.YourIP, ours.UploadOnly, ours.Reqq)
 	}
 	a := waitAlert(ctx, t, s, "external_ip", func(a Alert) bool { _, ok := a.(ExternalIPAlert); return ok })

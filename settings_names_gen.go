@@ -46,7 +46,7 @@ const (
 	RequestTimeout IntSetting = "request_timeout"
 	// RequestQueueTime: s; requests kept outstanding per peer: this many seconds of its download rate in 16 KiB blocks, after a slow start from 4; at least 2, 1 while snubbed. Default 3.
 	RequestQueueTime IntSetting = "request_queue_time"
-	// MaxAllowedInRequestQueue: max incoming requests queued per peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 500.
+	// MaxAllowedInRequestQueue: requests from a peer queued before reading (beyond: rejected with the fast extension, else the peer is disconnected); told to peers as reqq in the extension handshake; changes apply at once. Default 500.
 	MaxAllowedInRequestQueue IntSetting = "max_allowed_in_request_queue"
 	// MaxOutRequestQueue: max outstanding outgoing requests per peer (lower if the peer's extension handshake says a lower reqq); a peer whose rate asks for more posts outstanding_request_limit_reached. Default 500.
 	MaxOutRequestQueue IntSetting = "max_out_request_queue"
@@ -88,11 +88,11 @@ const (
 	MaxQueuedDiskBytes IntSetting = "max_queued_disk_bytes"
 	// HandshakeTimeout: s; wait for peer handshake. Default 10.
 	HandshakeTimeout IntSetting = "handshake_timeout"
-	// SendBufferLowWatermark: bytes; minimum send buffer target (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10240.
+	// SendBufferLowWatermark: bytes; least a peer's upload window holds (blocks being read or sent to it). Default 524288.
 	SendBufferLowWatermark IntSetting = "send_buffer_low_watermark"
-	// SendBufferWatermark: bytes; refill send buffer below this (upper bound) (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 512000.
+	// SendBufferWatermark: bytes; most a peer's upload window holds. Default 2097152.
 	SendBufferWatermark IntSetting = "send_buffer_watermark"
-	// SendBufferWatermarkFactor: %; upload rate times this = watermark, clamped (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
+	// SendBufferWatermarkFactor: %; a peer's upload window is the bytes sent to it in the last second times this, clamped between the two watermarks. Default 50.
 	SendBufferWatermarkFactor IntSetting = "send_buffer_watermark_factor"
 	// ChokingAlgorithm: choking_algorithm_t for all torrents: fixed_slots_choker (0) or rate_based_choker (2); 1 (auto_expand) and 3 (bittyrant), deprecated, choke as fixed slots, as in libtorrent 2.0. Default 0.
 	ChokingAlgorithm IntSetting = "choking_algorithm"
@@ -150,7 +150,7 @@ const (
 	AutoManageStartup IntSetting = "auto_manage_startup"
 	// SeedingPieceQuota: pieces sent to a peer before rotating it out when seeding. Default 20.
 	SeedingPieceQuota IntSetting = "seeding_piece_quota"
-	// MaxRejects: requests rejected while choked before disconnecting peer (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 50.
+	// MaxRejects: requests rejected while choked before disconnecting peer (not acted on yet: libtorrent 2.0.8 reads it nowhere (it disconnects a peer still requesting 2 s after our choke instead); we ignore a request while choked (rejected with the fast extension)). Default 50.
 	MaxRejects IntSetting = "max_rejects"
 	// RecvSocketBufferSize: bytes; SO_RCVBUF (0 = OS default) (not acted on yet: socket buffers: not configurable yet). Default 0.
 	RecvSocketBufferSize IntSetting = "recv_socket_buffer_size"
@@ -303,7 +303,7 @@ const (
 	IgnoreLimitsOnLocalNetwork BoolSetting = "ignore_limits_on_local_network"
 	// SendRedundantHave: send HAVE to peers that already have the piece (a super seed learns from it that its piece arrived). Default true.
 	SendRedundantHave BoolSetting = "send_redundant_have"
-	// LazyBitfields: as seed, send an incomplete bitfield then fill in with HAVEs (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
+	// LazyBitfields: as seed, send an incomplete bitfield then fill in with HAVEs (not acted on yet: deprecated in libtorrent 2.0, which ignores it: we, like it, always send our whole bitfield (or have_all)). Default false.
 	LazyBitfields BoolSetting = "lazy_bitfields"
 	// UseDHTAsFallback: use DHT only when all trackers have failed (not acted on yet: no DHT yet). Default false.
 	UseDHTAsFallback BoolSetting = "use_dht_as_fallback"
@@ -407,7 +407,7 @@ const (
 	ForceProxy BoolSetting = "force_proxy"
 	// SupportShareMode: advertise share-mode support in the extension handshake (and our share mode), and hear peers' share_mode. Default true.
 	SupportShareMode BoolSetting = "support_share_mode"
-	// SupportMerkleTorrents: advertise merkle-tree piece message support (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// SupportMerkleTorrents: advertise merkle-tree piece message support (not acted on yet: merkle torrents (BEP 30) were dropped by libtorrent 2.0 (deprecated there, no effect): no torrent of ours has a merkle tree to offer). Default true.
 	SupportMerkleTorrents BoolSetting = "support_merkle_torrents"
 	// ReportRedundantBytes: send redundant byte count to trackers (not acted on yet: trackers: not honoured yet). Default true.
 	ReportRedundantBytes BoolSetting = "report_redundant_bytes"

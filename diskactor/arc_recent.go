@@ -17,7 +17,7 @@ package diskactor
 //
 // 4 MiB holds eight 512 KiB read-ahead lines: the lines read ahead for a
 // few peers streaming at once, and the blocks in flight of one peer's
-// upload window (peeractor's maxUploadsInFlight, 2 MiB).
+// upload window (peeractor's, at most send_buffer_watermark, 2 MiB).
 const recentFloor = 4 << 20
 
 // trimRecent evicts pieces from MRU, least recently used first and never

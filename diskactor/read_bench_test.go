@@ -30,7 +30,7 @@ func cpuTime() time.Duration {
 // benchPeer reads every block of a torrent as a peer's upload path does:
 // pieces in its own random order (rarest-first looks random from the
 // seed), blocks in order inside a piece, at most 32 reads in flight
-// (peeractor's maxUploadsInFlight), and each buffer put back once "sent".
+// (peeractor's upload window at send_buffer_watermark), and each buffer put back once "sent".
 type benchPeer struct {
 	disk     *actor.PID
 	ih       messages.InfoHash

@@ -82,10 +82,8 @@ type Config struct {
 
 // Limits that protect us from hostile or broken peers.
 const (
-	maxRequestQueue    = 500 // remote requests we keep (libtorrent's max_allowed_in_request_queue)
-	maxUploadsInFlight = 128 // blocks being read or sent at once: four disk read lines (upload_window.go)
-	keepAliveInterval  = 90 * time.Second
-	tickInterval       = time.Second
+	keepAliveInterval = 90 * time.Second
+	tickInterval      = time.Second
 )
 
 // Actor is the peer actor.
@@ -135,6 +133,7 @@ type Actor struct {
 	seed      *seedHold               // seed mode: requests held until verified (nil: none)
 	inFlight  map[messages.Block]bool // reading or sending; false = cancelled
 	uploading int
+	window    uploadWindow // bound on uploading (upload_window.go)
 
 	// stats
 	stats       statCounters
@@ -174,6 +173,7 @@ func New(cfg Config) *actor.Props {
 			super:       startState(cfg.SuperSeed),
 		}
 		a.pipeline = a.rq.Depth()
+		a.window.update(cfg.Settings, 0)
 		a.gauges.c, a.flags.c = cfg.Counters, cfg.Counters
 		if len(cfg.InfoBytes) > 0 {
 			a.ext.server = metadata.NewServer(cfg.InfoBytes)
@@ -209,6 +209,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.SettingsChanged:
 		a.set = m.Settings
 		a.bw.settingsChanged(m.Settings)
+		a.window.update(m.Settings, -1)
 	case *tick:
 		a.handleTick(ctx)
 	case *messages.PeerReportSeen:

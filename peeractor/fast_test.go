@@ -2,6 +2,7 @@ package peeractor
 
 import (
 	"errors"
+	"maps"
 	"net"
 	"slices"
 	"sync"
@@ -50,6 +51,14 @@ const (
 
 func startFastRig(t *testing.T, remoteFast bool, have []int) *fastRig {
 	t.Helper()
+	return startFastRigWith(t, remoteFast, have, nil)
+}
+
+// startFastRigWith is startFastRig with more settings (set) for the peer.
+func startFastRigWith(t *testing.T, remoteFast bool, have []int, set map[string]any) *fastRig {
+	t.Helper()
+	values := map[string]any{"allowed_fast_set_size": fastSetSize, "suggest_mode": 1}
+	maps.Copy(values, set)
 	local, remote := net.Pipe()
 	r := &fastRig{t: t, remote: remote, sys: actors.NewSystem(nil), counters: stats.NewCounters(),
 		info: &metainfo.Info{Name: "x", PieceLength: fastPieceLen, Pieces: make([][20]byte, fastPieces), TotalLength: fastPieces * fastPieceLen}}
@@ -77,7 +86,7 @@ func startFastRig(t *testing.T, remoteFast bool, have []int) *fastRig {
 	cfg := Config{
 		Key: 1, Info: r.info, Have: ours, Credit: actors.NewCredit(1 << 20), Disk: r.disk, Counters: r.counters,
 		Conn: addrConn{local, tcpAddr(fastRemoteIP)}, Handshake: &hs,
-		Settings: settingsWith(t, map[string]any{"allowed_fast_set_size": fastSetSize, "suggest_mode": 1}),
+		Settings: settingsWith(t, values),
 	}
 	copy(cfg.PeerID[:], "-TT0000-ours--------")
 	r.parent = root.Spawn(actor.PropsFromFunc(func(c actor.Context) {

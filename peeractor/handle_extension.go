@@ -74,7 +74,7 @@ func (a *Actor) sendExtHandshake() {
 	h := metadata.ExtHandshake{
 		M:          map[string]uint8{metadata.ExtUTMetadata: metadata.UTMetadataID},
 		V:          a.clientName(),
-		Reqq:       maxRequestQueue,
+		Reqq:       a.set.Int(settings.MaxAllowedInRequestQueue),
 		P:          a.cfg.ListenPort,
 		UploadOnly: a.cfg.UploadOnly,
 	}

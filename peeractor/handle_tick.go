@@ -72,6 +72,9 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	s.payloadDownloadRate = smooth(s.payloadDownloadRate, s.payloadDownload)
 	s.payloadUploadRate = smooth(s.payloadUploadRate, s.payloadUpload)
 	a.tickRequests(ctx, now, s.payloadDownload) // before the report: it carries Snubbed
+	if a.window.update(a.set, s.payloadUpload); len(a.requests) > 0 {
+		a.serve(ctx) // the window may have grown
+	}
 	a.reportStats(ctx)
 	(alerting{a}).warnRequestLimit(ctx)
 

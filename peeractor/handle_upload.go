@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -43,7 +44,7 @@ func (a *Actor) handleRemoteRequest(ctx actor.Context, b messages.Block) error {
 		(fastExt{a}).reject(b)
 		return nil // a request racing our choke: ignored (rejected with fast), as libtorrent does
 	}
-	if len(a.requests) >= maxRequestQueue {
+	if len(a.requests) >= a.set.Int(settings.MaxAllowedInRequestQueue) { // read live: SettingsChanged
 		c.Inc(stats.PeerMaxPieceRequests)
 		if a.fast.on {
 			(fastExt{a}).reject(b) // with fast, a full queue is a reject, not a hang-up
@@ -78,7 +79,7 @@ func (a *Actor) handleRemoteCancel(b messages.Block) {
 // serve starts disk reads for queued requests, keeping a bounded number of
 // blocks in flight (being read or waiting in the writer).
 func (a *Actor) serve(ctx actor.Context) {
-	for len(a.requests) > 0 && a.uploading < maxUploadsInFlight && !a.closing {
+	for len(a.requests) > 0 && a.uploading < a.window.blocks && !a.closing {
 		b := a.requests[0]
 		a.requests = a.requests[1:]
 		if _, dup := a.inFlight[b]; dup {

@@ -2,6 +2,7 @@ package peeractor
 
 import (
 	"github.com/actorrent/actorrent/internal/bitfield"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -46,7 +47,7 @@ func (a seedGate) hold(ctx actor.Context, b messages.Block) bool {
 	if !s.unverified.Has(b.Piece) {
 		return false
 	}
-	if len(a.requests)+s.n >= maxRequestQueue {
+	if len(a.requests)+s.n >= a.set.Int(settings.MaxAllowedInRequestQueue) {
 		a.cfg.Counters.Inc(stats.PeerMaxPieceRequests)
 		(fastExt{a.Actor}).reject(b) // without fast, dropped: the queue is full either way
 		return true

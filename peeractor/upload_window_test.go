@@ -29,15 +29,33 @@ func (d *countingDisk) Receive(c actor.Context) {
 }
 
 // A remote that asks for many blocks and stops reading its socket finds
-// exactly maxUploadsInFlight blocks read for it: enough to cover several
-// of the disk's read-ahead lines, so the next line is read while one is
-// being sent (with one line in flight, as before, a libtorrent downloader
-// waited for every line's read after the previous line's send). Once it
-// reads again, every block comes, in the order asked for.
+// exactly the upload window read for it: at the start (nothing sent yet)
+// send_buffer_low_watermark, by default one of the disk's read-ahead
+// lines; with the window at send_buffer_watermark, by default four lines,
+// so the next line is read while one is being sent (with one line in
+// flight a libtorrent downloader waited for every line's read after the
+// previous line's send). Once it reads again, every block comes, in the
+// order asked for.
 func TestUploadWindowOverlapsReadsAndSends(t *testing.T) {
-	if maxUploadsInFlight < 4*diskReadLine {
-		t.Fatalf("maxUploadsInFlight is %d blocks, under four of the disk's %d-block read lines", maxUploadsInFlight, diskReadLine)
+	high := settings.Default().Int(settings.SendBufferWatermark)
+	if high < 4*diskReadLine*wire.BlockSize {
+		t.Fatalf("send_buffer_watermark is %d bytes, under four of the disk's %d-block read lines", high, diskReadLine)
 	}
+	tests := []struct {
+		name   string
+		set    map[string]any
+		blocks int64
+	}{
+		{"defaults: one line until the peer has taken some", nil, diskReadLine},
+		{"low watermark at the high one: four lines", map[string]any{"send_buffer_low_watermark": high}, 4 * diskReadLine},
+		{"libtorrent's low watermark: one block", map[string]any{"send_buffer_low_watermark": 10 * 1024}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { testUploadWindow(t, settingsWith(t, tt.set), tt.blocks) })
+	}
+}
+
+func testUploadWindow(t *testing.T, set *settings.Snapshot, window int64) {
 	synctest.Test(t, func(t *testing.T) {
 		sys := newPairSystem(t)
 		local, remote := net.Pipe()
@@ -53,7 +71,7 @@ func TestUploadWindowOverlapsReadsAndSends(t *testing.T) {
 		hs := wire.Handshake{PeerID: theirs}
 		cfg := Config{
 			Key: 1, PeerID: ours, Info: pairInfo, Have: all, Credit: actors.NewCredit(1 << 20), Disk: disk,
-			Settings: settings.Default(), Conn: local, Handshake: &hs,
+			Settings: set, Conn: local, Handshake: &hs,
 		}
 		parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &pairTorrent{cfg: cfg} }))
 		t.Cleanup(func() {
@@ -81,8 +99,9 @@ func TestUploadWindowOverlapsReadsAndSends(t *testing.T) {
 		if err := <-unchoked; err != nil {
 			t.Fatal(err)
 		}
-		// 256 blocks: twice the window, and under the requests a peer may
-		// queue (maxRequestQueue; more is a flood that ends the connection).
+		// 256 blocks: more than the window, and under the requests a peer
+		// may queue (max_allowed_in_request_queue; more is a flood that
+		// ends the connection).
 		blocks := min(int(pairInfo.TotalLength/wire.BlockSize), 256)
 		var reqs []byte
 		for i := range blocks {
@@ -93,8 +112,8 @@ func TestUploadWindowOverlapsReadsAndSends(t *testing.T) {
 			t.Fatal(err)
 		}
 		synctest.Wait() // the writer is stuck on the pipe, nobody reading it
-		if got := reads.Load(); got != maxUploadsInFlight {
-			t.Fatalf("%d blocks read while the socket was full, want maxUploadsInFlight = %d", got, maxUploadsInFlight)
+		if got := reads.Load(); got != window {
+			t.Fatalf("%d blocks read while the socket was full, want the window, %d", got, window)
 		}
 
 		for i := range blocks {
@@ -114,4 +133,40 @@ func TestUploadWindowOverlapsReadsAndSends(t *testing.T) {
 			t.Fatalf("%d reads for %d blocks", got, blocks)
 		}
 	})
+}
+
+// The window is the last second's bytes times the factor, clamped between
+// the watermarks, in blocks rounded up; a settings change recomputes it
+// from the same second.
+func TestSendWindowBlocks(t *testing.T) {
+	tests := []struct {
+		name       string
+		set        map[string]any
+		lastSecond int64
+		want       int
+	}{
+		{"idle: low watermark", nil, 0, 32},
+		{"1 MiB/s at 50%: under the low watermark", nil, 1 << 20, 32},
+		{"2 MiB/s at 50%: 1 MiB", nil, 2 << 20, 64},
+		{"3 MiB/s at 50%: 1.5 MiB", nil, 3 << 20, 96},
+		{"100 MiB/s: clamped to the watermark", nil, 100 << 20, 128},
+		{"factor 150", map[string]any{"send_buffer_watermark_factor": 150}, 1 << 20, 96},
+		{"libtorrent's defaults, idle", map[string]any{"send_buffer_low_watermark": 10240, "send_buffer_watermark": 512000}, 0, 1},
+		{"libtorrent's defaults, fast", map[string]any{"send_buffer_low_watermark": 10240, "send_buffer_watermark": 512000}, 100 << 20, 32},
+		{"a partial block rounds up", map[string]any{"send_buffer_low_watermark": 16385}, 0, 2},
+		{"zero watermarks: still one block", map[string]any{"send_buffer_low_watermark": 0, "send_buffer_watermark": 0}, 1 << 20, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sendWindowBlocks(settingsWith(t, tt.set), tt.lastSecond); got != tt.want {
+				t.Fatalf("window %d blocks, want %d", got, tt.want)
+			}
+		})
+	}
+	var w uploadWindow
+	w.update(settings.Default(), 2<<20)
+	w.update(settingsWith(t, map[string]any{"send_buffer_watermark_factor": 25}), -1)
+	if w.blocks != 32 {
+		t.Fatalf("after a factor change the window is %d blocks, want 32 (2 MiB/s at 25%%)", w.blocks)
+	}
 }
