@@ -78,7 +78,7 @@ const (
 	OptimisticUnchokeInterval IntSetting = "optimistic_unchoke_interval"
 	// NumWant: peers requested per announce (&numwant=). Default 200.
 	NumWant IntSetting = "num_want"
-	// InitialPickerThreshold: pieces picked at random before switching to rarest-first (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 4.
+	// InitialPickerThreshold: while we have fewer pieces than this, new pieces are picked at random (highest priority first) rather than rarest first. Default 4.
 	InitialPickerThreshold IntSetting = "initial_picker_threshold"
 	// AllowedFastSetSize: size of allowed-fast set (fast extension). Default 10.
 	AllowedFastSetSize IntSetting = "allowed_fast_set_size"
@@ -228,7 +228,7 @@ const (
 	MixedModeAlgorithm IntSetting = "mixed_mode_algorithm"
 	// ListenQueueSize: listen() backlog (not acted on yet: sockets: not configurable yet (Go's net package picks the backlog, the TOS and the local port)). Default 5.
 	ListenQueueSize IntSetting = "listen_queue_size"
-	// TorrentConnectBoost: peers connected immediately after first tracker reply (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 30.
+	// TorrentConnectBoost: connection attempts a torrent makes on a tracker's reply without waiting for connection_speed, until spent (again after each pause); they count against the session's next seconds of connection_speed. Default 30.
 	TorrentConnectBoost IntSetting = "torrent_connect_boost"
 	// AlertQueueSize: max queued alerts. Default 1000.
 	AlertQueueSize IntSetting = "alert_queue_size"
@@ -359,7 +359,7 @@ const (
 	IncomingStartsQueuedTorrents BoolSetting = "incoming_starts_queued_torrents"
 	// ReportTrueDownloaded: downloaded= in announces includes redundant bytes (not acted on yet: trackers: not honoured yet). Default false.
 	ReportTrueDownloaded BoolSetting = "report_true_downloaded"
-	// StrictEndGameMode: only request a block twice when every remaining piece has a request (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// StrictEndGameMode: request a block a second time only in the end game (every wanted piece requested); off: a peer with nothing outstanding and no free block to offer may get one block another peer has outstanding. Default true.
 	StrictEndGameMode BoolSetting = "strict_end_game_mode"
 	// BroadcastLSD: local service discovery also uses broadcast (every 8th announce) (not acted on yet: no local service discovery yet). Default true.
 	BroadcastLSD BoolSetting = "broadcast_lsd"
@@ -431,7 +431,7 @@ const (
 	ProxyHostnames BoolSetting = "proxy_hostnames"
 	// ProxyPeerConnections: route peer and web seed connections through the proxy [1.0: proxy_settings.proxy_peer_connections] (not acted on yet: no proxy support yet). Default true.
 	ProxyPeerConnections BoolSetting = "proxy_peer_connections"
-	// AutoSequential: download highly available torrents sequentially (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// AutoSequential: pick pieces in index order while at least ten peers are connected, more than nine of them seeds, with at most a tenth as many downloaders as seeds. Default true.
 	AutoSequential BoolSetting = "auto_sequential"
 	// ProxyTrackerConnections: route tracker connections through the proxy (not acted on yet: no proxy support yet). Default true.
 	ProxyTrackerConnections BoolSetting = "proxy_tracker_connections"

@@ -41,9 +41,19 @@ func (b *Budget) Take(now time.Time, want int) int {
 		b.tokens = min(float64(b.rate), b.tokens+now.Sub(b.last).Seconds()*float64(b.rate))
 	}
 	b.last = now
-	n := min(want, int(b.tokens))
+	n := max(min(want, int(b.tokens)), 0) // none while in debt (Charge)
 	b.tokens -= float64(n)
 	return n
+}
+
+// Charge counts n events that did not wait for the allowance (a torrent's
+// torrent_connect_boost): the allowance goes into debt, paid off before
+// anything more is allowed, as libtorrent deducts boosted connections
+// from connection_speed on its next ticks.
+func (b *Budget) Charge(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tokens -= float64(max(n, 0))
 }
 
 // Give returns n events taken and not used.

@@ -97,6 +97,7 @@ func (a *Actor) handleCheckDone(ctx actor.Context, m *messages.DiskCheckReply) {
 		return
 	}
 	a.picker = piecepicker.New(a.info.NumPieces(), a.info.PieceLength, a.info.TotalLength)
+	a.picker.SetPolicy(pickPolicy(a.set))
 	a.filesLeft = nil // counted again from the checked bitfield
 	clear(a.senders)  // a new picker: no piece in flight
 	for p, prio := range (priorities{a}).piecePriorities() {

@@ -19,6 +19,7 @@ import (
 // finishPause closes every connection and the files, and says so.
 func (a *Actor) finishPause(ctx actor.Context) {
 	a.disconnectAll(ctx, nil)
+	a.plist.SetBoost(a.set.Int(settings.TorrentConnectBoost)) // a boost again when resumed, as libtorrent's do_pause
 	// A paused torrent holds no open files (libtorrent's stop_torrent);
 	// one still fetching its metadata, or whose check was put off, has
 	// none registered.

@@ -33,15 +33,24 @@ func parseAddrPort(s string) (netip.AddrPort, bool) {
 // connectMore opens connections to candidates from the list while the
 // torrent is under its connection limit, at most connection_speed a tick.
 // A finished torrent leaves seeds out: they have nothing for it.
-func (a peerList) connectMore(ctx actor.Context) {
+func (a peerList) connectMore(ctx actor.Context) { a.connect(ctx, 0) }
+
+// connect is connectMore with up to boost attempts that do not wait for
+// connection_speed (torrent_connect_boost, internal/peerlist/boost.go):
+// they are charged to the session's allowance afterwards.
+func (a peerList) connect(ctx actor.Context, boost int) {
 	if !(ticker{a.Actor}).canConnectOut() {
 		return
 	}
 	now := time.Now()
 	want := min(a.maxPeers()-a.peers.len(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.life.finished))
-	n := a.budget.Take(now, want) // connection_speed, session-wide
-	cands := a.plist.Candidates(now, n, a.life.finished)
-	a.budget.Give(n - len(cands))
+	boost = max(min(boost, want), 0)
+	n := a.budget.Take(now, want-boost) // connection_speed, session-wide
+	cands := a.plist.Candidates(now, boost+n, a.life.finished)
+	boosted := min(boost, len(cands))
+	a.plist.UseBoost(boosted)
+	a.budget.Give(n - (len(cands) - boosted))
+	a.budget.Charge(boosted)
 	for _, ap := range cands {
 		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {
 			// Another torrent took the last slot: not an attempt.
@@ -57,6 +66,10 @@ func (a peerList) addPeers(ctx actor.Context, src peerlist.Source, peers []netip
 		if !(filters{a.Actor}).refusePeer(ctx, p, true) {
 			a.plist.Add(p, src)
 		}
+	}
+	if src == peerlist.FromTracker {
+		a.connect(ctx, a.plist.Boost()) // a tracker's reply: torrent_connect_boost
+		return
 	}
 	a.connectMore(ctx)
 }

@@ -50,6 +50,9 @@ func (a *Actor) handleSettingsChanged(ctx actor.Context, m *messages.SettingsCha
 		}
 	}
 	filters{a}.syncTrackerFilter(ctx, false) // apply_ip_filter_to_trackers
+	if a.picker != nil {
+		a.picker.SetPolicy(pickPolicy(a.set))
+	}
 	for p := range a.peers.all() {
 		ctx.Send(p.pid, m)
 	}

@@ -139,11 +139,12 @@ func TestPeerListBacksOffAndForgetsDeadPeers(t *testing.T) {
 // connection_speed bounds the connections opened from the list to so many
 // a second: a session-wide budget holding one second's worth, refilled
 // continuously. The first batch spends it; then no more than two a second
-// go out, and all five within three seconds.
+// go out, and all five within three seconds. (No torrent_connect_boost:
+// see connect_boost_test.go.)
 func TestPeerListConnectionSpeed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		addrs := []string{"10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1", "10.0.0.4:1", "10.0.0.5:1"}
-		r, pid, f := peerListRig(t, Config{Settings: withSettings(map[string]any{"connection_speed": 2})}, addrs...)
+		r, pid, f := peerListRig(t, Config{Settings: withSettings(map[string]any{"connection_speed": 2, "torrent_connect_boost": 0})}, addrs...)
 		advance(500 * time.Millisecond)
 		r.sys.Root.Send(pid, trackerPeers(addrs...))
 		synctest.Wait()

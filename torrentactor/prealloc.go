@@ -71,6 +71,7 @@ func (p *Prealloc) produce() actor.Actor {
 	if a.budget == nil {
 		a.budget = actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed))
 	}
+	a.plist.SetBoost(cfg.Settings.Int(settings.TorrentConnectBoost)) // again at each pause (handle_pause.go)
 	if cfg.Meta == nil {
 		// Until the metadata comes, an empty info stands in (no
 		// files, no pieces) so that status and stats need no cases.

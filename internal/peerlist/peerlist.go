@@ -74,6 +74,8 @@ type List struct {
 	// alias maps an incoming connection's address to its peer's listen
 	// address while the connection lasts (listen.go); made with the first.
 	alias map[netip.AddrPort]netip.AddrPort
+	// boost: attempts left that skip connection_speed (boost.go).
+	boost int
 }
 
 // New makes an empty list.

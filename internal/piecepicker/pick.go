@@ -43,26 +43,35 @@ const sparseFactor = 16
 //
 // Before all of them come the time-critical pieces (SetDeadline); with
 // sequential download on, steps 1 and 2 go in index order (modes.go).
+// The Policy (policy.go) may pick new pieces at random instead, switch to
+// index order by itself, and loosen step 3.
 func (p *Picker) Pick(peer PeerKey, max int) []Block {
 	ps := p.peers[peer]
 	if ps == nil || max <= 0 || (!ps.seed && ps.count == 0) {
 		return nil
 	}
+	idle := len(ps.out) == 0 // nothing outstanding before this pick
+	seq := p.PickingSequentially()
 	out := make([]Block, 0, min(max, 256))
 	if len(p.modes.critical) > 0 {
 		out = p.pickCritical(peer, ps, max, out)
 	}
 	if len(out) < max {
-		out = p.pickPartial(peer, ps, max, out)
+		out = p.pickPartial(peer, ps, max, out, seq)
 	}
-	if len(out) < max && p.modes.sequential {
+	switch {
+	case len(out) >= max:
+	case seq:
 		out = p.pickSequential(peer, ps, max, out)
-	}
-	if len(out) < max && !p.modes.sequential {
+	case p.numHave < p.policy.RandomBelow:
+		out = p.pickRandom(peer, ps, max, out)
+	default:
 		out = p.pickNew(peer, ps, max, out)
 	}
 	if len(out) < max && p.InEndGame() {
 		out = p.pickBusy(peer, ps, max, out)
+	} else if len(out) == 0 && idle && p.policy.LooseEndGame {
+		out = p.pickBusy(peer, ps, 1, out) // one busy block, as libtorrent's request_a_block
 	}
 	if len(out) == 0 {
 		return nil
@@ -92,12 +101,12 @@ func (p *Picker) takeFree(peer PeerKey, ps *peerState, piece, max int, out []Blo
 	return out
 }
 
-func (p *Picker) pickPartial(peer PeerKey, ps *peerState, max int, out []Block) []Block {
+func (p *Picker) pickPartial(peer PeerKey, ps *peerState, max int, out []Block, seq bool) []Block {
 	c := p.cand[:0]
 	for _, pc := range p.freeList {
 		if ps.hasPiece(int(pc)) {
 			cd := candidate{piece: pc, a: -int32(p.prio[pc]), b: int32(p.dl[pc].free)}
-			if p.modes.sequential {
+			if seq {
 				cd.a, cd.b = 0, 0 // lowest index first
 			}
 			c = append(c, cd)

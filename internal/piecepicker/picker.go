@@ -61,7 +61,8 @@ type Picker struct {
 	rng  *rand.Rand
 	cand []candidate // scratch for Pick
 
-	modes modes // sequential download and deadlines (modes.go)
+	modes  modes  // sequential download and deadlines (modes.go)
+	policy Policy // from the settings (policy.go)
 }
 
 // New returns a picker for numPieces pieces of pieceLength bytes, the last
