@@ -50,7 +50,7 @@ const (
 	MaxAllowedInRequestQueue IntSetting = "max_allowed_in_request_queue"
 	// MaxOutRequestQueue: max outstanding outgoing requests per peer (lower if the peer's extension handshake says a lower reqq); a peer whose rate asks for more posts outstanding_request_limit_reached. Default 500.
 	MaxOutRequestQueue IntSetting = "max_out_request_queue"
-	// WholePiecesThreshold: s; request whole pieces from peers that can deliver one this fast (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 20.
+	// WholePiecesThreshold: s; a peer whose download rate brings a piece within this many seconds (8 MiB of its rate at most) finishes the pieces it requests alone and starts new ones before taking blocks of pieces others request (not while pieces have deadlines, nor with partial pieces over 1.5 per peer or 2048 blocks); 0 = never. Default 20.
 	WholePiecesThreshold IntSetting = "whole_pieces_threshold"
 	// PeerTimeout: s; idle peer connection timeout (keep-alive at half). Default 120.
 	PeerTimeout IntSetting = "peer_timeout"
@@ -309,7 +309,7 @@ const (
 	UseDHTAsFallback BoolSetting = "use_dht_as_fallback"
 	// UPnPIgnoreNonrouters: ignore UPnP replies from devices other than our gateway (not acted on yet: no port mapping yet). Default false.
 	UPnPIgnoreNonrouters BoolSetting = "upnp_ignore_nonrouters"
-	// UseParoleMode: peers in failed pieces may only download whole pieces (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// UseParoleMode: a peer that sent data of a failed piece is given only pieces no other peer requested or sent blocks of, until a piece it sent data of passes (libtorrent keeps the mark across reconnects; we keep it for the connection). Default true.
 	UseParoleMode BoolSetting = "use_parole_mode"
 	// UseReadCache: enable the disk read cache (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default true.
 	UseReadCache BoolSetting = "use_read_cache"
@@ -329,7 +329,7 @@ const (
 	DontCountSlowTorrents BoolSetting = "dont_count_slow_torrents"
 	// CloseRedundantConnections: drop connections that are useless to both sides (e.g. seed-seed). Default true.
 	CloseRedundantConnections BoolSetting = "close_redundant_connections"
-	// PrioritizePartialPieces: pick partially downloaded pieces before rarer ones (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default false.
+	// PrioritizePartialPieces: finish partially downloaded pieces before starting others; off: a partial piece ranks with new ones by priority and rarity, first among equals (partial pieces still go first while they number over 1.5 per peer or hold over 2048 blocks, and while picking at random or in order). Default false.
 	PrioritizePartialPieces BoolSetting = "prioritize_partial_pieces"
 	// RateLimitIPOverhead: charge estimated TCP/IP header overhead to rate limits. Default true.
 	RateLimitIPOverhead BoolSetting = "rate_limit_ip_overhead"

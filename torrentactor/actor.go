@@ -262,6 +262,9 @@ type peerInfo struct {
 	// pending: spawned before the torrent had its info and checked
 	// pieces; it gets SetTorrentInfo when they are known.
 	pending bool
+	// parole: a piece it sent data of failed, and none it sent since
+	// passed (use_parole_mode, pick_policy.go).
+	parole bool
 }
 
 // counters are the torrent's byte totals and rates.

@@ -22,7 +22,7 @@ func (a *Actor) handleRequestBlocks(ctx actor.Context, m *messages.RequestBlocks
 	if m.Allowed != nil { // choked: only the peer's allowed-fast pieces
 		picked = a.picker.PickAllowed(piecepicker.PeerKey(m.Key), m.Allowed, m.Max)
 	} else {
-		picked = a.picker.Pick(piecepicker.PeerKey(m.Key), m.Max)
+		picked = a.picker.PickFor(piecepicker.PeerKey(m.Key), m.Max, pickHints(a.set, p, a.info.PieceLength, a.picker.NumDeadlines()))
 	}
 	blocks := make([]messages.Block, len(picked))
 	for i, b := range picked {

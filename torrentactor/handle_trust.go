@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -46,6 +47,9 @@ func (a *Actor) creditSenders(piece int) {
 		if ap, ok := parseAddrPort(addr); ok {
 			a.plist.PiecePassed(ap)
 		}
+		for p := range a.peers.openAt(addr) {
+			p.parole = false // use_parole_mode: off parole again (pick_policy.go)
+		}
 	}
 }
 
@@ -54,6 +58,9 @@ func (a *Actor) creditSenders(piece int) {
 func (a *Actor) blameSenders(ctx actor.Context, piece int) {
 	senders := a.senders.take(piece)
 	for _, addr := range senders {
+		for p := range a.peers.openAt(addr) {
+			p.parole = p.parole || a.set.Bool(settings.UseParoleMode) // pick_policy.go
+		}
 		ap, ok := parseAddrPort(addr)
 		if !ok || !a.plist.HashFailed(ap, len(senders) == 1) {
 			continue

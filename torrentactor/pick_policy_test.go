@@ -12,8 +12,9 @@ func TestPickPolicyFromSettings(t *testing.T) {
 		set  map[string]any
 		want piecepicker.Policy
 	}{
-		{"defaults", nil, piecepicker.Policy{RandomBelow: 4, AutoSequential: true}},
-		{"changed", map[string]any{"initial_picker_threshold": 0, "strict_end_game_mode": false, "auto_sequential": false},
+		{"defaults", nil, piecepicker.Policy{RandomBelow: 4, AutoSequential: true, PartialsByRarity: true}},
+		{"changed", map[string]any{"initial_picker_threshold": 0, "strict_end_game_mode": false, "auto_sequential": false,
+			"prioritize_partial_pieces": true},
 			piecepicker.Policy{LooseEndGame: true}},
 	}
 	for _, tt := range tests {

@@ -84,6 +84,7 @@ func BenchmarkPick1GiB20Peers(b *testing.B) {
 		p := New(n, pieceLen, total)
 		p.SetSeed(int64(i))
 		r := rand.New(rand.NewPCG(uint64(i), 3))
+		p.SetPolicy(Policy{PartialsByRarity: true, RandomBelow: 4}) // the defaults (torrentactor/pick_policy.go)
 		var peers []PeerKey
 		for k := PeerKey(1); k <= 20; k++ {
 			peers = append(peers, k)

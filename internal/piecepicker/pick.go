@@ -13,6 +13,8 @@ type candidate struct {
 	r     uint32
 }
 
+func sortCandidates(c []candidate) { slices.SortFunc(c, cmpCandidate) }
+
 func cmpCandidate(x, y candidate) int {
 	if c := cmp.Compare(x.a, y.a); c != 0 {
 		return c
@@ -56,17 +58,23 @@ func (p *Picker) Pick(peer PeerKey, max int) []Block {
 	if len(p.modes.critical) > 0 {
 		out = p.pickCritical(peer, ps, max, out)
 	}
-	if len(out) < max {
+	// Partial pieces go first unless they compete by rarity
+	// (prioritize_partial_pieces off, partials.go).
+	random := !seq && p.numHave < p.policy.RandomBelow
+	partialsFirst := seq || random || !p.policy.PartialsByRarity || p.tooManyPartials()
+	if len(out) < max && partialsFirst {
 		out = p.pickPartial(peer, ps, max, out, seq)
 	}
 	switch {
 	case len(out) >= max:
 	case seq:
 		out = p.pickSequential(peer, ps, max, out)
-	case p.numHave < p.policy.RandomBelow:
+	case random:
 		out = p.pickRandom(peer, ps, max, out)
-	default:
+	case partialsFirst:
 		out = p.pickNew(peer, ps, max, out)
+	default:
+		out = p.pickByRarity(peer, ps, max, out)
 	}
 	if len(out) < max && p.InEndGame() {
 		out = p.pickBusy(peer, ps, max, out)
@@ -124,7 +132,20 @@ func (p *Picker) pickPartial(peer PeerKey, ps *peerState, max int, out []Block, 
 }
 
 func (p *Picker) pickNew(peer PeerKey, ps *peerState, max int, out []Block) []Block {
-	need := max - len(out)
+	c := p.selectNew(ps, max-len(out))
+	// Start the chosen pieces only now: starting one reshuffles the order.
+	for _, cd := range c {
+		p.start(int(cd.piece))
+		out = p.takeFree(peer, ps, int(cd.piece), max, out)
+	}
+	p.cand = c[:0]
+	return out
+}
+
+// selectNew chooses new pieces the peer has, enough for need blocks,
+// highest priority first, rarest first, random tie-break; each
+// candidate's a is its bucket. The result is p.cand's memory.
+func (p *Picker) selectNew(ps *peerState, need int) []candidate {
 	c := p.cand[:0]
 	o := &p.order
 	if !ps.seed && ps.count*sparseFactor < len(o.pieces) {
@@ -142,31 +163,25 @@ func (p *Picker) pickNew(peer PeerKey, ps *peerState, max int, out []Block) []Bl
 			}
 			blocks += p.BlocksInPiece(int(cd.piece))
 		}
-	} else {
-		blocks := 0
-		for b := 0; b < o.numBuckets() && blocks < need; b++ {
-			s, e := int(o.start[b]), int(o.start[b+1])
-			if s == e {
-				continue
-			}
-			n := e - s
-			r := p.rng.IntN(n)
-			for k := 0; k < n && blocks < need; k++ {
-				pc := int(o.pieces[s+(r+k)%n])
-				if ps.hasPiece(pc) {
-					c = append(c, candidate{piece: int32(pc)})
-					blocks += p.BlocksInPiece(pc)
-				}
+		return c
+	}
+	blocks := 0
+	for b := 0; b < o.numBuckets() && blocks < need; b++ {
+		s, e := int(o.start[b]), int(o.start[b+1])
+		if s == e {
+			continue
+		}
+		n := e - s
+		r := p.rng.IntN(n)
+		for k := 0; k < n && blocks < need; k++ {
+			pc := int(o.pieces[s+(r+k)%n])
+			if ps.hasPiece(pc) {
+				c = append(c, candidate{piece: int32(pc), a: int32(b), r: uint32(k)})
+				blocks += p.BlocksInPiece(pc)
 			}
 		}
 	}
-	// Start the chosen pieces only now: starting one reshuffles the order.
-	for _, cd := range c {
-		p.start(int(cd.piece))
-		out = p.takeFree(peer, ps, int(cd.piece), max, out)
-	}
-	p.cand = c[:0]
-	return out
+	return c
 }
 
 // pickBusy is the end game: request blocks that exactly one other peer has

@@ -58,8 +58,9 @@ type Picker struct {
 	freeList []int32    // downloading wanted pieces with free blocks
 	spare    []*dlPiece // released dlPieces for reuse
 
-	rng  *rand.Rand
-	cand []candidate // scratch for Pick
+	rng   *rand.Rand
+	cand  []candidate // scratch for Pick
+	merge []candidate // scratch for pickByRarity (partials.go)
 
 	modes  modes  // sequential download and deadlines (modes.go)
 	policy Policy // from the settings (policy.go)

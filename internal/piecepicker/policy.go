@@ -2,8 +2,8 @@ package piecepicker
 
 // Policy is the torrent-wide part of how Pick chooses, from the session's
 // settings (libtorrent's picker options and request_a_block). The zero
-// Policy picks rarest first from the first piece, keeps the end game
-// strict and never switches to sequential by itself.
+// Policy picks rarest first from the first piece, partial pieces first,
+// keeps the end game strict and never switches to sequential by itself.
 type Policy struct {
 	// RandomBelow (initial_picker_threshold): while we have fewer pieces
 	// than this, new pieces are picked at random (within the highest
@@ -20,6 +20,10 @@ type Policy struct {
 	// peers and ten times as many seeds as other peers, the swarm is well
 	// seeded and pieces are picked in index order (better for the disk).
 	AutoSequential bool
+	// PartialsByRarity (prioritize_partial_pieces off): partial pieces
+	// compete with new ones by priority and rarity instead of being
+	// finished first (partials.go).
+	PartialsByRarity bool
 }
 
 // SetPolicy sets the picking policy.
