@@ -254,11 +254,11 @@ const (
 	ShareRatioLimit IntSetting = "share_ratio_limit"
 	// SeedTimeRatioLimit: % (seed time/download time) at which a seed counts as done [1.0: float seed_time_ratio_limit]. Default 700.
 	SeedTimeRatioLimit IntSetting = "seed_time_ratio_limit"
-	// PeerTurnover: % of peers dropped per turnover round [1.0: float peer_turnover] (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 4.
+	// PeerTurnover: % of a torrent's peers (at least one, at most its connect candidates) a peer turnover round disconnects, the worst first: those we want nothing from, non-seeds, on parole, slowest to give us data, idle longest [1.0: float peer_turnover]. Default 4.
 	PeerTurnover IntSetting = "peer_turnover"
-	// PeerTurnoverCutoff: % of connection limit above which turnover happens [1.0: float peer_turnover_cutoff] (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 90.
+	// PeerTurnoverCutoff: % of connections_limit at which a round thins out the torrent with the most peers; under it, each torrent at this % of its own limit (of 6 or more) thins itself out; no rounds with connections_limit 5 or less [1.0: float peer_turnover_cutoff]. Default 90.
 	PeerTurnoverCutoff IntSetting = "peer_turnover_cutoff"
-	// PeerTurnoverInterval: s; peer turnover period (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 300.
+	// PeerTurnoverInterval: s; time between peer turnover rounds (the first 90 s after the session starts). Default 300.
 	PeerTurnoverInterval IntSetting = "peer_turnover_interval"
 	// ConnectSeedEveryNDownload: connection attempts: one for seeds per N for downloads (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10.
 	ConnectSeedEveryNDownload IntSetting = "connect_seed_every_n_download"

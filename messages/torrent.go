@@ -16,6 +16,13 @@ type ConnectPeer struct {
 	Addr string
 }
 
+// TurnOverPeers is the session's peer turnover round (peer_turnover,
+// internal/turnover): the torrent drops its worst peers, and with
+// OwnLimit only if it is at peer_turnover_cutoff of its own limit.
+type TurnOverPeers struct {
+	OwnLimit bool
+}
+
 // AttachPeer hands an incoming, already handshaken connection to the torrent.
 // The torrent owns Conn from now on (it closes it if it cannot take it).
 type AttachPeer struct {

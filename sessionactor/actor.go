@@ -8,6 +8,7 @@ import (
 	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"net/netip"
 	"runtime"
+	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/ipvoter"
@@ -81,6 +82,7 @@ type Actor struct {
 	// q is the auto-manage queue, qtimer its wake-up (handle_queue.go).
 	q      *queue.Queue[messages.InfoHash]
 	qtimer queueTimer
+	turn   *time.Timer // the next peer turnover round (turnover.go)
 	trk    trackerSetup
 	closer *actor.PID
 	// filters are the IP and port filters (handle_ipfilter.go).
@@ -209,6 +211,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleStateUpdate(ctx, m)
 	case *queueWake:
 		a.handleQueueWake(ctx, m)
+	case *turnoverWake:
+		turningOver{a}.round(ctx)
 	case *messages.PauseSession:
 		a.handlePauseSession(ctx, true)
 	case *messages.ResumeSession:
@@ -246,6 +250,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.pool.Close()
 		a.stopTrackers()
 		a.stopQueueTimer()
+		turningOver{a}.stop()
 		a.stopBandwidth()
 	}
 }

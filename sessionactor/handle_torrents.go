@@ -25,6 +25,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.startBandwidth()
 	a.listen(ctx)
 	a.startTrackers(ctx)
+	turningOver{a}.arm(ctx, firstTurnover)
 }
 
 // handleAddTorrent adds a torrent (or finds the one already there) and

@@ -198,6 +198,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.change(ctx, event{kind: evSessionPaused, on: m.Paused})
 	case *messages.SettingsChanged:
 		a.handleSettingsChanged(ctx, m)
+	case *messages.TurnOverPeers:
+		displacing{a}.turnOver(ctx, m) // turnover.go
 	case *messages.FiltersChanged:
 		filters{a}.handleFiltersChanged(ctx, m)
 	case *messages.MessageFailed:
