@@ -238,7 +238,7 @@ const (
 	HashingThreads IntSetting = "hashing_threads"
 	// CheckingMemUsage: 16 KiB blocks outstanding while checking (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default 1024.
 	CheckingMemUsage IntSetting = "checking_mem_usage"
-	// PredictivePieceAnnounce: ms; announce pieces before they finish (0 = off) (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 0.
+	// PredictivePieceAnnounce: ms; announce pieces before they finish (0 = off) (not acted on yet: not acted on yet (off by default): HAVE goes out only after a piece is written and its hash passed; announcing early needs requests for predicted pieces held until then). Default 0.
 	PredictivePieceAnnounce IntSetting = "predictive_piece_announce"
 	// AIOThreads: disk I/O threads (not acted on yet: our disk actor has no such knob: it keeps its own write-back and ARC read caches sized by cache_size and reads/writes with pread/pwrite through the OS cache). Default 4.
 	AIOThreads IntSetting = "aio_threads"
@@ -260,7 +260,7 @@ const (
 	PeerTurnoverCutoff IntSetting = "peer_turnover_cutoff"
 	// PeerTurnoverInterval: s; time between peer turnover rounds (the first 90 s after the session starts). Default 300.
 	PeerTurnoverInterval IntSetting = "peer_turnover_interval"
-	// ConnectSeedEveryNDownload: connection attempts: one for seeds per N for downloads (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default 10.
+	// ConnectSeedEveryNDownload: connection attempts: one for seeds per N for downloads (not acted on yet: not acted on yet: our torrents draw their attempts from the session-wide connection_speed allowance each on its own; there is no session round-robin over downloading and finished torrents for it to weight). Default 10.
 	ConnectSeedEveryNDownload IntSetting = "connect_seed_every_n_download"
 	// MaxHTTPRecvBufferSize: bytes; max HTTP response for trackers/.torrent URLs (not acted on yet: trackers: not honoured yet). Default 835584.
 	MaxHTTPRecvBufferSize IntSetting = "max_http_recv_buffer_size"
@@ -387,7 +387,7 @@ const (
 	SeedingOutgoingConnections BoolSetting = "seeding_outgoing_connections"
 	// NoConnectPrivilegedPorts: never connect to peers on ports < 1024. Default false.
 	NoConnectPrivilegedPorts BoolSetting = "no_connect_privileged_ports"
-	// SmoothConnects: spread connection attempts when near the connection limit (not acted on yet: comes with the peer-protocol work (fast extension, PEX, request timeouts, picker modes)). Default true.
+	// SmoothConnects: a round of connection attempts (a torrent's tick, a tracker's reply, a closed connection) takes at most half the free connection slots, rounded up (libtorrent: half per session tick). Default true.
 	SmoothConnects BoolSetting = "smooth_connects"
 	// AlwaysSendUserAgent: send User-Agent on every web seed request, not just the first (not acted on yet: no web seeds yet). Default false.
 	AlwaysSendUserAgent BoolSetting = "always_send_user_agent"

@@ -39,3 +39,37 @@ func TestTorrentConnectBoost(t *testing.T) {
 		})
 	}
 }
+
+// smooth_connects: a round of attempts takes at most half the free
+// connection slots (rounded up); off, all of them.
+func TestSmoothConnects(t *testing.T) {
+	tests := []struct {
+		smooth bool
+		rounds []int // dialled after the reply, then after each second
+	}{
+		{true, []int{5, 8, 9, 10}},
+		{false, []int{10, 10, 10, 10}},
+	}
+	var addrs []string
+	for i := range 20 {
+		addrs = append(addrs, fmt.Sprintf("10.0.0.%d:1", i+1))
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("smooth_connects ", tt.smooth), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r, pid, f := peerListRig(t, Config{Settings: withSettings(map[string]any{"connection_speed": 100,
+					"connections_limit": 10, "torrent_connect_boost": 0, "smooth_connects": tt.smooth})}, addrs...)
+				r.sys.Root.Send(pid, trackerPeers(addrs...))
+				synctest.Wait()
+				for i, want := range tt.rounds {
+					if i > 0 {
+						advance(time.Second)
+					}
+					if n := len(f.dialed()); n != want {
+						t.Fatalf("round %d: dialled %d, want %d", i, n, want)
+					}
+				}
+			})
+		})
+	}
+}

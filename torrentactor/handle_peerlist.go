@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/peerlist"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/peeractor"
@@ -45,7 +46,7 @@ func (a peerList) connect(ctx actor.Context, boost int) {
 	now := time.Now()
 	want := min(a.maxPeers()-a.peers.len(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.life.finished))
 	boost = max(min(boost, want), 0)
-	n := a.budget.Take(now, want-boost) // connection_speed, session-wide
+	n := a.budget.Take(now, smoothConnects(a.set, want-boost, min(a.cfg.Connections.Free(), a.maxPeers()-a.peers.len())))
 	cands := a.plist.Candidates(now, boost+n, a.life.finished)
 	boosted := min(boost, len(cands))
 	a.plist.UseBoost(boosted)
@@ -57,6 +58,18 @@ func (a peerList) connect(ctx actor.Context, boost int) {
 			a.plist.Closed(ap, false)
 		}
 	}
+}
+
+// smoothConnects is what connection_speed may give a round of attempts
+// (a torrent's tick, a tracker's reply, a closed connection): with
+// smooth_connects, no more than half the free connection slots (free,
+// rounded up), as libtorrent's tick, so that a burst of attempts does not
+// take every slot and leave the next seconds with none.
+func smoothConnects(s *settings.Snapshot, want, free int) int {
+	if s.Bool(settings.SmoothConnects) {
+		want = min(want, free/2+free%2)
+	}
+	return want
 }
 
 // addPeers puts peers from src in the list and connects what there is
