@@ -260,7 +260,7 @@ const (
 	PeerTurnoverCutoff IntSetting = "peer_turnover_cutoff"
 	// PeerTurnoverInterval: s; time between peer turnover rounds (the first 90 s after the session starts). Default 300.
 	PeerTurnoverInterval IntSetting = "peer_turnover_interval"
-	// ConnectSeedEveryNDownload: connection attempts: one for seeds per N for downloads (not acted on yet: not acted on yet: our torrents draw their attempts from the session-wide connection_speed allowance each on its own; there is no session round-robin over downloading and finished torrents for it to weight). Default 10.
+	// ConnectSeedEveryNDownload: while downloading and finished torrents both want peers (asked within the last second), a finished torrent gets one connection attempt per this many of the downloading torrents'; 0: finished torrents first. Default 10.
 	ConnectSeedEveryNDownload IntSetting = "connect_seed_every_n_download"
 	// MaxHTTPRecvBufferSize: bytes; max HTTP response for trackers/.torrent URLs (not acted on yet: trackers: not honoured yet). Default 835584.
 	MaxHTTPRecvBufferSize IntSetting = "max_http_recv_buffer_size"

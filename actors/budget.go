@@ -15,6 +15,7 @@ type Budget struct {
 	rate   int
 	tokens float64
 	last   time.Time
+	turns  seedTurns // connect_seed_every_n_download (budget_seeds.go)
 }
 
 // NewBudget allows rate events a second (<= 0: none).
@@ -34,6 +35,10 @@ func (b *Budget) SetRate(rate int) {
 func (b *Budget) Take(now time.Time, want int) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.take(now, want)
+}
+
+func (b *Budget) take(now time.Time, want int) int {
 	if b.rate <= 0 || want <= 0 {
 		return 0
 	}

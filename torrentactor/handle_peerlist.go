@@ -46,12 +46,15 @@ func (a peerList) connect(ctx actor.Context, boost int) {
 	now := time.Now()
 	want := min(a.maxPeers()-a.peers.len(), a.cfg.Connections.Free(), a.plist.ConnectCandidates(now, a.life.finished))
 	boost = max(min(boost, want), 0)
-	n := a.budget.Take(now, smoothConnects(a.set, want-boost, min(a.cfg.Connections.Free(), a.maxPeers()-a.peers.len())))
+	everyN := a.set.Int(settings.ConnectSeedEveryNDownload)
+	n := a.budget.TakeFor(now, smoothConnects(a.set, want-boost, min(a.cfg.Connections.Free(), a.maxPeers()-a.peers.len())),
+		a.life.finished, everyN)
 	cands := a.plist.Candidates(now, boost+n, a.life.finished)
 	boosted := min(boost, len(cands))
 	a.plist.UseBoost(boosted)
 	a.budget.Give(n - (len(cands) - boosted))
 	a.budget.Charge(boosted)
+	a.budget.Attempted(len(cands)-boosted, a.life.finished, everyN)
 	for _, ap := range cands {
 		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {
 			// Another torrent took the last slot: not an attempt.
