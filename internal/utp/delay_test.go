@@ -82,7 +82,7 @@ func TestDelayEstimator(t *testing.T) {
 func TestDelayClockDrift(t *testing.T) {
 	d := newDelayEstimator()
 	now := time.Unix(100, 0)
-	d.observe(now, 1_000_000, 500_000, 7000) // their base 500000, ours 7000
+	d.observe(now, 1_000_000, 500_000, 7000)  // their base 500000, ours 7000
 	d.observe(now, 1_000_000, 503_000, 12000) // their base falls by 3000
 	if d.ours.base != 10000 {
 		t.Fatalf("our base %d, want 10000", d.ours.base)

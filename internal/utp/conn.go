@@ -1,0 +1,212 @@
+package utp
+
+import (
+	"errors"
+	"time"
+)
+
+// State is where a connection is in its life.
+type State uint8
+
+// States, as libtorrent's (none, syn_sent, connected, fin_sent, then
+// error_wait/deleting folded into Closed).
+const (
+	StateSynSent   State = iota // we sent a SYN and wait for its ACK
+	StateConnected              // both directions open
+	StateFinSent                // we sent our FIN; waiting for it to be acked
+	StateClosed                 // done: Err says why (nil after a clean close)
+)
+
+var stateNames = [...]string{"syn-sent", "connected", "fin-sent", "closed"}
+
+func (s State) String() string { return stateNames[s] }
+
+// Why a connection ended.
+var (
+	ErrTimedOut = errors.New("utp: connection timed out")
+	ErrReset    = errors.New("utp: connection reset by peer")
+	ErrClosed   = errors.New("utp: connection closed")
+)
+
+// Datagram is one packet to send. Probe asks the sender to set don't-
+// fragment: it is a path-MTU probe, and an EMSGSIZE for it is an answer,
+// not an error.
+type Datagram struct {
+	B     []byte
+	Probe bool
+}
+
+// dupAckLimit: a packet is taken as lost after this many duplicate ACKs,
+// or when more than this many packets after it are selectively acked.
+const dupAckLimit = 3
+
+// outPacket is a sent packet kept until it is acked (DATA, SYN and FIN; a
+// STATE is never resent).
+type outPacket struct {
+	typ           PacketType
+	seq           uint16
+	payload       []byte
+	size          int // wire size when first sent: a resend must not grow
+	sentAt        time.Time
+	transmissions int
+	fastResends   int  // of the transmissions, those a fast resend made
+	needResend    bool // counted out of bytesInFlight, to go again
+	probe         bool
+}
+
+// Conn is one uTP connection as a pure state machine: no clock, no socket,
+// no goroutine. Inputs are received packets (Incoming), the application's
+// Write, Read and Close, and the passing of time (Tick); outputs are
+// datagrams (Outgoing) and the next time Tick must run (Deadline). Every
+// method takes the current time.
+type Conn struct {
+	cfg    Config
+	state  State
+	err    error
+	sendID uint16 // connection_id we put in packets
+	recvID uint16 // connection_id the peer puts in packets to us
+
+	seqNr         uint16 // the next sequence number we send
+	ackedSeq      uint16 // everything up to here has been acked
+	fastResendSeq uint16 // packets before this are not fast-resent again
+	duplicateAcks int
+	outbuf        map[uint16]*outPacket
+	bytesInFlight int
+	numNeedResend int // packets in outbuf marked needResend
+	unacked       int // payload bytes in outbuf (acked or not in flight)
+	advWnd        int // the peer's receive window
+
+	ackNr      uint16            // the last sequence number received in order
+	inbuf      map[uint16][]byte // received out of order
+	inbufBytes int
+	inbufHigh  uint16 // highest sequence number in inbuf
+	recvQ      byteQueue
+	sendQ      byteQueue
+	lastWnd    int // window in the last packet we sent
+
+	eof    bool   // the peer's FIN is known
+	eofSeq uint16 // its sequence number
+	finGot bool   // everything up to and including the FIN arrived
+
+	closing      bool // Close was called, or the peer closed: FIN once sendQ is empty
+	closeReason  uint16
+	remoteReason uint16
+	remoteHas    bool
+
+	cc          ledbat
+	rtt         rttEstimator
+	delays      delayEstimator
+	mtu         mtuSearch
+	cwndFull    bool
+	nagleSeq    uint16 // the undersized packet in flight, if nagleActive
+	nagleActive bool
+
+	timeout     time.Time // RTO deadline (zero: nothing to time out)
+	numTimeouts int
+	confirmed   bool // the peer sent us something besides a SYN
+	deferredAck bool
+	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go
+	lastSend    time.Time
+
+	out   []Datagram
+	stats Stats
+}
+
+func newConn(cfg Config, sendID, recvID, isn uint16, now time.Time) *Conn {
+	c := &Conn{
+		cfg:           cfg,
+		sendID:        sendID,
+		recvID:        recvID,
+		seqNr:         isn,
+		ackedSeq:      isn - 1,
+		fastResendSeq: isn,
+		outbuf:        make(map[uint16]*outPacket),
+		inbuf:         make(map[uint16][]byte),
+		advWnd:        initialCwnd,
+		delays:        newDelayEstimator(),
+		mtu:           newMTUSearch(cfg.MTUFloor, cfg.MTUCeiling),
+		lastSend:      now,
+	}
+	c.cc = newLEDBAT(&c.cfg, c.mtu.mtu, isn-1)
+	return c
+}
+
+// NewInitiator opens a connection: it queues a SYN (Outgoing) carrying
+// recvID = sendID-1, the id the peer will address us by, as libtorrent
+// does. sendID and isn (the SYN's sequence number) should be random; the
+// caller draws them so that this type stays deterministic.
+func NewInitiator(cfg Config, sendID, isn uint16, now time.Time) *Conn {
+	c := newConn(cfg, sendID, sendID-1, isn, now)
+	c.state = StateSynSent
+	syn := &outPacket{typ: TypeSyn, seq: isn, size: HeaderSize}
+	c.outbuf[isn] = syn
+	c.seqNr = isn + 1
+	c.transmit(syn, HeaderSize, now)
+	c.timeout = now.Add(c.packetTimeout())
+	return c
+}
+
+// NewAcceptor answers a SYN (already parsed, its type checked by the
+// caller): sendID is the SYN's connection_id and recvID that plus one. The
+// ACK (a STATE) is deferred like any other, so it goes out on Flush. isn
+// should be random.
+func NewAcceptor(cfg Config, syn Packet, isn uint16, now time.Time) *Conn {
+	c := newConn(cfg, syn.ConnID, syn.ConnID+1, isn, now)
+	c.state = StateConnected
+	c.ackNr = syn.SeqNr
+	// The SYN's wnd_size is 0 by libtorrent's convention, not a window.
+	c.delays.observe(now, micros(now), syn.TimestampMicros, 0)
+	c.deferAck(now)
+	return c
+}
+
+// micros is the 32-bit microsecond clock of uTP timestamps.
+func micros(t time.Time) uint32 { return uint32(t.UnixMicro()) }
+
+// SendID and RecvID are the connection ids: packets we send carry SendID,
+// packets for us carry RecvID (a SYN carries the initiator's RecvID).
+func (c *Conn) SendID() uint16 { return c.sendID }
+func (c *Conn) RecvID() uint16 { return c.recvID }
+
+// State reports the connection's state; Err why it closed (nil when it
+// closed cleanly or is open).
+func (c *Conn) State() State { return c.state }
+func (c *Conn) Err() error   { return c.err }
+
+// RemoteCloseReason is the close_reason the peer sent, if any.
+func (c *Conn) RemoteCloseReason() (uint16, bool) { return c.remoteReason, c.remoteHas }
+
+// Cwnd, MTU and RTT expose the congestion state for tests and status.
+func (c *Conn) Cwnd() int          { return c.cc.window() }
+func (c *Conn) MTU() int           { return c.mtu.floor }
+func (c *Conn) RTT() time.Duration { return time.Duration(c.rtt.meanMs()) * time.Millisecond }
+func (c *Conn) BytesInFlight() int { return c.bytesInFlight }
+
+// Outgoing appends the datagrams to send to dst and forgets them.
+func (c *Conn) Outgoing(dst []Datagram) []Datagram {
+	dst = append(dst, c.out...)
+	clear(c.out)
+	c.out = c.out[:0]
+	return dst
+}
+
+// close ends the connection with err (nil for a clean close).
+func (c *Conn) close(err error) {
+	c.state = StateClosed
+	c.err = err
+	c.timeout = time.Time{}
+	c.deferredAck = false
+}
+
+// packetTimeout is how long the oldest unacked packet may wait.
+func (c *Conn) packetTimeout() time.Duration {
+	if c.state == StateSynSent {
+		return synTimeout(c.cfg.ConnectTimeout, c.numTimeouts)
+	}
+	return c.rtt.timeout(c.cfg.MinTimeout, c.numTimeouts)
+}
+
+// recvWindow is what we advertise: the receive buffer less what sits in it.
+func (c *Conn) recvWindow() int {
+	return max(c.cfg.ReceiveBuffer-c.recvQ.len()-c.inbufBytes, 0)
+}

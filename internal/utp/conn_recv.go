@@ -1,0 +1,232 @@
+package utp
+
+import (
+	"math"
+	"time"
+)
+
+// Incoming handles one packet addressed to this connection (the caller has
+// matched the remote address and connection id). Replies and data it
+// releases show up in Outgoing; an ACK it owes is deferred to Flush.
+func (c *Conn) Incoming(p Packet, now time.Time) {
+	if p.Type == TypeSyn {
+		if p.ConnID != c.sendID {
+			return
+		}
+	} else if p.ConnID != c.recvID {
+		return
+	}
+	if c.state == StateClosed {
+		c.incomingClosed(p, now)
+		return
+	}
+	if p.Type == TypeSyn {
+		// Our SYN-ACK was lost and the initiator asks again.
+		if p.SeqNr == c.synSeq() {
+			c.sendPkt(now, sendAck)
+		}
+		return
+	}
+	// Drop packets acking what we never sent, or far older than what is
+	// acked: junk or injected, and nothing to learn from them. Our FIN's
+	// number is one seqNr has not passed (libtorrent accepts that ack only
+	// on a STATE or FIN; we also take it on data the peer was resending).
+	last := c.seqNr - 1
+	if c.state == StateFinSent {
+		last = c.seqNr
+	}
+	if SeqLess(last, p.AckNr) || SeqLess(p.AckNr, c.ackedSeq-dupAckLimit) {
+		return
+	}
+	// After the peer's FIN nothing with a later number is real.
+	if c.eof && (SeqLess(c.eofSeq, p.SeqNr) || (p.SeqNr == c.eofSeq && p.Type == TypeData)) {
+		return
+	}
+	if c.state != StateSynSent && SeqLess(c.ackNr+c.maxReorder(), p.SeqNr) {
+		return
+	}
+	if p.Type == TypeReset {
+		c.close(ErrReset)
+		return
+	}
+	c.confirmed = true
+
+	haveSample := c.delays.observe(now, micros(now), p.TimestampMicros, p.TimestampDiffMicros)
+	prevInFlight := c.bytesInFlight
+	c.advWnd = int(p.WndSize)
+
+	if p.AckNr == c.ackedSeq && len(c.outbuf) > 0 && p.Type == TypeState {
+		c.duplicateAcks++
+	}
+	acked, minRTT := 0, time.Duration(math.MaxInt64)
+	if SeqLess(c.ackedSeq, p.AckNr) {
+		for s := c.ackedSeq + 1; s != p.AckNr+1; s++ {
+			if c.fastResendSeq == s {
+				c.fastResendSeq++
+			}
+			if q := c.outbuf[s]; q != nil {
+				acked += len(q.payload)
+				minRTT = min(minRTT, c.ackPacket(q, now))
+			}
+		}
+		c.advanceAcked()
+		if len(c.outbuf) == 0 {
+			c.duplicateAcks = 0
+		}
+	}
+	if p.SACK != nil {
+		a, r := c.onSACK(p.AckNr, p.SACK, now)
+		acked += a
+		minRTT = min(minRTT, r)
+	}
+	if p.HasCloseReason {
+		c.remoteReason, c.remoteHas = p.CloseReason, true
+	}
+	c.numTimeouts = 0
+	if len(c.outbuf) > 0 {
+		c.timeout = now.Add(c.packetTimeout())
+	} else {
+		c.timeout = time.Time{}
+	}
+
+	if c.duplicateAcks >= dupAckLimit && c.ackedSeq+1 == c.fastResendSeq {
+		if q := c.outbuf[c.fastResendSeq]; q != nil {
+			c.fastResendSeq++
+			// A lost probe says the probe was too big, not that the path
+			// is congested.
+			if !q.probe {
+				if c.cc.onLoss(q.seq, c.seqNr, now) {
+					c.stats.PacketLoss++
+				}
+			}
+			c.resend(q, true, now)
+		}
+	}
+
+	owesAck := false
+	if c.state == StateSynSent {
+		if p.AckNr != c.seqNr-1 {
+			return
+		}
+		c.state = StateConnected
+		// The acceptor's STATE carries the number it will use first. We
+		// ack it even with nothing to send: the acceptor holds its data
+		// until it hears from us.
+		c.ackNr = p.SeqNr - 1
+		owesAck = true
+	}
+
+	if haveSample && acked > 0 && prevInFlight > 0 {
+		if minRTT == time.Duration(math.MaxInt64) {
+			minRTT = 0
+		}
+		c.cc.onAck(acked, prevInFlight, c.bytesInFlight, c.delays.delay(minRTT))
+		if min(c.cc.window(), c.advWnd)-c.bytesInFlight >= c.mtu.mtu {
+			c.cwndFull = false
+		}
+	}
+	if acked > 0 && min(c.cc.window(), c.advWnd)-c.bytesInFlight >= c.mtu.floor {
+		c.cwndFull = false
+	}
+
+	switch p.Type {
+	case TypeData:
+		owesAck = true
+		c.consume(p)
+	case TypeFin:
+		owesAck = true
+		if !c.eof {
+			c.eof, c.eofSeq = true, p.SeqNr
+		}
+		c.consumeFin()
+	}
+
+	if c.state == StateFinSent && c.ackedSeq == c.seqNr {
+		// Our FIN is acked: the peer has everything we sent.
+		if owesAck {
+			c.sendPkt(now, sendAck)
+		}
+		c.close(nil)
+		return
+	}
+	sentBefore := len(c.out)
+	c.fillWindow(now)
+	c.maybeSendFin(now)
+	if owesAck && len(c.out) == sentBefore {
+		c.deferAck(now)
+	}
+}
+
+// synSeq is the sequence number of the SYN this acceptor answered.
+func (c *Conn) synSeq() uint16 { return c.ackNr }
+
+// maxReorder: packets further ahead than this are dropped, not buffered
+// (libtorrent: max(16, receive buffer / 1100)).
+func (c *Conn) maxReorder() uint16 {
+	return uint16(max(16, min(c.cfg.ReceiveBuffer/1100, 0x7fff)))
+}
+
+// incomingClosed answers packets that arrive after the connection ended.
+// After a clean close the peer may still have data and its FIN on the way
+// (or our ACK of them was lost): they are acked and discarded, so the peer
+// closes cleanly too. After an error, anything but a RESET gets a RESET.
+func (c *Conn) incomingClosed(p Packet, now time.Time) {
+	switch {
+	case p.Type == TypeReset:
+	case c.err == nil && (p.Type == TypeData || p.Type == TypeFin):
+		if p.SeqNr == c.ackNr+1 {
+			c.ackNr = p.SeqNr
+		}
+		pk := Packet{Header: c.header(TypeState, c.seqNr, now)}
+		c.emit(&pk, false, now)
+	case c.err == nil:
+		// A late ACK after a clean close is harmless.
+	default:
+		c.sendReset(p, now)
+	}
+}
+
+// ackPacket removes an acked packet and returns its RTT sample (0 when it
+// was sent more than once: Karn's rule, which libtorrent does not apply).
+func (c *Conn) ackPacket(p *outPacket, now time.Time) time.Duration {
+	delete(c.outbuf, p.seq)
+	c.unacked -= len(p.payload)
+	if p.needResend {
+		p.needResend = false
+		c.numNeedResend--
+	} else {
+		c.bytesInFlight -= len(p.payload)
+	}
+	if p.probe && c.mtu.probing && p.seq == c.mtu.probeSeq {
+		c.mtu.probeAcked(p.size)
+		c.cc.setMSS(c.mtu.mtu)
+	}
+	if p.transmissions != 1 {
+		return time.Duration(math.MaxInt64)
+	}
+	rtt := now.Sub(p.sentAt)
+	c.rtt.add(rtt)
+	return rtt
+}
+
+// advanceAcked moves ackedSeq over every packet no longer in outbuf (acked
+// cumulatively or selectively). In fin-sent it may reach seqNr, the FIN.
+func (c *Conn) advanceAcked() {
+	limit := c.seqNr
+	if c.state == StateFinSent {
+		limit++
+	}
+	moved := false
+	for c.ackedSeq+1 != limit && c.outbuf[c.ackedSeq+1] == nil {
+		c.ackedSeq++
+		moved = true
+	}
+	if !moved {
+		return
+	}
+	if SeqLess(c.fastResendSeq, c.ackedSeq+1) {
+		c.fastResendSeq = c.ackedSeq + 1
+	}
+	c.cc.onAckedTo(c.ackedSeq)
+	c.duplicateAcks = 0
+}

@@ -1,0 +1,88 @@
+package utp
+
+import (
+	"math"
+	"time"
+)
+
+// maxSACKResends bounds the fast resends one SACK triggers (libtorrent: 5).
+const maxSACKResends = 5
+
+// onSACK applies a selective ACK after ackNr: it removes the packets it
+// acknowledges, and fast-resends holes that are followed by more than
+// dupAckLimit acknowledged packets (libtorrent's parse_sack). It returns
+// the bytes acked and the least RTT sample.
+func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Duration) {
+	if len(mask) == 0 {
+		return 0, time.Duration(math.MaxInt64)
+	}
+	var resend [maxSACKResends]uint16
+	n := 0
+	// ackNr+1 is missing, or the cumulative ack would have passed it.
+	if !SeqLess(ackNr+1, c.fastResendSeq) {
+		resend[n] = ackNr + 1
+		n++
+	}
+	acked, minRTT := 0, time.Duration(math.MaxInt64)
+	bits := len(mask) * 8
+	for i := 0; i < bits; i++ {
+		s := SACKSeq(ackNr, i)
+		if s == c.seqNr {
+			break // we never sent this far; later bits mean nothing
+		}
+		if mask[i/8]&(1<<(i%8)) != 0 {
+			if q := c.outbuf[s]; q != nil {
+				acked += len(q.payload)
+				minRTT = min(minRTT, c.ackPacket(q, now))
+			}
+		} else if !SeqLess(s, c.fastResendSeq) && n < len(resend) {
+			resend[n] = s
+			n++
+		}
+	}
+	c.advanceAcked()
+	if len(c.outbuf) == 0 {
+		c.duplicateAcks = 0
+	}
+
+	// Only holes followed by more than dupAckLimit acked packets count as
+	// lost: find the sequence number of the (dupAckLimit+1)-th acked
+	// packet from the end; holes before it are resent.
+	dups := 0
+	lastResend := SACKSeq(ackNr, bits-1)
+	for i := bits - 1; i >= 0; i-- {
+		if mask[i/8]&(1<<(i%8)) != 0 {
+			dups++
+		}
+		if dups > dupAckLimit {
+			break
+		}
+		lastResend--
+	}
+	if dups <= dupAckLimit {
+		return acked, minRTT
+	}
+	for n > 0 && !SeqLess(resend[n-1], lastResend) {
+		n--
+	}
+	cut := true
+	for _, s := range resend[:n] {
+		q := c.outbuf[s]
+		if q == nil {
+			continue
+		}
+		// One cut per SACK, and none for a lost probe (its loss is about
+		// size, which resend handles).
+		if cut && !q.probe {
+			if c.cc.onLoss(s, c.seqNr, now) {
+				c.stats.PacketLoss++
+			}
+			cut = false
+		}
+		if c.resend(q, true, now) {
+			c.duplicateAcks = 0
+			c.fastResendSeq = s + 1
+		}
+	}
+	return acked, minRTT
+}

@@ -1,0 +1,259 @@
+package utp
+
+import "time"
+
+type sendFlags uint8
+
+const (
+	// sendAck: a packet must go even if no data fits (it acks something).
+	sendAck sendFlags = 1 << iota
+	// sendFin: send our FIN.
+	sendFin
+	// sendWindowProbe: nothing is in flight and the peer's window is
+	// closed; send one data packet anyway so its ACK reopens the window.
+	sendWindowProbe
+)
+
+// closeReasonExtLen is the close_reason extension on the wire.
+const closeReasonExtLen = 2 + closeReasonLen
+
+// header is the header of the next packet we send.
+func (c *Conn) header(typ PacketType, seq uint16, now time.Time) Header {
+	c.lastWnd = c.recvWindow()
+	return Header{
+		Type:                typ,
+		ConnID:              c.sendID,
+		TimestampMicros:     micros(now),
+		TimestampDiffMicros: c.delays.replyMicro,
+		WndSize:             uint32(c.lastWnd),
+		SeqNr:               seq,
+		AckNr:               c.ackNr,
+	}
+}
+
+// sackLen is the SACK we would send, in bytes, given room bytes for it:
+// enough to cover everything in the reorder buffer, a multiple of 4.
+func (c *Conn) sackLen(room int) int {
+	if len(c.inbuf) == 0 {
+		return 0
+	}
+	bits := SeqDiff(c.inbufHigh, c.ackNr+2) + 1
+	n := min(sackWireLen((bits+7)/8), room&^3)
+	return max(n, 0)
+}
+
+func (c *Conn) appendSACK(pk *Packet, n int) {
+	if n > 0 {
+		pk.SACK = AppendSACK(make([]byte, 0, n), c.ackNr, n*8, func(s uint16) bool {
+			_, ok := c.inbuf[s]
+			return ok
+		})
+	}
+}
+
+func (c *Conn) closeExtLen() int {
+	if c.closeReason != 0 {
+		return closeReasonExtLen
+	}
+	return 0
+}
+
+// emit encodes pk, queues it, and notes that an ACK went out.
+func (c *Conn) emit(pk *Packet, probe bool, now time.Time) int {
+	if c.closeReason != 0 {
+		pk.CloseReason, pk.HasCloseReason = c.closeReason, true
+	}
+	b := pk.AppendTo(make([]byte, 0, pk.EncodedLen()))
+	c.out = append(c.out, Datagram{B: b, Probe: probe})
+	c.stats.PacketsOut++
+	c.lastSend = now
+	if pk.Type != TypeSyn {
+		c.deferredAck = false
+		c.ackDue = time.Time{}
+	}
+	return len(b)
+}
+
+// transmit sends (or resends) a packet kept in outbuf. A resend refreshes
+// ack_nr, the SACK and the timestamps, within the packet's first size so
+// that it still fits the path.
+func (c *Conn) transmit(p *outPacket, limit int, now time.Time) {
+	var pk Packet
+	if p.typ == TypeSyn {
+		// The SYN is addressed to the id we expect replies on; its window
+		// and ack_nr are 0 (libtorrent's send_syn).
+		pk.Header = Header{Type: TypeSyn, ConnID: c.recvID, TimestampMicros: micros(now),
+			TimestampDiffMicros: c.delays.replyMicro, SeqNr: p.seq}
+	} else {
+		pk.Header = c.header(p.typ, p.seq, now)
+		c.appendSACK(&pk, c.sackLen(limit-HeaderSize-len(p.payload)-c.closeExtLen()-2))
+	}
+	pk.Payload = p.payload
+	n := c.emit(&pk, p.probe && p.transmissions == 0, now)
+	if p.transmissions == 0 {
+		p.size = n
+	}
+	p.transmissions++
+	p.sentAt = now
+}
+
+// sendPkt sends at most one packet: first any packets marked for resend,
+// then new data as the congestion and receive windows allow, or a bare ACK
+// when flags say one is owed. It reports whether another call could send
+// more data.
+func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
+	if c.state == StateClosed {
+		return false
+	}
+	force := flags&(sendAck|sendFin) != 0
+	if c.numNeedResend > 0 {
+		for s := c.ackedSeq + 1; s != c.seqNr; s++ {
+			p := c.outbuf[s]
+			if p == nil || !p.needResend {
+				continue
+			}
+			if !c.resend(p, false, now) {
+				if !force || c.state == StateClosed {
+					return false
+				}
+				break
+			}
+			if c.fastResendSeq == s {
+				c.fastResendSeq++
+			}
+		}
+	}
+
+	// Ordinary packets use the size known to work; a probe tries the
+	// midpoint of the search.
+	probe := c.state == StateConnected && c.mtu.wantProbe(c.cc.window())
+	eff := c.mtu.floor
+	if probe {
+		eff = c.mtu.mtu
+	}
+	sack := c.sackLen(eff - HeaderSize - 2 - c.closeExtLen())
+	hdr := HeaderSize + c.closeExtLen()
+	if sack > 0 {
+		hdr += 2 + sack
+	}
+	finalizing := c.state == StateFinSent || flags&sendFin != 0
+	payload := 0
+	// An acceptor sends no data before the initiator has shown it got
+	// our SYN-ACK: until then the initiator does not know our first
+	// sequence number and could not place the data (nor is the address
+	// proven not forged).
+	if !finalizing && c.state != StateSynSent && c.confirmed {
+		payload = min(c.sendQ.len(), eff-hdr)
+	}
+	if c.bytesInFlight+payload > min(c.cc.window(), c.advWnd) &&
+		!(flags&sendWindowProbe != 0 && c.bytesInFlight == 0) {
+		payload = 0
+		c.cwndFull = true
+		if !force {
+			return false
+		}
+	}
+	if payload == 0 && !force {
+		return false
+	}
+	full := payload == eff-hdr
+	// Nagle: hold a partial packet while another partial one is unacked;
+	// its ACK sends this one, by then larger.
+	if payload > 0 && !full && !force && c.cfg.Nagle && c.bytesInFlight > 0 &&
+		c.nagleActive && SeqLess(c.ackedSeq, c.nagleSeq) {
+		return false
+	}
+
+	switch {
+	case flags&sendFin != 0:
+		// The FIN takes the next sequence number but, as in libtorrent,
+		// does not advance seqNr: the peer acks it with ack_nr == seqNr.
+		p := &outPacket{typ: TypeFin, seq: c.seqNr}
+		c.outbuf[c.seqNr] = p
+		if c.bytesInFlight == 0 {
+			c.timeout = now.Add(c.packetTimeout())
+		}
+		c.transmit(p, eff, now)
+	case payload == 0:
+		pk := Packet{Header: c.header(TypeState, c.seqNr, now)}
+		c.appendSACK(&pk, sack)
+		c.emit(&pk, false, now)
+	default:
+		p := &outPacket{typ: TypeData, seq: c.seqNr, payload: c.sendQ.peek(payload)}
+		c.sendQ.discard(payload)
+		if probe && full {
+			p.probe = true
+			c.mtu.probing, c.mtu.probeSeq = true, p.seq
+		}
+		if !full {
+			c.nagleSeq, c.nagleActive = p.seq, true
+		}
+		if c.bytesInFlight == 0 {
+			c.timeout = now.Add(c.packetTimeout())
+		}
+		c.outbuf[p.seq] = p
+		c.seqNr++
+		c.bytesInFlight += payload
+		c.unacked += payload
+		c.transmit(p, eff, now)
+	}
+	return c.sendQ.len() > 0 && !c.cwndFull
+}
+
+// resend sends p again if the window has room (a fast resend always goes:
+// it replaces a packet the peer reported lost).
+func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
+	if c.state == StateClosed {
+		return false
+	}
+	if c.mtu.probing && c.ackedSeq+1 == c.mtu.probeSeq {
+		// The packet before everything else unacked is our probe: it was
+		// most likely too big.
+		if q := c.outbuf[c.mtu.probeSeq]; q != nil {
+			q.probe = false
+			c.mtu.probeLost(q.size)
+		} else {
+			c.mtu.update()
+		}
+		c.cc.setMSS(c.mtu.mtu)
+	}
+	left := min(c.cc.window(), c.advWnd) - c.bytesInFlight
+	if !fast && len(p.payload) > left && c.bytesInFlight > 0 {
+		c.cwndFull = true
+		return false
+	}
+	if p.needResend {
+		p.needResend = false
+		c.numNeedResend--
+		c.bytesInFlight += len(p.payload)
+	}
+	c.stats.PacketResend++
+	if fast {
+		c.stats.FastRetransmit++
+		p.fastResends++
+	}
+	c.transmit(p, p.size, now)
+	return true
+}
+
+// fillWindow sends as much queued data as the windows allow.
+func (c *Conn) fillWindow(now time.Time) {
+	for c.sendPkt(now, 0) {
+	}
+}
+
+// deferAck notes that we owe the peer an ACK; Flush (or, with
+// Config.DelayedAck, the deadline) sends it unless data carries it first.
+func (c *Conn) deferAck(now time.Time) {
+	if !c.deferredAck && c.cfg.DelayedAck > 0 {
+		c.ackDue = now.Add(c.cfg.DelayedAck)
+	}
+	c.deferredAck = true
+}
+
+// sendReset answers a packet for a connection that is gone.
+func (c *Conn) sendReset(to Packet, now time.Time) {
+	pk := Packet{Header: Header{Type: TypeReset, ConnID: c.sendID, TimestampMicros: micros(now),
+		TimestampDiffMicros: c.delays.replyMicro, SeqNr: c.seqNr, AckNr: to.SeqNr}}
+	c.emit(&pk, false, now)
+}

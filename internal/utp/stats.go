@@ -1,0 +1,15 @@
+package utp
+
+// Stats counts what a connection did, named after libtorrent's session
+// counters (utp_packets_out, utp_packet_resend, utp_fast_retransmit,
+// utp_packet_loss, utp_timeout) so the engine can sum them.
+type Stats struct {
+	PacketsOut     int // datagrams sent, resends included
+	PacketResend   int // packets sent again (timeout or fast resend)
+	FastRetransmit int // resends triggered by duplicate or selective ACKs
+	PacketLoss     int // losses that cut cwnd
+	Timeouts       int // retransmission timeouts
+}
+
+// Stats returns the connection's counters.
+func (c *Conn) Stats() Stats { return c.stats }
