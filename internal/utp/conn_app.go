@@ -60,7 +60,8 @@ func (c *Conn) Read(b []byte, now time.Time) (int, error) {
 
 // Close shuts the connection down cleanly: queued data is sent, then our
 // FIN, carrying reason as libtorrent's close_reason extension (0 = none).
-// A connection still waiting for its SYN's answer just ends.
+// A connection still waiting for its SYN's answer with nothing queued just
+// ends.
 func (c *Conn) Close(reason uint16, now time.Time) {
 	if c.state == StateClosed {
 		return
@@ -68,10 +69,12 @@ func (c *Conn) Close(reason uint16, now time.Time) {
 	if reason != 0 {
 		c.closeReason = reason
 	}
-	if c.state == StateSynSent {
+	if c.state == StateSynSent && c.sendQ.len() == 0 {
 		c.close(ErrClosed)
 		return
 	}
+	// Queued data (even data written before the connection was
+	// established) goes first.
 	c.closing = true
 	c.maybeSendFin(now)
 }

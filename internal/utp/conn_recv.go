@@ -171,6 +171,9 @@ func (c *Conn) maxReorder() uint16 {
 // (or our ACK of them was lost): they are acked and discarded, so the peer
 // closes cleanly too. After an error, anything but a RESET gets a RESET.
 func (c *Conn) incomingClosed(p Packet, now time.Time) {
+	if p.HasCloseReason {
+		c.remoteReason, c.remoteHas = p.CloseReason, true
+	}
 	switch {
 	case p.Type == TypeReset:
 	case c.err == nil && (p.Type == TypeData || p.Type == TypeFin):

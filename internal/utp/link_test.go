@@ -18,7 +18,9 @@ type linkConfig struct {
 	// for LEDBAT to keep from filling.
 	rate     int
 	maxQueue time.Duration
-	// maxDatagram drops datagrams larger than this (a path MTU); 0 = none.
+	// maxDatagram is the path MTU (0 = none): a larger datagram sent with
+	// don't-fragment (an MTU probe) is dropped, any other is fragmented and
+	// delivered, as on IPv4.
 	maxDatagram int
 	// drop, when set, decides a datagram's fate before the random loss.
 	drop func(from int, p Packet) bool
@@ -42,12 +44,16 @@ type sim struct {
 	conns [2]*Conn // 0 initiates; 1 is created by the first SYN
 	isn   uint16   // the acceptor's initial sequence number
 
-	flights   flightHeap
-	ord       int
-	busyUntil [2]time.Time
-	maxQueued time.Duration // longest queuing delay seen at the bottleneck
-	delivered [2]int        // datagrams delivered to each side
-	dropped   int
+	flights    flightHeap
+	ord        int
+	busyUntil  [2]time.Time
+	maxQueued  time.Duration // longest queuing delay seen at the bottleneck
+	delivered  [2]int        // datagrams delivered to each side
+	sent       [2][numTypes]int
+	maxSize    int // largest datagram sent
+	probes     int // datagrams sent as MTU probes
+	fragmented int // datagrams over the path MTU that went without DF
+	dropped    int
 
 	trace bool // log every datagram sent
 
@@ -69,23 +75,31 @@ func (s *sim) collect() {
 			continue
 		}
 		for _, d := range c.Outgoing(nil) {
-			s.schedule(from, d.B)
+			if d.Probe {
+				s.probes++
+			}
+			s.maxSize = max(s.maxSize, len(d.B))
+			s.schedule(from, d.B, d.Probe)
 		}
 	}
 }
 
-func (s *sim) schedule(from int, b []byte) {
+func (s *sim) schedule(from int, b []byte, probe bool) {
 	l := &s.link
 	p, err := ParsePacket(b)
 	if err != nil {
 		s.t.Fatalf("side %d sent a packet that does not parse: %v", from, err)
 	}
+	s.sent[from][p.Type]++
 	if s.trace {
 		s.t.Logf("%v %d->: %v seq %d ack %d wnd %d len %d sack %x", s.elapsed(), from, p.Type, p.SeqNr, p.AckNr, p.WndSize, len(p.Payload), p.SACK)
 	}
 	if l.maxDatagram > 0 && len(b) > l.maxDatagram {
-		s.dropped++
-		return
+		if probe {
+			s.dropped++
+			return
+		}
+		s.fragmented++
 	}
 	if (l.drop != nil && l.drop(from, p)) || s.rng.Float64() < l.loss {
 		s.dropped++
