@@ -49,7 +49,7 @@ type outPacket struct {
 	size          int // wire size when first sent: a resend must not grow
 	sentAt        time.Time
 	transmissions int
-	fastResends   int  // of the transmissions, those a fast resend made
+	freeResends   int  // transmissions not counted towards giving up: fast resends, window probes
 	needResend    bool // counted out of bytesInFlight, to go again
 	probe         bool
 }
@@ -103,6 +103,7 @@ type Conn struct {
 
 	timeout     time.Time // RTO deadline (zero: nothing to time out)
 	numTimeouts int
+	persist     int  // window probes since the peer's window shut
 	confirmed   bool // the peer sent us something besides a SYN
 	deferredAck bool
 	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go

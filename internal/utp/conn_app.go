@@ -52,7 +52,9 @@ func (c *Conn) Read(b []byte, now time.Time) (int, error) {
 		return 0, nil
 	}
 	n := c.recvQ.read(b)
-	if c.state != StateClosed && c.lastWnd < c.mtu.floor && c.recvWindow() >= c.mtu.floor {
+	// The peer's next packet may be as big as the MTU ceiling; once the
+	// window we last advertised could not take one and now can, tell it.
+	if c.state != StateClosed && c.lastWnd < c.cfg.MTUCeiling && c.recvWindow() >= c.cfg.MTUCeiling {
 		c.sendPkt(now, sendAck)
 	}
 	return n, nil

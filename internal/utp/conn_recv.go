@@ -27,22 +27,7 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 		}
 		return
 	}
-	// Drop packets acking what we never sent, or far older than what is
-	// acked: junk or injected, and nothing to learn from them. Our FIN's
-	// number is one seqNr has not passed (libtorrent accepts that ack only
-	// on a STATE or FIN; we also take it on data the peer was resending).
-	last := c.seqNr - 1
-	if c.state == StateFinSent {
-		last = c.seqNr
-	}
-	if SeqLess(last, p.AckNr) || SeqLess(p.AckNr, c.ackedSeq-dupAckLimit) {
-		return
-	}
-	// After the peer's FIN nothing with a later number is real.
-	if c.eof && (SeqLess(c.eofSeq, p.SeqNr) || (p.SeqNr == c.eofSeq && p.Type == TypeData)) {
-		return
-	}
-	if c.state != StateSynSent && SeqLess(c.ackNr+c.maxReorder(), p.SeqNr) {
+	if !c.plausible(p) {
 		return
 	}
 	if p.Type == TypeReset {
@@ -50,11 +35,81 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 		return
 	}
 	c.confirmed = true
-
 	haveSample := c.delays.observe(now, micros(now), p.TimestampMicros, p.TimestampDiffMicros)
 	prevInFlight := c.bytesInFlight
 	c.advWnd = int(p.WndSize)
+	acked, minRTT := c.takeAcks(p, now)
 
+	owesAck := false
+	if c.state == StateSynSent {
+		if p.AckNr != c.seqNr-1 {
+			return
+		}
+		c.state = StateConnected
+		// The acceptor's STATE carries the number it will use first. We
+		// ack it even with nothing to send: the acceptor holds its data
+		// until it hears from us.
+		c.ackNr = p.SeqNr - 1
+		owesAck = true
+	}
+	if haveSample && acked > 0 && prevInFlight > 0 {
+		c.cc.onAck(acked, prevInFlight, c.bytesInFlight, c.delays.delay(minRTT))
+	}
+
+	switch p.Type {
+	case TypeData:
+		owesAck = true
+		c.consume(p)
+	case TypeFin:
+		owesAck = true
+		if !c.eof {
+			c.eof, c.eofSeq = true, p.SeqNr
+		}
+		c.consumeFin()
+	}
+
+	if c.state == StateFinSent && c.ackedSeq == c.seqNr {
+		// Our FIN is acked: the peer has everything we sent.
+		if owesAck {
+			c.sendPkt(now, sendAck)
+		}
+		c.close(nil)
+		return
+	}
+	sentBefore := len(c.out)
+	c.fillWindow(now)
+	c.maybeSendFin(now)
+	if owesAck && len(c.out) == sentBefore {
+		c.deferAck(now)
+	}
+}
+
+// plausible filters packets that cannot belong to this conversation: acks
+// of what we never sent or of long before what is acked (junk or injected;
+// nothing to learn from them), numbers past the peer's FIN, and packets too
+// far ahead to fit the reorder buffer.
+func (c *Conn) plausible(p Packet) bool {
+	// Our FIN's number (and, for a RESET, the number a STATE of ours
+	// carried) is one seqNr has not passed. libtorrent takes the former
+	// only on a STATE or FIN and never the latter; we also take it on data
+	// the peer was resending, and let a RESET answer any packet of ours.
+	last := c.seqNr - 1
+	if c.state == StateFinSent || p.Type == TypeReset {
+		last = c.seqNr
+	}
+	if SeqLess(last, p.AckNr) || SeqLess(p.AckNr, c.ackedSeq-dupAckLimit) {
+		return false
+	}
+	if c.eof && (SeqLess(c.eofSeq, p.SeqNr) || (p.SeqNr == c.eofSeq && p.Type == TypeData)) {
+		return false
+	}
+	return c.state == StateSynSent || !SeqLess(c.ackNr+c.maxReorder(), p.SeqNr)
+}
+
+// takeAcks applies a packet's cumulative and selective acks, fast-resends
+// what they show lost and rearms the retransmission timer. It returns the
+// bytes newly acked and the least RTT sample (0 without one).
+func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 	if p.AckNr == c.ackedSeq && len(c.outbuf) > 0 && p.Type == TypeState {
 		c.duplicateAcks++
 	}
@@ -83,77 +138,36 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 		c.remoteReason, c.remoteHas = p.CloseReason, true
 	}
 	c.numTimeouts = 0
-	if len(c.outbuf) > 0 {
-		c.timeout = now.Add(c.packetTimeout())
-	} else {
-		c.timeout = time.Time{}
+	if c.advWnd >= c.mtu.floor {
+		c.persist = 0
 	}
+	c.armTimer(now)
 
 	if c.duplicateAcks >= dupAckLimit && c.ackedSeq+1 == c.fastResendSeq {
 		if q := c.outbuf[c.fastResendSeq]; q != nil {
 			c.fastResendSeq++
 			// A lost probe says the probe was too big, not that the path
 			// is congested.
-			if !q.probe {
-				if c.cc.onLoss(q.seq, c.seqNr, now) {
-					c.stats.PacketLoss++
-				}
+			if !q.probe && c.cc.onLoss(q.seq, c.seqNr, now) {
+				c.stats.PacketLoss++
 			}
 			c.resend(q, true, now)
 		}
 	}
+	if minRTT == time.Duration(math.MaxInt64) {
+		minRTT = 0
+	}
+	return acked, minRTT
+}
 
-	owesAck := false
-	if c.state == StateSynSent {
-		if p.AckNr != c.seqNr-1 {
-			return
-		}
-		c.state = StateConnected
-		// The acceptor's STATE carries the number it will use first. We
-		// ack it even with nothing to send: the acceptor holds its data
-		// until it hears from us.
-		c.ackNr = p.SeqNr - 1
-		owesAck = true
-	}
-
-	if haveSample && acked > 0 && prevInFlight > 0 {
-		if minRTT == time.Duration(math.MaxInt64) {
-			minRTT = 0
-		}
-		c.cc.onAck(acked, prevInFlight, c.bytesInFlight, c.delays.delay(minRTT))
-		if min(c.cc.window(), c.advWnd)-c.bytesInFlight >= c.mtu.mtu {
-			c.cwndFull = false
-		}
-	}
-	if acked > 0 && min(c.cc.window(), c.advWnd)-c.bytesInFlight >= c.mtu.floor {
-		c.cwndFull = false
-	}
-
-	switch p.Type {
-	case TypeData:
-		owesAck = true
-		c.consume(p)
-	case TypeFin:
-		owesAck = true
-		if !c.eof {
-			c.eof, c.eofSeq = true, p.SeqNr
-		}
-		c.consumeFin()
-	}
-
-	if c.state == StateFinSent && c.ackedSeq == c.seqNr {
-		// Our FIN is acked: the peer has everything we sent.
-		if owesAck {
-			c.sendPkt(now, sendAck)
-		}
-		c.close(nil)
-		return
-	}
-	sentBefore := len(c.out)
-	c.fillWindow(now)
-	c.maybeSendFin(now)
-	if owesAck && len(c.out) == sentBefore {
-		c.deferAck(now)
+// armTimer restarts the retransmission timer after progress: it runs while
+// packets are unacked, and while data waits on a closed receive window (to
+// probe it, in case the update that reopens it is lost).
+func (c *Conn) armTimer(now time.Time) {
+	if len(c.outbuf) > 0 || (c.state == StateConnected && c.sendQ.len() > 0) {
+		c.timeout = now.Add(min(c.packetTimeout()<<c.persist, maxTimeout))
+	} else {
+		c.timeout = time.Time{}
 	}
 }
 

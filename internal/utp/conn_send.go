@@ -230,7 +230,7 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 	c.stats.PacketResend++
 	if fast {
 		c.stats.FastRetransmit++
-		p.fastResends++
+		p.freeResends++
 	}
 	c.transmit(p, p.size, now)
 	return true
@@ -238,7 +238,11 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 
 // fillWindow sends as much queued data as the windows allow.
 func (c *Conn) fillWindow(now time.Time) {
+	c.cwndFull = false
 	for c.sendPkt(now, 0) {
+	}
+	if c.timeout.IsZero() && c.sendQ.len() > 0 && c.state == StateConnected {
+		c.armTimer(now) // a closed window: probe it later
 	}
 }
 

@@ -165,30 +165,40 @@ func TestNagle(t *testing.T) {
 	}
 }
 
-// TestReceiveWindow: a reader that stops reading caps what is buffered at
-// the receive buffer; the sender waits, and resumes when reading does.
+// TestReceiveWindow: a reader that stops reading for 20 s caps what is
+// buffered at the receive buffer; the sender waits, probing the shut window
+// ever more rarely and without timing out, and resumes when reading does,
+// even when the window update or probes are lost.
 func TestReceiveWindow(t *testing.T) {
-	s := newSim(t, DefaultConfig(), linkConfig{delay: 10 * time.Millisecond}, 1)
-	tr := newTransfer(1, 3<<20, 0)
-	tr.holdReads[1] = s.start.Add(20 * time.Second)
-	peak := 0
-	s.app = func(s *sim) {
-		tr.app(s)
-		if b := s.conns[1]; b != nil {
-			peak = max(peak, b.recvQ.len()+b.inbufBytes)
+	for _, loss := range []float64{0, 0.05} {
+		s := newSim(t, DefaultConfig(), linkConfig{delay: 10 * time.Millisecond, loss: loss}, 1)
+		s.trace = testing.Verbose() && *traceFlag && loss > 0
+		tr := newTransfer(1, 3<<20, 0)
+		tr.holdReads[1] = s.start.Add(20 * time.Second)
+		s.wakes = append(s.wakes, tr.holdReads[1])
+		peak := 0
+		s.app = func(s *sim) {
+			tr.app(s)
+			if b := s.conns[1]; b != nil {
+				peak = max(peak, b.recvQ.len()+b.inbufBytes)
+			}
 		}
-	}
-	s.run(19*time.Second, func() bool { return s.elapsed() > 18*time.Second })
-	if peak > DefaultConfig().ReceiveBuffer || peak < DefaultConfig().ReceiveBuffer-2*1472 {
-		t.Fatalf("buffered %d while not reading, want just under %d", peak, DefaultConfig().ReceiveBuffer)
-	}
-	if tr.written[0]-s.conns[0].sendQ.len() > DefaultConfig().ReceiveBuffer+4*1472 {
-		t.Fatalf("sender sent %d bytes into a 1 MiB window", tr.written[0]-s.conns[0].sendQ.len())
-	}
-	s.run(time.Minute, tr.done(s))
-	tr.check(t, s)
-	if s.conns[0].Stats().Timeouts > 3 {
-		t.Fatalf("stalled window cost %d timeouts", s.conns[0].Stats().Timeouts)
+		s.run(time.Minute, func() bool { return s.elapsed() > 5*time.Second })
+		dataBefore := s.sent[0][TypeData]
+		s.run(time.Minute, func() bool { return s.elapsed() > 19*time.Second })
+		probes := s.sent[0][TypeData] - dataBefore
+		if rb := DefaultConfig().ReceiveBuffer; peak > rb || peak < rb-2*1472 {
+			t.Fatalf("loss %v: buffered %d while not reading, want just under %d", loss, peak, rb)
+		}
+		if probes < 1 || probes > 6 {
+			t.Fatalf("loss %v: %d window probes from 5 s to 19 s, want a few, backing off", loss, probes)
+		}
+		s.run(2*time.Minute, tr.done(s))
+		tr.check(t, s)
+		t.Logf("loss %v: %d probes while shut, done after %v, %+v", loss, probes, s.elapsed(), s.conns[0].Stats())
+		if s.elapsed() > 30*time.Second {
+			t.Errorf("loss %v: the last 2 MiB took until %v after reading resumed at 20 s", loss, s.elapsed())
+		}
 	}
 }
 

@@ -7,6 +7,10 @@ import "time"
 // one packet, and the connection gives up after utp_num_resends (SYN:
 // utp_syn_resends, FIN: utp_fin_resends) transmissions of one packet.
 func (c *Conn) onTimeout(now time.Time) {
+	if c.state == StateConnected && c.advWnd < c.mtu.floor {
+		c.probeWindow(now)
+		return
+	}
 	ignoreLoss := false
 	if c.mtu.probing && c.ackedSeq+1 == c.mtu.probeSeq && c.seqNr-1 == c.mtu.probeSeq {
 		// Only the probe is out: it was too big, not lost to congestion.
@@ -52,7 +56,7 @@ func (c *Conn) onTimeout(now time.Time) {
 		case TypeFin:
 			limit = c.cfg.FinResends + 1
 		}
-		if p.transmissions-p.fastResends >= limit {
+		if p.transmissions-p.freeResends >= limit {
 			if p.typ == TypeFin && c.finGot && c.ackedSeq+1 == c.seqNr {
 				// Only our FIN's ACK is missing, and the peer has closed
 				// too: it acked all our data, nothing was lost.
@@ -73,4 +77,35 @@ func (c *Conn) onTimeout(now time.Time) {
 	case c.state == StateConnected:
 		c.timeout = time.Time{}
 	}
+}
+
+// maxPersistShift caps the window-probe backoff at 2^7 RTOs (60 s anyway).
+const maxPersistShift = 7
+
+// probeWindow runs instead of a timeout while the peer's window is shut:
+// what timed out is our probe of the window (or the wait for one), not a
+// lost packet, so cwnd stays. One packet goes through the shut window (the
+// peer drops its data but answers with its window), and the probes back
+// off, as TCP's persist timer does. A peer that stops answering still ends
+// the connection after utp_num_resends silent probes.
+func (c *Conn) probeWindow(now time.Time) {
+	c.numTimeouts++
+	if c.numTimeouts > c.cfg.NumResends {
+		c.close(ErrTimedOut)
+		return
+	}
+	c.persist = min(c.persist+1, maxPersistShift)
+	c.timeout = now.Add(min(c.packetTimeout()<<c.persist, maxTimeout))
+	if p := c.outbuf[c.ackedSeq+1]; p != nil {
+		if p.needResend {
+			p.needResend = false
+			c.numNeedResend--
+			c.bytesInFlight += len(p.payload)
+		}
+		c.stats.PacketResend++
+		p.freeResends++
+		c.transmit(p, p.size, now)
+		return
+	}
+	c.sendPkt(now, sendWindowProbe)
 }

@@ -55,7 +55,8 @@ type sim struct {
 	fragmented int // datagrams over the path MTU that went without DF
 	dropped    int
 
-	trace bool // log every datagram sent
+	trace bool        // log every datagram sent
+	wakes []time.Time // times the application wants to run at
 
 	// app runs after every event: the tests' application.
 	app func(s *sim)
@@ -150,6 +151,11 @@ func (s *sim) step() bool {
 	}
 	if len(s.flights) > 0 {
 		consider(s.flights[0].at)
+	}
+	for _, w := range s.wakes {
+		if w.After(s.now) {
+			consider(w)
+		}
 	}
 	for _, c := range s.conns {
 		if c != nil {
