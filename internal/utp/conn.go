@@ -72,6 +72,7 @@ type Conn struct {
 	duplicateAcks int
 	outbuf        map[uint16]*outPacket
 	bytesInFlight int
+	ackedInFlight int // bytes in flight the packet being handled acked
 	numNeedResend int // packets in outbuf marked needResend
 	unacked       int // payload bytes in outbuf (acked or not in flight)
 	advWnd        int // the peer's receive window

@@ -55,6 +55,7 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 	if haveSample && acked > 0 && prevInFlight > 0 {
 		c.cc.onAck(acked, prevInFlight, c.bytesInFlight, c.delays.delay(minRTT))
 	}
+	c.ackedInFlight = 0
 
 	switch p.Type {
 	case TypeData:
@@ -157,7 +158,11 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 	if minRTT == time.Duration(math.MaxInt64) {
 		minRTT = 0
 	}
-	return acked, minRTT
+	// LEDBAT scales its gain by the share of the window acked, so it
+	// counts only what was in flight. Packets a timeout had already taken
+	// out of flight are acked too, and counting them (as libtorrent does)
+	// lets one ACK after a timeout multiply cwnd.
+	return c.ackedInFlight, minRTT
 }
 
 // armTimer restarts the retransmission timer after progress: it runs while
@@ -174,10 +179,13 @@ func (c *Conn) armTimer(now time.Time) {
 // synSeq is the sequence number of the SYN this acceptor answered.
 func (c *Conn) synSeq() uint16 { return c.ackNr }
 
-// maxReorder: packets further ahead than this are dropped, not buffered
-// (libtorrent: max(16, receive buffer / 1100)).
+// maxReorder: packets further ahead than this are dropped, not buffered.
+// libtorrent allows receive buffer / 1100 packets, which a peer sending
+// floor-sized (548-byte) packets into a full window overruns, so we allow
+// as many packets as the window holds at the floor size. Memory is bounded
+// by the receive buffer either way.
 func (c *Conn) maxReorder() uint16 {
-	return uint16(max(16, min(c.cfg.ReceiveBuffer/1100, 0x7fff)))
+	return uint16(max(16, min(c.cfg.ReceiveBuffer/max(c.cfg.MTUFloor-HeaderSize, 1), 0x7fff)))
 }
 
 // incomingClosed answers packets that arrive after the connection ended.
@@ -213,6 +221,7 @@ func (c *Conn) ackPacket(p *outPacket, now time.Time) time.Duration {
 		c.numNeedResend--
 	} else {
 		c.bytesInFlight -= len(p.payload)
+		c.ackedInFlight += len(p.payload)
 	}
 	if p.probe && c.mtu.probing && p.seq == c.mtu.probeSeq {
 		c.mtu.probeAcked(p.size)

@@ -10,9 +10,13 @@ import (
 // linkConfig describes the simulated path, the same in both directions.
 type linkConfig struct {
 	delay  time.Duration // one-way propagation delay
-	jitter time.Duration // extra random delay per packet: reorders packets
-	loss   float64       // probability a datagram is dropped
-	dup    float64       // probability a datagram is delivered twice
+	jitter time.Duration // extra random delay per packet, order kept
+	// reorder is the probability that a packet leaves the queue's order
+	// and arrives up to reorderBy late, letting later packets pass it.
+	reorder   float64
+	reorderBy time.Duration
+	loss      float64 // probability a datagram is dropped
+	dup       float64 // probability a datagram is delivered twice
 	// rate, when set, serialises datagrams at this many bytes per second
 	// behind a queue of at most maxQueue delay (tail drop): a bottleneck
 	// for LEDBAT to keep from filling.
@@ -44,16 +48,17 @@ type sim struct {
 	conns [2]*Conn // 0 initiates; 1 is created by the first SYN
 	isn   uint16   // the acceptor's initial sequence number
 
-	flights    flightHeap
-	ord        int
-	busyUntil  [2]time.Time
-	maxQueued  time.Duration // longest queuing delay seen at the bottleneck
-	delivered  [2]int        // datagrams delivered to each side
-	sent       [2][numTypes]int
-	maxSize    int // largest datagram sent
-	probes     int // datagrams sent as MTU probes
-	fragmented int // datagrams over the path MTU that went without DF
-	dropped    int
+	flights     flightHeap
+	ord         int
+	busyUntil   [2]time.Time
+	lastArrival [2]time.Time
+	maxQueued   time.Duration // longest queuing delay seen at the bottleneck
+	delivered   [2]int        // datagrams delivered to each side
+	sent        [2][numTypes]int
+	maxSize     int // largest datagram sent
+	probes      int // datagrams sent as MTU probes
+	fragmented  int // datagrams over the path MTU that went without DF
+	dropped     int
 
 	trace bool        // log every datagram sent
 	wakes []time.Time // times the application wants to run at
@@ -126,6 +131,13 @@ func (s *sim) schedule(from int, b []byte, probe bool) {
 		at := depart.Add(l.delay)
 		if l.jitter > 0 {
 			at = at.Add(time.Duration(s.rng.Int64N(int64(l.jitter))))
+		}
+		if l.reorder > 0 && s.rng.Float64() < l.reorder {
+			at = at.Add(time.Duration(s.rng.Int64N(int64(l.reorderBy))))
+		} else {
+			// Delay varies, but a link does not reorder a queue.
+			at = maxTime(at, s.lastArrival[from])
+			s.lastArrival[from] = at
 		}
 		s.ord++
 		heap.Push(&s.flights, flight{at: at, to: 1 - from, b: b, ord: s.ord})
@@ -202,6 +214,14 @@ func (s *sim) step() bool {
 	}
 	if s.app != nil {
 		s.app(s)
+	}
+	for i, c := range s.conns {
+		if c == nil {
+			continue
+		}
+		if err := c.invariantErr(); err != nil {
+			s.t.Fatalf("side %d after %v: %v", i, s.elapsed(), err)
+		}
 	}
 	return true
 }

@@ -120,9 +120,9 @@ func TestTransferImpaired(t *testing.T) {
 		{name: "clean", link: linkConfig{delay: 10 * time.Millisecond}, n0: 1 << 20, n1: 100 << 10, limit: 30 * time.Second},
 		{name: "loss 2%", link: linkConfig{delay: 10 * time.Millisecond, loss: 0.02}, n0: 512 << 10, n1: 64 << 10, limit: 2 * time.Minute},
 		{name: "loss 10%", link: linkConfig{delay: 5 * time.Millisecond, loss: 0.10}, n0: 256 << 10, n1: 32 << 10, limit: 5 * time.Minute},
-		{name: "reorder", link: linkConfig{delay: 10 * time.Millisecond, jitter: 15 * time.Millisecond}, n0: 512 << 10, n1: 64 << 10, limit: time.Minute},
+		{name: "reorder", link: linkConfig{delay: 10 * time.Millisecond, jitter: 5 * time.Millisecond, reorder: 0.05, reorderBy: 15 * time.Millisecond}, n0: 512 << 10, n1: 64 << 10, limit: time.Minute},
 		{name: "duplicate", link: linkConfig{delay: 10 * time.Millisecond, dup: 0.2}, n0: 512 << 10, n1: 64 << 10, limit: time.Minute},
-		{name: "everything", link: linkConfig{delay: 20 * time.Millisecond, jitter: 20 * time.Millisecond, loss: 0.05, dup: 0.05}, n0: 256 << 10, n1: 256 << 10, limit: 5 * time.Minute},
+		{name: "everything", link: linkConfig{delay: 20 * time.Millisecond, jitter: 20 * time.Millisecond, reorder: 0.1, reorderBy: 30 * time.Millisecond, loss: 0.05, dup: 0.05}, n0: 256 << 10, n1: 256 << 10, limit: 5 * time.Minute},
 	}
 	for _, tt := range tests {
 		for seed := uint64(1); seed <= 3; seed++ {
@@ -139,5 +139,29 @@ func TestTransferImpaired(t *testing.T) {
 					s.conns[0].Cwnd(), s.conns[0].MTU(), s.conns[0].RTT())
 			})
 		}
+	}
+}
+
+// TestSequenceWrapsFully runs more than 65536 packets each way (100-byte
+// payloads) over a lossy, reordering link, so every sequence and ack
+// number comparison crosses the wrap, with packets in flight on both sides
+// of it.
+func TestSequenceWrapsFully(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.MTUFloor, cfg.MTUCeiling = 120, 120
+	cfg.ReceiveBuffer = 16 << 10
+	link := linkConfig{delay: 5 * time.Millisecond, jitter: time.Millisecond, reorder: 0.01, reorderBy: 2 * time.Millisecond, loss: 0.01}
+	s := newSim(t, cfg, link, 1)
+	s.trace = testing.Verbose() && *traceFlag
+	const n = 70000 * 100
+	tr := newTransfer(1, n, n)
+	s.app = tr.app
+	s.run(10*time.Minute, tr.done(s))
+	tr.check(t, s)
+	for i, c := range s.conns {
+		if d := s.sent[i][TypeData]; d <= 1<<16 {
+			t.Fatalf("side %d sent only %d DATA packets", i, d)
+		}
+		t.Logf("side %d: %d DATA, %+v, ends at seq %d", i, s.sent[i][TypeData], c.Stats(), c.seqNr)
 	}
 }
