@@ -109,19 +109,18 @@ func (c *Conn) plausible(p Packet) bool {
 
 // takeAcks applies a packet's cumulative and selective acks, fast-resends
 // what they show lost and rearms the retransmission timer. It returns the
-// bytes newly acked and the least RTT sample (0 without one).
+// acked bytes that were in flight and the least RTT sample (0 without one).
 func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 	if p.AckNr == c.ackedSeq && len(c.outbuf) > 0 && p.Type == TypeState {
 		c.duplicateAcks++
 	}
-	acked, minRTT := 0, time.Duration(math.MaxInt64)
+	minRTT := time.Duration(math.MaxInt64)
 	if SeqLess(c.ackedSeq, p.AckNr) {
 		for s := c.ackedSeq + 1; s != p.AckNr+1; s++ {
 			if c.fastResendSeq == s {
 				c.fastResendSeq++
 			}
 			if q := c.outbuf[s]; q != nil {
-				acked += len(q.payload)
 				minRTT = min(minRTT, c.ackPacket(q, now))
 			}
 		}
@@ -131,9 +130,7 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 		}
 	}
 	if p.SACK != nil {
-		a, r := c.onSACK(p.AckNr, p.SACK, now)
-		acked += a
-		minRTT = min(minRTT, r)
+		minRTT = min(minRTT, c.onSACK(p.AckNr, p.SACK, now))
 	}
 	if p.HasCloseReason {
 		c.remoteReason, c.remoteHas = p.CloseReason, true

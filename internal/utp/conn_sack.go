@@ -11,10 +11,10 @@ const maxSACKResends = 5
 // onSACK applies a selective ACK after ackNr: it removes the packets it
 // acknowledges, and fast-resends holes that are followed by more than
 // dupAckLimit acknowledged packets (libtorrent's parse_sack). It returns
-// the bytes acked and the least RTT sample.
-func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Duration) {
+// the least RTT sample.
+func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 	if len(mask) == 0 {
-		return 0, time.Duration(math.MaxInt64)
+		return time.Duration(math.MaxInt64)
 	}
 	var resend [maxSACKResends]uint16
 	n := 0
@@ -23,7 +23,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Durat
 		resend[n] = ackNr + 1
 		n++
 	}
-	acked, minRTT := 0, time.Duration(math.MaxInt64)
+	minRTT := time.Duration(math.MaxInt64)
 	bits := len(mask) * 8
 	for i := 0; i < bits; i++ {
 		s := SACKSeq(ackNr, i)
@@ -32,7 +32,6 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Durat
 		}
 		if mask[i/8]&(1<<(i%8)) != 0 {
 			if q := c.outbuf[s]; q != nil {
-				acked += len(q.payload)
 				minRTT = min(minRTT, c.ackPacket(q, now))
 			}
 		} else if !SeqLess(s, c.fastResendSeq) && n < len(resend) {
@@ -60,7 +59,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Durat
 		lastResend--
 	}
 	if dups <= dupAckLimit {
-		return acked, minRTT
+		return minRTT
 	}
 	for n > 0 && !SeqLess(resend[n-1], lastResend) {
 		n--
@@ -84,5 +83,5 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) (int, time.Durat
 			c.fastResendSeq = s + 1
 		}
 	}
-	return acked, minRTT
+	return minRTT
 }
