@@ -12,7 +12,7 @@ import (
 )
 
 const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
-	"[-http ADDR] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
+	"[-http ADDR] [-seed] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
 // those its trackers return, and returns once every piece is verified on
@@ -32,6 +32,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: never)")
 	rf := addResumeFlags(fs.FlagSet)
 	verbose := fs.Bool("v", false, "log on stderr the pieces had after the check and each piece verified")
+	seedAfter := fs.Bool("seed", false, "once downloaded, keep seeding until interrupted (or -timeout)")
 	prof := addProfileFlags(fs.FlagSet)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -123,6 +124,17 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if httpFiles.addr != "" {
 		// A media server keeps serving what it downloaded (and seeding).
 		fmt.Fprintln(stderr, "download done; serving the files until interrupted")
+	}
+	if *seedAfter {
+		// A swarm's peer that stays, as libtorrent's clients do by
+		// default: later leechers get its pieces too.
+		addr, err := firstAddr(ctx, s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "download done; seeding on %s until interrupted\n", addr)
+	}
+	if httpFiles.addr != "" || *seedAfter {
 		<-ctx.Done()
 	}
 	return nil

@@ -129,3 +129,23 @@ func TestSwarmWithoutArguments(t *testing.T) {
 		t.Errorf("demo left %v in its temp dir", entries)
 	}
 }
+
+var seedingOnRe = regexp.MustCompile(`(?m)^download done; seeding on (127\.0\.0\.1:[0-9]+) until interrupted$`)
+
+// download -seed stays after its download and seeds: with the first seed
+// gone, a second downloader gets everything from it.
+func TestDownloadSeedStaysAndSeeds(t *testing.T) {
+	f := newFixture(t)
+	seed, addr := startSeed(t, f.torrent, f.src)
+	dst := filepath.Join(f.root, "dst")
+	dl := startDemo(t, "download", "-peer", addr, "-seed", "-timeout", "100s", "-o", dst, f.torrent)
+	dlAddr := waitStderr(t, dl, seedingOnRe, 60*time.Second)[1]
+	if code := seed.stop(15 * time.Second); code != 0 {
+		t.Fatalf("seed exit code %d", code)
+	}
+	r := runDemo(t, 60*time.Second, nil, "download", "-peer", dlAddr, "-timeout", "50s", "-o", filepath.Join(f.root, "dst2"), f.torrent)
+	checkDownloaded(t, r, f.total, f.src, filepath.Join(f.root, "dst2"))
+	if code := dl.stop(15 * time.Second); code != 0 {
+		t.Errorf("download -seed exit code %d after SIGINT\nstderr: %s", code, dl.stderr.String())
+	}
+}

@@ -24,10 +24,11 @@ import (
 // -runs times each; the line is the medians, ratio ours/libtorrent (below
 // 1: ours finish sooner).
 //
-// Our leechers exit once they have the file, as `demo download` does;
-// libtorrent's keep seeding until the run ends (lt_peer.py
-// --keep-seeding, as in the issue's prototype), so later libtorrent
-// leechers get help that later ones of ours do not.
+// Leechers on both sides keep seeding once they have the file until the
+// run ends (ours `demo download -seed`, libtorrent's lt_peer.py
+// --keep-seeding, as in the issue's prototype), so later leechers get
+// the earlier ones' help on both sides. (Until 2026-12-06 ours exited,
+// which cost them that help: the 20-leecher line read 1.15.)
 //
 //   - swarm_6_leechers_ratelimited: a python3-libtorrent seed limited to
 //     1 MB/s upload (every peer in its global class) and 6 leechers, all

@@ -145,7 +145,7 @@ func runLeechers(ctx context.Context, c config, side, demo, torrent, dir string,
 // it returns the process (nil if it did not start) for the caller to stop.
 func leech(ctx context.Context, c config, side, demo, torrent, save string, t0 time.Time) (time.Duration, swarmProc, error) {
 	if side == sideOurs {
-		ch, err := startChild(ctx, demo, "download", "-listen", "127.0.0.1:0", "-resume-dir", "",
+		ch, err := startChild(ctx, demo, "download", "-listen", "127.0.0.1:0", "-resume-dir", "", "-seed",
 			"-timeout", c.timeout.String(), "-o", save, torrent)
 		if err != nil {
 			return 0, nil, err
