@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/actorrent/actorrent/internal/bitfield"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -105,11 +104,11 @@ func (a *Actor) handlePeerBitfield(ctx actor.Context, bits []byte) error {
 		a.ext.rawBitfield, a.ext.gotBitfield = bits, true
 		return nil
 	}
-	bf, err := bitfield.FromBytes(bits, a.cfg.Info.NumPieces())
-	if err != nil {
+	// In place: peerHave's storage is its own (the torrent gets clones),
+	// and a peer may send bitfields as fast as it can.
+	if err := a.peerHave.Assign(bits); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadBitfield, err)
 	}
-	a.peerHave = bf
 	reporting{a}.bitfieldChanged(ctx)
 	(fastExt{a}).sendAllowedFast()
 	return nil

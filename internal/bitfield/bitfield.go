@@ -3,6 +3,7 @@
 package bitfield
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -53,10 +54,37 @@ func FromBytes(b []byte, n int) (Bitfield, error) {
 	}
 	bf := Bitfield{bytes: make([]byte, len(b)), n: n}
 	copy(bf.bytes, b)
-	for _, x := range bf.bytes {
-		bf.count += bits.OnesCount8(x)
-	}
+	bf.count = onesCount(bf.bytes)
 	return bf, nil
+}
+
+// Assign replaces b's bits with the wire bytes p (a BITFIELD message's
+// payload for b.Len() bits), in place: no allocation, for a peer that
+// sends its bitfield again (aria2 does every few MiB; a hostile peer as
+// fast as it can). On error b is unchanged.
+func (b *Bitfield) Assign(p []byte) error {
+	if len(p) != len(b.bytes) {
+		return fmt.Errorf("bitfield: got %d bytes for %d bits: %w", len(p), b.n, ErrLength)
+	}
+	if rem := b.n % 8; rem != 0 && p[len(p)-1]&(0xff>>rem) != 0 {
+		return fmt.Errorf("bitfield: %d bits: %w", b.n, ErrSpareBits)
+	}
+	copy(b.bytes, p)
+	b.count = onesCount(b.bytes)
+	return nil
+}
+
+// onesCount counts the set bits of p, eight bytes at a time.
+func onesCount(p []byte) int {
+	n := 0
+	for len(p) >= 8 {
+		n += bits.OnesCount64(binary.LittleEndian.Uint64(p))
+		p = p[8:]
+	}
+	for _, x := range p {
+		n += bits.OnesCount8(x)
+	}
+	return n
 }
 
 func byteLen(n int) int { return (n + 7) / 8 }

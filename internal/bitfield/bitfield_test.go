@@ -164,3 +164,45 @@ func TestPointerMutationInStruct(t *testing.T) {
 		t.Fatal("mutation through pointer not visible")
 	}
 }
+
+// Assign replaces the bits in place and counts them; a wrong length or a
+// spare bit set leaves the bitfield as it was.
+func TestAssign(t *testing.T) {
+	b := New(20)
+	b.Set(3)
+	for _, tt := range []struct {
+		p     []byte
+		err   error
+		count int
+	}{
+		{[]byte{0xff, 0x00, 0xf0}, nil, 12},
+		{[]byte{0xff, 0xff}, ErrLength, 12},
+		{[]byte{0xff, 0xff, 0xf8}, ErrSpareBits, 12},
+		{[]byte{0x80, 0x01, 0x10}, nil, 3},
+	} {
+		err := b.Assign(tt.p)
+		if !errors.Is(err, tt.err) || b.Count() != tt.count {
+			t.Fatalf("Assign(%x) = %v, count %d; want %v, %d", tt.p, err, b.Count(), tt.err, tt.count)
+		}
+	}
+	if !b.Has(0) || !b.Has(15) || !b.Has(19) || b.Has(3) {
+		t.Fatal("bits not replaced")
+	}
+	big := New(1000)
+	p := make([]byte, 125)
+	for i := range p {
+		p[i] = byte(i)
+	}
+	if err := big.Assign(p); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i := range 1000 {
+		if big.Has(i) {
+			n++
+		}
+	}
+	if big.Count() != n {
+		t.Fatalf("count %d, bits %d", big.Count(), n)
+	}
+}
