@@ -53,6 +53,22 @@ func waitConnectTo(ctx context.Context, t *testing.T, s *Session, addr string) {
 	})
 }
 
+// slowSeedC starts our seed C uploading at 2 MiB/s and returns its listen
+// addresses. Slowly, so that A needs C and is still downloading when told
+// of it; and unlimited, B could finish before A connects, and two seeds
+// part, leaving B no C to tell A of (a flake TestPEXThroughOurs had: 2
+// failures in 5 runs).
+func slowSeedC(ctx context.Context, t *testing.T, ti *TorrentInfo, src string) []string {
+	t.Helper()
+	c, cAddrs := seedingSession(ctx, t, ti, src)
+	if ch, _, err := c.FindTorrent(ctx, ti.InfoHash()); err != nil {
+		t.Fatal(err)
+	} else if err := ch.SetUploadLimit(ctx, 2<<20); err != nil {
+		t.Fatal(err)
+	}
+	return cAddrs
+}
+
 // middleB starts our B downloading ti from C at cAddr and returns its
 // listen address once it is connected.
 func middleB(ctx context.Context, t *testing.T, ti *TorrentInfo, cAddr string) string {
@@ -79,13 +95,7 @@ func TestInteropPEXThroughOurs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	ti, src, torrent := pexSwarmTorrent(t)
-	c, cAddrs := seedingSession(ctx, t, ti, src)
-	// C seeds slowly, so that A needs it and is still downloading.
-	if ch, _, err := c.FindTorrent(ctx, ti.InfoHash()); err != nil {
-		t.Fatal(err)
-	} else if err := ch.SetUploadLimit(ctx, 2<<20); err != nil {
-		t.Fatal(err)
-	}
+	cAddrs := slowSeedC(ctx, t, ti, src)
 	bAddr := middleB(ctx, t, ti, cAddrs[0])
 	a, err := interop.StartDownloader(ctx, interop.Options{Torrent: torrent, Save: t.TempDir(), Peers: []string{bAddr}, Timeout: 80 * time.Second})
 	if err != nil {
@@ -133,15 +143,7 @@ func TestPEXThroughOurs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ti, src, _ := pexSwarmTorrent(t)
-	c, cAddrs := seedingSession(ctx, t, ti, src)
-	// C seeds slowly: unlimited, B could finish before A connects, and
-	// two seeds part, so B would have no C left to tell A of (the flake
-	// this test had: 2 failures in 5 runs).
-	if ch, _, err := c.FindTorrent(ctx, ti.InfoHash()); err != nil {
-		t.Fatal(err)
-	} else if err := ch.SetUploadLimit(ctx, 2<<20); err != nil {
-		t.Fatal(err)
-	}
+	cAddrs := slowSeedC(ctx, t, ti, src)
 	bAddr := middleB(ctx, t, ti, cAddrs[0])
 	a := pexSession(t)
 	ah, err := a.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: t.TempDir()})
