@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/metadata"
@@ -23,48 +22,14 @@ import (
 // remote end, its messages and our extension handshake.
 func pexPeer(t *testing.T, info *metainfo.Info) (*actor.ActorSystem, *actor.PID, *recordingParent, net.Conn, <-chan wire.Message, metadata.ExtHandshake) {
 	t.Helper()
-	local, remote := net.Pipe()
-	var ours, theirs [20]byte
-	copy(ours[:], "-TT0000-ours--------")
-	copy(theirs[:], "-TT0000-theirs------")
-	hs := wire.Handshake{PeerID: theirs}
-	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
-	sys := actors.NewSystem(nil)
-	rp := &recordingParent{cfg: Config{Key: 3, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs,
-		Info: info, Settings: settingsWith(t, map[string]any{"max_pex_peers": 2})}}
-	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return rp }))
-	t.Cleanup(func() {
-		remote.Close()
-		_ = sys.Root.StopFuture(parent).Wait()
-		sys.Shutdown()
-		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
+	var rp *recordingParent
+	r := startPipeRig(t, func(local net.Conn, hs *wire.Handshake, ours [20]byte) actor.Actor {
+		rp = &recordingParent{cfg: Config{Key: 3, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: hs,
+			Info: info, Settings: settingsWith(t, map[string]any{"max_pex_peers": 2})}}
+		return rp
 	})
-	if _, err := wire.ReadHandshake(remote); err != nil {
-		t.Fatal(err)
-	}
-	in := make(chan wire.Message, 64)
-	go func() {
-		r := wire.NewReader(remote)
-		for {
-			m, err := r.ReadMessage()
-			if err != nil {
-				close(in)
-				return
-			}
-			in <- m
-		}
-	}()
-	var h metadata.ExtHandshake
-	for m := range in {
-		if m.ID == wire.Extended && m.ExtendedID == metadata.HandshakeID {
-			var err error
-			if h, err = metadata.ParseExtHandshake(m.Payload); err != nil {
-				t.Fatal(err)
-			}
-			break
-		}
-	}
-	return sys, parent, rp, remote, in, h
+	h := r.extHandshake(t)
+	return r.sys, r.parent, rp, r.remote, r.in, h
 }
 
 // A public torrent's peer offers ut_pex, hands the torrent the peers a

@@ -57,49 +57,15 @@ func TestShareModeExtension(t *testing.T) {
 }
 
 func testShareModeExtension(t *testing.T, support bool) {
-	local, remote := net.Pipe()
-	var ours, theirs [20]byte
-	copy(ours[:], "-TT0000-ours--------")
-	copy(theirs[:], "-TT0000-theirs------")
-	hs := wire.Handshake{PeerID: theirs}
-	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
 	info := &metainfo.Info{Name: "x", PieceLength: 16 << 10, Pieces: make([][20]byte, 4), TotalLength: 64 << 10}
-	sys := actors.NewSystem(nil)
-	rp := &statsParent{cfg: Config{Key: 3, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs,
-		Info: info, ShareMode: true, Settings: settingsWith(t, map[string]any{"support_share_mode": support})}}
-	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return rp }))
-	t.Cleanup(func() {
-		remote.Close()
-		_ = sys.Root.StopFuture(parent).Wait()
-		sys.Shutdown()
-		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
+	var rp *statsParent
+	r := startPipeRig(t, func(local net.Conn, hs *wire.Handshake, ours [20]byte) actor.Actor {
+		rp = &statsParent{cfg: Config{Key: 3, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: hs,
+			Info: info, ShareMode: true, Settings: settingsWith(t, map[string]any{"support_share_mode": support})}}
+		return rp
 	})
-	if _, err := wire.ReadHandshake(remote); err != nil {
-		t.Fatal(err)
-	}
-	in := make(chan wire.Message, 64)
-	go func() {
-		r := wire.NewReader(remote)
-		for {
-			m, err := r.ReadMessage()
-			if err != nil {
-				close(in)
-				return
-			}
-			in <- m
-		}
-	}()
-	var eh wire.Message
-	for m := range in {
-		if m.ID == wire.Extended && m.ExtendedID == metadata.HandshakeID {
-			eh = m
-			break
-		}
-	}
-	h, err := metadata.ParseExtHandshake(eh.Payload)
-	if err != nil {
-		t.Fatal(err)
-	}
+	remote := r.remote
+	h := r.extHandshake(t)
 	id, offered := h.ID("share_mode")
 	if offered != support || h.ShareMode != support || (support && id != 8) {
 		t.Fatalf("our handshake: share_mode id %d offered %v, share_mode %v; want offered and said %v", id, offered, h.ShareMode, support)
