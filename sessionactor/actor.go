@@ -68,6 +68,9 @@ type Actor struct {
 	order    []messages.InfoHash
 	byPID    map[string]messages.InfoHash
 	stopping map[string]bool // torrents being removed (PID ids)
+	// removals are the torrents being removed by info-hash, with the
+	// adds of them held until they end (readd.go); made with the first.
+	removals map[messages.InfoHash]*removal
 
 	// conns are the connection slots every torrent takes from; credit
 	// the disk write credit (max_queued_disk_bytes) and connectBudget

@@ -48,6 +48,9 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		reply(messages.InfoHash{}, fmt.Errorf("%w: no torrent info nor info-hash", messages.ErrInvalidParams))
 		return
 	}
+	if (readding{a}).hold(ctx, ih, m) {
+		return // answered once the removed one ended
+	}
 	if _, ok := a.torrents[ih]; ok {
 		if m.Flags&messages.FlagDuplicateIsError != 0 {
 			reply(ih, messages.ErrDuplicateTorrent)
@@ -128,6 +131,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrent
 	a.forget(m.InfoHash)
 	a.queueChanged(ctx)
 	a.stopping[e.pid.Id] = true
+	readding{a}.removing(m.InfoHash, e.pid.Id)
 	ctx.Send(e.pid, &messages.RemoveTorrent{DeleteFiles: m.DeleteFiles})
 	a.post(ctx, &messages.TorrentRemovedAlert{TorrentAlertHeader: messages.TorrentHeader(m.InfoHash)})
 	ctx.Respond(&messages.RemoveTorrentReply{})
@@ -155,5 +159,6 @@ func (a *Actor) handleTerminated(ctx actor.Context, m *actor.Terminated) {
 		a.queueChanged(ctx)
 	}
 	delete(a.stopping, m.Who.Id)
+	readding{a}.ended(ctx, m.Who.Id)
 	a.maybeFinishClose(ctx)
 }
