@@ -347,6 +347,12 @@ def run_peer(args):
                       (args.save, st.progress)})
             continue
         if done and not finished_said:
+            # The alerts posted since this round's pop (a download on
+            # loopback can start and finish between the pop and status()
+            # when the machine is loaded): said before "finished", and
+            # before a downloader that does not keep seeding exits, so
+            # that the harness sees its peer_connect.
+            report_alerts(ses)
             finished_said = True
             ev = {"event": "finished", "seconds": now - added}
             ev.update(status_fields(st))
