@@ -67,45 +67,16 @@ func TestPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
 }
 
 func testPeerWithoutInfoKeepsBitfieldUntilTold(t *testing.T) {
-	local, remote := net.Pipe()
-	var ours, theirs [20]byte
-	copy(ours[:], "-TT0000-ours--------")
-	copy(theirs[:], "-TT0000-theirs------")
-	hs := wire.Handshake{PeerID: theirs}
-	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
-	sys := actors.NewSystem(nil)
-	rp := &recordingParent{cfg: Config{Key: 7, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: &hs,
-		Settings: settingsWith(t, map[string]any{"user_agent": "ua-test/3"})}}
-	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return rp }))
-	t.Cleanup(func() {
-		remote.Close()
-		_ = sys.Root.StopFuture(parent).Wait()
-		sys.Shutdown()
-		// protoactor's dead-letter throttle waits one interval on a
-		// goroutine of its own; let virtual time run it out.
-		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
+	var rp *recordingParent
+	r := startPipeRig(t, func(local net.Conn, hs *wire.Handshake, ours [20]byte) actor.Actor {
+		rp = &recordingParent{cfg: Config{Key: 7, PeerID: ours, Credit: actors.NewCredit(1 << 20), Conn: local, Handshake: hs,
+			Settings: settingsWith(t, map[string]any{"user_agent": "ua-test/3"})}}
+		return rp
 	})
-
-	got, err := wire.ReadHandshake(remote)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.SupportsExtended() {
+	if !r.sent.SupportsExtended() {
 		t.Fatal("our handshake lacks the extension bit")
 	}
-	// What we send comes on a goroutine: net.Pipe writes wait for reads.
-	in := make(chan wire.Message, 64)
-	go func() {
-		r := wire.NewReader(remote)
-		for {
-			m, err := r.ReadMessage()
-			if err != nil {
-				close(in)
-				return
-			}
-			in <- m
-		}
-	}()
+	remote, in, sys, parent := r.remote, r.in, r.sys, r.parent
 	next := func(ok func(wire.Message) bool) wire.Message {
 		t.Helper()
 		timeout := time.After(10 * time.Second)

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
@@ -108,32 +107,11 @@ func startFastRigWith(t *testing.T, remoteFast bool, have []int, set map[string]
 			r.mu.Unlock()
 		}
 	}))
-	got, err := wire.ReadHandshake(remote)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, in := remoteSide(t, r.sys, r.parent, remote, 256)
 	if !got.SupportsFast() {
 		t.Fatal("our handshake lacks the fast bit")
 	}
-	in := make(chan wire.Message, 256)
-	go func() {
-		rd := wire.NewReader(remote)
-		for {
-			m, err := rd.ReadMessage()
-			if err != nil {
-				close(in)
-				return
-			}
-			in <- m
-		}
-	}()
 	r.in = in
-	t.Cleanup(func() {
-		remote.Close()
-		_ = root.StopFuture(r.parent).Wait()
-		r.sys.Shutdown()
-		time.Sleep(r.sys.Config.DeadLetterThrottleInterval + time.Second)
-	})
 	return r
 }
 

@@ -20,6 +20,7 @@ type pipeRig struct {
 	sys    *actor.ActorSystem
 	parent *actor.PID
 	remote net.Conn
+	sent   wire.Handshake // the peer's handshake, as the remote read it
 	in     <-chan wire.Message
 }
 
@@ -37,16 +38,29 @@ func startPipeRig(t *testing.T, mk func(local net.Conn, hs *wire.Handshake, ours
 	sys := actors.NewSystem(nil)
 	p := mk(local, &hs, ours)
 	parent := sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return p }))
+	sent, in := remoteSide(t, sys, parent, remote, 64)
+	return pipeRig{sys: sys, parent: parent, remote: remote, sent: sent, in: in}
+}
+
+// remoteSide is the remote end of a peer's pipe: it reads the peer's
+// handshake, then its messages on a goroutine (net.Pipe writes wait for
+// reads) into the returned channel, closed with the connection. The
+// cleanup closes the pipe, stops the parent and the system, and lets a
+// synctest bubble's virtual time run out protoactor's dead-letter
+// throttle.
+func remoteSide(t *testing.T, sys *actor.ActorSystem, parent *actor.PID, remote net.Conn, buffer int) (wire.Handshake, <-chan wire.Message) {
+	t.Helper()
 	t.Cleanup(func() {
 		remote.Close()
 		_ = sys.Root.StopFuture(parent).Wait()
 		sys.Shutdown()
 		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
 	})
-	if _, err := wire.ReadHandshake(remote); err != nil {
+	hs, err := wire.ReadHandshake(remote)
+	if err != nil {
 		t.Fatal(err)
 	}
-	in := make(chan wire.Message, 64)
+	in := make(chan wire.Message, buffer)
 	go func() {
 		r := wire.NewReader(remote)
 		for {
@@ -58,7 +72,7 @@ func startPipeRig(t *testing.T, mk func(local net.Conn, hs *wire.Handshake, ours
 			in <- m
 		}
 	}()
-	return pipeRig{sys: sys, parent: parent, remote: remote, in: in}
+	return hs, in
 }
 
 // extHandshake reads until the peer's extension handshake and parses it.

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bitfield"
@@ -59,28 +58,7 @@ func startSeedRig(t *testing.T, unverified []int) *fastRig {
 			r.mu.Unlock()
 		}
 	}))
-	if _, err := wire.ReadHandshake(remote); err != nil {
-		t.Fatal(err)
-	}
-	in := make(chan wire.Message, 256)
-	go func() {
-		rd := wire.NewReader(remote)
-		for {
-			m, err := rd.ReadMessage()
-			if err != nil {
-				close(in)
-				return
-			}
-			in <- m
-		}
-	}()
-	r.in = in
-	t.Cleanup(func() {
-		remote.Close()
-		_ = root.StopFuture(r.parent).Wait()
-		r.sys.Shutdown()
-		time.Sleep(r.sys.Config.DeadLetterThrottleInterval + time.Second)
-	})
+	_, r.in = remoteSide(t, r.sys, r.parent, remote, 256)
 	return r
 }
 
