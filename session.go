@@ -190,17 +190,24 @@ func (s *Session) addMessage(p AddTorrentParams) (*messages.AddTorrent, error) {
 	if p.TI == nil {
 		return nil, fmt.Errorf("%w: no TI, URL, InfoHash nor ResumeData", ErrInvalidParams)
 	}
-	return &messages.AddTorrent{
+	// The message and the params its alert will carry are one
+	// allocation: two of the ~40 per added torrent were these.
+	w := &struct {
+		m messages.AddTorrent
+		p AddTorrentParams
+	}{p: p}
+	w.m = messages.AddTorrent{
 		Info: p.TI.m, SavePath: p.SavePath, Flags: p.Flags, ResumeData: p.ResumeData,
 		StorageMode: p.StorageMode, NewStorage: internalConstructor(p.StorageConstructor, p.StorageMode),
 		FilePriorities: p.FilePriorities,
 		Trackers:       p.Trackers, TrackerID: p.TrackerID,
-		UserData: &p,
+		UserData: &w.p,
 		Limits:   p.limits(),
 		// Allocated here, on the caller's goroutine, rather than on the
 		// session actor's, which spawns every torrent in turn.
 		Prealloc: torrentactor.Preallocate(),
-	}, nil
+	}
+	return &w.m, nil
 }
 
 // FindTorrent returns the handle of a torrent in the session; ok is false

@@ -74,10 +74,10 @@ func addFlags(m *messages.AddTorrent) (paused, auto bool) {
 	return paused, auto
 }
 
-// queueAdd puts a new torrent in the queue.
-func (a *Actor) queueAdd(ctx actor.Context, ih messages.InfoHash, m *messages.AddTorrent) {
-	paused, auto := addFlags(m)
-	a.q.Add(time.Now(), ih, queue.Torrent{AutoManaged: auto, Paused: paused, State: queue.StateChecking})
+// queueAdd follows a new torrent's spawning (it entered the queue just
+// before, enterQueue): it tells the torrent the session is paused, and
+// runs a pass when one is due.
+func (a *Actor) queueAdd(ctx actor.Context, ih messages.InfoHash) {
 	e := a.torrents[ih]
 	if a.q.SessionPaused() {
 		ctx.Send(e.pid, &messages.SessionPausedChanged{Paused: true})
@@ -85,6 +85,13 @@ func (a *Actor) queueAdd(ctx actor.Context, ih messages.InfoHash, m *messages.Ad
 	// A new torrent takes the last position: the others keep theirs.
 	a.syncPositions(ctx)
 	a.pumpQueue(ctx)
+}
+
+// enterQueue puts a torrent being added in the queue, before its actor
+// is spawned (queueAdd follows once it is).
+func enterQueue(q *queue.Queue[messages.InfoHash], ih messages.InfoHash, m *messages.AddTorrent) {
+	paused, auto := addFlags(m)
+	q.Add(time.Now(), ih, queue.Torrent{AutoManaged: auto, Paused: paused, State: queue.StateChecking})
 }
 
 // queueChanged follows a torrent's removal (forget took it out of the

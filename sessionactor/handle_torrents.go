@@ -74,18 +74,24 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 		Trackers:       torrentactor.TrackerConfig{Tiers: m.Trackers, TrackerID: m.TrackerID},
 	}
 	tc.Prealloc, _ = m.Prealloc.(*torrentactor.Prealloc)
+	// Placed in the queue before it is spawned, it starts knowing its
+	// position (no QueuePositionChanged for a new torrent).
+	enterQueue(a.q, ih, m)
+	tc.Queued, tc.QueuePos = true, a.q.Position(ih)
 	newProps := torrentactor.New
 	if a.cfg.TorrentProps != nil {
 		newProps = a.cfg.TorrentProps
 	}
 	props := newProps(tc).Configure(actor.WithDispatcher(a.pool))
 	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, props))
-	a.torrents[ih] = &entry{pid: pid, qpos: -1}
+	a.torrents[ih] = &entry{pid: pid, qpos: tc.QueuePos}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
 	reply(ih, nil)
-	a.post(ctx, &messages.TorrentAddedAlert{TorrentAlertHeader: messages.TorrentHeader(ih)})
-	a.queueAdd(ctx, ih, m)
+	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStatus != 0 { // none built for nothing
+		a.post(ctx, &messages.TorrentAddedAlert{TorrentAlertHeader: messages.TorrentHeader(ih)})
+	}
+	a.queueAdd(ctx, ih)
 	// A magnet's x.pe peers, through the same path as ConnectPeer.
 	for _, addr := range m.Peers {
 		ctx.Send(pid, &messages.ConnectPeer{Addr: addr})

@@ -93,6 +93,12 @@ type Config struct {
 	// Prealloc, when set, is the torrent's memory, allocated by the
 	// goroutine that added it (prealloc.go); nil: New allocates.
 	Prealloc *Prealloc
+	// QueuePos is the torrent's position in the session's download queue
+	// when it starts, if Queued (the session places it before spawning
+	// it, which spares one message per added torrent); later positions
+	// come as QueuePositionChanged.
+	Queued   bool
+	QueuePos int
 }
 
 // Shared is the session's part of a torrent's configuration (the fields
@@ -299,6 +305,7 @@ func New(cfg Config) *actor.Props {
 		p = Preallocate()
 	}
 	p.taken = true
+	p.queued, p.queuePos = cfg.Queued, int32(cfg.QueuePos)
 	*p.cfg = torrentConfig{
 		Shared: sh, Meta: cfg.Meta, InfoHash: cfg.InfoHash, Name: cfg.Name, SavePath: cfg.SavePath,
 		Flags: cfg.Flags, ResumeData: cfg.ResumeData, StorageMode: cfg.StorageMode, NewStorage: cfg.NewStorage,

@@ -28,16 +28,33 @@ type Prealloc struct {
 	cfg   *torrentConfig // New fills it
 	props *actor.Props
 	taken bool // New used it
+	// queued and queuePos: Config's, for the first incarnation (int32
+	// keeps the struct in its 32-byte size class).
+	queued   bool
+	queuePos int32
 }
 
 // Preallocate allocates a torrent actor's memory for Config.Prealloc.
 func Preallocate() *Prealloc {
-	p := &Prealloc{actor: new(Actor), cfg: new(torrentConfig)}
-	// The lock-free mailbox holds a 48-byte stub while empty, where the
-	// default ring holds 10 slots: most torrents are idle.
-	p.props = actor.PropsFromProducer(p.produce, actor.WithMailbox(actor.UnboundedLockfree()))
+	// One allocation for the three: 1024 + 216 + 32 bytes fill the
+	// 1280-byte size class exactly, as the three classes they would
+	// take apart (1024, 224, 32) do, for two allocations fewer per add.
+	b := &struct {
+		p     Prealloc
+		actor Actor
+		cfg   torrentConfig
+	}{}
+	p := &b.p
+	p.actor, p.cfg = &b.actor, &b.cfg
+	p.props = actor.PropsFromProducer(p.produce, lockfreeMailbox)
 	return p
 }
+
+// lockfreeMailbox is every torrent's mailbox option, made once (two
+// closures fewer per added torrent). The lock-free mailbox holds a
+// 48-byte stub while empty, where the default ring holds 10 slots: most
+// torrents are idle.
+var lockfreeMailbox = actor.WithMailbox(actor.UnboundedLockfree())
 
 // produce makes the torrent actor. The actor uses the props'
 // configuration in place rather than a copy, and the first incarnation
@@ -64,6 +81,10 @@ func (p *Prealloc) produce() actor.Actor {
 		added:    time.Now(),
 		life:     newLifecycle(cfg.Meta == nil, len(cfg.ResumeData) > 0),
 		queuePos: -1,
+	}
+	if p.queued {
+		a.queuePos = int(p.queuePos)
+		p.queued = false // not for a restarted incarnation: it may be stale
 	}
 	if a.credit == nil {
 		a.credit = actors.NewCredit(int64(cfg.Settings.Int(settings.MaxQueuedDiskBytes)))

@@ -42,7 +42,10 @@ const (
 // scanValue validates the single value starting at data[start] and returns the
 // offset just past it. lim must already be effective.
 func scanValue(data []byte, start int, lim Limits) (int, error) {
-	var stack []byte // one state per open container; depth <= lim.MaxDepth
+	// One state per open container; depth <= lim.MaxDepth. The array
+	// keeps the usual depths (a .torrent's is 4) off the heap.
+	var stackArr [16]byte
+	stack := stackArr[:0]
 	items := 0
 	pos := start
 	for {

@@ -66,7 +66,7 @@ type Peer struct {
 // serialises calls.
 type List struct {
 	cfg   Config
-	peers map[netip.AddrPort]*Peer
+	peers map[netip.AddrPort]*Peer // nil until the first peer
 	seeds int
 	// busy counts the connected entries per IP (ip.go); made with the
 	// first connection.
@@ -86,7 +86,16 @@ func New(cfg Config) *List {
 	if cfg.MinReconnect <= 0 {
 		cfg.MinReconnect = 60 * time.Second
 	}
-	return &List{cfg: cfg, peers: map[netip.AddrPort]*Peer{}}
+	return &List{cfg: cfg} // peers is made with the first one (put)
+}
+
+// put records p at addr, making the map with the first peer: a torrent
+// that never hears of a peer (100k paused ones) costs no map.
+func (l *List) put(addr netip.AddrPort, p *Peer) {
+	if l.peers == nil {
+		l.peers = map[netip.AddrPort]*Peer{}
+	}
+	l.peers[addr] = p
 }
 
 // normalise makes an IPv4-mapped IPv6 address plain IPv4, so one peer has
@@ -117,7 +126,7 @@ func (l *List) Add(addr netip.AddrPort, src Source) bool {
 	if l.cfg.MaxSize > 0 && len(l.peers) >= l.cfg.MaxSize && !l.evictOne() {
 		return false
 	}
-	l.peers[addr] = &Peer{Addr: addr, Source: src}
+	l.put(addr, &Peer{Addr: addr, Source: src})
 	return true
 }
 
@@ -289,7 +298,7 @@ func (l *List) Ban(addr netip.AddrPort) {
 			return
 		}
 		p = &Peer{Addr: addr}
-		l.peers[addr] = p
+		l.put(addr, p)
 	}
 	p.Banned = true
 }

@@ -46,7 +46,7 @@ func (q *Queue[ID]) Observe(now time.Time, id ID, s Stats) {
 	// A change that came due before this report was decided on the rates
 	// known then (libtorrent's timer fires between ticks).
 	q.settle(e, now)
-	e.stats, e.statsAt = s, now
+	e.stats, e.statsAt = s, q.stampOf(now)
 	q.track(e, now)
 }
 
@@ -60,7 +60,7 @@ func (q *Queue[ID]) Inactive(id ID) bool {
 // start begins e's run: the clocks restart and it counts as active for
 // the startup grace.
 func (q *Queue[ID]) start(e *entry[ID], now time.Time) {
-	e.started = now
+	e.started = q.stampOf(now)
 	e.inactive = false
 	q.setPending(e, time.Time{})
 	e.stats.DownloadRate, e.stats.UploadRate = 0, 0
@@ -73,7 +73,7 @@ func (q *Queue[ID]) start(e *entry[ID], now time.Time) {
 // again with a fresh grace.
 func (q *Queue[ID]) stop(e *entry[ID], now time.Time) {
 	q.accrue(e, now)
-	e.started = time.Time{}
+	e.started = 0
 	e.inactive = false
 	q.setPending(e, time.Time{})
 	e.stats.DownloadRate, e.stats.UploadRate = 0, 0
@@ -85,7 +85,7 @@ func (q *Queue[ID]) stop(e *entry[ID], now time.Time) {
 func (q *Queue[ID]) accrue(e *entry[ID], now time.Time) {
 	e.stats.ActiveTime = q.activeTime(e, now)
 	e.stats.FinishedTime = q.finishedTime(e, now)
-	e.statsAt = now
+	e.statsAt = q.stampOf(now)
 }
 
 // slow reports whether e's rate is below its threshold: the upload rate
@@ -100,7 +100,7 @@ func (q *Queue[ID]) slow(e *entry[ID]) bool {
 // tracked reports whether e's inactivity is being followed: it runs, is
 // not checking, and slow torrents are not counted.
 func (q *Queue[ID]) tracked(e *entry[ID]) bool {
-	return q.settings.DontCountSlowTorrents && !e.started.IsZero() && e.state != StateChecking
+	return q.settings.DontCountSlowTorrents && e.started != 0 && e.state != StateChecking
 }
 
 // track is libtorrent's low-pass filter on inactivity (second_tick): when
@@ -111,7 +111,7 @@ func (q *Queue[ID]) track(e *entry[ID], now time.Time) {
 		q.setPending(e, time.Time{})
 		return
 	}
-	if e.pending.IsZero() {
+	if e.pending == 0 {
 		q.setPending(e, now)
 	}
 }
@@ -119,7 +119,7 @@ func (q *Queue[ID]) track(e *entry[ID], now time.Time) {
 // settle applies e's pending change if the grace ran out by now and the
 // rate still says so (on_inactivity_tick); a change makes a pass due.
 func (q *Queue[ID]) settle(e *entry[ID], now time.Time) {
-	if e.pending.IsZero() || now.Before(e.pending.Add(q.settings.AutoManageStartup)) {
+	if e.pending == 0 || now.Before(q.timeOf(e.pending).Add(q.settings.AutoManageStartup)) {
 		return
 	}
 	q.setPending(e, time.Time{})
@@ -147,28 +147,28 @@ func (q *Queue[ID]) finishedTime(e *entry[ID], now time.Time) time.Duration {
 
 // runSince is how long e has run since the later of its last report and
 // from, zero when it does not run.
-func (q *Queue[ID]) runSince(e *entry[ID], now, from time.Time) time.Duration {
-	if e.started.IsZero() {
+func (q *Queue[ID]) runSince(e *entry[ID], now time.Time, from stamp) time.Duration {
+	if e.started == 0 {
 		return 0
 	}
 	t := e.started
-	for _, u := range []time.Time{e.statsAt, from} {
-		if u.After(t) {
+	for _, u := range [2]stamp{e.statsAt, from} {
+		if u != 0 && u > t {
 			t = u
 		}
 	}
-	if now.Before(t) {
-		return 0
+	if d := now.Sub(q.timeOf(t)); d > 0 {
+		return d
 	}
-	return now.Sub(t)
+	return 0
 }
 
 // setPending sets e's pending change and, for a change, pushes it on the
 // heap Next and Decide read instead of going through every running
 // torrent (10k started torrents made each call cost 10k).
 func (q *Queue[ID]) setPending(e *entry[ID], at time.Time) {
-	e.pending = at
-	if !at.IsZero() {
-		heap.Push(&q.pendings, pendingAt[ID]{at: at, e: e})
+	e.pending = q.stampOf(at)
+	if e.pending != 0 {
+		heap.Push(&q.pendings, pendingAt[ID]{at: e.pending, e: e})
 	}
 }

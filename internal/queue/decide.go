@@ -43,7 +43,7 @@ func (q *Queue[ID]) Next(now time.Time) time.Time {
 		due = earliest(due, q.lastPass.Add(minInterval))
 	}
 	if e := q.pendings.first(); e != nil {
-		due = earliest(due, e.pending.Add(q.settings.AutoManageStartup))
+		due = earliest(due, q.timeOf(e.pending).Add(q.settings.AutoManageStartup))
 	}
 	if due.Before(now) {
 		return now
@@ -68,7 +68,7 @@ func (q *Queue[ID]) Decide(now time.Time) Decision[ID] {
 	if q.sessionPaused {
 		return d
 	}
-	for e := q.pendings.first(); e != nil && !now.Before(e.pending.Add(q.settings.AutoManageStartup)); e = q.pendings.first() {
+	for e := q.pendings.first(); e != nil && !now.Before(q.timeOf(e.pending).Add(q.settings.AutoManageStartup)); e = q.pendings.first() {
 		heap.Pop(&q.pendings)
 		q.settle(e, now) // (only entries with a pending change due have to)
 	}

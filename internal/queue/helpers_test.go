@@ -84,13 +84,13 @@ func checkInvariants(t testing.TB, q *Queue[int]) {
 		if running != q.runs(e) {
 			t.Fatalf("torrent %d: running %v, flag paused %v, session paused %v", id, running, e.paused, q.sessionPaused)
 		}
-		if running != !e.started.IsZero() {
+		if running != (e.started != 0) {
 			t.Fatalf("torrent %d: running %v but started %v", id, running, e.started)
 		}
-		if !e.pending.IsZero() && !slices.ContainsFunc(q.pendings, func(p pendingAt[int]) bool { return p.e == e && p.at.Equal(e.pending) }) {
+		if e.pending != 0 && !slices.ContainsFunc(q.pendings, func(p pendingAt[int]) bool { return p.e == e && p.at == e.pending }) {
 			t.Fatalf("torrent %d: pending %v not on the heap", id, e.pending)
 		}
-		if !e.pending.IsZero() && !running {
+		if e.pending != 0 && !running {
 			t.Fatalf("torrent %d has a pending change while not running", id)
 		}
 		if e.inactive && !running {

@@ -1,16 +1,13 @@
 package queue
 
-import (
-	"container/heap"
-	"time"
-)
+import "container/heap"
 
 // pendingAt is an entry's pending change since at. Items are never
 // updated in place: a change cleared or replaced leaves its item stale
 // (at no longer the entry's pending), and stale items are dropped when
 // they reach the top.
 type pendingAt[ID comparable] struct {
-	at time.Time
+	at stamp
 	e  *entry[ID]
 }
 
@@ -18,7 +15,7 @@ type pendingAt[ID comparable] struct {
 type pendingHeap[ID comparable] []pendingAt[ID]
 
 func (h pendingHeap[ID]) Len() int           { return len(h) }
-func (h pendingHeap[ID]) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h pendingHeap[ID]) Less(i, j int) bool { return h[i].at < h[j].at }
 func (h pendingHeap[ID]) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *pendingHeap[ID]) Push(x any)        { *h = append(*h, x.(pendingAt[ID])) }
 func (h *pendingHeap[ID]) Pop() any {
@@ -34,7 +31,7 @@ func (h *pendingHeap[ID]) Pop() any {
 func (h *pendingHeap[ID]) first() *entry[ID] {
 	for h.Len() > 0 {
 		top := (*h)[0]
-		if top.e.pending.Equal(top.at) {
+		if top.e.pending == top.at {
 			return top.e
 		}
 		heap.Pop(h)

@@ -42,12 +42,12 @@ type entry[ID comparable] struct {
 	state       State
 
 	stats      Stats
-	statsAt    time.Time // when stats were reported
-	started    time.Time // when the current run began; zero when not running
-	finishedAt time.Time // when it last became finished
+	statsAt    stamp // when stats were reported
+	started    stamp // when the current run began; 0 when not running
+	finishedAt stamp // when it last became finished
 
 	inactive bool      // counted as inactive (libtorrent's m_inactive)
-	pending  time.Time // since when the rate says otherwise; zero: nothing pending
+	pending  stamp // since when the rate says otherwise; 0: nothing pending
 }
 
 // Queue is the session's auto-manage queue. The zero value is not usable:
@@ -72,6 +72,7 @@ type Queue[ID comparable] struct {
 
 	sessionPaused bool
 	lastPass      time.Time // zero before the first pass
+	epoch         time.Time // what stamps count from (stamp.go)
 	dirty         bool      // an event asks for a pass sooner than the period
 }
 
@@ -118,7 +119,7 @@ func (q *Queue[ID]) Add(now time.Time, id ID, t Torrent) bool {
 	}
 	q.nextSeq++
 	if t.State.finished() {
-		e.finishedAt = now
+		e.finishedAt = q.stampOf(now)
 	}
 	q.torrents[id] = e
 	if !t.State.finished() {
@@ -144,7 +145,7 @@ func (q *Queue[ID]) Remove(id ID) {
 	}
 	delete(q.torrents, id)
 	delete(q.running, id)
-	e.pending = time.Time{} // its heap item is stale
+	e.pending = 0 // its heap item is stale
 	q.dirty = true
 }
 
@@ -213,7 +214,7 @@ func (q *Queue[ID]) SetState(now time.Time, id ID, s State) {
 		return
 	}
 	old := e.state
-	if !e.started.IsZero() {
+	if e.started != 0 {
 		q.accrue(e, now) // the finished clock may start or stop here
 	}
 	e.state = s
@@ -226,7 +227,7 @@ func (q *Queue[ID]) SetState(now time.Time, id ID, s State) {
 		q.insert(e, len(q.order))
 	}
 	if s.finished() && !old.finished() {
-		e.finishedAt = now
+		e.finishedAt = q.stampOf(now)
 	}
 	if s == StateChecking || old == StateChecking {
 		// A checking torrent is not judged by its rate, and one out of a

@@ -43,7 +43,7 @@ func (q *Queue[ID]) seedRank(e *entry[ID], now time.Time) int {
 	// equals, so that seeds do not take turns every pass. libtorrent 1.1
 	// measures this run; 2.0's code measures the whole active time,
 	// against its own comment: we follow the comment.
-	if !e.started.IsZero() && now.Sub(e.started) < recentRun {
+	if e.started != 0 && now.Sub(q.timeOf(e.started)) < recentRun {
 		rank |= rankRecentlyStarted
 	}
 	scale := rankScaleSeed
