@@ -46,7 +46,7 @@ type entry[ID comparable] struct {
 	started    stamp // when the current run began; 0 when not running
 	finishedAt stamp // when it last became finished
 
-	inactive bool      // counted as inactive (libtorrent's m_inactive)
+	inactive bool  // counted as inactive (libtorrent's m_inactive)
 	pending  stamp // since when the rate says otherwise; 0: nothing pending
 }
 
