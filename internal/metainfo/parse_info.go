@@ -153,13 +153,20 @@ func parseSingleFile(info *Info, d dict) error {
 		return invalid("missing name (%q sanitises to nothing)", rawName)
 	}
 	info.Name = name
-	f.Path, f.PathComponents = name, []string{name}
+	// The file and its one path component are one allocation (100k
+	// single-file torrents added at once are the case it is for).
+	one := &struct {
+		file [1]File
+		comp [1]string
+	}{comp: [1]string{name}}
+	f.Path, f.PathComponents = name, one.comp[:]
 	markBitCometPad(&f)
 	if err := symlinkTarget(&f, d); err != nil {
 		return invalid("%v", err)
 	}
 	info.SingleFile = true
-	info.Files = []File{f}
+	one.file[0] = f
+	info.Files = one.file[:]
 	sanitizeSymlinks(info.Files, name)
 	info.TotalLength = f.Length
 	return nil
