@@ -31,6 +31,10 @@ var (
 // Datagram is one packet to send. Probe asks the sender to set don't-
 // fragment: it is a path-MTU probe, and an EMSGSIZE for it is an answer,
 // not an error.
+//
+// B belongs to the Conn and is reused: it stays valid until the next call
+// of Outgoing on the same Conn. A caller that cannot send it before then
+// (a stalled socket) must copy it.
 type Datagram struct {
 	B     []byte
 	Probe bool
@@ -39,20 +43,6 @@ type Datagram struct {
 // dupAckLimit: a packet is taken as lost after this many duplicate ACKs,
 // or when more than this many packets after it are selectively acked.
 const dupAckLimit = 3
-
-// outPacket is a sent packet kept until it is acked (DATA, SYN and FIN; a
-// STATE is never resent).
-type outPacket struct {
-	typ           PacketType
-	seq           uint16
-	payload       []byte
-	size          int // wire size when first sent: a resend must not grow
-	sentAt        time.Time
-	transmissions int
-	freeResends   int  // transmissions not counted towards giving up: fast resends, window probes
-	needResend    bool // counted out of bytesInFlight, to go again
-	probe         bool
-}
 
 // Conn is one uTP connection as a pure state machine: no clock, no socket,
 // no goroutine. Inputs are received packets (Incoming), the application's
@@ -70,20 +60,18 @@ type Conn struct {
 	ackedSeq      uint16 // everything up to here has been acked
 	fastResendSeq uint16 // packets before this are not fast-resent again
 	duplicateAcks int
-	outbuf        map[uint16]*outPacket
+	outbuf        outRing
 	bytesInFlight int
 	ackedInFlight int // bytes in flight the packet being handled acked
 	numNeedResend int // packets in outbuf marked needResend
-	unacked       int // payload bytes in outbuf (acked or not in flight)
 	advWnd        int // the peer's receive window
 
-	ackNr      uint16            // the last sequence number received in order
-	inbuf      map[uint16][]byte // received out of order
-	inbufBytes int
-	inbufHigh  uint16 // highest sequence number in inbuf
-	recvQ      byteQueue
-	sendQ      byteQueue
-	lastWnd    int // window in the last packet we sent
+	ackNr   uint16     // the last sequence number received in order
+	inbuf   reorderBuf // received out of order
+	recvQ   byteRing   // received in order, not yet read
+	send    byteRing   // written and not yet acked: sent packets' payloads, then the queue
+	sendNx  uint64     // stream offset of the first byte not yet sent
+	lastWnd int        // window in the last packet we sent
 
 	eof    bool   // the peer's FIN is known
 	eofSeq uint16 // its sequence number
@@ -110,8 +98,11 @@ type Conn struct {
 	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go
 	lastSend    time.Time
 
-	out   []Datagram
-	stats Stats
+	out     []Datagram
+	outBufs []*[]byte // the buffers of out, to recycle
+	lent    []*[]byte // the buffers handed out by the last Outgoing
+	sackBuf [sackMaxLen]byte
+	stats   Stats
 }
 
 func newConn(cfg Config, sendID, recvID, isn uint16, now time.Time) *Conn {
@@ -122,8 +113,6 @@ func newConn(cfg Config, sendID, recvID, isn uint16, now time.Time) *Conn {
 		seqNr:         isn,
 		ackedSeq:      isn - 1,
 		fastResendSeq: isn,
-		outbuf:        make(map[uint16]*outPacket),
-		inbuf:         make(map[uint16][]byte),
 		advWnd:        initialCwnd,
 		delays:        newDelayEstimator(),
 		mtu:           newMTUSearch(cfg.MTUFloor, cfg.MTUCeiling),
@@ -140,8 +129,8 @@ func newConn(cfg Config, sendID, recvID, isn uint16, now time.Time) *Conn {
 func NewInitiator(cfg Config, sendID, isn uint16, now time.Time) *Conn {
 	c := newConn(cfg, sendID, sendID-1, isn, now)
 	c.state = StateSynSent
-	syn := &outPacket{typ: TypeSyn, seq: isn, size: HeaderSize}
-	c.outbuf[isn] = syn
+	syn := c.outbuf.insert(isn, isn)
+	syn.typ, syn.size = TypeSyn, HeaderSize
 	c.seqNr = isn + 1
 	c.transmit(syn, HeaderSize, now)
 	c.timeout = now.Add(c.packetTimeout())
@@ -184,8 +173,16 @@ func (c *Conn) MTU() int           { return c.mtu.floor }
 func (c *Conn) RTT() time.Duration { return time.Duration(c.rtt.meanMs()) * time.Millisecond }
 func (c *Conn) BytesInFlight() int { return c.bytesInFlight }
 
-// Outgoing appends the datagrams to send to dst and forgets them.
+// Outgoing appends the datagrams to send to dst and forgets them. The
+// datagrams handed out by the previous call are taken back (see Datagram).
 func (c *Conn) Outgoing(dst []Datagram) []Datagram {
+	for i, b := range c.lent {
+		putBuf(b)
+		c.lent[i] = nil
+	}
+	c.lent = append(c.lent[:0], c.outBufs...)
+	clear(c.outBufs)
+	c.outBufs = c.outBufs[:0]
 	dst = append(dst, c.out...)
 	clear(c.out)
 	c.out = c.out[:0]
@@ -210,5 +207,8 @@ func (c *Conn) packetTimeout() time.Duration {
 
 // recvWindow is what we advertise: the receive buffer less what sits in it.
 func (c *Conn) recvWindow() int {
-	return max(c.cfg.ReceiveBuffer-c.recvQ.len()-c.inbufBytes, 0)
+	return max(c.cfg.ReceiveBuffer-c.recvQ.len()-c.inbuf.bytes, 0)
 }
+
+// queued is how many written bytes wait to be sent.
+func (c *Conn) queued() int { return int(c.send.end - c.sendNx) }

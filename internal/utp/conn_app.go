@@ -10,7 +10,7 @@ func (c *Conn) Writable() int {
 	if c.closing || c.state == StateFinSent || c.state == StateClosed {
 		return 0
 	}
-	return max(c.cfg.SendBuffer-c.sendQ.len()-c.unacked, 0)
+	return max(c.cfg.SendBuffer-c.send.len(), 0)
 }
 
 // Write queues up to Writable() bytes of b (copied) and sends what the
@@ -27,7 +27,7 @@ func (c *Conn) Write(b []byte, now time.Time) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	c.sendQ.push(clone(b[:n]))
+	c.send.push(b[:n])
 	if c.state == StateConnected {
 		c.fillWindow(now)
 	}
@@ -71,7 +71,7 @@ func (c *Conn) Close(reason uint16, now time.Time) {
 	if reason != 0 {
 		c.closeReason = reason
 	}
-	if c.state == StateSynSent && c.sendQ.len() == 0 {
+	if c.state == StateSynSent && c.queued() == 0 {
 		c.close(ErrClosed)
 		return
 	}
@@ -83,7 +83,7 @@ func (c *Conn) Close(reason uint16, now time.Time) {
 
 // maybeSendFin sends our FIN once closing and every queued byte is sent.
 func (c *Conn) maybeSendFin(now time.Time) {
-	if c.closing && c.state == StateConnected && c.sendQ.len() == 0 {
+	if c.closing && c.state == StateConnected && c.queued() == 0 {
 		c.sendPkt(now, sendFin)
 		c.state = StateFinSent
 	}

@@ -9,35 +9,29 @@ func (c *Conn) consume(p Packet) {
 		return // everything up to the FIN is here; this is a stray
 	}
 	n := len(p.Payload)
-	if c.recvQ.len()+c.inbufBytes+n > c.cfg.ReceiveBuffer {
+	if c.recvQ.len()+c.inbuf.bytes+n > c.cfg.ReceiveBuffer {
+		c.stats.RecvWindowDrops++
 		return
 	}
 	if p.SeqNr == c.ackNr+1 {
-		c.recvQ.push(clone(p.Payload))
+		c.recvQ.push(p.Payload)
 		c.ackNr++
 		for {
-			b, ok := c.inbuf[c.ackNr+1]
-			if !ok {
+			b := c.inbuf.take(c.ackNr + 1)
+			if b == nil {
 				break
 			}
-			delete(c.inbuf, c.ackNr+1)
-			c.inbufBytes -= len(b)
-			c.recvQ.push(b)
+			c.recvQ.push(*b)
+			putBuf(b)
 			c.ackNr++
 		}
 		c.consumeFin()
 		return
 	}
-	if !SeqLess(c.ackNr, p.SeqNr) {
-		return // a duplicate of something delivered; the ACK we owe answers it
-	}
-	if _, dup := c.inbuf[p.SeqNr]; dup {
-		return
-	}
-	c.inbuf[p.SeqNr] = clone(p.Payload)
-	c.inbufBytes += n
-	if len(c.inbuf) == 1 || SeqLess(c.inbufHigh, p.SeqNr) {
-		c.inbufHigh = p.SeqNr
+	if !SeqLess(c.ackNr, p.SeqNr) || !c.inbuf.put(p.SeqNr, c.ackNr+2, p.Payload) {
+		// A duplicate of something delivered or held; the ACK we owe
+		// answers it.
+		c.stats.Redundant++
 	}
 }
 
@@ -53,13 +47,6 @@ func (c *Conn) consumeFin() {
 	c.finGot = true
 	if c.state == StateConnected {
 		c.closing = true
-		c.sendQ = byteQueue{}
+		c.send.truncate(c.sendNx)
 	}
-}
-
-func clone(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return append([]byte(nil), b...)
 }

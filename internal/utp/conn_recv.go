@@ -28,6 +28,7 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 		return
 	}
 	if !c.plausible(p) {
+		c.stats.Redundant++
 		return
 	}
 	if p.Type == TypeReset {
@@ -111,7 +112,7 @@ func (c *Conn) plausible(p Packet) bool {
 // what they show lost and rearms the retransmission timer. It returns the
 // acked bytes that were in flight and the least RTT sample (0 without one).
 func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
-	if p.AckNr == c.ackedSeq && len(c.outbuf) > 0 && p.Type == TypeState {
+	if p.AckNr == c.ackedSeq && c.outbuf.len() > 0 && p.Type == TypeState {
 		c.duplicateAcks++
 	}
 	minRTT := time.Duration(math.MaxInt64)
@@ -120,12 +121,12 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 			if c.fastResendSeq == s {
 				c.fastResendSeq++
 			}
-			if q := c.outbuf[s]; q != nil {
+			if q := c.outbuf.at(s); q != nil {
 				minRTT = min(minRTT, c.ackPacket(q, now))
 			}
 		}
 		c.advanceAcked()
-		if len(c.outbuf) == 0 {
+		if c.outbuf.len() == 0 {
 			c.duplicateAcks = 0
 		}
 	}
@@ -142,7 +143,7 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 	c.armTimer(now)
 
 	if c.duplicateAcks >= dupAckLimit && c.ackedSeq+1 == c.fastResendSeq {
-		if q := c.outbuf[c.fastResendSeq]; q != nil {
+		if q := c.outbuf.at(c.fastResendSeq); q != nil {
 			c.fastResendSeq++
 			// A lost probe says the probe was too big, not that the path
 			// is congested.
@@ -166,7 +167,7 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 // packets are unacked, and while data waits on a closed receive window (to
 // probe it, in case the update that reopens it is lost).
 func (c *Conn) armTimer(now time.Time) {
-	if len(c.outbuf) > 0 || (c.state == StateConnected && c.sendQ.len() > 0) {
+	if c.outbuf.len() > 0 || (c.state == StateConnected && c.queued() > 0) {
 		c.timeout = now.Add(min(c.packetTimeout()<<c.persist, maxTimeout))
 	} else {
 		c.timeout = time.Time{}
@@ -200,7 +201,7 @@ func (c *Conn) incomingClosed(p Packet, now time.Time) {
 			c.ackNr = p.SeqNr
 		}
 		pk := Packet{Header: c.header(TypeState, c.seqNr, now)}
-		c.emit(&pk, false, now)
+		c.emit(&pk, nil, nil, false, now)
 	case c.err == nil:
 		// A late ACK after a clean close is harmless.
 	default:
@@ -211,14 +212,13 @@ func (c *Conn) incomingClosed(p Packet, now time.Time) {
 // ackPacket removes an acked packet and returns its RTT sample (0 when it
 // was sent more than once: Karn's rule, which libtorrent does not apply).
 func (c *Conn) ackPacket(p *outPacket, now time.Time) time.Duration {
-	delete(c.outbuf, p.seq)
-	c.unacked -= len(p.payload)
+	c.outbuf.remove(p)
 	if p.needResend {
 		p.needResend = false
 		c.numNeedResend--
 	} else {
-		c.bytesInFlight -= len(p.payload)
-		c.ackedInFlight += len(p.payload)
+		c.bytesInFlight -= p.length
+		c.ackedInFlight += p.length
 	}
 	if p.probe && c.mtu.probing && p.seq == c.mtu.probeSeq {
 		c.mtu.probeAcked(p.size)
@@ -240,12 +240,18 @@ func (c *Conn) advanceAcked() {
 		limit++
 	}
 	moved := false
-	for c.ackedSeq+1 != limit && c.outbuf[c.ackedSeq+1] == nil {
+	for c.ackedSeq+1 != limit && c.outbuf.at(c.ackedSeq+1) == nil {
 		c.ackedSeq++
 		moved = true
 	}
 	if !moved {
 		return
+	}
+	// The send ring keeps payloads from the oldest unacked packet on.
+	if q := c.outbuf.at(c.ackedSeq + 1); q != nil {
+		c.send.releaseTo(q.off)
+	} else {
+		c.send.releaseTo(c.sendNx)
 	}
 	if SeqLess(c.fastResendSeq, c.ackedSeq+1) {
 		c.fastResendSeq = c.ackedSeq + 1

@@ -31,7 +31,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 			break // we never sent this far; later bits mean nothing
 		}
 		if mask[i/8]&(1<<(i%8)) != 0 {
-			if q := c.outbuf[s]; q != nil {
+			if q := c.outbuf.at(s); q != nil {
 				minRTT = min(minRTT, c.ackPacket(q, now))
 			}
 		} else if !SeqLess(s, c.fastResendSeq) && n < len(resend) {
@@ -40,7 +40,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 		}
 	}
 	c.advanceAcked()
-	if len(c.outbuf) == 0 {
+	if c.outbuf.len() == 0 {
 		c.duplicateAcks = 0
 	}
 
@@ -66,7 +66,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 	}
 	cut := true
 	for _, s := range resend[:n] {
-		q := c.outbuf[s]
+		q := c.outbuf.at(s)
 		if q == nil {
 			continue
 		}

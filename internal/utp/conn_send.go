@@ -34,21 +34,28 @@ func (c *Conn) header(typ PacketType, seq uint16, now time.Time) Header {
 // sackLen is the SACK we would send, in bytes, given room bytes for it:
 // enough to cover everything in the reorder buffer, a multiple of 4.
 func (c *Conn) sackLen(room int) int {
-	if len(c.inbuf) == 0 {
+	if c.inbuf.count == 0 {
 		return 0
 	}
-	bits := SeqDiff(c.inbufHigh, c.ackNr+2) + 1
+	bits := SeqDiff(c.inbuf.high, c.ackNr+2) + 1
 	n := min(sackWireLen((bits+7)/8), room&^3)
 	return max(n, 0)
 }
 
+// appendSACK gives pk an n-byte SACK of the reorder buffer, written into
+// the Conn's scratch space (the packet is encoded before the next one).
 func (c *Conn) appendSACK(pk *Packet, n int) {
-	if n > 0 {
-		pk.SACK = AppendSACK(make([]byte, 0, n), c.ackNr, n*8, func(s uint16) bool {
-			_, ok := c.inbuf[s]
-			return ok
-		})
+	if n <= 0 {
+		return
 	}
+	mask := c.sackBuf[:n]
+	clear(mask)
+	for i := range n * 8 {
+		if c.inbuf.has(SACKSeq(c.ackNr, i)) {
+			mask[i/8] |= 1 << (i % 8)
+		}
+	}
+	pk.SACK = mask
 }
 
 func (c *Conn) closeExtLen() int {
@@ -58,12 +65,16 @@ func (c *Conn) closeExtLen() int {
 	return 0
 }
 
-// emit encodes pk, queues it, and notes that an ACK went out.
-func (c *Conn) emit(pk *Packet, probe bool, now time.Time) int {
+// emit encodes pk followed by the payload pieces p1 and p2 into a pooled
+// buffer, queues it, and notes that an ACK went out.
+func (c *Conn) emit(pk *Packet, p1, p2 []byte, probe bool, now time.Time) int {
 	if c.closeReason != 0 {
 		pk.CloseReason, pk.HasCloseReason = c.closeReason, true
 	}
-	b := pk.AppendTo(make([]byte, 0, pk.EncodedLen()))
+	buf := getBuf(pk.EncodedLen() + len(p1) + len(p2))
+	b := append(append(pk.AppendTo(*buf), p1...), p2...)
+	*buf = b
+	c.outBufs = append(c.outBufs, buf)
 	c.out = append(c.out, Datagram{B: b, Probe: probe})
 	c.stats.PacketsOut++
 	c.lastSend = now
@@ -86,10 +97,10 @@ func (c *Conn) transmit(p *outPacket, limit int, now time.Time) {
 			TimestampDiffMicros: c.delays.replyMicro, SeqNr: p.seq}
 	} else {
 		pk.Header = c.header(p.typ, p.seq, now)
-		c.appendSACK(&pk, c.sackLen(limit-HeaderSize-len(p.payload)-c.closeExtLen()-2))
+		c.appendSACK(&pk, c.sackLen(limit-HeaderSize-p.length-c.closeExtLen()-2))
 	}
-	pk.Payload = p.payload
-	n := c.emit(&pk, p.probe && p.transmissions == 0, now)
+	p1, p2 := c.send.slices(p.off, p.length)
+	n := c.emit(&pk, p1, p2, p.probe && p.transmissions == 0, now)
 	if p.transmissions == 0 {
 		p.size = n
 	}
@@ -108,7 +119,7 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 	force := flags&(sendAck|sendFin) != 0
 	if c.numNeedResend > 0 {
 		for s := c.ackedSeq + 1; s != c.seqNr; s++ {
-			p := c.outbuf[s]
+			p := c.outbuf.at(s)
 			if p == nil || !p.needResend {
 				continue
 			}
@@ -143,10 +154,11 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 	// sequence number and could not place the data (nor is the address
 	// proven not forged).
 	if !finalizing && c.state != StateSynSent && c.confirmed {
-		payload = min(c.sendQ.len(), eff-hdr)
+		payload = min(c.queued(), eff-hdr)
 	}
-	if c.bytesInFlight+payload > min(c.cc.window(), c.advWnd) &&
-		!(flags&sendWindowProbe != 0 && c.bytesInFlight == 0) {
+	if (c.bytesInFlight+payload > min(c.cc.window(), c.advWnd) &&
+		!(flags&sendWindowProbe != 0 && c.bytesInFlight == 0)) ||
+		(payload > 0 && int(c.seqNr-c.ackedSeq) > maxOutPackets) {
 		payload = 0
 		c.cwndFull = true
 		if !force {
@@ -168,8 +180,8 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 	case flags&sendFin != 0:
 		// The FIN takes the next sequence number but, as in libtorrent,
 		// does not advance seqNr: the peer acks it with ack_nr == seqNr.
-		p := &outPacket{typ: TypeFin, seq: c.seqNr}
-		c.outbuf[c.seqNr] = p
+		p := c.outbuf.insert(c.seqNr, c.ackedSeq+1)
+		p.typ, p.off = TypeFin, c.sendNx
 		if c.bytesInFlight == 0 {
 			c.timeout = now.Add(c.packetTimeout())
 		}
@@ -177,10 +189,11 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 	case payload == 0:
 		pk := Packet{Header: c.header(TypeState, c.seqNr, now)}
 		c.appendSACK(&pk, sack)
-		c.emit(&pk, false, now)
+		c.emit(&pk, nil, nil, false, now)
 	default:
-		p := &outPacket{typ: TypeData, seq: c.seqNr, payload: c.sendQ.peek(payload)}
-		c.sendQ.discard(payload)
+		p := c.outbuf.insert(c.seqNr, c.ackedSeq+1)
+		p.typ, p.off, p.length = TypeData, c.sendNx, payload
+		c.sendNx += uint64(payload)
 		if probe && full {
 			p.probe = true
 			c.mtu.probing, c.mtu.probeSeq = true, p.seq
@@ -191,13 +204,11 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 		if c.bytesInFlight == 0 {
 			c.timeout = now.Add(c.packetTimeout())
 		}
-		c.outbuf[p.seq] = p
 		c.seqNr++
 		c.bytesInFlight += payload
-		c.unacked += payload
 		c.transmit(p, eff, now)
 	}
-	return c.sendQ.len() > 0 && !c.cwndFull
+	return c.queued() > 0 && !c.cwndFull
 }
 
 // resend sends p again if the window has room (a fast resend always goes:
@@ -209,7 +220,7 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 	if c.mtu.probing && c.ackedSeq+1 == c.mtu.probeSeq {
 		// The packet before everything else unacked is our probe: it was
 		// most likely too big.
-		if q := c.outbuf[c.mtu.probeSeq]; q != nil {
+		if q := c.outbuf.at(c.mtu.probeSeq); q != nil {
 			q.probe = false
 			c.mtu.probeLost(q.size)
 		} else {
@@ -218,14 +229,14 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 		c.cc.setMSS(c.mtu.mtu)
 	}
 	left := min(c.cc.window(), c.advWnd) - c.bytesInFlight
-	if !fast && len(p.payload) > left && c.bytesInFlight > 0 {
+	if !fast && p.length > left && c.bytesInFlight > 0 {
 		c.cwndFull = true
 		return false
 	}
 	if p.needResend {
 		p.needResend = false
 		c.numNeedResend--
-		c.bytesInFlight += len(p.payload)
+		c.bytesInFlight += p.length
 	}
 	c.stats.PacketResend++
 	if fast {
@@ -241,7 +252,7 @@ func (c *Conn) fillWindow(now time.Time) {
 	c.cwndFull = false
 	for c.sendPkt(now, 0) {
 	}
-	if c.timeout.IsZero() && c.sendQ.len() > 0 && c.state == StateConnected {
+	if c.timeout.IsZero() && c.queued() > 0 && c.state == StateConnected {
 		c.armTimer(now) // a closed window: probe it later
 	}
 }
@@ -259,5 +270,5 @@ func (c *Conn) deferAck(now time.Time) {
 func (c *Conn) sendReset(to Packet, now time.Time) {
 	pk := Packet{Header: Header{Type: TypeReset, ConnID: c.sendID, TimestampMicros: micros(now),
 		TimestampDiffMicros: c.delays.replyMicro, SeqNr: c.seqNr, AckNr: to.SeqNr}}
-	c.emit(&pk, false, now)
+	c.emit(&pk, nil, nil, false, now)
 }

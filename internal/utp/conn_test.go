@@ -180,7 +180,7 @@ func TestReceiveWindow(t *testing.T) {
 		s.app = func(s *sim) {
 			tr.app(s)
 			if b := s.conns[1]; b != nil {
-				peak = max(peak, b.recvQ.len()+b.inbufBytes)
+				peak = max(peak, b.recvQ.len()+b.inbuf.bytes)
 			}
 		}
 		s.run(time.Minute, func() bool { return s.elapsed() > 5*time.Second })

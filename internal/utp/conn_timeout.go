@@ -18,7 +18,7 @@ func (c *Conn) onTimeout(now time.Time) {
 		c.cc.setMSS(c.mtu.mtu)
 		ignoreLoss = true
 	}
-	if len(c.outbuf) > 0 && !ignoreLoss {
+	if c.outbuf.len() > 0 && !ignoreLoss {
 		c.numTimeouts++
 		c.stats.Timeouts++
 	}
@@ -33,16 +33,16 @@ func (c *Conn) onTimeout(now time.Time) {
 	}
 	c.mtu.probing = false
 	for s := c.ackedSeq + 1; s != c.seqNr+1; s++ {
-		if p := c.outbuf[s]; p != nil && !p.needResend {
+		if p := c.outbuf.at(s); p != nil && !p.needResend {
 			p.needResend = true
 			p.probe = false
 			c.numNeedResend++
-			c.bytesInFlight -= len(p.payload)
+			c.bytesInFlight -= p.length
 		}
 	}
 	c.timeout = now.Add(c.packetTimeout())
 
-	p := c.outbuf[c.ackedSeq+1]
+	p := c.outbuf.at(c.ackedSeq + 1)
 	switch {
 	case p != nil:
 		// The settings count retransmissions: a packet goes out at most
@@ -70,7 +70,7 @@ func (c *Conn) onTimeout(now time.Time) {
 			c.fastResendSeq++
 		}
 		c.resend(p, false, now)
-	case c.state == StateConnected && c.sendQ.len() > 0:
+	case c.state == StateConnected && c.queued() > 0:
 		// Nothing in flight yet data waits: the peer's window is shut.
 		// Probe it with one packet; its ACK tells the window.
 		c.sendPkt(now, sendWindowProbe)
@@ -96,11 +96,11 @@ func (c *Conn) probeWindow(now time.Time) {
 	}
 	c.persist = min(c.persist+1, maxPersistShift)
 	c.timeout = now.Add(min(c.packetTimeout()<<c.persist, maxTimeout))
-	if p := c.outbuf[c.ackedSeq+1]; p != nil {
+	if p := c.outbuf.at(c.ackedSeq + 1); p != nil {
 		if p.needResend {
 			p.needResend = false
 			c.numNeedResend--
-			c.bytesInFlight += len(p.payload)
+			c.bytesInFlight += p.length
 		}
 		c.stats.PacketResend++
 		p.freeResends++

@@ -1,6 +1,7 @@
 package utp
 
 import (
+	"bytes"
 	"container/heap"
 	"math/rand/v2"
 	"testing"
@@ -85,7 +86,9 @@ func (s *sim) collect() {
 				s.probes++
 			}
 			s.maxSize = max(s.maxSize, len(d.B))
-			s.schedule(from, d.B, d.Probe)
+			// The Conn reuses d.B after its next Outgoing; in flight
+			// the datagram needs its own copy.
+			s.schedule(from, bytes.Clone(d.B), d.Probe)
 		}
 	}
 }

@@ -64,14 +64,14 @@ func ParsePacket(b []byte) (Packet, error) {
 	return p, nil
 }
 
+// sackMaxLen is the longest SACK we send: the largest multiple of 4 a
+// length byte holds.
+const sackMaxLen = 252
+
 // sackWireLen is the SACK length we send: padded to a multiple of 4 and
-// capped at the largest multiple of 4 a length byte holds.
+// capped at sackMaxLen.
 func sackWireLen(n int) int {
-	n = (n + 3) &^ 3
-	if n > 252 {
-		n = 252
-	}
-	return n
+	return min((n+3)&^3, sackMaxLen)
 }
 
 // EncodedLen is the size AppendTo writes.
