@@ -135,5 +135,18 @@ func (c *Conn) Tick(now time.Time) {
 	}
 	if c.state == StateConnected && c.cfg.KeepAlive > 0 && !now.Before(c.lastSend.Add(c.cfg.KeepAlive)) {
 		c.sendPkt(now, sendAck)
+		c.releaseIdle()
+	}
+}
+
+// releaseIdle gives up the buffers of an idle connection (its rings grow
+// to a window's worth while data moves): the keep-alive's quiet means
+// nothing is in flight, and an empty ring regrows if traffic resumes.
+func (c *Conn) releaseIdle() {
+	if c.recvQ.len() == 0 {
+		c.recvQ.reset()
+	}
+	if c.send.len() == 0 {
+		c.send.reset()
 	}
 }

@@ -290,6 +290,40 @@ func TestKeepAlive(t *testing.T) {
 	}
 }
 
+// TestIdleReleasesBuffers: after a transfer, a connection that stays idle
+// for a keep-alive period holds no ring buffers, and works again after.
+func TestIdleReleasesBuffers(t *testing.T) {
+	s := connected(t, linkConfig{delay: 10 * time.Millisecond})
+	tr := newTransfer(1, 256<<10, 256<<10)
+	s.app = func(s *sim) {
+		for i, c := range s.conns {
+			if tr.written[i] < len(tr.out[i]) {
+				n, _ := c.Write(tr.out[i][tr.written[i]:], s.now)
+				tr.written[i] += n
+			}
+			n, _ := c.Read(tr.buf, s.now)
+			tr.got[i] = append(tr.got[i], tr.buf[:n]...)
+		}
+	}
+	moved := func() bool { return len(tr.got[0]) == len(tr.out[1]) && len(tr.got[1]) == len(tr.out[0]) }
+	s.run(time.Minute, moved)
+	for i, c := range s.conns {
+		if c.send.buf == nil || c.recvQ.buf == nil {
+			t.Fatalf("side %d moved data without ring buffers", i)
+		}
+	}
+	start := s.now
+	s.run(time.Minute, func() bool { return s.now.Sub(start) > DefaultConfig().KeepAlive+time.Second })
+	for i, c := range s.conns {
+		if c.send.buf != nil || c.recvQ.buf != nil || c.State() != StateConnected {
+			t.Fatalf("side %d idle for %v still holds %d+%d ring bytes (%v)", i, s.now.Sub(start), len(c.send.buf), len(c.recvQ.buf), c.State())
+		}
+	}
+	s.app = tr.app // both sides close, the data being through
+	s.run(2*time.Minute, tr.done(s))
+	tr.check(t, s)
+}
+
 // TestIgnoresBogusAcks: a packet acking what was never sent, or from long
 // before the window, changes nothing.
 func TestIgnoresBogusAcks(t *testing.T) {
