@@ -64,6 +64,7 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 	for n > 0 && !SeqLess(resend[n-1], lastResend) {
 		n--
 	}
+	c.resendLostResends(ackNr, mask, now)
 	cut := true
 	for _, s := range resend[:n] {
 		q := c.outbuf.at(s)
@@ -84,4 +85,50 @@ func (c *Conn) onSACK(ackNr uint16, mask []byte, now time.Time) time.Duration {
 		}
 	}
 	return minRTT
+}
+
+// resendLostResends finds fast resends that were lost as well, which
+// libtorrent leaves to the retransmission timeout (a stall of at least
+// utp_min_timeout and cwnd down to one packet): a hole already fast-resent
+// while more than dupAckLimit packets sent after that resend are
+// selectively acked. The resend goes again, at most utp_num_resends times
+// per packet; cwnd is not cut again, as the first resend of this loss
+// episode already cut it.
+func (c *Conn) resendLostResends(ackNr uint16, mask []byte, now time.Time) {
+	bits := len(mask) * 8
+	sent := 0
+	for i := -1; i < bits && sent < maxSACKResends; i++ {
+		s := ackNr + 1 + uint16(i+1)
+		if !SeqLess(s, c.fastResendSeq) || s == c.seqNr {
+			return // later holes have not been fast-resent yet
+		}
+		if i >= 0 && mask[i/8]&(1<<(i%8)) != 0 {
+			continue
+		}
+		q := c.outbuf.at(s)
+		if q == nil || !q.fastResent || q.reresends >= c.cfg.NumResends ||
+			sackedFrom(ackNr, mask, q.resentBefore) <= dupAckLimit {
+			continue
+		}
+		q.reresends++
+		if c.resend(q, true, now) {
+			sent++
+		}
+	}
+}
+
+// sackedFrom counts the packets from seq on that the SACK acknowledges,
+// stopping once there are more than dupAckLimit.
+func sackedFrom(ackNr uint16, mask []byte, seq uint16) int {
+	n := 0
+	for i := len(mask)*8 - 1; i >= 0 && n <= dupAckLimit; i-- {
+		s := SACKSeq(ackNr, i)
+		if SeqLess(s, seq) {
+			break
+		}
+		if mask[i/8]&(1<<(i%8)) != 0 {
+			n++
+		}
+	}
+	return n
 }

@@ -242,6 +242,9 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 	if fast {
 		c.stats.FastRetransmit++
 		p.freeResends++
+		p.fastResent, p.resentBefore = true, c.seqNr
+	} else {
+		p.fastResent = false // a timeout's resend waits for the next timeout
 	}
 	c.transmit(p, p.size, now)
 	return true

@@ -16,6 +16,12 @@ type outPacket struct {
 	sentAt        time.Time
 	transmissions int
 	freeResends   int // transmissions not counted towards giving up: fast resends, window probes
+	// After a fast resend, resentBefore is the first sequence number sent
+	// after it: packets from there on being acked while this one is not
+	// tell that the resend was lost too. reresends counts such repeats.
+	resentBefore uint16
+	fastResent   bool
+	reresends    int
 }
 
 // maxOutPackets bounds the packets in flight at once, whatever their size

@@ -1,0 +1,116 @@
+package utp
+
+import (
+	"testing"
+	"time"
+)
+
+// dropData drops side 0's DATA packets for which drop (given the count of
+// DATA packets sent so far, from 1, and the packet) says so.
+func dropData(drop func(n int, p Packet) bool) linkConfig {
+	n := 0
+	return linkConfig{delay: 10 * time.Millisecond, drop: func(from int, p Packet) bool {
+		if from != 0 || p.Type != TypeData {
+			return false
+		}
+		n++
+		return drop(n, p)
+	}}
+}
+
+// TestLostFastResendGoesAgain: a lost packet whose fast resend is lost too
+// is resent again as soon as packets sent after that resend are selectively
+// acked, without waiting for the retransmission timeout (which libtorrent
+// does: half a second of nothing, then cwnd at one packet).
+func TestLostFastResendGoesAgain(t *testing.T) {
+	var lost uint16
+	drops := 0
+	link := dropData(func(n int, p Packet) bool {
+		if n == 60 {
+			lost = p.SeqNr
+		}
+		if n >= 60 && p.SeqNr == lost && drops < 2 {
+			drops++
+			return true
+		}
+		return false
+	})
+	s := newSim(t, DefaultConfig(), link, 1)
+	tr := newTransfer(1, 1<<20, 0)
+	s.app = tr.app
+	s.run(time.Minute, tr.done(s))
+	tr.check(t, s)
+	st := s.conns[0].Stats()
+	if drops != 2 || st.Timeouts != 0 || st.FastRetransmit != 2 || st.PacketLoss != 1 {
+		t.Fatalf("%d drops, stats %+v after %v", drops, st, s.elapsed())
+	}
+	t.Logf("done after %v, %+v", s.elapsed(), st)
+}
+
+// TestLossCutOncePerWindow: several packets lost in one window cut cwnd
+// once (libtorrent's m_loss_seq_nr); a loss a window later cuts again.
+func TestLossCutOncePerWindow(t *testing.T) {
+	link := dropData(func(n int, p Packet) bool {
+		return n == 100 || n == 103 || n == 110 || n == 1200
+	})
+	s := newSim(t, DefaultConfig(), link, 1)
+	tr := newTransfer(1, 2<<20, 0)
+	s.app = tr.app
+	s.run(time.Minute, tr.done(s))
+	tr.check(t, s)
+	st := s.conns[0].Stats()
+	if st.PacketLoss != 2 || st.FastRetransmit != 4 || st.Timeouts != 0 {
+		t.Fatalf("stats %+v, want 2 cuts for 4 fast resends", st)
+	}
+}
+
+// TestCwndGrowsOnlyWhenSaturated: an application that writes less than the
+// window allows learns nothing about the path, so cwnd stays where it is.
+func TestCwndGrowsOnlyWhenSaturated(t *testing.T) {
+	s := connected(t, linkConfig{delay: 10 * time.Millisecond})
+	a := s.conns[0]
+	before := a.Cwnd()
+	next := s.now
+	writes := 0
+	s.app = func(s *sim) {
+		if !s.now.Before(next) && writes < 100 {
+			if _, err := a.Write(make([]byte, 300), s.now); err != nil {
+				t.Fatal(err)
+			}
+			writes++
+			next = s.now.Add(50 * time.Millisecond)
+			s.wakes = append(s.wakes, next)
+		}
+		s.conns[1].Read(make([]byte, 4096), s.now)
+	}
+	s.run(time.Minute, func() bool { return writes == 100 && a.BytesInFlight() == 0 })
+	if a.Cwnd() != before {
+		t.Fatalf("cwnd %d -> %d while the application never filled it", before, a.Cwnd())
+	}
+}
+
+// TestProbeOnlyAboveThreeFloors: a path-MTU probe goes out only when cwnd
+// holds more than three floor-sized packets (libtorrent's rule, so that a
+// lost probe can be told from congestion).
+func TestProbeOnlyAboveThreeFloors(t *testing.T) {
+	for _, tt := range []struct {
+		cwnd  int
+		probe bool
+	}{{3 * 548, false}, {3*548 + 1, true}} {
+		s := connected(t, linkConfig{delay: 10 * time.Millisecond})
+		a := s.conns[0]
+		a.cc.cwnd = int64(tt.cwnd) << 16
+		if _, err := a.Write(make([]byte, 4000), s.now); err != nil {
+			t.Fatal(err)
+		}
+		out := a.Outgoing(nil)
+		if len(out) == 0 || out[0].Probe != tt.probe || (tt.probe && len(out[0].B) != 1010) {
+			t.Fatalf("cwnd %d: first datagram probe %v size %d, want probe %v", tt.cwnd, out[0].Probe, len(out[0].B), tt.probe)
+		}
+		for _, d := range out[1:] {
+			if d.Probe || len(d.B) > 548 {
+				t.Fatalf("cwnd %d: a second probe, or an ordinary packet of %d bytes", tt.cwnd, len(d.B))
+			}
+		}
+	}
+}
