@@ -35,6 +35,12 @@ type Config struct {
 	// KeepAlive is how long a connection with nothing in flight stays quiet
 	// before it sends a bare ACK, so NATs keep the mapping (libutp: 29 s).
 	KeepAlive time.Duration
+	// ZeroWindowTimeout ends a connection (ErrTimedOut) whose peer keeps
+	// its receive window shut this long while we have data for it, even
+	// though it answers our window probes (0: never). libtorrent leaves
+	// such a peer to the BitTorrent inactivity timeout; a Conn gives up by
+	// itself so that a stuck peer cannot hold its buffers for ever.
+	ZeroWindowTimeout time.Duration
 }
 
 // DefaultConfig is libtorrent 2.0.8's defaults.
@@ -55,5 +61,7 @@ func DefaultConfig() Config {
 		MTUCeiling:      1500 - 20 - 8,
 		Nagle:           true,
 		KeepAlive:       29 * time.Second,
+
+		ZeroWindowTimeout: 2 * time.Minute,
 	}
 }

@@ -92,7 +92,8 @@ type Conn struct {
 
 	timeout     time.Time // RTO deadline (zero: nothing to time out)
 	numTimeouts int
-	persist     int  // window probes since the peer's window shut
+	persist     int       // window probes since the peer's window shut
+	shutSince   time.Time // the first probe of the peer's shut window (zero: open)
 	confirmed   bool // the peer sent us something besides a SYN
 	deferredAck bool
 	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go

@@ -115,6 +115,7 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 	if p.AckNr == c.ackedSeq && c.outbuf.len() > 0 && p.Type == TypeState {
 		c.duplicateAcks++
 	}
+	unacked := c.outbuf.len()
 	minRTT := time.Duration(math.MaxInt64)
 	if SeqLess(c.ackedSeq, p.AckNr) {
 		for s := c.ackedSeq + 1; s != p.AckNr+1; s++ {
@@ -137,10 +138,18 @@ func (c *Conn) takeAcks(p Packet, now time.Time) (int, time.Duration) {
 		c.remoteReason, c.remoteHas = p.CloseReason, true
 	}
 	c.numTimeouts = 0
-	if c.advWnd >= c.mtu.floor {
+	reopened := c.advWnd >= c.mtu.floor && (c.persist > 0 || !c.shutSince.IsZero())
+	if reopened {
 		c.persist = 0
+		c.shutSince = time.Time{}
 	}
-	c.armTimer(now)
+	// The timer restarts on progress only (RFC 6298; libtorrent restarts it
+	// on every packet): a peer that keeps sending keep-alives, duplicate
+	// ACKs or a shut window without acking anything must not hold off the
+	// retransmission timeout or the window probe for ever.
+	if c.outbuf.len() < unacked || reopened || c.timeout.IsZero() {
+		c.armTimer(now)
+	}
 
 	if c.duplicateAcks >= dupAckLimit && c.ackedSeq+1 == c.fastResendSeq {
 		if q := c.outbuf.at(c.fastResendSeq); q != nil {

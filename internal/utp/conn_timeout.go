@@ -87,10 +87,18 @@ const maxPersistShift = 7
 // lost packet, so cwnd stays. One packet goes through the shut window (the
 // peer drops its data but answers with its window), and the probes back
 // off, as TCP's persist timer does. A peer that stops answering still ends
-// the connection after utp_num_resends silent probes.
+// the connection after utp_num_resends silent probes, and one that answers
+// with its window still shut ends it after Config.ZeroWindowTimeout.
 func (c *Conn) probeWindow(now time.Time) {
 	c.numTimeouts++
 	if c.numTimeouts > c.cfg.NumResends {
+		c.close(ErrTimedOut)
+		return
+	}
+	if c.shutSince.IsZero() {
+		c.shutSince = now
+	}
+	if c.cfg.ZeroWindowTimeout > 0 && now.Sub(c.shutSince) >= c.cfg.ZeroWindowTimeout {
 		c.close(ErrTimedOut)
 		return
 	}
