@@ -94,7 +94,7 @@ type Conn struct {
 	numTimeouts int
 	persist     int       // window probes since the peer's window shut
 	shutSince   time.Time // the first probe of the peer's shut window (zero: open)
-	confirmed   bool // the peer sent us something besides a SYN
+	confirmed   bool      // the peer sent us something besides a SYN
 	deferredAck bool
 	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go
 	lastSend    time.Time
