@@ -70,7 +70,8 @@ func TestCwndGrowsOnlyWhenSaturated(t *testing.T) {
 	s := connected(t, linkConfig{delay: 10 * time.Millisecond})
 	a := s.conns[0]
 	before := a.Cwnd()
-	next := s.now
+	next := s.now.Add(time.Millisecond)
+	s.wakes = append(s.wakes, next)
 	writes := 0
 	s.app = func(s *sim) {
 		if !s.now.Before(next) && writes < 100 {
@@ -111,6 +112,53 @@ func TestProbeOnlyAboveThreeFloors(t *testing.T) {
 			if d.Probe || len(d.B) > 548 {
 				t.Fatalf("cwnd %d: a second probe, or an ordinary packet of %d bytes", tt.cwnd, len(d.B))
 			}
+		}
+	}
+}
+
+// TestCwndDecaysWhenIdle: data written after a pause longer than the
+// retransmission timeout (no packet either way) starts from a decayed cwnd
+// in slow start, as libtorrent's timer makes it, instead of going out as
+// one burst of the window the last transfer reached; after a short pause
+// the window stays.
+func TestCwndDecaysWhenIdle(t *testing.T) {
+	for _, tt := range []struct {
+		pause    time.Duration
+		maxBurst int // DATA packets sent at once on the Write
+		minBurst int
+		decayed  bool
+	}{
+		{pause: 10 * time.Second, maxBurst: 2, minBurst: 1, decayed: true},
+		{pause: 300 * time.Millisecond, maxBurst: 1 << 20, minBurst: 50},
+	} {
+		s := connected(t, linkConfig{delay: 10 * time.Millisecond})
+		tr := newTransfer(1, 1<<20, 0)
+		s.app = func(s *sim) {
+			if c := s.conns[0]; tr.written[0] < len(tr.out[0]) {
+				n, _ := c.Write(tr.out[0][tr.written[0]:], s.now)
+				tr.written[0] += n
+			}
+			s.conns[1].Read(tr.buf, s.now)
+		}
+		a := s.conns[0]
+		s.run(time.Minute, func() bool { return tr.written[0] == len(tr.out[0]) && a.outbuf.len() == 0 })
+		grown := a.Cwnd()
+		s.app = func(s *sim) { s.conns[1].Read(tr.buf, s.now) }
+		resume := s.now.Add(tt.pause)
+		s.wakes = append(s.wakes, resume)
+		s.run(time.Minute, func() bool { return !s.now.Before(resume) })
+		if _, err := a.Write(make([]byte, 512<<10), s.now); err != nil {
+			t.Fatal(err)
+		}
+		burst := 0
+		for _, d := range a.Outgoing(nil) {
+			if p, _ := ParsePacket(d.B); p.Type == TypeData {
+				burst++
+			}
+		}
+		if burst > tt.maxBurst || burst < tt.minBurst || (tt.decayed && !a.cc.slowStart) || (!tt.decayed && a.Cwnd() != grown) {
+			t.Fatalf("after %v idle with cwnd %d: %d packets at once (cwnd now %d, slow start %v)",
+				tt.pause, grown, burst, a.Cwnd(), a.cc.slowStart)
 		}
 	}
 }

@@ -98,6 +98,8 @@ type Conn struct {
 	deferredAck bool
 	ackDue      time.Time // with Config.DelayedAck: when the deferred ACK must go
 	lastSend    time.Time
+	lastRecv    time.Time // the last packet that passed the plausibility checks
+	decayedAt   time.Time // the last idle decay of cwnd
 
 	out     []Datagram
 	outBufs []*[]byte // the buffers of out, to recycle

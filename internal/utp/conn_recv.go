@@ -36,6 +36,7 @@ func (c *Conn) Incoming(p Packet, now time.Time) {
 		return
 	}
 	c.confirmed = true
+	c.lastRecv = now
 	haveSample := c.delays.observe(now, micros(now), p.TimestampMicros, p.TimestampDiffMicros)
 	prevInFlight := c.bytesInFlight
 	c.advWnd = int(p.WndSize)

@@ -252,6 +252,7 @@ func (c *Conn) resend(p *outPacket, fast bool, now time.Time) bool {
 
 // fillWindow sends as much queued data as the windows allow.
 func (c *Conn) fillWindow(now time.Time) {
+	c.decayIdle(now)
 	c.cwndFull = false
 	for c.sendPkt(now, 0) {
 	}
@@ -275,3 +276,31 @@ func (c *Conn) sendReset(to Packet, now time.Time) {
 		TimestampDiffMicros: c.delays.replyMicro, SeqNr: c.seqNr, AckNr: to.SeqNr}}
 	c.emit(&pk, nil, nil, false, now)
 }
+
+// decayIdle applies to cwnd what libtorrent's timer does to an idle
+// connection: each retransmission timeout that passes with nothing in
+// flight and no packet received takes a third off cwnd (never below one
+// packet) and restarts slow start, so data written after a pause does not
+// go out as one burst of a window measured long ago. We have no timer
+// running while idle; the decay is worked out when data waits to be sent.
+func (c *Conn) decayIdle(now time.Time) {
+	if c.state != StateConnected || c.outbuf.len() > 0 || c.queued() == 0 {
+		return
+	}
+	from := c.lastRecv
+	if c.decayedAt.After(from) {
+		from = c.decayedAt
+	}
+	rto := c.rtt.timeout(c.cfg.MinTimeout, 0)
+	n := int(now.Sub(from) / rto)
+	if n == 0 {
+		return
+	}
+	c.decayedAt = from.Add(time.Duration(n) * rto)
+	for range min(n, maxIdleDecays) {
+		c.cc.onTimeout(0, c.seqNr)
+	}
+}
+
+// maxIdleDecays: after this many thirds off, any cwnd is one packet.
+const maxIdleDecays = 64
