@@ -40,7 +40,7 @@ type flight struct {
 
 // sim runs two Conns against each other over a link in virtual time.
 type sim struct {
-	t     *testing.T
+	t     testing.TB
 	cfg   Config
 	link  linkConfig
 	rng   *rand.Rand
@@ -68,7 +68,7 @@ type sim struct {
 	app func(s *sim)
 }
 
-func newSim(t *testing.T, cfg Config, link linkConfig, seed uint64) *sim {
+func newSim(t testing.TB, cfg Config, link linkConfig, seed uint64) *sim {
 	start := time.Unix(1_700_000_000, 0)
 	s := &sim{t: t, cfg: cfg, link: link, rng: rand.New(rand.NewPCG(seed, 7)), start: start, now: start, isn: 0xfff0}
 	// Both initial sequence numbers sit just below the wrap.
