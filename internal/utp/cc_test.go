@@ -162,3 +162,41 @@ func TestCwndDecaysWhenIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestLossCutTimer: a loss in the window after a cut, but under
+// utp_cwnd_reduce_timer (100 ms) after it, does not cut again; one later
+// does. (The first packet sent after a cut cannot cut either: libtorrent's
+// m_loss_seq_nr is the next sequence number at the cut.)
+func TestLossCutTimer(t *testing.T) {
+	var s *sim
+	var t0 time.Time
+	var top uint16 // highest sequence number sent: only new packets are dropped
+	dropped := 0
+	link := dropData(func(n int, p Packet) bool {
+		fresh := n == 1 || SeqLess(top, p.SeqNr)
+		if fresh {
+			top = p.SeqNr
+		}
+		switch {
+		case n == 100:
+			t0 = s.now
+		case fresh && dropped == 1 && s.now.Sub(t0) > 30*time.Millisecond && SeqLess(s.conns[0].cc.lossSeq, p.SeqNr):
+			// Sent after the first cut (past its loss window), lost
+			// well within 100 ms of it.
+		case fresh && dropped == 2 && s.now.Sub(t0) > 300*time.Millisecond:
+		default:
+			return false
+		}
+		dropped++
+		return true
+	})
+	s = newSim(t, DefaultConfig(), link, 1)
+	tr := newTransfer(1, 4<<20, 0)
+	s.app = tr.app
+	s.run(time.Minute, tr.done(s))
+	tr.check(t, s)
+	st := s.conns[0].Stats()
+	if dropped != 3 || st.PacketLoss != 2 || st.FastRetransmit != 3 || st.Timeouts != 0 {
+		t.Fatalf("%d dropped, stats %+v: want 2 cuts for 3 losses", dropped, st)
+	}
+}
