@@ -7,7 +7,9 @@ import (
 
 // Incoming handles one packet addressed to this connection (the caller has
 // matched the remote address and connection id). Replies and data it
-// releases show up in Outgoing; an ACK it owes is deferred to Flush.
+// releases show up in Outgoing; an ACK it owes is deferred to Flush. The
+// Conn copies what it keeps of p, so the buffer p was parsed from may be
+// reused as soon as Incoming returns.
 func (c *Conn) Incoming(p Packet, now time.Time) {
 	if p.Type == TypeSyn {
 		if p.ConnID != c.sendID {

@@ -5,4 +5,9 @@
 // goroutine: time comes in as a parameter and decisions (packets to send,
 // the next deadline) come back as values, so everything is tested in
 // virtual time.
+//
+// Buffers: a Conn copies what it keeps of a received packet and of a Write,
+// and encodes outgoing datagrams into pooled buffers that it takes back on
+// its next Outgoing call, so a busy connection allocates nothing per packet
+// (see Datagram for the rule the caller follows).
 package utp
