@@ -62,9 +62,10 @@ type Conn struct {
 	duplicateAcks int
 	outbuf        outRing
 	bytesInFlight int
-	ackedInFlight int // bytes in flight the packet being handled acked
-	numNeedResend int // packets in outbuf marked needResend
-	advWnd        int // the peer's receive window
+	ackedInFlight int    // bytes in flight the packet being handled acked
+	numNeedResend int    // packets in outbuf marked needResend
+	resendNext    uint16 // while numNeedResend > 0: no packet before this one is marked
+	advWnd        int    // the peer's receive window
 
 	ackNr   uint16     // the last sequence number received in order
 	inbuf   reorderBuf // received out of order

@@ -118,12 +118,20 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 	}
 	force := flags&(sendAck|sendFin) != 0
 	if c.numNeedResend > 0 {
-		for s := c.ackedSeq + 1; s != c.seqNr; s++ {
+		// Scan from where the last scan stopped, not from the oldest
+		// unacked packet: after a timeout every call would otherwise walk
+		// the whole window (libtorrent fixed the same after 2.0.8).
+		s := c.resendNext
+		if SeqLess(s, c.ackedSeq+1) {
+			s = c.ackedSeq + 1
+		}
+		for ; s != c.seqNr; s++ {
 			p := c.outbuf.at(s)
 			if p == nil || !p.needResend {
 				continue
 			}
 			if !c.resend(p, false, now) {
+				c.resendNext = s
 				if !force || c.state == StateClosed {
 					return false
 				}
@@ -132,6 +140,9 @@ func (c *Conn) sendPkt(now time.Time, flags sendFlags) bool {
 			if c.fastResendSeq == s {
 				c.fastResendSeq++
 			}
+		}
+		if s == c.seqNr {
+			c.resendNext = s
 		}
 	}
 

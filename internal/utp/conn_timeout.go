@@ -32,6 +32,7 @@ func (c *Conn) onTimeout(now time.Time) {
 		c.cc.onTimeout(c.bytesInFlight, c.seqNr)
 	}
 	c.mtu.probing = false
+	c.resendNext = c.ackedSeq + 1
 	for s := c.ackedSeq + 1; s != c.seqNr+1; s++ {
 		if p := c.outbuf.at(s); p != nil && !p.needResend {
 			p.needResend = true

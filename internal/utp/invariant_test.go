@@ -32,6 +32,9 @@ func (c *Conn) invariantErr() error {
 		}
 		if p.needResend {
 			needResend++
+			if p.typ != TypeFin && SeqLess(s, c.resendNext) {
+				return fmt.Errorf("seq %d needs resending, before the resend scan's start %d", s, c.resendNext)
+			}
 		} else {
 			inFlight += p.length
 		}
