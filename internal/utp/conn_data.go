@@ -45,6 +45,8 @@ func (c *Conn) consumeFin() {
 	}
 	c.ackNr = c.eofSeq
 	c.finGot = true
+	// Whatever is still held claimed to come after the FIN: junk.
+	c.inbuf.clear()
 	if c.state == StateConnected {
 		c.closing = true
 		c.send.truncate(c.sendNx)

@@ -268,3 +268,22 @@ func TestHostileChatterWithoutAcks(t *testing.T) {
 	}
 	t.Logf("gave up after %v, %+v", f.s.now.Sub(start), a.Stats())
 }
+
+// TestHostileDataAfterFIN: data held out of order that turns out to lie
+// past the peer's FIN is dropped when the FIN completes the stream (found
+// by FuzzConnIncoming: the reorder buffer kept it at ack_nr+1).
+func TestHostileDataAfterFIN(t *testing.T) {
+	f := newForger(t)
+	a := f.a
+	next := a.ackNr + 1
+	beyond := f.pkt(TypeData, next+1, a.seqNr-1)
+	beyond.Payload = []byte("after the end")
+	f.send(t, beyond)
+	f.send(t, f.pkt(TypeFin, next, a.seqNr-1))
+	if a.inbuf.count != 0 || a.inbuf.bytes != 0 || !a.finGot {
+		t.Fatalf("after the FIN: %d held (%d bytes), fin %v", a.inbuf.count, a.inbuf.bytes, a.finGot)
+	}
+	if n, err := a.Read(make([]byte, 100), f.s.now); n != 0 || err != io.EOF {
+		t.Fatalf("Read: %d %v", n, err)
+	}
+}

@@ -77,6 +77,17 @@ func (r *reorderBuf) take(seq uint16) *[]byte {
 	return b
 }
 
+// clear drops everything held.
+func (r *reorderBuf) clear() {
+	for i := range r.slots {
+		if b := r.slots[i].buf; b != nil {
+			putBuf(b)
+			r.slots[i].buf = nil
+		}
+	}
+	r.count, r.bytes = 0, 0
+}
+
 // each calls f for every payload held (for invariant checks).
 func (r *reorderBuf) each(f func(seq uint16, payload []byte)) {
 	for _, s := range r.slots {
