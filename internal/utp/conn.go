@@ -199,6 +199,8 @@ func (c *Conn) close(err error) {
 	c.err = err
 	c.timeout = time.Time{}
 	c.deferredAck = false
+	// Out-of-order data will never be delivered now; its buffers go back.
+	c.inbuf.clear()
 }
 
 // packetTimeout is how long the oldest unacked packet may wait.
