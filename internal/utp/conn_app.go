@@ -149,4 +149,10 @@ func (c *Conn) releaseIdle() {
 	if c.send.len() == 0 {
 		c.send.reset()
 	}
+	if c.outbuf.len() == 0 {
+		c.outbuf.pkts = nil
+	}
+	if c.inbuf.count == 0 {
+		c.inbuf.slots = nil
+	}
 }

@@ -315,8 +315,9 @@ func TestIdleReleasesBuffers(t *testing.T) {
 	start := s.now
 	s.run(time.Minute, func() bool { return s.now.Sub(start) > DefaultConfig().KeepAlive+time.Second })
 	for i, c := range s.conns {
-		if c.send.buf != nil || c.recvQ.buf != nil || c.State() != StateConnected {
-			t.Fatalf("side %d idle for %v still holds %d+%d ring bytes (%v)", i, s.now.Sub(start), len(c.send.buf), len(c.recvQ.buf), c.State())
+		if c.send.buf != nil || c.recvQ.buf != nil || c.outbuf.pkts != nil || c.inbuf.slots != nil || c.State() != StateConnected {
+			t.Fatalf("side %d idle for %v still holds %d+%d ring bytes, %d+%d slots (%v)", i, s.now.Sub(start),
+				len(c.send.buf), len(c.recvQ.buf), len(c.outbuf.pkts), len(c.inbuf.slots), c.State())
 		}
 	}
 	s.app = tr.app // both sides close, the data being through
