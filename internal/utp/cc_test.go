@@ -200,3 +200,38 @@ func TestLossCutTimer(t *testing.T) {
 		t.Fatalf("%d dropped, stats %+v: want 2 cuts for 3 losses", dropped, st)
 	}
 }
+
+// TestSlowStartEndsAtTarget pins when slow start ends on a bottleneck, by
+// libtorrent's rule (do_ledbat): on the first ACK whose queuing delay (the
+// least of the last three samples) reaches utp_target_delay, with ssthres
+// set to half of cwnd. The queue is then about twice the target (cwnd
+// doubled during the RTT the delay took to come back), as in libtorrent;
+// what drains it is the linear decrease after.
+func TestSlowStartEndsAtTarget(t *testing.T) {
+	link := linkConfig{delay: 10 * time.Millisecond, rate: 1 << 20, maxQueue: 2 * time.Second}
+	s := newSim(t, DefaultConfig(), link, 1)
+	tr := newTransfer(1, 2<<20, 0)
+	target := DefaultConfig().TargetDelay
+	var exitCwnd int
+	var exitDelay, lastDelay, exitQueue time.Duration
+	s.app = func(s *sim) {
+		tr.app(s)
+		c := s.conns[0]
+		d := c.delays.delay(0)
+		if exitCwnd == 0 && !c.cc.slowStart {
+			if c.cc.ssthres == 0 {
+				t.Fatalf("slow start ended without ssthres (a loss?): %+v", c.Stats())
+			}
+			exitCwnd, exitDelay, exitQueue = int(c.cc.ssthres)*2, d, s.busyUntil[0].Sub(s.now)
+			if lastDelay >= target {
+				t.Fatalf("slow start went on past a delay of %v", lastDelay)
+			}
+		}
+		lastDelay = d
+	}
+	s.run(time.Minute, func() bool { return exitCwnd != 0 })
+	if exitDelay < target || exitDelay > target+20*time.Millisecond || exitQueue > 3*target {
+		t.Fatalf("slow start ended at delay %v, queue %v", exitDelay, exitQueue)
+	}
+	t.Logf("slow start ended after %v at cwnd %d, delay %v, queue %v", s.elapsed(), exitCwnd, exitDelay, exitQueue)
+}
