@@ -51,7 +51,8 @@ type Socket struct {
 	connCfg        atomic.Pointer[Config]
 	acceptIncoming atomic.Bool
 
-	rx rxQueue // reader → owner datagram batches
+	rx  rxQueue // reader → owner datagram batches
+	bio batchIO // nil: one datagram per system call
 
 	// Streams ask the owner for service through the inbox.
 	inboxMu sync.Mutex
@@ -100,8 +101,10 @@ func NewSocket(pc *net.UDPConn, cfg SocketConfig) (*Socket, error) {
 		return nil, errors.New("utp: socket has no UDP address")
 	}
 	setupUDP(pc, cfg)
+	bio := newBatchIO(pc)
 	s := &Socket{
 		pc:         pc,
+		bio:        bio,
 		laddr:      laddr,
 		sc:         cfg,
 		wake:       make(chan struct{}, 1),

@@ -183,7 +183,11 @@ func (o *ownerState) sendOut() {
 	if len(o.out) == 0 {
 		return
 	}
-	o.n.payloadOut += writeDatagrams(o.s.pc, o.out, &o.n.sendErrors)
+	if o.s.bio != nil {
+		o.s.bio.write(o.out, &o.n)
+	} else {
+		o.n.payloadOut += writeDatagrams(o.s.pc, o.out, &o.n.sendErrors)
+	}
 	clear(o.out)
 	o.out = o.out[:0]
 }

@@ -106,9 +106,27 @@ func (q *rxQueue) giveBack(b *rxBatch) {
 	}
 }
 
+// batchIO reads and writes many datagrams per system call.
+type batchIO interface {
+	// read waits for datagrams and hands each to deliver; it returns an
+	// error once the socket is closed (or deliver refused).
+	read(deliver func(b []byte, from netip.AddrPort) bool, drops func(uint32)) error
+	// write sends out, counting DATA packets and failures in n.
+	write(out []outDatagram, n *counters)
+}
+
 // readLoop is the reader goroutine: it reads until the socket is closed.
 func (s *Socket) readLoop() {
 	defer close(s.readerDone)
+	if s.bio != nil {
+		deliver := func(b []byte, from netip.AddrPort) bool { return s.rx.push(b, from, s.closing) }
+		drops := func(d uint32) { s.kernelDrops.Store(uint64(d)) }
+		for {
+			if err := s.bio.read(deliver, drops); err != nil {
+				return
+			}
+		}
+	}
 	buf := make([]byte, maxDatagram)
 	oob := make([]byte, oobSize)
 	for {
