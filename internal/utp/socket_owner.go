@@ -27,7 +27,7 @@ type outDatagram struct {
 
 // counters are the socket-level numbers the owner keeps.
 type counters struct {
-	packetsIn, payloadIn, payloadOut, invalidIn uint64
+	packetsIn, payloadIn, payloadOut, invalidIn   uint64
 	unclaimed, resetsOut, backlogFull, sendErrors uint64
 }
 

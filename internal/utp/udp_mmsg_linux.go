@@ -54,6 +54,14 @@ type linuxIO struct {
 	// wstarts[i] is the index in out of message i's first datagram;
 	// wstarts[k] is past the last one laid out.
 	wstarts [ioBatch + 1]int
+	// The RawConn callbacks and their results, made once so that a call
+	// allocates nothing.
+	wfn       func(fd uintptr) bool
+	wk, wsent int
+	werr      error
+	rfn       func(fd uintptr) bool
+	rgot      int
+	rerr      error
 
 	// read side, reader only
 	rmsgs  []mmsghdr
@@ -83,6 +91,8 @@ func newBatchIO(pc *net.UDPConn) batchIO {
 	if err != nil || serr != nil {
 		return nil
 	}
+	x.wfn = x.sendmmsg
+	x.rfn = x.recvmmsg
 	x.wmsgs = make([]mmsghdr, ioBatch)
 	x.wiovs = make([]unix.Iovec, ioBatch*gsoMaxSegments)
 	x.wnames = make([]unix.RawSockaddrInet6, ioBatch)
@@ -98,6 +108,38 @@ func newBatchIO(pc *net.UDPConn) batchIO {
 		x.riovs[i].Base = &x.rbufs[i][0]
 	}
 	return x
+}
+
+// sendmmsg sends messages wsent..wk; false asks the poller to wait until
+// the socket is writable.
+func (x *linuxIO) sendmmsg(fd uintptr) bool {
+	for x.wsent < x.wk {
+		r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&x.wmsgs[x.wsent])), uintptr(x.wk-x.wsent), 0, 0, 0)
+		if e == unix.EAGAIN {
+			return false
+		}
+		if e != 0 {
+			x.werr = e
+			return true
+		}
+		x.wsent += int(r)
+	}
+	return true
+}
+
+// recvmmsg reads what is queued; false asks the poller to wait until the
+// socket is readable.
+func (x *linuxIO) recvmmsg(fd uintptr) bool {
+	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&x.rmsgs[0])), uintptr(len(x.rmsgs)), 0, 0, 0)
+	if e == unix.EAGAIN {
+		return false
+	}
+	if e != 0 {
+		x.rerr = e
+		return true
+	}
+	x.rgot = int(r)
+	return true
 }
 
 // putSockaddr writes addr into sa for this socket's family; it reports the
@@ -129,22 +171,9 @@ func (x *linuxIO) write(out []outDatagram, n *counters) {
 	for len(out) > 0 {
 		k := x.fill(out, n)
 		used := x.wstarts[:]
-		sent := 0
-		var serr error
-		err := x.rc.Write(func(fd uintptr) bool {
-			for sent < k {
-				r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&x.wmsgs[sent])), uintptr(k-sent), 0, 0, 0)
-				if e == unix.EAGAIN {
-					return false
-				}
-				if e != 0 {
-					serr = e
-					return true
-				}
-				sent += int(r)
-			}
-			return true
-		})
+		x.wk, x.wsent, x.werr = k, 0, nil
+		err := x.rc.Write(x.wfn)
+		sent, serr := x.wsent, x.werr
 		for i := range sent {
 			n.payloadOut += x.wdata[i]
 		}
@@ -242,24 +271,12 @@ func (x *linuxIO) read(deliver func(b []byte, from netip.AddrPort) bool, drops f
 		m.hdr.SetControllen(rxOOB)
 		m.n = 0
 	}
-	got := 0
-	var rerr error
-	err := x.rc.Read(func(fd uintptr) bool {
-		r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&x.rmsgs[0])), uintptr(len(x.rmsgs)), 0, 0, 0)
-		if e == unix.EAGAIN {
-			return false
-		}
-		if e != 0 {
-			rerr = e
-			return true
-		}
-		got = int(r)
-		return true
-	})
-	if err != nil {
+	x.rgot, x.rerr = 0, nil
+	if err := x.rc.Read(x.rfn); err != nil {
 		return err
 	}
-	if rerr != nil {
+	got := x.rgot
+	if x.rerr != nil {
 		return nil // a transient error on one datagram; read on
 	}
 	for i := range got {
