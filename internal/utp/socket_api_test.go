@@ -254,3 +254,54 @@ func TestSocketStatsCountConnections(t *testing.T) {
 		t.Fatalf("server stats after the client's FIN: %+v", st)
 	}
 }
+
+// TestSocketCloseResetsPeers: closing a socket resets its connections, so
+// the peer's reads fail with ErrReset instead of waiting for a timeout.
+func TestSocketCloseResetsPeers(t *testing.T) {
+	a := listenLoopback(t, SocketConfig{})
+	b := listenLoopback(t, SocketConfig{})
+	client, server := connectPair(t, a, b)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("read on the closed socket's stream: %v", err)
+	}
+	server.SetReadDeadline(time.Now().Add(testWait))
+	if _, err := server.Read(make([]byte, 1)); !errors.Is(err, ErrReset) {
+		t.Fatalf("peer read: %v, want ErrReset", err)
+	}
+	if st := b.Stats(); st.NumCloseWait != 1 {
+		t.Fatalf("peer stats: %+v", st)
+	}
+	server.Close()
+	if st := b.Stats(); st.NumCloseWait != 0 {
+		t.Fatalf("peer stats after Close: %+v", st)
+	}
+}
+
+func TestSocketIPv6(t *testing.T) {
+	listen := func() *Socket {
+		s, err := Listen("udp6", "[::1]:0", SocketConfig{})
+		if err != nil {
+			t.Skipf("no IPv6 loopback: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := listen(), listen()
+	client, server := connectPair(t, a, b)
+	const n = 1 << 20
+	errc := make(chan error, 1)
+	go func() { errc <- sendPattern(client, 9, n) }()
+	sum, err := hashUntil(server, n)
+	if err != nil || sum != patternSum(9, n) {
+		t.Fatalf("transfer over ::1: %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if got := client.RemoteAddr().(*net.UDPAddr); !got.IP.Equal(net.IPv6loopback) {
+		t.Fatalf("remote address %v", got)
+	}
+}

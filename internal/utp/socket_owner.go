@@ -238,6 +238,7 @@ func (o *ownerState) startDial(st *Stream) {
 // listener view, closes the UDP socket and waits for the reader.
 func (o *ownerState) shutdown() {
 	s := o.s
+	o.timer.Stop()
 	now := time.Now()
 	for _, e := range o.conns {
 		if e.c.State() != StateClosed {
