@@ -65,7 +65,7 @@ func (o *ownerState) demux(b []byte, from netip.AddrPort, now time.Time) {
 		return
 	}
 	if p.Type != TypeReset {
-		o.sendReset(p.ConnID, p.SeqNr, from, now)
+		o.sendReset(p.ConnID, p.AckNr, p.SeqNr, from, now)
 	}
 }
 
@@ -97,14 +97,14 @@ func (o *ownerState) acceptSyn(b []byte, from netip.AddrPort, now time.Time) {
 	}
 	s := o.s
 	if !s.acceptIncoming.Load() || len(o.conns) >= s.sc.MaxConns {
-		o.sendReset(p.ConnID, p.SeqNr, from, now)
+		o.sendReset(p.ConnID, p.AckNr, p.SeqNr, from, now)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v := s.view
 	if v == nil || v.isClosed() {
-		o.sendReset(p.ConnID, p.SeqNr, from, now)
+		o.sendReset(p.ConnID, p.AckNr, p.SeqNr, from, now)
 		return
 	}
 	if len(v.ch) == cap(v.ch) {

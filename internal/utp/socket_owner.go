@@ -1,6 +1,7 @@
 package utp
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -15,6 +16,7 @@ type entry struct {
 	hidx     int       // index in the timer heap, -1 when not in it
 	deadline time.Time // when it is in the heap: its key there
 	peerSeq  uint16    // seq_nr of the peer's latest packet, for a RESET
+	ourSeq   uint16    // seq_nr of our latest packet, likewise
 	closed   bool      // Conn.Close was called
 	touched  bool      // in ownerState.touched
 }
@@ -163,6 +165,9 @@ func (o *ownerState) collect(e *entry) {
 	o.dgrams = e.c.Outgoing(o.dgrams[:0])
 	for _, d := range o.dgrams {
 		o.out = append(o.out, outDatagram{b: d.B, to: e.key.addr})
+		if len(d.B) >= HeaderSize && PacketType(d.B[0]>>4) != TypeSyn {
+			e.ourSeq = binary.BigEndian.Uint16(d.B[16:])
+		}
 	}
 	clear(o.dgrams)
 }
@@ -242,7 +247,7 @@ func (o *ownerState) shutdown() {
 	now := time.Now()
 	for _, e := range o.conns {
 		if e.c.State() != StateClosed {
-			o.sendReset(e.c.SendID(), e.peerSeq, e.key.addr, now)
+			o.sendReset(e.c.SendID(), e.ourSeq, e.peerSeq, e.key.addr, now)
 		}
 		e.st.mu.Lock()
 		e.st.endLocked(net.ErrClosed)
@@ -268,10 +273,13 @@ func (o *ownerState) shutdown() {
 
 // sendReset queues a RESET to addr for connection id: the answer to a
 // packet for a connection we do not have, and what Close sends to live
-// ones. ackNr names the peer packet it answers.
-func (o *ownerState) sendReset(id, ackNr uint16, to netip.AddrPort, now time.Time) {
+// ones. A receiver checks a RESET's numbers like any packet's (ours
+// drops one whose seq_nr is far ahead of what it received, or whose
+// ack_nr acks what it never sent), so seqNr is near the last number we
+// sent (for a stray packet: what it acks) and ackNr the peer's latest.
+func (o *ownerState) sendReset(id, seqNr, ackNr uint16, to netip.AddrPort, now time.Time) {
 	pk := Packet{Header: Header{Type: TypeReset, ConnID: id, TimestampMicros: micros(now),
-		SeqNr: randUint16(o.rng), AckNr: ackNr}}
+		SeqNr: seqNr, AckNr: ackNr}}
 	o.out = append(o.out, outDatagram{b: pk.AppendTo(make([]byte, 0, HeaderSize)), to: to})
 	o.n.resetsOut++
 }
