@@ -305,3 +305,42 @@ func TestSocketIPv6(t *testing.T) {
 		t.Fatalf("remote address %v", got)
 	}
 }
+
+func TestSocketMaxConnsResets(t *testing.T) {
+	a := listenLoopback(t, SocketConfig{})
+	b := listenLoopback(t, SocketConfig{MaxConns: 1})
+	connectPair(t, a, b)
+	ctx, cancel := context.WithTimeout(context.Background(), testWait)
+	defer cancel()
+	if _, err := a.DialContext(ctx, addrOf(b)); !errors.Is(err, ErrReset) {
+		t.Fatalf("dial past MaxConns: %v, want ErrReset", err)
+	}
+}
+
+func TestSocketBacklogFullIgnoresSYN(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.ConnectTimeout = 20 * time.Millisecond
+	a := listenLoopback(t, SocketConfig{Conn: cfg})
+	b := listenLoopback(t, SocketConfig{AcceptBacklog: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), testWait)
+	defer cancel()
+	// Nobody accepts: the first connection waits in the backlog...
+	first, err := a.DialContext(ctx, addrOf(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	// ...and the next SYNs go unanswered until the dial gives up.
+	if _, err := a.DialContext(ctx, addrOf(b)); !errors.Is(err, ErrTimedOut) {
+		t.Fatalf("dial into a full backlog: %v, want ErrTimedOut", err)
+	}
+	st := b.Stats()
+	if st.BacklogFull == 0 || st.NumIdle != 1 || st.NumConnected != 0 {
+		t.Fatalf("stats: %+v", st)
+	}
+	c, err := b.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+}

@@ -79,6 +79,11 @@ func (o *ownerState) deliver(e *entry, b []byte, now time.Time) {
 	}
 	if p.Type == TypeData && len(p.Payload) > 0 {
 		o.n.payloadIn++
+		// Data we had already acked: the peer resent it needlessly (its
+		// timer was early, or our ACK was lost).
+		if e.acked && SeqLessEq(p.SeqNr, e.ackSent) {
+			o.n.redundantIn++
+		}
 	}
 	e.peerSeq = p.SeqNr
 	e.c.Incoming(p, now)

@@ -17,6 +17,8 @@ type entry struct {
 	deadline time.Time // when it is in the heap: its key there
 	peerSeq  uint16    // seq_nr of the peer's latest packet, for a RESET
 	ourSeq   uint16    // seq_nr of our latest packet, likewise
+	ackSent  uint16    // ack_nr of our latest packet: the peer's data up to it is in
+	acked    bool      // ackSent is set
 	closed   bool      // Conn.Close was called
 	touched  bool      // in ownerState.touched
 }
@@ -29,8 +31,8 @@ type outDatagram struct {
 
 // counters are the socket-level numbers the owner keeps.
 type counters struct {
-	packetsIn, payloadIn, payloadOut, invalidIn   uint64
-	unclaimed, resetsOut, backlogFull, sendErrors uint64
+	packetsIn, payloadIn, payloadOut, invalidIn, redundantIn uint64
+	unclaimed, resetsOut, backlogFull, sendErrors            uint64
 }
 
 // ownerState is everything only the owner goroutine touches.
@@ -167,6 +169,7 @@ func (o *ownerState) collect(e *entry) {
 		o.out = append(o.out, outDatagram{b: d.B, to: e.key.addr})
 		if len(d.B) >= HeaderSize && PacketType(d.B[0]>>4) != TypeSyn {
 			e.ourSeq = binary.BigEndian.Uint16(d.B[16:])
+			e.ackSent, e.acked = binary.BigEndian.Uint16(d.B[18:]), true
 		}
 	}
 	clear(o.dgrams)

@@ -16,12 +16,15 @@ type SocketStats struct {
 	PacketsOut         uint64 // uTP packets sent, RESETs included
 	FastRetransmit     uint64
 	PacketResend       uint64
+	// SamplesAboveTarget and SamplesBelowTarget count LEDBAT's delay
+	// samples against the target. Only the Conn sees them and Conn.Stats
+	// does not report them yet: they stay zero until it does.
 	SamplesAboveTarget uint64
 	SamplesBelowTarget uint64
 	PayloadPktsIn      uint64 // DATA packets with payload received
 	PayloadPktsOut     uint64 // DATA packets sent
 	InvalidPktsIn      uint64 // uTP-looking packets that failed to parse
-	RedundantPktsIn    uint64
+	RedundantPktsIn    uint64 // DATA packets already acked when they came
 
 	KernelDrops     uint64 // datagrams the kernel dropped for want of buffer (SO_RXQ_OVFL)
 	Unclaimed       uint64 // datagrams neither uTP nor claimed by a PacketConn, dropped
@@ -81,6 +84,7 @@ func (o *ownerState) stats() SocketStats {
 	st.PayloadPktsIn = o.n.payloadIn
 	st.PayloadPktsOut = o.n.payloadOut
 	st.InvalidPktsIn = o.n.invalidIn
+	st.RedundantPktsIn = o.n.redundantIn
 	st.KernelDrops = o.s.kernelDrops.Load()
 	st.Unclaimed = o.n.unclaimed
 	st.PacketConnDrops = o.s.vpcDrops.Load()
