@@ -210,9 +210,10 @@ func (st *Stream) Close() error {
 	return nil
 }
 
-// CloseWrite sends a FIN after what was written; reads go on. The Conn
-// ends once its FIN is acked, so the peer's data from then on is acked
-// and dropped (uTP has no half-close: libtorrent closes on FIN too).
+// CloseWrite sends a FIN after what was written; reads go on for what
+// the peer had sent. uTP has no half-close (libtorrent closes on FIN
+// too): the peer answers our FIN with its own and drops what it had not
+// sent yet, and our Conn ends once its FIN is acked.
 func (st *Stream) CloseWrite() error {
 	st.mu.Lock()
 	if st.appClosed || st.wclosed {
