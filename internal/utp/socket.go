@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // SocketConfig sizes one UDP socket and everything multiplexed on it.
@@ -143,6 +144,10 @@ func (s *Socket) Close() error {
 	first := false
 	s.closeOnce.Do(func() {
 		first = true
+		// A write stalled on a socket that does not drain would keep the
+		// owner from ever seeing closing: the deadline ends it (shutdown
+		// sets a fresh one for its RESETs).
+		s.pc.SetWriteDeadline(time.Now())
 		close(s.closing)
 	})
 	<-s.done

@@ -168,9 +168,11 @@ func TestSocketAcceptAfterClose(t *testing.T) {
 }
 
 func TestSocketDialNobodyTimesOut(t *testing.T) {
+	a := listenLoopback(t, SocketConfig{})
+	// Settings changed at runtime apply to the next connection.
 	cfg := DefaultConfig()
 	cfg.ConnectTimeout = 50 * time.Millisecond
-	a := listenLoopback(t, SocketConfig{Conn: cfg})
+	a.SetConfig(cfg)
 	// A bound UDP socket that never answers.
 	silent, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {

@@ -259,6 +259,7 @@ func (o *ownerState) shutdown() {
 		e.st.e = nil
 	}
 	clear(o.conns)
+	s.pc.SetWriteDeadline(time.Now().Add(time.Second))
 	o.sendOut()
 	for _, v := range *s.claimers.Load() {
 		v.Close()
