@@ -218,3 +218,10 @@ type connKey struct {
 	addr netip.AddrPort
 	id   uint16
 }
+
+var (
+	_ net.Listener   = (*Socket)(nil)
+	_ net.Listener   = (*listenerView)(nil)
+	_ net.Conn       = (*Stream)(nil)
+	_ net.PacketConn = (*virtualPacketConn)(nil)
+)

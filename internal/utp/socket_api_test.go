@@ -162,6 +162,13 @@ func TestSocketAcceptAfterClose(t *testing.T) {
 	if _, err := s.Accept(); !errors.Is(err, net.ErrClosed) {
 		t.Fatalf("Accept after Close: %v", err)
 	}
+	if _, err := s.Listener().Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Accept on a view taken after Close: %v", err)
+	}
+	if err := s.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+	_ = s.Stats() // answers from the final snapshot
 	if _, err := s.DialContext(context.Background(), netip.MustParseAddrPort("127.0.0.1:9")); !errors.Is(err, net.ErrClosed) {
 		t.Fatalf("dial after Close: %v", err)
 	}
