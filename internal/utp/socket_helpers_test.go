@@ -13,6 +13,10 @@ import (
 // machine needs, so hitting it means a hang, not slowness.
 const testWait = 60 * time.Second
 
+func contextWithTestWait() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), testWait)
+}
+
 func listenLoopback(t testing.TB, cfg SocketConfig) *Socket {
 	t.Helper()
 	s, err := Listen("udp4", "127.0.0.1:0", cfg)
