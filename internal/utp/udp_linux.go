@@ -31,6 +31,14 @@ func setupUDP(pc *net.UDPConn, cfg SocketConfig) {
 			_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_SNDBUF, cfg.WriteBuffer)
 		}
 		_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RXQ_OVFL, 1)
+		// Don't-fragment on every datagram, and no shrinking to a cached
+		// path MTU: the Conn's MTU search needs an oversized probe lost,
+		// not fragmented, and sends everything else at a size known to
+		// pass (Datagram.Probe; libtorrent sets DF on probes only, per
+		// send, which costs two system calls a probe). One of the two
+		// fails, by the socket's family; that is expected.
+		_ = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, unix.IP_PMTUDISC_PROBE)
+		_ = unix.SetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, unix.IPV6_PMTUDISC_PROBE)
 	})
 }
 
