@@ -95,6 +95,12 @@ func Listen(network, addr string, cfg SocketConfig) (*Socket, error) {
 
 // NewSocket serves uTP on pc, which it owns from now on (Close closes it).
 func NewSocket(pc *net.UDPConn, cfg SocketConfig) (*Socket, error) {
+	return newSocket(pc, cfg, true)
+}
+
+// newSocket is NewSocket; batched false keeps to one datagram per system
+// call, the path of systems without recvmmsg (tests run it on Linux too).
+func newSocket(pc *net.UDPConn, cfg SocketConfig, batched bool) (*Socket, error) {
 	cfg = cfg.withDefaults()
 	laddr, ok := pc.LocalAddr().(*net.UDPAddr)
 	if !ok {
@@ -102,7 +108,10 @@ func NewSocket(pc *net.UDPConn, cfg SocketConfig) (*Socket, error) {
 		return nil, errors.New("utp: socket has no UDP address")
 	}
 	setupUDP(pc, cfg)
-	bio := newBatchIO(pc)
+	var bio batchIO
+	if batched {
+		bio = newBatchIO(pc)
+	}
 	s := &Socket{
 		pc:         pc,
 		bio:        bio,

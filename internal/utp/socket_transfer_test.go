@@ -97,3 +97,37 @@ func TestSocketTransfer64MiBBothWays(t *testing.T) {
 	}
 	t.Logf("client socket: %+v", a.Stats())
 }
+
+// TestSocketTransferPortablePath runs a transfer both ways over the
+// one-datagram-per-call path that systems without recvmmsg use.
+func TestSocketTransferPortablePath(t *testing.T) {
+	const n = 4 << 20
+	listen := func() *Socket {
+		pc, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := newSocket(pc, SocketConfig{}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := listen(), listen()
+	client, server := connectPair(t, a, b)
+	errs := make(chan error, 2)
+	go func() { errs <- sendPattern(client, 7, n) }()
+	go func() { errs <- sendPattern(server, 8, n) }()
+	if s, err := hashUntil(server, n); err != nil || s != patternSum(7, n) {
+		t.Fatalf("server read: %v", err)
+	}
+	if s, err := hashUntil(client, n); err != nil || s != patternSum(8, n) {
+		t.Fatalf("client read: %v", err)
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
