@@ -358,3 +358,32 @@ func TestSocketBacklogFullIgnoresSYN(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestStreamKeepsDataPastItsBufferWhenTheConnEnds: the peer sends more
+// than the Stream buffers, then closes; the connection ends (FINs both
+// ways) before we read. Everything must still be readable.
+func TestStreamKeepsDataPastItsBufferWhenTheConnEnds(t *testing.T) {
+	const n = 1 << 20 // > streamBufLimit, <= the Conn's receive buffer
+	a := listenLoopback(t, SocketConfig{})
+	b := listenLoopback(t, SocketConfig{})
+	client, server := connectPair(t, a, b)
+	if err := sendPattern(client, 4, n); err != nil {
+		t.Fatal(err)
+	}
+	client.Close()
+	// Wait for the server's side to end: counted in NumCloseWait.
+	deadline := time.Now().Add(testWait)
+	for b.Stats().NumCloseWait != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("connection did not end: %+v", b.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	sum, err := hashUntil(server, n)
+	if err != nil || sum != patternSum(4, n) {
+		t.Fatalf("read after the end: %v", err)
+	}
+	if _, err := server.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("after the data: %v, want io.EOF", err)
+	}
+}

@@ -124,23 +124,7 @@ func (o *ownerState) service(e *entry, now time.Time) {
 		}
 	case st.rerr == nil:
 		wasEmpty := st.rbuf.len() == 0
-		st.rfull = false
-		for {
-			room := streamBufLimit - st.rbuf.len()
-			if room <= 0 {
-				st.rfull = c.Readable() > 0
-				break
-			}
-			k, err := c.Read(st.rbuf.tail(room), now)
-			st.rbuf.commit(k)
-			if err != nil {
-				st.rerr = err
-				break
-			}
-			if k == 0 {
-				break
-			}
-		}
+		st.rfull = o.pull(c, st, now)
 		if (wasEmpty && st.rbuf.len() > 0) || st.rerr != nil {
 			signal(st.rwake)
 		}
@@ -159,6 +143,40 @@ func (o *ownerState) service(e *entry, now time.Time) {
 		o.remove(e)
 	} else {
 		o.schedule(e, c.Deadline())
+	}
+}
+
+// pull moves received bytes from c to st.rbuf, as many as the buffer
+// limit allows, and notes the end of the stream when everything before it
+// is pulled. It reports whether c still holds bytes. A closed Conn leaves
+// the table now, so then everything comes over, past the limit (the
+// Conn's receive buffer bounds it).
+func (o *ownerState) pull(c *Conn, st *Stream, now time.Time) bool {
+	limit := streamBufLimit
+	if c.State() == StateClosed {
+		limit = int(^uint(0) >> 1)
+	}
+	for {
+		avail := c.Readable()
+		if avail == 0 {
+			// Nothing buffered: Read reports io.EOF or the error that
+			// ended the connection, if either.
+			if _, err := c.Read(nil, now); err != nil {
+				st.rerr = err
+			}
+			return false
+		}
+		room := limit - st.rbuf.len()
+		if room <= 0 {
+			return true
+		}
+		// Sized by what is there, so a buffer grows only as far as the
+		// traffic needs.
+		k, _ := c.Read(st.rbuf.tail(min(room, avail)), now)
+		st.rbuf.commit(k)
+		if k == 0 {
+			return true
+		}
 	}
 }
 
