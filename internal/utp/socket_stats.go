@@ -10,12 +10,12 @@ type SocketStats struct {
 	NumFinSent   int // closed by us, FIN not yet acked
 	NumCloseWait int // ended, not yet closed by the application
 
-	PacketLoss         uint64
-	Timeout            uint64
-	PacketsIn          uint64 // uTP packets received
-	PacketsOut         uint64 // uTP packets sent, RESETs included
-	FastRetransmit     uint64
-	PacketResend       uint64
+	PacketLoss     uint64
+	Timeout        uint64
+	PacketsIn      uint64 // uTP packets received
+	PacketsOut     uint64 // uTP packets sent, RESETs included
+	FastRetransmit uint64
+	PacketResend   uint64
 	// SamplesAboveTarget and SamplesBelowTarget count LEDBAT's delay
 	// samples against the target. Only the Conn sees them and Conn.Stats
 	// does not report them yet: they stay zero until it does.
