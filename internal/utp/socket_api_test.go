@@ -198,6 +198,17 @@ func TestSocketDialNobodyTimesOut(t *testing.T) {
 	if st := a.Stats(); st.NumSynSent != 0 {
 		t.Fatalf("stats after a failed dial: %+v", st)
 	}
+	// A port nobody has bound answers with ICMP, which an unconnected
+	// UDP socket does not hear: the dial times out the same way.
+	closed, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := closed.LocalAddr().(*net.UDPAddr).AddrPort()
+	closed.Close()
+	if _, err := a.DialContext(context.Background(), port); !errors.Is(err, ErrTimedOut) {
+		t.Fatalf("dial to a closed port: %v, want ErrTimedOut", err)
+	}
 }
 
 func TestSocketDialContextCancelled(t *testing.T) {
