@@ -119,13 +119,14 @@ func TestInteropSocketDownload(t *testing.T) {
 	t.Logf("stats: %+v", s.Stats())
 }
 
-// TestInteropSocketUpload serves 64 MiB to a libtorrent downloader that
-// connects to our Socket.
+// TestInteropSocketUpload serves 64 MiB to a libtorrent downloader (4 MiB
+// socket buffers) that connects to our Socket: our GSO trains to a
+// receiver that reads one datagram per call.
 func TestInteropSocketUpload(t *testing.T) {
 	const size = 64 << 20
 	dir := t.TempDir()
 	s := listenLoopback(t, SocketConfig{})
-	ih, lines := startPython(t, "lt_leech.py", dir, s.Addr().String(), strconv.Itoa(size))
+	ih, lines := startPython(t, "lt_leech_big.py", dir, s.Addr().String(), strconv.Itoa(size))
 	data, err := os.ReadFile(filepath.Join(dir, "src", "g.bin"))
 	if err != nil {
 		t.Fatal(err)
