@@ -7,17 +7,13 @@ import (
 	"time"
 )
 
-func isBencodedDict(b []byte) bool {
-	return len(b) > 20 && b[0] == 'd' && b[len(b)-1] == 'e'
-}
-
 // TestSocketDemuxPacketConn: a PacketConn claiming `d…e` datagrams gets
 // them while uTP traffic flows on the same socket; datagrams nobody
 // claims are counted and dropped.
 func TestSocketDemuxPacketConn(t *testing.T) {
 	a := listenLoopback(t, SocketConfig{})
 	b := listenLoopback(t, SocketConfig{})
-	dht := b.PacketConn(isBencodedDict)
+	dht := b.PacketConn(IsDHTDatagram)
 	defer dht.Close()
 	client, server := connectPair(t, a, b)
 
@@ -55,7 +51,7 @@ func TestSocketDemuxPacketConn(t *testing.T) {
 		if err != nil {
 			t.Fatalf("datagram %d: %v", i, err)
 		}
-		if !isBencodedDict(buf[:n]) || from.String() != raw.LocalAddr().String() {
+		if !IsDHTDatagram(buf[:n]) || from.String() != raw.LocalAddr().String() {
 			t.Fatalf("datagram %d: %q from %v", i, buf[:n], from)
 		}
 	}
@@ -75,6 +71,23 @@ func TestSocketDemuxPacketConn(t *testing.T) {
 	dht.Close()
 	if _, _, err := dht.ReadFrom(buf); err == nil {
 		t.Fatal("ReadFrom after Close succeeded")
+	}
+}
+
+func TestIsDHTDatagram(t *testing.T) {
+	for _, c := range []struct {
+		b    string
+		want bool
+	}{
+		{"d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe", true},
+		{"d1:y1:re", false}, // too short to be a DHT message
+		{"x1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe", false},
+		{"d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qx", false},
+		{"", false},
+	} {
+		if got := IsDHTDatagram([]byte(c.b)); got != c.want {
+			t.Errorf("%q: %v, want %v", c.b, got, c.want)
+		}
 	}
 }
 

@@ -51,6 +51,13 @@ func (s *Socket) PacketConn(claim func(b []byte) bool) net.PacketConn {
 	return v
 }
 
+// IsDHTDatagram is libtorrent's test for a DHT message on the shared
+// socket (dht_tracker::incoming_packet): more than 20 bytes, a bencoded
+// dictionary's 'd' first and 'e' last. Pass it to PacketConn for the DHT.
+func IsDHTDatagram(b []byte) bool {
+	return len(b) > 20 && b[0] == 'd' && b[len(b)-1] == 'e'
+}
+
 // enqueue runs on the owner: a copy of b joins the queue, or is dropped.
 func (v *virtualPacketConn) enqueue(b []byte, from netip.AddrPort) {
 	select {
