@@ -343,9 +343,7 @@ func TestSocketMaxConnsResets(t *testing.T) {
 }
 
 func TestSocketBacklogFullIgnoresSYN(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.ConnectTimeout = 20 * time.Millisecond
-	a := listenLoopback(t, SocketConfig{Conn: cfg})
+	a := listenLoopback(t, SocketConfig{})
 	b := listenLoopback(t, SocketConfig{AcceptBacklog: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), testWait)
 	defer cancel()
@@ -355,7 +353,11 @@ func TestSocketBacklogFullIgnoresSYN(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Close()
-	// ...and the next SYNs go unanswered until the dial gives up.
+	// ...and the next SYNs go unanswered until the dial gives up (soon:
+	// short SYN timeouts from here on).
+	cfg := DefaultConfig()
+	cfg.ConnectTimeout = 20 * time.Millisecond
+	a.SetConfig(cfg)
 	if _, err := a.DialContext(ctx, addrOf(b)); !errors.Is(err, ErrTimedOut) {
 		t.Fatalf("dial into a full backlog: %v, want ErrTimedOut", err)
 	}
