@@ -29,11 +29,13 @@ func TestSocketDemuxPacketConn(t *testing.T) {
 	sent := make(chan error, 1)
 	go func() { sent <- sendPattern(client, 3, streamBytes) }()
 	for i := range msgs {
-		q := []byte("d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:" + string(rune('a'+i%26)) + "x1:y1:qe")
-		if _, err := raw.WriteToUDP(q, bAddr); err != nil {
+		// The garbage goes first: once the last DHT message is read,
+		// every garbage datagram before it has been counted.
+		if _, err := raw.WriteToUDP([]byte("garbage that nobody claims"), bAddr); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := raw.WriteToUDP([]byte("garbage that nobody claims"), bAddr); err != nil {
+		q := []byte("d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:" + string(rune('a'+i%26)) + "x1:y1:qe")
+		if _, err := raw.WriteToUDP(q, bAddr); err != nil {
 			t.Fatal(err)
 		}
 	}
