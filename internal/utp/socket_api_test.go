@@ -376,7 +376,7 @@ func TestSocketBacklogFullIgnoresSYN(t *testing.T) {
 // than the Stream buffers, then closes; the connection ends (FINs both
 // ways) before we read. Everything must still be readable.
 func TestStreamKeepsDataPastItsBufferWhenTheConnEnds(t *testing.T) {
-	const n = 1 << 20 // > streamBufLimit, <= the Conn's receive buffer
+	const n = 1 << 20 // > the Stream's buffer, <= the Conn's receive buffer
 	a := listenLoopback(t, SocketConfig{})
 	b := listenLoopback(t, SocketConfig{})
 	client, server := connectPair(t, a, b)

@@ -105,7 +105,7 @@ func (o *ownerState) service(e *entry, now time.Time) {
 	if n := st.wbuf.len(); n > 0 && !e.closed {
 		k, _ := c.Write(st.wbuf.bytes(), now)
 		st.wbuf.consume(k)
-		if k > 0 && n >= streamBufLimit {
+		if k > 0 && n >= st.wlimit {
 			signal(st.wwake)
 		}
 	}
@@ -152,7 +152,7 @@ func (o *ownerState) service(e *entry, now time.Time) {
 // the table now, so then everything comes over, past the limit (the
 // Conn's receive buffer bounds it).
 func (o *ownerState) pull(c *Conn, st *Stream, now time.Time) bool {
-	limit := streamBufLimit
+	limit := st.rlimit
 	if c.State() == StateClosed {
 		limit = int(^uint(0) >> 1)
 	}

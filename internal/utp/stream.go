@@ -10,11 +10,15 @@ import (
 	"time"
 )
 
-// streamBufLimit bounds each Stream's read and write buffers, on top of
-// the Conn's own (Config.ReceiveBuffer, Config.SendBuffer). They are what
-// lets the application and the owner goroutine work without waiting for
-// each other; they grow only while used.
-const streamBufLimit = 256 << 10
+// streamBufDivisor sizes each Stream's read and write buffers, on top of
+// the Conn's own: a quarter of Config.ReceiveBuffer and Config.SendBuffer
+// (256 KiB each by default), at least minStreamBuf. They let the
+// application and the owner goroutine work without waiting for each
+// other, and grow only as far as the traffic needs.
+const (
+	streamBufDivisor = 4
+	minStreamBuf     = 16 << 10
+)
 
 var errTooManyConns = errors.New("utp: too many connections on this socket")
 
@@ -25,6 +29,8 @@ type Stream struct {
 	s      *Socket
 	remote netip.AddrPort
 	raddr  *net.UDPAddr
+
+	rlimit, wlimit int // rbuf and wbuf sizes
 
 	mu          sync.Mutex
 	rbuf        byteBuf // received, not yet read
@@ -49,8 +55,11 @@ type Stream struct {
 }
 
 func newStream(s *Socket, remote netip.AddrPort) *Stream {
+	cfg := s.connCfg.Load()
 	return &Stream{
 		s:         s,
+		rlimit:    max(cfg.ReceiveBuffer/streamBufDivisor, minStreamBuf),
+		wlimit:    max(cfg.SendBuffer/streamBufDivisor, minStreamBuf),
 		remote:    remote,
 		raddr:     net.UDPAddrFromAddrPort(remote),
 		rwake:     make(chan struct{}, 1),
@@ -117,7 +126,7 @@ func (st *Stream) Read(b []byte) (int, error) {
 			n := st.rbuf.read(b)
 			// Ask for more only once half the buffer is free, so the
 			// owner is not woken for every small read.
-			more := st.rfull && st.rbuf.len() <= streamBufLimit/2
+			more := st.rfull && st.rbuf.len() <= st.rlimit/2
 			if more {
 				st.rfull = false
 			}
@@ -163,7 +172,7 @@ func (st *Stream) Write(b []byte) (int, error) {
 			return total, st.opError("write", err)
 		}
 		wasEmpty := st.wbuf.len() == 0
-		n := min(len(b), streamBufLimit-st.wbuf.len())
+		n := min(len(b), st.wlimit-st.wbuf.len())
 		if n > 0 {
 			st.wbuf.append(b[:n])
 			b = b[n:]
