@@ -255,6 +255,19 @@ func TestSocketListenerViewRestarts(t *testing.T) {
 	if _, err := a.DialContext(ctx, addrOf(b)); !errors.Is(err, ErrReset) {
 		t.Fatalf("dial with no listener: %v", err)
 	}
+	// A view's backlog is closed with it: a connection accepted by the
+	// socket but never taken ends at the peer.
+	l2 := b.Listener()
+	waiting, err := a.DialContext(ctx, addrOf(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2.Close()
+	waiting.SetReadDeadline(time.Now().Add(testWait))
+	if _, err := waiting.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("read on a connection dropped from the backlog: %v, want io.EOF", err)
+	}
+	waiting.Close()
 	// The outgoing connection lives on, and a new view accepts.
 	if _, err := out.Write([]byte("alive")); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package utp
 
 import (
 	"bytes"
+	"errors"
 	"net"
 	"testing"
 	"time"
@@ -115,5 +116,39 @@ func TestSocketResetsStrayUTP(t *testing.T) {
 	p, err := ParsePacket(buf[:n])
 	if err != nil || p.Type != TypeReset || p.ConnID != 777 || p.AckNr != 10 {
 		t.Fatalf("answer: %+v, %v", p, err)
+	}
+}
+
+func TestPacketConnDeadlinesAndClose(t *testing.T) {
+	s := listenLoopback(t, SocketConfig{})
+	pc := s.PacketConn(IsDHTDatagram)
+	buf := make([]byte, 64)
+	pc.SetReadDeadline(time.Now().Add(-time.Second))
+	if _, _, err := pc.ReadFrom(buf); !isTimeout(err) {
+		t.Fatalf("past read deadline: %v", err)
+	}
+	pc.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	if _, _, err := pc.ReadFrom(buf); !isTimeout(err) {
+		t.Fatalf("idle read deadline: %v", err)
+	}
+	pc.SetWriteDeadline(time.Now().Add(-time.Second))
+	if _, err := pc.WriteTo([]byte("x"), s.Addr()); !isTimeout(err) {
+		t.Fatalf("past write deadline: %v", err)
+	}
+	pc.SetDeadline(time.Time{})
+	errc := make(chan error, 1)
+	go func() { _, _, err := pc.ReadFrom(buf); errc <- err }()
+	pc.Close()
+	if err := <-errc; !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("read pending at Close: %v", err)
+	}
+	if _, err := pc.WriteTo([]byte("x"), s.Addr()); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("write after Close: %v", err)
+	}
+	// Closing the socket closes the PacketConns still open.
+	pc2 := s.PacketConn(IsDHTDatagram)
+	s.Close()
+	if _, _, err := pc2.ReadFrom(buf); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("read after the socket closed: %v", err)
 	}
 }
