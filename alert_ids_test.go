@@ -26,6 +26,7 @@ var libtorrentAlertIDs = map[string]int{
 	"invalid_request": 25, "block_timeout": 29, "block_finished": 30, "block_downloading": 31,
 	"unwanted_block": 32, "performance": 9, "cache_flushed": 58,
 	"state_update": 68, "peer_unsnubbed": 20, "peer_snubbed": 21,
+	"lsd_peer": 60, "lsd_error": 82,
 }
 
 // TestAlertTypeIDsAreLibtorrents: a program that switches on Type() as it

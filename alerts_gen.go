@@ -138,6 +138,20 @@ type InvalidRequestAlert struct {
 	torrentRef
 }
 
+// LSDErrorAlert: local service discovery could not open or use its
+// multicast socket (libtorrent's lsd_error_alert); it retries with a
+// backoff.
+type LSDErrorAlert = messages.LSDErrorAlert
+
+// LSDPeerAlert: local service discovery found a peer of the torrent
+// (libtorrent's lsd_peer_alert); it went into the peer list.
+//
+// The fields are messages.LSDPeerAlert's; Handle is the torrent's.
+type LSDPeerAlert struct {
+	messages.LSDPeerAlert
+	torrentRef
+}
+
 // ListenFailedAlert: the session could not listen on Endpoint; Operation
 // is libtorrent's operation code (parse_address, bind, ...).
 type ListenFailedAlert = messages.ListenFailedAlert
@@ -509,6 +523,10 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return *a
 	case *messages.InvalidRequestAlert:
 		return InvalidRequestAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.LSDErrorAlert:
+		return *a
+	case *messages.LSDPeerAlert:
+		return LSDPeerAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.ListenFailedAlert:
 		return *a
 	case *messages.ListenSucceededAlert:
@@ -610,6 +628,8 @@ var alertTypes = []Alert{
 	HashFailedAlert{},
 	IncomingConnectionAlert{},
 	InvalidRequestAlert{},
+	LSDErrorAlert{},
+	LSDPeerAlert{},
 	ListenFailedAlert{},
 	ListenSucceededAlert{},
 	MetadataFailedAlert{},

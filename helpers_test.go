@@ -17,6 +17,10 @@ func testSettings() SettingsPack {
 	// Every test session is at 127.0.0.1: one connection per IP would
 	// leave a torrent one peer (ban_ip_test.go tests the default).
 	p.SetBool(AllowMultipleConnectionsPerIP, true)
+	// LSD's group is host-wide: a test session would find the sessions
+	// of other tests (and processes) that have the same torrent. The LSD
+	// tests turn it on with a group of their own (lsd_test.go).
+	p.SetBool(EnableLSD, false)
 	p.SetInt(AlertMask, int(CategoryAll))
 	p.SetInt(AlertQueueSize, 100000)
 	return p

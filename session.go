@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/actorrent/actorrent/torrentactor/announcer"
+	"net/netip"
 	"sync"
 
 	"github.com/actorrent/actorrent/actors"
@@ -44,6 +45,9 @@ type sessionOptions struct {
 	// trackers replaces the tracker clients (tests: no UDP socket in a
 	// synctest bubble).
 	trackers announcer.TrackerClient
+	// lsdGroup replaces BEP 14's multicast group (tests: a port of their
+	// own, so that they hear no other process's announces).
+	lsdGroup netip.AddrPort
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The
@@ -83,6 +87,7 @@ func NewSession(ctx context.Context, pack SettingsPack, opts ...Option) (*Sessio
 		Supervision: sup,
 		// nil unless a test set it
 		TrackerClient: o.trackers,
+		LSDGroup:      o.lsdGroup,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran. A

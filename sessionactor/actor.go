@@ -44,6 +44,9 @@ type Config struct {
 	// Supervision is the session's supervision: strategies, fault plan,
 	// counters (nil: the default strategies, no faults).
 	Supervision *supervisor.Supervision
+	// LSDGroup is where local service discovery announces (zero: BEP
+	// 14's group; tests give another port).
+	LSDGroup netip.AddrPort
 }
 
 // Actor is the session actor.
@@ -63,6 +66,7 @@ type Actor struct {
 	disk      *actor.PID
 	listeners []*actor.PID
 	addrs     []string
+	lsd       *actor.PID // the LSD actor while it runs (lsd.go)
 
 	torrents map[messages.InfoHash]*entry
 	order    []messages.InfoHash
@@ -121,6 +125,7 @@ type entry struct {
 	qstate   queue.State
 	qerror   bool
 	observed bool
+	private  bool // a private torrent: not on LSD
 	qpos     int
 }
 
@@ -205,6 +210,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleExternalIPVote(ctx, m)
 	case *messages.PostTorrentUpdates:
 		a.handlePostTorrentUpdates(ctx, m)
+	case *messages.LSDReady, *messages.LSDPeer:
+		lsdControl{a}.message(ctx, m)
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,

@@ -21,6 +21,7 @@ func (a *Actor) handleClose(ctx actor.Context, closer *actor.PID) {
 	a.closing = true
 	a.closer = closer
 	a.closeListeners(ctx)
+	lsdControl{a}.close(ctx)
 	// Every torrent stops at once, in parallel; the registry and the
 	// queue are dropped whole (forgetting them one by one costs n²).
 	for _, ih := range a.order {

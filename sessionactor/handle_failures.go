@@ -19,6 +19,8 @@ func (a *Actor) kindOf(child *actor.PID) supervisor.Kind {
 		return supervisor.KindAlert
 	case child.Equal(a.disk):
 		return supervisor.KindDisk
+	case a.lsd != nil && child.Equal(a.lsd):
+		return supervisor.KindLSD
 	}
 	for _, l := range a.listeners {
 		if child.Equal(l) {

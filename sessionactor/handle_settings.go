@@ -35,6 +35,7 @@ func (a *Actor) handleApplySettings(ctx actor.Context, m *messages.ApplySettings
 	// ones listen.
 	caller := ctx.Sender()
 	a.relisten(ctx, func() {
+		lsdControl{a}.restart(ctx) // the new addresses and ports
 		if caller != nil {
 			ctx.Send(caller, &messages.ApplySettingsReply{})
 		}
@@ -61,6 +62,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 	}
 	a.applyBandwidthSettings(old)
 	ctx.Send(a.disk, msg)
+	lsdControl{a}.settingsChanged(ctx, old, msg)
 	for _, e := range a.torrents {
 		ctx.Send(e.pid, msg)
 	}

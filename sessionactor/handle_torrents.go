@@ -24,6 +24,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	})))
 	a.startBandwidth()
 	a.listen(ctx)
+	lsdControl{a}.start(ctx)
 	a.startTrackers(ctx)
 	turningOver{a}.arm(ctx, firstTurnover)
 }
@@ -84,9 +85,10 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	}
 	props := newProps(tc).Configure(actor.WithDispatcher(a.pool))
 	pid := ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindTorrent, props))
-	a.torrents[ih] = &entry{pid: pid, qpos: tc.QueuePos}
+	a.torrents[ih] = &entry{pid: pid, qpos: tc.QueuePos, private: m.Info != nil && m.Info.Info.Private}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
+	lsdControl{a}.added(ctx, ih)
 	reply(ih, nil)
 	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStatus != 0 { // none built for nothing
 		a.post(ctx, &messages.TorrentAddedAlert{TorrentAlertHeader: messages.TorrentHeader(ih)})
@@ -135,6 +137,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrent
 		return
 	}
 	a.forget(m.InfoHash)
+	lsdControl{a}.removed(ctx, m.InfoHash)
 	a.queueChanged(ctx)
 	a.stopping[e.pid.Id] = true
 	readding{a}.removing(m.InfoHash, e.pid.Id)
@@ -162,6 +165,7 @@ func (a *Actor) forget(ih messages.InfoHash) {
 func (a *Actor) handleTerminated(ctx actor.Context, m *actor.Terminated) {
 	if ih, ok := a.byPID[m.Who.Id]; ok {
 		a.forget(ih) // a torrent that stopped on its own
+		lsdControl{a}.removed(ctx, ih)
 		a.queueChanged(ctx)
 	}
 	delete(a.stopping, m.Who.Id)

@@ -55,6 +55,13 @@ func startSession(t *testing.T, sys *actor.ActorSystem, cfg Config) *testSession
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !cfg.LSDGroup.IsValid() {
+		// The group is host-wide: only a test with a group of its own
+		// runs LSD.
+		if set, err = set.With(map[string]any{"enable_lsd": false}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg.Settings = set
 	copy(cfg.PeerID[:], fmt.Sprintf("-TS0000-%012d", sessionSeq.Add(1)))
 	s := &testSession{t: t, sys: sys, pid: sys.Root.Spawn(New(cfg))}

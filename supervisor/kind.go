@@ -25,11 +25,14 @@ const (
 	KindAnnouncer Kind = "tracker_announcer"
 	// KindListener is one listen socket with its accept loop.
 	KindListener Kind = "listener"
+	// KindLSD is the session's local service discovery actor: the
+	// multicast socket and its reader goroutine.
+	KindLSD Kind = "lsd"
 )
 
 // Kinds lists every actor kind, in a fixed order.
 func Kinds() []Kind {
-	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener}
+	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener, KindLSD}
 }
 
 func (k Kind) valid() bool {
@@ -54,7 +57,8 @@ const (
 	// listener's SiteHandshake reads an incoming handshake.
 	SiteDial      Site = "dial"
 	SiteHandshake Site = "handshake"
-	// SiteReader and SiteWriter: a peer's socket reader and writer.
+	// SiteReader and SiteWriter: a peer's socket reader and writer; the
+	// LSD actor's multicast reader is its SiteReader.
 	SiteReader Site = "reader"
 	SiteWriter Site = "writer"
 	// SiteAccept: a listener's accept loop.
@@ -79,6 +83,7 @@ var sitesOf = map[Kind][]Site{
 	KindDiskWorker: {SiteJob},
 	KindAnnouncer:  {SiteAnnounce, SiteScrape},
 	KindListener:   {SiteAccept, SiteHandshake},
+	KindLSD:        {SiteReader},
 }
 
 // Sites lists the sites of a kind: SiteReceive first, then the goroutines

@@ -59,6 +59,8 @@ func (b backoff) delay(n int) time.Duration {
 //     torrent gives the new one its trackers and state.
 //   - listener: restarted after a backoff; it listens again on the same
 //     address.
+//   - lsd: restarted after a backoff; it opens its multicast socket again
+//     and the session gives it the torrents to announce.
 var policies = map[Kind]policy{
 	KindSession:    {directive: actor.ResumeDirective},
 	KindAlert:      {directive: actor.ResumeDirective},
@@ -70,6 +72,8 @@ var policies = map[Kind]policy{
 		backoff: backoff{Initial: 500 * time.Millisecond, Max: 2 * time.Minute, Window: 2 * time.Minute}},
 	KindListener: {directive: actor.RestartDirective,
 		backoff: backoff{Initial: 100 * time.Millisecond, Max: 30 * time.Second, Window: 30 * time.Second}},
+	KindLSD: {directive: actor.RestartDirective,
+		backoff: backoff{Initial: 500 * time.Millisecond, Max: time.Minute, Window: time.Minute}},
 }
 
 // Strategy is the supervisor strategy for children of kind k.

@@ -90,6 +90,17 @@ func (a peerList) addPeers(ctx actor.Context, src peerlist.Source, peers []netip
 	a.connectMore(ctx)
 }
 
+// addLSDPeer takes a peer local service discovery found (the session
+// passes only those of torrents it believes public; a magnet learns it is
+// private with its metadata) and posts lsd_peer for it, as libtorrent.
+func (a peerList) addLSDPeer(ctx actor.Context, m *messages.LSDPeer) {
+	if (pexing{a.Actor}).private() {
+		return
+	}
+	a.addPeers(ctx, peerlist.FromLSD, []netip.AddrPort{m.Addr})
+	a.post(ctx, &messages.LSDPeerAlert{PeerAlertHeader: messages.PeerHeader(a.ih, m.Addr.String(), [20]byte{})})
+}
+
 // peerLeft records that a connection ended (once per connection).
 func (a peerList) peerLeft(p *peerInfo, failed bool) {
 	p.closed = true

@@ -106,6 +106,8 @@ func (a *Actor) common(ctx actor.Context) {
 		voteExternalIP(ctx, a, m)
 	case *messages.PeerPEX:
 		pexing{a}.handlePeerPEX(ctx, m)
+	case *messages.LSDPeer:
+		peerList{a}.addLSDPeer(ctx, m)
 	case *messages.GetPeerList:
 		introspection{a}.handleGetPeerList(ctx)
 	case *messages.GetDownloadQueue:

@@ -54,6 +54,9 @@ func (s *Schedule) SetInterval(interval time.Duration) {
 // Len is how many torrents are announced.
 func (s *Schedule) Len() int { return len(s.order) }
 
+// Has reports whether ih is announced.
+func (s *Schedule) Has(ih InfoHash) bool { return s.member[ih] }
+
 // Add starts announcing ih: at once, then in the round. Adding a torrent
 // already there does nothing.
 func (s *Schedule) Add(ih InfoHash, now time.Time) {
