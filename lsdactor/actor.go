@@ -9,7 +9,6 @@ package lsdactor
 import (
 	"errors"
 	"math/rand/v2"
-	"net"
 	"net/netip"
 	"time"
 
@@ -41,7 +40,7 @@ type Config struct {
 type Actor struct {
 	cfg *shared
 	// recv hears the group, send are one socket an interface address.
-	recv     *net.UDPConn
+	recv     readConn
 	send     []sender
 	ifaces   []iface
 	schedule *lsd.Schedule
@@ -56,11 +55,26 @@ type Actor struct {
 type shared struct {
 	Config
 	cookie uint32
+	// open opens the sockets (openSockets; tests give in-memory ones).
+	open func(group netip.AddrPort, listen []netip.AddrPort) (readConn, []sender, []iface, error)
 }
+
+// readConn and writeConn are what the actor uses of a UDP socket
+// (*net.UDPConn is both).
+type (
+	readConn interface {
+		ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error)
+		Close() error
+	}
+	writeConn interface {
+		WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
+		Close() error
+	}
+)
 
 // sender is an interface address's socket with the port it announces.
 type sender struct {
-	conn *net.UDPConn
+	conn writeConn
 	port uint16
 }
 
@@ -81,7 +95,10 @@ func New(cfg Config) *actor.Props {
 		cfg.Group = lsd.Group
 	}
 	// libtorrent's cookie is 31 random bits, sent as hex.
-	sh := &shared{Config: cfg, cookie: rand.Uint32() & 0x7fffffff}
+	return props(&shared{Config: cfg, cookie: rand.Uint32() & 0x7fffffff, open: openSockets})
+}
+
+func props(sh *shared) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor { return &Actor{cfg: sh} })
 }
 
@@ -112,7 +129,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 func (a *Actor) handleStarted(ctx actor.Context) {
 	a.schedule = lsd.NewSchedule(a.cfg.Interval)
 	a.limiter = lsd.NewLimiter()
-	if err := a.open(); err != nil {
+	var err error
+	if a.recv, a.send, a.ifaces, err = a.cfg.open(a.cfg.Group, a.cfg.Listen); err != nil {
 		a.close()
 		a.post(ctx, &messages.LSDErrorAlert{AlertHeader: messages.Now(), Error: err})
 		panic(err)
@@ -224,16 +242,18 @@ func (a *Actor) close() {
 	a.send = nil
 }
 
-// open finds the interfaces and opens the group socket and the senders.
-func (a *Actor) open() error {
-	ifaces, err := interfacesFor(a.cfg.Listen)
+// openSockets finds the interfaces and opens the group socket and the
+// senders.
+func openSockets(group netip.AddrPort, listen []netip.AddrPort) (readConn, []sender, []iface, error) {
+	ifaces, err := interfacesFor(listen)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	a.ifaces = ifaces
-	if a.recv, err = listenGroup(a.cfg.Group, ifaces); err != nil {
-		return err
+	recv, err := listenGroup(group, ifaces)
+	if err != nil {
+		return nil, nil, nil, err
 	}
+	var send []sender
 	var errs []error
 	for _, ifc := range ifaces {
 		c, err := dialGroup(ifc)
@@ -241,10 +261,11 @@ func (a *Actor) open() error {
 			errs = append(errs, err)
 			continue
 		}
-		a.send = append(a.send, sender{conn: c, port: ifc.port})
+		send = append(send, sender{conn: c, port: ifc.port})
 	}
-	if len(a.send) == 0 {
-		return errors.Join(errs...)
+	if len(send) == 0 {
+		recv.Close()
+		return nil, nil, nil, errors.Join(errs...)
 	}
-	return nil
+	return recv, send, ifaces, nil
 }

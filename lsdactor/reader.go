@@ -13,7 +13,7 @@ import (
 // readLoop reads the group's datagrams until the socket is closed and
 // sends each announce that parses to the actor. Parsing here keeps
 // garbage (anything multicast to the port) out of the actor's mailbox.
-func readLoop(conn *net.UDPConn, root *actor.RootContext, self *actor.PID, sup *supervisor.Supervision) {
+func readLoop(conn readConn, root *actor.RootContext, self *actor.PID, sup *supervisor.Supervision) {
 	defer supervisor.Recover(root, self, supervisor.SiteReader)
 	buf := make([]byte, lsd.MaxPacket+1) // one byte more: a larger datagram is refused, not cut
 	for {
