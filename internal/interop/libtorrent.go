@@ -55,6 +55,11 @@ type Options struct {
 	// are reported in "peer_pieces" events (Pieces: it shows; Have: ours)
 	// whenever they change; 0: none.
 	WatchPeer int
+	// LSD turns on local service discovery (enable_lsd, the torrent not
+	// kept off it), announcing every 2 s; lsd_peer alerts are reported.
+	// BEP 14's group is host-wide: run it in a network namespace of the
+	// test's own.
+	LSD bool
 }
 
 // Libtorrent is one running lt_peer.py process.
@@ -146,6 +151,9 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	}
 	if o.WatchPeer > 0 {
 		args = append(args, "--watch-peer", strconv.Itoa(o.WatchPeer))
+	}
+	if o.LSD {
+		args = append(args, "--lsd")
 	}
 	if o.UTP {
 		args = append(args, "--utp")

@@ -54,6 +54,7 @@ INTERESTING_ALERTS = {
     "metadata_received",
     "peer_connect",
     "incoming_connection",
+    "lsd_peer",
 }
 
 _out_lock = threading.Lock()
@@ -105,6 +106,7 @@ def parse_args(argv):
     p.add_argument("--peer", action="append", default=[])
     p.add_argument("--tracker", action="append", default=[])
     p.add_argument("--tracker-only", action="store_true")
+    p.add_argument("--lsd", action="store_true")
     p.add_argument("--listen", default="127.0.0.1:0")
     p.add_argument("--upload-limit", type=int, default=0)
     p.add_argument("--download-limit", type=int, default=0)
@@ -151,7 +153,7 @@ def make_session(args):
         "listen_interfaces": args.listen,
         "outgoing_interfaces": "",
         "enable_dht": False,
-        "enable_lsd": False,
+        "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
         # Plaintext out, but accept encrypted or plain in: our engine speaks plaintext.
@@ -168,6 +170,10 @@ def make_session(args):
         "stop_tracker_timeout": 1,
         "user_agent": "actorrent-interop/libtorrent-" + lt.__version__,
     }
+    if args.lsd:
+        # Announce every 2 s (one torrent): a test need not catch the
+        # announce at the torrent's start.
+        settings["local_service_announce_interval"] = 2
     if args.upload_limit > 0:
         settings["upload_rate_limit"] = args.upload_limit
     if args.download_limit > 0:
@@ -219,7 +225,9 @@ def add_torrent(ses, args):
     flags = atp.flags
     flags &= ~lt.torrent_flags.auto_managed
     flags &= ~lt.torrent_flags.paused
-    flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd
+    flags |= lt.torrent_flags.disable_dht
+    if not args.lsd:
+        flags |= lt.torrent_flags.disable_lsd
     if args.seed_mode:
         flags |= lt.torrent_flags.seed_mode
     atp.flags = flags

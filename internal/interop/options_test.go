@@ -24,6 +24,7 @@ func TestScriptArgs(t *testing.T) {
 			[]string{"--upload-limit", "5", "--download-limit", "6"}, "", nil},
 		{"flags", Options{Torrent: "t", Save: "s", SeedMode: true, KeepSeeding: true, UTP: true},
 			[]string{"--seed-mode", "--keep-seeding", "--utp"}, "--no-utp", nil},
+		{"lsd", Options{Torrent: "t", Save: "s", LSD: true}, []string{"--lsd"}, "", nil},
 		{"timeout", Options{Torrent: "t", Save: "s", Timeout: 1500 * time.Millisecond}, []string{"--timeout", "1.500"}, "", nil},
 		{"trackers", Options{Torrent: "t", Save: "s", Trackers: []string{"udp://127.0.0.1:1"}},
 			[]string{"--tracker", "udp://127.0.0.1:1"}, "", nil},

@@ -1,0 +1,50 @@
+package actorrent
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// netnsEnv marks a test binary re-run in a network namespace of its own:
+// its value is the test that runs there.
+const netnsEnv = "ACTORRENT_TEST_NETNS"
+
+// inOwnNetns runs the calling test in a network namespace of its own
+// (unshare -n, its loopback up) for what is host-wide: BEP 14's
+// 239.192.152.143:6771, where tests in parallel binaries with the same
+// torrents would otherwise find each other. It returns true in the
+// namespace (the test goes on there); in the parent it re-runs the test
+// binary there, reports its output and returns false. Namespaces need
+// root, as CI has; elsewhere the test is skipped, saying why.
+func inOwnNetns(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(netnsEnv) == t.Name() {
+		return true
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs a network namespace of its own (BEP 14's multicast group is host-wide), and so root for unshare -n")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skipf("needs unshare -n for a network namespace of its own: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0" "$@"`,
+		os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v", "-test.count=1", "-test.timeout=170s")
+	cmd.Env = append(os.Environ(), netnsEnv+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	text := string(out)
+	switch {
+	case err == nil && strings.Contains(text, "--- SKIP: "+t.Name()):
+		t.Skipf("skipped in its network namespace:\n%s", text)
+	case err == nil && strings.Contains(text, "--- PASS: "+t.Name()):
+		t.Logf("in its network namespace:\n%s", text)
+	default:
+		t.Fatalf("in its network namespace (%v):\n%s", err, text)
+	}
+	return false
+}
