@@ -14,7 +14,7 @@ import (
 )
 
 // The LSD interop tests run on BEP 14's own group, 239.192.152.143:6771,
-// each in a network namespace of its own (inOwnNetns): libtorrent 2.0.8
+// each in a network namespace of its own (interop.InOwnNetns): libtorrent 2.0.8
 // and our session, both with enable_lsd and announcing every 2 s, know
 // nothing of each other (no tracker, no DHT, no connect_peer) and find
 // each other through LSD alone.
@@ -47,7 +47,7 @@ func lsdPayload(t *testing.T) (src, path string, ti *TorrentInfo) {
 // one libtorrent downloads over is its own, to the port we announced.
 func TestInteropLSDLibtorrentFindsUs(t *testing.T) {
 	needInterop(t)
-	if !inOwnNetns(t) {
+	if !interop.InOwnNetns(t) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
@@ -91,7 +91,7 @@ func TestInteropLSDLibtorrentFindsUs(t *testing.T) {
 // We learn of a libtorrent seeder through LSD and download from it.
 func TestInteropLSDWeFindLibtorrent(t *testing.T) {
 	needInterop(t)
-	if !inOwnNetns(t) {
+	if !interop.InOwnNetns(t) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
@@ -112,7 +112,7 @@ func TestInteropLSDWeFindLibtorrent(t *testing.T) {
 // Two of our sessions find each other on BEP 14's own group (the default
 // path, not a test's port) and the download completes.
 func TestLSDTwoSessionsOnTheDefaultGroup(t *testing.T) {
-	if !inOwnNetns(t) {
+	if !interop.InOwnNetns(t) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)

@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
+const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-lsd] [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
 	"[-http ADDR] [-seed] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
@@ -23,6 +23,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
 	addIPFilterFlag(fs, set)
+	addLSDFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
 	metrics := addMetricsFlag(fs.FlagSet)
 	httpFiles := addHTTPFlag(fs.FlagSet)

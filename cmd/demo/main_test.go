@@ -18,12 +18,21 @@ import (
 	"go.uber.org/goleak"
 )
 
-// demoBin is the demo binary, built once by TestMain.
+// demoBin is the demo binary, built once by TestMain; demoBinEnv hands
+// it to the test binary's children.
 var demoBin string
+
+const demoBinEnv = "ACTORRENT_DEMO_BIN"
 
 // TestMain builds the binary the tests run as separate processes, and
 // fails the package if a test leaves a goroutine behind.
 func TestMain(m *testing.M) {
+	// A test re-run in a network namespace of its own
+	// (interop.InOwnNetns) runs the binary its parent built.
+	if bin := os.Getenv(demoBinEnv); bin != "" {
+		demoBin = bin
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "demo-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -41,6 +50,10 @@ func TestMain(m *testing.M) {
 	// after the build: go's build cache is under it too, and an empty one
 	// rebuilt every package each run (three minutes on a busy machine,
 	// counted against the package's test timeout).
+	if err := os.Setenv(demoBinEnv, demoBin); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if err := os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache")); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

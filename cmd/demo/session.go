@@ -32,6 +32,8 @@ func openSessionWith(ctx context.Context, listen string, mask actorrent.AlertCat
 	var sp actorrent.SettingsPack
 	sp.SetStr(actorrent.ListenInterfaces, listen)
 	sp.SetInt(actorrent.AlertMask, int(mask))
+	// LSD only when asked (-lsd): see addLSDFlag.
+	sp.SetBool(actorrent.EnableLSD, false)
 	if onLoopback(listen) {
 		// Every peer on this machine connects from 127.0.0.1: one
 		// connection per IP (libtorrent's default) would leave a seed

@@ -8,7 +8,8 @@
 // it. Every process it starts is put in its own process group and killed
 // as a group by Stop, and every wait is bounded by a context, so a failing
 // test never leaves processes behind. Nothing here ever talks to an address
-// other than 127.0.0.1.
+// other than 127.0.0.1 (and, for LSD, its multicast group on loopback in a
+// network namespace of the test's own: InOwnNetns).
 package interop
 
 import (

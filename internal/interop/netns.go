@@ -1,4 +1,4 @@
-package actorrent
+package interop
 
 import (
 	"context"
@@ -9,20 +9,20 @@ import (
 	"time"
 )
 
-// netnsEnv marks a test binary re-run in a network namespace of its own:
+// NetnsEnv marks a test binary re-run in a network namespace of its own:
 // its value is the test that runs there.
-const netnsEnv = "ACTORRENT_TEST_NETNS"
+const NetnsEnv = "ACTORRENT_TEST_NETNS"
 
-// inOwnNetns runs the calling test in a network namespace of its own
+// InOwnNetns runs the calling test in a network namespace of its own
 // (unshare -n, its loopback up) for what is host-wide: BEP 14's
 // 239.192.152.143:6771, where tests in parallel binaries with the same
 // torrents would otherwise find each other. It returns true in the
 // namespace (the test goes on there); in the parent it re-runs the test
 // binary there, reports its output and returns false. Namespaces need
 // root, as CI has; elsewhere the test is skipped, saying why.
-func inOwnNetns(t *testing.T) bool {
+func InOwnNetns(t *testing.T) bool {
 	t.Helper()
-	if os.Getenv(netnsEnv) == t.Name() {
+	if os.Getenv(NetnsEnv) == t.Name() {
 		return true
 	}
 	if os.Geteuid() != 0 {
@@ -35,7 +35,7 @@ func inOwnNetns(t *testing.T) bool {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0" "$@"`,
 		os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v", "-test.count=1", "-test.timeout=170s")
-	cmd.Env = append(os.Environ(), netnsEnv+"="+t.Name())
+	cmd.Env = append(os.Environ(), NetnsEnv+"="+t.Name())
 	out, err := cmd.CombinedOutput()
 	text := string(out)
 	switch {
