@@ -5,9 +5,11 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/interop"
 	"github.com/actorrent/actorrent/supervisor"
 )
 
@@ -75,7 +77,7 @@ func lsdPeerFrom(ctx context.Context, t *testing.T, log *alertLog, ih InfoHash, 
 // know nothing of each other but the LSD group (no tracker, no DHT, no
 // connect_peer), and checks the lsd_peer alert on the leecher's side and
 // the download byte for byte.
-func lsdSwarm(ctx context.Context, t *testing.T, seeder, leecher *Session, leecherLog *alertLog) {
+func lsdSwarm(ctx context.Context, t *testing.T, seeder, leecher *Session, leecherLog *alertLog) *TorrentInfo {
 	t.Helper()
 	src, dst := t.TempDir(), t.TempDir()
 	writePayload(t, src, map[string]int64{"lsd.bin": 2<<20 + 99}, 14)
@@ -98,6 +100,7 @@ func lsdSwarm(ctx context.Context, t *testing.T, seeder, leecher *Session, leech
 	if err := sameFile(filepath.Join(src, "lsd.bin"), filepath.Join(dst, "lsd.bin")); err != nil {
 		t.Fatal(err)
 	}
+	return ti
 }
 
 // Two of our sessions on one host find each other through LSD alone and
@@ -149,4 +152,40 @@ func TestFaultLSDRestartsAndAnnouncesAgain(t *testing.T) {
 			lsdSwarm(ctx, t, seeder, leecher, leecherLog)
 		})
 	}
+}
+
+// enable_lsd is applied live: a session that turned LSD off and on again
+// is found; one that moves its listen port announces the new one.
+func TestLSDSettingsLive(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	group := lsdTestGroup(t)
+	seeder, _ := lsdSession(t, group)
+	apply := func(f func(*SettingsPack)) {
+		t.Helper()
+		var p SettingsPack
+		f(&p)
+		if err := seeder.ApplySettings(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(func(p *SettingsPack) { p.SetBool(EnableLSD, false) })
+	apply(func(p *SettingsPack) { p.SetBool(EnableLSD, true) })
+	leecher, leecherLog := lsdSession(t, group)
+	ti := lsdSwarm(ctx, t, seeder, leecher, leecherLog)
+
+	old, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := interop.FreePort("tcp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(func(p *SettingsPack) { p.SetStr(ListenInterfaces, "127.0.0.1:"+strconv.Itoa(port)) })
+	now, err := seeder.ListenAddrs(ctx)
+	if err != nil || len(now) != 1 || now[0] == old[0] {
+		t.Fatalf("listen addresses %v (%v), were %v", now, err, old)
+	}
+	lsdPeerFrom(ctx, t, leecherLog, ti.InfoHash(), now[0])
 }

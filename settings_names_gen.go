@@ -126,7 +126,7 @@ const (
 	ActiveDHTLimit IntSetting = "active_dht_limit"
 	// ActiveTrackerLimit: max torrents announced to trackers (not acted on yet: trackers: not honoured yet). Default 1600.
 	ActiveTrackerLimit IntSetting = "active_tracker_limit"
-	// ActiveLSDLimit: max torrents announced via LSD (not acted on yet: no local service discovery yet). Default 60.
+	// ActiveLSDLimit: max torrents announced via LSD (not acted on yet: LSD: every torrent that is not private is announced). Default 60.
 	ActiveLSDLimit IntSetting = "active_lsd_limit"
 	// ActiveLimit: hard cap on active auto-managed torrents. Default 500.
 	ActiveLimit IntSetting = "active_limit"
@@ -166,7 +166,7 @@ const (
 	OptimisticDiskRetry IntSetting = "optimistic_disk_retry"
 	// MaxSuggestPieces: suggested pieces remembered per peer. Default 10.
 	MaxSuggestPieces IntSetting = "max_suggest_pieces"
-	// LocalServiceAnnounceInterval: s; LSD announce period (not acted on yet: no local service discovery yet). Default 300.
+	// LocalServiceAnnounceInterval: s; LSD announce period. Default 300.
 	LocalServiceAnnounceInterval IntSetting = "local_service_announce_interval"
 	// DHTAnnounceInterval: s; DHT announce period (not acted on yet: no DHT yet). Default 900.
 	DHTAnnounceInterval IntSetting = "dht_announce_interval"
@@ -361,7 +361,7 @@ const (
 	ReportTrueDownloaded BoolSetting = "report_true_downloaded"
 	// StrictEndGameMode: request a block a second time only in the end game (every wanted piece requested); off: a peer with nothing outstanding and no free block to offer may get one block another peer has outstanding. Default true.
 	StrictEndGameMode BoolSetting = "strict_end_game_mode"
-	// BroadcastLSD: local service discovery also uses broadcast (every 8th announce) (not acted on yet: no local service discovery yet). Default true.
+	// BroadcastLSD: local service discovery also uses broadcast (every 8th announce) (not acted on yet: LSD: multicast only). Default true.
 	BroadcastLSD BoolSetting = "broadcast_lsd"
 	// EnableOutgoingUTP: make outgoing uTP connections (not acted on yet: no uTP yet: the engine speaks TCP only). Default true.
 	EnableOutgoingUTP BoolSetting = "enable_outgoing_utp"
@@ -421,7 +421,7 @@ const (
 	EnableUPnP BoolSetting = "enable_upnp"
 	// EnableNATPMP: run NAT-PMP port mapping [1.0: start_natpmp()/stop_natpmp()] (not acted on yet: no port mapping yet). Default true.
 	EnableNATPMP BoolSetting = "enable_natpmp"
-	// EnableLSD: run local service discovery [1.0: start_lsd()/stop_lsd()] (not acted on yet: no local service discovery yet). Default true.
+	// EnableLSD: run local service discovery [1.0: start_lsd()/stop_lsd()]. Default true.
 	EnableLSD BoolSetting = "enable_lsd"
 	// EnableDHT: run the DHT node [1.0: start_dht()/stop_dht()] (not acted on yet: no DHT yet). Default true.
 	EnableDHT BoolSetting = "enable_dht"

@@ -24,7 +24,8 @@ type Config struct {
 	// Listen are the session's TCP listen addresses: LSD runs on their
 	// interfaces and announces their ports.
 	Listen []netip.AddrPort
-	// Interval is local_service_announce_interval (<= 0: 5 minutes).
+	// Interval is local_service_announce_interval (0: a torrent a second,
+	// as libtorrent).
 	Interval time.Duration
 	// Group is where announces go and are heard (zero: lsd.Group). Tests
 	// give another port so that they hear no other process.

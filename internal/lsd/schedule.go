@@ -35,7 +35,8 @@ type send struct {
 	at time.Time
 }
 
-// NewSchedule returns an empty schedule; interval <= 0 is DefaultInterval.
+// NewSchedule returns an empty schedule; a negative interval is
+// DefaultInterval, 0 announces a torrent every second (libtorrent's floor).
 func NewSchedule(interval time.Duration) *Schedule {
 	s := &Schedule{member: map[InfoHash]bool{}}
 	s.SetInterval(interval)
@@ -45,7 +46,7 @@ func NewSchedule(interval time.Duration) *Schedule {
 // SetInterval changes the round's interval (local_service_announce_interval);
 // it takes effect at the round's next announce.
 func (s *Schedule) SetInterval(interval time.Duration) {
-	if interval <= 0 {
+	if interval < 0 {
 		interval = DefaultInterval
 	}
 	s.interval = interval

@@ -29,7 +29,7 @@ func run(s *Schedule, from, end time.Time) map[InfoHash][]time.Duration {
 }
 
 func TestScheduleAnnouncesAtStartWithResends(t *testing.T) {
-	s := NewSchedule(0)
+	s := NewSchedule(-1)
 	s.Add(ih(1), t0)
 	sent := run(s, t0, t0.Add(10*time.Second))
 	want := []time.Duration{0, 2 * time.Second, 6 * time.Second}
