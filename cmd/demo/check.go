@@ -82,6 +82,7 @@ func openCheckSession(ctx context.Context, threads int) (*actorrent.Session, err
 	sp := actorrent.DefaultSettings()
 	sp.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
 	sp.SetInt(actorrent.AlertMask, int(alertMask))
+	sp.SetBool(actorrent.EnableLSD, false) // no peers
 	if threads > 0 {
 		sp.SetInt(actorrent.HashingThreads, threads)
 	}
