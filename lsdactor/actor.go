@@ -51,8 +51,10 @@ type Actor struct {
 	lastErr  string // the last send error posted (posted once until it changes)
 }
 
-// shared is what outlives a restart: the config and our cookie, so that
-// our own packets still in flight are known as ours.
+// shared is what outlives a restart: the config (with the interval
+// settings changed since) and our cookie, so that our own packets still
+// in flight are known as ours. Only the actor's incarnations touch it,
+// one after the other.
 type shared struct {
 	Config
 	cookie uint32
@@ -111,7 +113,9 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.LSDTorrents:
 		a.handleTorrents(ctx, m)
 	case *messages.SettingsChanged:
-		a.schedule.SetInterval(time.Duration(m.Settings.Int(settings.LocalServiceAnnounceInterval)) * time.Second)
+		// Kept in the shared config: a restarted actor announces at it too.
+		a.cfg.Interval = time.Duration(m.Settings.Int(settings.LocalServiceAnnounceInterval)) * time.Second
+		a.schedule.SetInterval(a.cfg.Interval)
 	case *wake:
 		a.wakeAt = time.Time{}
 		a.announce(ctx)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/lsd"
+	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -233,6 +234,40 @@ func TestOpenFailureRetriesWithBackoff(t *testing.T) {
 		// Backoff 0.5 s, then 1 s: the third incarnation opens at 1.5 s.
 		if len(got) == 0 || got[0] != 1500*time.Millisecond {
 			t.Fatalf("sent at %v, want the first at 1.5 s", got)
+		}
+	})
+}
+
+// local_service_announce_interval applied at runtime takes effect from
+// the round's next announce.
+func TestIntervalChangedInVirtualTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		r := newRig([]messages.InfoHash{ih1}, 5*time.Minute, newFakeNet())
+		time.Sleep(time.Minute)
+		set, err := settings.Default().With(map[string]any{"local_service_announce_interval": 60})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.sys.Root.Send(r.pid, &messages.SettingsChanged{Settings: set})
+		time.Sleep(6*time.Minute + 10*time.Second)
+		synctest.Wait()
+		sent := r.net.sends()
+		r.stop()
+		var rounds []time.Duration
+		for _, d := range sendTimes(sent, ih1, start) {
+			if d%time.Minute == 0 { // first sends; resends are 2 s and 6 s after
+				rounds = append(rounds, d)
+			}
+		}
+		want := []time.Duration{0, 5 * time.Minute, 6 * time.Minute, 7 * time.Minute}
+		if len(rounds) != len(want) {
+			t.Fatalf("announced at %v, want %v", rounds, want)
+		}
+		for i := range want {
+			if rounds[i] != want[i] {
+				t.Fatalf("announced at %v, want %v", rounds, want)
+			}
 		}
 	})
 }
