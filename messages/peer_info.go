@@ -11,7 +11,7 @@ import (
 type PeerFlags uint32
 
 // The peer flags we set (libtorrent's names; the others — holepunch,
-// i2p, uTP, SSL, encryption — belong to features not built).
+// i2p, SSL, encryption — belong to features not built).
 const (
 	PeerInteresting        PeerFlags = 1 << 0  // we are interested in it
 	PeerChoked             PeerFlags = 1 << 1  // we choke it
@@ -27,6 +27,7 @@ const (
 	PeerSnubbed            PeerFlags = 1 << 12 // our requests to it time out
 	PeerUploadOnly         PeerFlags = 1 << 13 // it downloads nothing (BEP 21)
 	PeerEndgameMode        PeerFlags = 1 << 14 // our requests to it duplicate others'
+	PeerUTPSocket          PeerFlags = 1 << 17 // the connection is over uTP (libtorrent's utp_socket, 0x20000)
 )
 
 // PeerSourceFlags are libtorrent's peer_source_flags_t: where we learnt

@@ -184,4 +184,6 @@ type ListenAddrsReply struct {
 type IncomingConnection struct {
 	Conn      net.Conn
 	Handshake wire.Handshake
+	// UTP: accepted on the uTP socket, not the TCP listener.
+	UTP bool
 }

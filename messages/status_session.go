@@ -59,7 +59,7 @@ type SessionStatus struct {
 	ActiveRequests                      []DHTLookup
 	DHTRoutingTable                     []DHTRoutingBucket
 	DHTTotalAllocations                 int
-	// UTPStats: zero until uTP lands.
+	// UTPStats: the uTP sockets of every listen socket, summed.
 	UTPStats UTPStatus
 
 	// PeerlistSize: the peers in every torrent's peer list, connected or
@@ -88,7 +88,13 @@ type DHTRoutingBucket struct {
 	NumNodes, NumReplacements, LastActive int
 }
 
-// UTPStatus counts the uTP sockets by state (libtorrent's utp_status).
+// UTPStatus counts the uTP sockets by state (libtorrent's utp_status:
+// the five gauges of 1.0), and what they did since the session started
+// (the counters libtorrent 1.1 added to it, the utp.* metrics).
 type UTPStatus struct {
 	NumIdle, NumSynSent, NumConnected, NumFinSent, NumCloseWait int
+
+	PacketLoss, Timeout, PacketsIn, PacketsOut, FastRetransmit, PacketResend uint64
+	SamplesAboveTarget, SamplesBelowTarget, PayloadPktsIn, PayloadPktsOut    uint64
+	InvalidPktsIn, RedundantPktsIn                                           uint64
 }

@@ -28,6 +28,8 @@ type TurnOverPeers struct {
 type AttachPeer struct {
 	Conn      net.Conn
 	Handshake wire.Handshake
+	// UTP: Conn is a uTP connection (libtorrent's utp_socket type).
+	UTP bool
 }
 
 // PauseTorrent disconnects every peer and stops the torrent's activity.
@@ -83,6 +85,15 @@ type PeerConnected struct {
 	Addr   string
 	// Incoming is true for connections the remote opened.
 	Incoming bool
+	// UTP: the connection is over uTP, not TCP.
+	UTP bool
+}
+
+// PeerUTPFailed: an outgoing uTP connect to the peer failed; the torrent
+// remembers the address as lacking uTP (libtorrent's supports_utp), and
+// the peer goes on over TCP when it may.
+type PeerUTPFailed struct {
+	Key PeerKey
 }
 
 // PeerClosed: the connection ended; Err is why (nil when we closed it).

@@ -51,6 +51,12 @@ type Config struct {
 	Addr      string
 	Conn      net.Conn
 	Handshake *wire.Handshake
+	// UTP: Conn is a uTP connection (incoming). DialUTP connects over
+	// uTP (the session's socket; nil: none), tried first unless NoUTP:
+	// the peer list knows the peer lacks uTP (transport.go).
+	UTP     bool
+	DialUTP DialFunc
+	NoUTP   bool
 	// Supervision recovers the connection's goroutines and injects the
 	// plan's faults into them (nil: no faults).
 	Supervision *supervisor.Supervision
@@ -105,6 +111,7 @@ type Actor struct {
 	cancelTicker func()
 
 	connected bool
+	utp       bool // the connection is over uTP
 	closing   bool
 	closeErr  error
 
@@ -191,6 +198,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleConnected(ctx, m)
 	case *connectFailed:
 		a.fail(ctx, m.err, false)
+	case *utpFailed:
+		ctx.Send(ctx.Parent(), &messages.PeerUTPFailed{Key: a.cfg.Key})
 	case *inbound:
 		a.inWin.handled(1)
 		a.lastReceive = time.Now()

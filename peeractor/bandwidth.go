@@ -43,22 +43,30 @@ type peerBandwidth struct {
 	waiting atomic.Int32
 }
 
-// connect classifies the peer by its remote address (TCP: the only
-// transport yet) and gathers its channels. Without a gate nothing is
-// limited.
-func (b *peerBandwidth) connect(cfg Config, remote net.Addr, set *settings.Snapshot) {
+// connect classifies the peer by its remote address and socket type (the
+// peer class type filter) and gathers its channels. Without a gate
+// nothing is limited.
+func (b *peerBandwidth) connect(cfg Config, remote net.Addr, st ratelimit.SocketType, set *settings.Snapshot) {
 	b.gate = cfg.Bandwidth
 	if b.gate == nil {
 		return
 	}
 	addr := remoteIP(remote)
 	b.ipv6 = addr.Is6() && !addr.Is4In6()
-	pc := b.gate.PeerChannels(addr, ratelimit.TCPSocket)
+	pc := b.gate.PeerChannels(addr, st)
 	b.mask = pc.Mask
 	b.chans[ratelimit.Upload] = appendChannel(pc.Up, cfg.TorrentRates[ratelimit.Upload])
 	b.chans[ratelimit.Download] = appendChannel(pc.Down, cfg.TorrentRates[ratelimit.Download])
 	b.all = append(append([]*ratelimit.Channel(nil), b.chans[ratelimit.Upload]...), b.chans[ratelimit.Download]...)
 	b.settingsChanged(set)
+}
+
+// socketType is the peer class type filter's name for the transport.
+func socketType(utp bool) ratelimit.SocketType {
+	if utp {
+		return ratelimit.UTPSocket
+	}
+	return ratelimit.TCPSocket
 }
 
 func appendChannel(chans []*ratelimit.Channel, c *ratelimit.Channel) []*ratelimit.Channel {

@@ -30,6 +30,7 @@ type (
 	connected struct {
 		conn net.Conn
 		hs   wire.Handshake
+		utp  bool // conn is a uTP connection
 	}
 	connectFailed struct{ err error }
 	inbound       struct {
@@ -64,8 +65,8 @@ func (a *Actor) ourHandshake() wire.Handshake {
 func (a *Actor) handleStarted(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	a.readerCtx, a.stopReader = context.WithCancel(context.Background())
-	a.gauges.open(a.cfg.Conn != nil)
 	if a.cfg.Conn != nil {
+		a.gauges.open(true, a.cfg.UTP)
 		a.addr = a.cfg.Conn.RemoteAddr().String()
 		conn, hs := a.cfg.Conn, *a.cfg.Handshake
 		a.conn = conn
@@ -78,53 +79,58 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 				return
 			}
 			_ = conn.SetWriteDeadline(time.Time{})
-			root.Send(self, &connected{conn: conn, hs: hs})
+			root.Send(self, &connected{conn: conn, hs: hs, utp: a.cfg.UTP})
 		}()
 		return
 	}
 	a.addr = a.cfg.Addr
 	a.cfg.Counters.Inc(stats.PeerConnectionAttempts)
+	// The dial goroutine reads this snapshot, not a.set, which the actor
+	// replaces on SettingsChanged.
+	out := outgoing{cfg: &a.cfg, set: a.set,
+		failedUTP: func() { root.Send(self, &utpFailed{}) },
+		fellBack:  a.gauges.fellBackToTCP}
+	_, tryUTP := out.tryUTP()
+	a.gauges.open(false, tryUTP)
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteDial)
 		a.cfg.Supervision.Inject(supervisor.KindPeer, supervisor.SiteDial, string(supervisor.SiteDial))
-		conn, hs, err := a.dial()
+		conn, hs, utp, err := a.dial(out)
 		if err != nil {
 			root.Send(self, &connectFailed{err: err})
 			return
 		}
-		root.Send(self, &connected{conn: conn, hs: hs})
+		root.Send(self, &connected{conn: conn, hs: hs, utp: utp})
 	}()
 }
 
-// dial connects and exchanges handshakes, all bounded by timeouts.
-func (a *Actor) dial() (net.Conn, wire.Handshake, error) {
-	dial := a.set.Seconds(settings.PeerConnectTimeout)
-	d := net.Dialer{Timeout: dial}
-	ctx, cancel := context.WithTimeout(a.readerCtx, dial)
-	defer cancel()
-	conn, err := d.DialContext(ctx, "tcp", a.cfg.Addr)
+// dial connects (uTP first, transport.go) and exchanges handshakes, all
+// bounded by timeouts; utp tells the transport.
+func (a *Actor) dial(out outgoing) (conn net.Conn, hs wire.Handshake, utp bool, err error) {
+	conn, utp, err = out.connect(a.readerCtx)
 	ipv6 := err == nil && isIPv6(conn.RemoteAddr())
-	a.ip.connect(a.cfg.Counters, err == nil, ipv6)
-	if err != nil {
-		return nil, wire.Handshake{}, fmt.Errorf("peeractor: connect %s: %w", a.cfg.Addr, err)
+	if !errors.Is(err, ErrNoTransport) {
+		a.ip.connect(a.cfg.Counters, err == nil, ipv6)
 	}
-	a.gauges.tcpConnected()
-	_ = conn.SetDeadline(time.Now().Add(a.set.Seconds(settings.HandshakeTimeout)))
-	if err := wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
-		conn.Close()
-		return nil, wire.Handshake{}, fmt.Errorf("peeractor: send handshake: %w", err)
-	}
-	hs, err := wire.ReadHandshake(conn)
 	if err != nil {
+		return nil, hs, utp, err
+	}
+	a.gauges.transportConnected()
+	_ = conn.SetDeadline(time.Now().Add(out.set.Seconds(settings.HandshakeTimeout)))
+	if err = wire.WriteHandshake(conn, a.ourHandshake()); err != nil {
 		conn.Close()
-		return nil, wire.Handshake{}, fmt.Errorf("peeractor: read handshake: %w", err)
+		return nil, hs, utp, fmt.Errorf("peeractor: send handshake: %w", err)
+	}
+	if hs, err = wire.ReadHandshake(conn); err != nil {
+		conn.Close()
+		return nil, hs, utp, fmt.Errorf("peeractor: read handshake: %w", err)
 	}
 	_ = conn.SetDeadline(time.Time{})
 	if hs.InfoHash != a.cfg.InfoHash {
 		conn.Close()
-		return nil, wire.Handshake{}, ErrInfoHashMismatch
+		return nil, wire.Handshake{}, utp, ErrInfoHashMismatch
 	}
-	return conn, hs, nil
+	return conn, hs, utp, nil
 }
 
 // startReader decodes messages on its own goroutine (reader_loop.go).

@@ -102,55 +102,6 @@ func isIPv6(addr net.Addr) bool {
 // before the connection counts as connected.
 const handshakeLen = 68
 
-// peerGauges holds the connection's place in peer.num_tcp_peers,
-// num_peers_half_open and num_peers_connected. The dial goroutine moves
-// it from half-open to connected, and the actor releases it when it
-// stops, whichever comes last: the state is an atomic.
-type peerGauges struct {
-	c     *stats.Counters
-	state atomic.Int32
-}
-
-const (
-	gaugeNone int32 = iota
-	gaugeHalfOpen
-	gaugeConnected
-	gaugeReleased
-)
-
-// open: an outgoing connection is half-open until its TCP connect
-// completes; an accepted one is connected from the start (libtorrent
-// counts an incoming peer_connection as connected when it is made).
-func (g *peerGauges) open(incoming bool) {
-	g.c.Inc(stats.PeerNumTCPPeers)
-	if incoming {
-		g.c.Inc(stats.PeerNumPeersConnected)
-		g.state.Store(gaugeConnected)
-		return
-	}
-	g.c.Inc(stats.PeerNumPeersHalfOpen)
-	g.state.Store(gaugeHalfOpen)
-}
-
-// tcpConnected: the outgoing connect completed.
-func (g *peerGauges) tcpConnected() {
-	if g.state.CompareAndSwap(gaugeHalfOpen, gaugeConnected) {
-		g.c.Add(stats.PeerNumPeersHalfOpen, -1)
-		g.c.Inc(stats.PeerNumPeersConnected)
-	}
-}
-
-func (g *peerGauges) release() {
-	switch g.state.Swap(gaugeReleased) {
-	case gaugeHalfOpen:
-		g.c.Add(stats.PeerNumPeersHalfOpen, -1)
-		g.c.Add(stats.PeerNumTCPPeers, -1)
-	case gaugeConnected:
-		g.c.Add(stats.PeerNumPeersConnected, -1)
-		g.c.Add(stats.PeerNumTCPPeers, -1)
-	}
-}
-
 // flagGauges are the gauges a connection is in while a flag of its wire
 // state holds (interested, unchoked); released when it stops.
 type flagGauges struct {

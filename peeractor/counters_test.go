@@ -75,25 +75,54 @@ func TestFlagGauges(t *testing.T) {
 	}
 }
 
-// peerGauges: half-open until the TCP connect, connected after; the dial
+// peerGauges: half-open until the connect, connected after; the dial
 // goroutine moving it after the actor released it changes nothing.
 func TestPeerGauges(t *testing.T) {
 	c := stats.NewCounters()
 	var out, in peerGauges
 	out.c, in.c = c, c
-	out.open(false)
-	in.open(true)
+	out.open(false, false)
+	in.open(true, false)
 	if c.Get(stats.PeerNumTCPPeers) != 2 || c.Get(stats.PeerNumPeersHalfOpen) != 1 || c.Get(stats.PeerNumPeersConnected) != 1 {
 		t.Fatalf("after open: %v", c.Snapshot())
 	}
-	out.tcpConnected()
+	out.transportConnected()
 	if c.Get(stats.PeerNumPeersHalfOpen) != 0 || c.Get(stats.PeerNumPeersConnected) != 2 {
 		t.Fatalf("after connect: %v", c.Snapshot())
 	}
 	out.release()
 	in.release()
-	out.tcpConnected() // late: released already
+	out.transportConnected() // late: released already
 	out.release()
+	for i, v := range c.Snapshot() {
+		if v != 0 {
+			t.Errorf("%s = %d after release", stats.Metrics()[i].Name, v)
+		}
+	}
+}
+
+// A connection tried over uTP counts in num_utp_peers until it falls back
+// to TCP; an incoming uTP one counts there while it lasts; a fallback
+// after the release changes nothing.
+func TestPeerGaugesByTransport(t *testing.T) {
+	c := stats.NewCounters()
+	var out, in, late peerGauges
+	out.c, in.c, late.c = c, c, c
+	out.open(false, true)
+	in.open(true, true)
+	if c.Get(stats.PeerNumUTPPeers) != 2 || c.Get(stats.PeerNumTCPPeers) != 0 || !out.overUTP() {
+		t.Fatalf("two uTP connections: %v", c.Snapshot())
+	}
+	out.fellBackToTCP()
+	if c.Get(stats.PeerNumUTPPeers) != 1 || c.Get(stats.PeerNumTCPPeers) != 1 || out.overUTP() {
+		t.Fatalf("after the fallback: utp %d tcp %d", c.Get(stats.PeerNumUTPPeers), c.Get(stats.PeerNumTCPPeers))
+	}
+	out.transportConnected()
+	late.open(false, true)
+	late.release()
+	late.fellBackToTCP()
+	out.release()
+	in.release()
 	for i, v := range c.Snapshot() {
 		if v != 0 {
 			t.Errorf("%s = %d after release", stats.Metrics()[i].Name, v)

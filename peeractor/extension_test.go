@@ -31,7 +31,7 @@ func (r *recordingParent) Receive(c actor.Context) {
 	case *messages.SetTorrentInfo, *messages.RequestMetadata, *messages.SendPEX:
 		c.Send(r.child, m)
 	case *messages.PeerConnected, *messages.PeerClosed, *messages.PeerBitfield, *messages.PeerHave,
-		*messages.PeerExtHandshake, *messages.PeerMetadata, *messages.PeerPEX:
+		*messages.PeerExtHandshake, *messages.PeerMetadata, *messages.PeerPEX, *messages.PeerUTPFailed:
 		r.mu.Lock()
 		r.msgs = append(r.msgs, m)
 		r.mu.Unlock()

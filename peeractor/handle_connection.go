@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/bufpool"
+	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -32,7 +33,8 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	a.connected = true
 	now := time.Now()
 	a.lastReceive, a.lastSend = now, now
-	a.bw.connect(a.cfg, m.conn.RemoteAddr(), a.set)
+	a.utp = m.utp
+	a.bw.connect(a.cfg, m.conn.RemoteAddr(), socketType(m.utp), a.set)
 	a.w = newWriter()
 	a.w.bw, a.w.ctx = &a.bw, a.readerCtx
 	a.countHandshakes(m.conn)
@@ -47,7 +49,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 			func(err error) { root.Send(self, &ioFailed{err: err}) })
 	}()
 	ctx.Send(ctx.Parent(), &messages.PeerConnected{
-		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil,
+		Key: a.cfg.Key, PeerID: m.hs.PeerID, Addr: a.addr, Incoming: a.cfg.Conn != nil, UTP: m.utp,
 	})
 	(fastExt{a}).sendPieces() // bitfield, have_all or have_none (fast.go)
 	// BEP 10: the extension handshake goes after the bitfield.
@@ -70,6 +72,9 @@ func (a *Actor) fail(ctx actor.Context, err error, protocol bool) {
 		protocol = false
 	}
 	countDisconnect(a.cfg.Counters, err, protocol, !a.connected && a.cfg.Conn == nil)
+	if err != nil && a.gauges.overUTP() {
+		a.cfg.Counters.Inc(stats.PeerErrorUTPPeers) // libtorrent: any end worse than "normal"
+	}
 	if a.connected {
 		// Before PeerClosed: the torrent still knows us and counts the
 		// bytes moved since the last tick.

@@ -80,6 +80,7 @@ func (a *Actor) handleGetPeerInfo(ctx actor.Context) {
 	set(a.peerChoking, messages.PeerRemoteChoked)
 	set(a.remote.SupportsExtended(), messages.PeerSupportsExtensions)
 	set(a.cfg.Conn == nil, messages.PeerOutgoingConnection)
+	set(a.utp, messages.PeerUTPSocket)
 	set(a.conn != nil && !a.connected, messages.PeerHandshake)
 	set(a.conn == nil, messages.PeerConnecting)
 	set(a.peerHave.Len() > 0 && a.peerHave.All(), messages.PeerSeed)

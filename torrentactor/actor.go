@@ -17,6 +17,7 @@ import (
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/internal/storage"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/peeractor"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
@@ -90,6 +91,8 @@ type Config struct {
 	// Counters is the session's stats counter block (nil: none); the
 	// torrent's peers count on it too.
 	Counters *stats.Counters
+	// DialUTP connects over the session's uTP socket (nil: no uTP).
+	DialUTP peeractor.DialFunc
 	// Prealloc, when set, is the torrent's memory, allocated by the
 	// goroutine that added it (prealloc.go); nil: New allocates.
 	Prealloc *Prealloc
@@ -124,6 +127,9 @@ type Shared struct {
 	Supervision   *supervisor.Supervision
 	Bandwidth     *actors.Bandwidth
 	Counters      *stats.Counters
+	// DialUTP connects over the session's uTP socket (nil: none); the
+	// torrent hands it to its peers (utp_peers.go).
+	DialUTP peeractor.DialFunc
 	// TrackerBase is the announcer's configuration but for a torrent's
 	// tiers and tracker id (torrentConfig.trackers).
 	TrackerBase TrackerConfig
@@ -136,6 +142,7 @@ func (c *Config) shared() *Shared {
 		Credit: c.Credit, ConnectBudget: c.ConnectBudget, Connections: c.Connections, UploadSlots: c.UploadSlots,
 		Log: c.Log, IPFilter: c.IPFilter, PortFilter: c.PortFilter, PeerProps: c.PeerProps,
 		Supervision: c.Supervision, Bandwidth: c.Bandwidth, Counters: c.Counters, TrackerBase: c.Trackers,
+		DialUTP: c.DialUTP,
 	}
 	s.TrackerBase.Tiers, s.TrackerBase.TrackerID = nil, ""
 	return s
@@ -251,6 +258,7 @@ type peerInfo struct {
 	peerID     [20]byte
 	connected  bool
 	incoming   bool // it connected to us
+	utp        bool // the connection is over uTP (utp_peers.go)
 	interested bool // we are interested in it
 	// wants: it is interested in us; unchoked: we let it download
 	// (handle_choke.go).

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/choker"
-	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -148,7 +147,7 @@ func (a choking) ignoresUnchokeSlots(p *peerInfo) bool {
 	if err != nil {
 		return false
 	}
-	return gate.IgnoreUnchokeSlots(gate.ClassMask(ap.Addr(), ratelimit.TCPSocket))
+	return gate.IgnoreUnchokeSlots(gate.ClassMask(ap.Addr(), socketType(p)))
 }
 
 // chokeTorrent is what the choker needs of the torrent.

@@ -8,7 +8,6 @@ import (
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
-	"github.com/actorrent/actorrent/peeractor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -56,7 +55,7 @@ func (a peerList) connect(ctx actor.Context, boost int) {
 	a.budget.Charge(boosted)
 	a.budget.Attempted(len(cands)-boosted, a.life.finished, everyN)
 	for _, ap := range cands {
-		if !a.spawnPeer(ctx, peeractor.Config{Addr: ap.String()}) {
+		if !a.spawnPeer(ctx, utpPeers{a.Actor}.outgoing(ap.String())) {
 			// Another torrent took the last slot: not an attempt.
 			a.plist.Closed(ap, false)
 		}

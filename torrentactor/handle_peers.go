@@ -34,7 +34,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	} else if (filters{a}).connectByName(ctx, m.Addr) {
 		return
 	}
-	if !a.active() || a.peers.len() >= a.maxPeers() || !a.set.Bool(settings.EnableOutgoingTCP) {
+	if !a.active() || a.peers.len() >= a.maxPeers() || !(utpPeers{a}).canDialOut() {
 		return // the list connects it later
 	}
 	for range a.peers.openAt(m.Addr) {
@@ -43,7 +43,7 @@ func (a *Actor) handleConnectPeer(ctx actor.Context, m *messages.ConnectPeer) {
 	if numeric && a.plist.IPBusy(ap) {
 		return // one connection per IP (allow_multiple_connections_per_ip)
 	}
-	if a.spawnPeer(ctx, peeractor.Config{Addr: m.Addr}) && numeric {
+	if a.spawnPeer(ctx, utpPeers{a}.outgoing(m.Addr)) && numeric {
 		a.plist.Connecting(ap, time.Now())
 	}
 }
@@ -55,7 +55,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 		m.Conn.Close()
 		return
 	}
-	factor := rateLimits{a}.connectionFactor(m.Conn)
+	factor := rateLimits{a}.connectionFactor(m.Conn, m.UTP)
 	full := a.peers.len() >= (rateLimits{a}).maxIncomingPeers(factor)
 	ap, numeric := parseAddrPort(m.Conn.RemoteAddr().String())
 	if numeric && (filters{a}.refusePeer(ctx, ap, false) || !a.plist.Incoming(ap)) {
@@ -63,7 +63,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 		return
 	}
 	hs := m.Handshake
-	pc := peeractor.Config{Conn: m.Conn, Handshake: &hs}
+	pc := peeractor.Config{Conn: m.Conn, Handshake: &hs, UTP: m.UTP}
 	if !full && a.spawnPeer(ctx, pc) {
 		return
 	}
@@ -82,7 +82,7 @@ func (a *Actor) handleAttachPeer(ctx actor.Context, m *messages.AttachPeer) {
 // spawnPeer starts a peer actor for a connection, if the session has a
 // connection slot for it; it reports whether it did.
 func (a *Actor) spawnPeer(ctx actor.Context, pc peeractor.Config) bool {
-	if !a.cfg.Connections.TakeScaled(rateLimits{a}.connectionFactor(pc.Conn)) {
+	if !a.cfg.Connections.TakeScaled(rateLimits{a}.connectionFactor(pc.Conn, pc.UTP)) {
 		return false
 	}
 	a.spawnPeerTaken(ctx, pc)
@@ -110,6 +110,7 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	rateLimits{a}.ensureRates()
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
+	pc.DialUTP = a.cfg.DialUTP
 	pc.ListenPort = uint16(a.cfg.TrackerBase.Port)
 	// Share mode never says upload_only: it stays with the seeds.
 	pc.ShareMode = sharing{a}.on()
@@ -128,7 +129,7 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	if pc.Conn != nil {
 		addr = pc.Conn.RemoteAddr().String()
 	}
-	a.peers.add(&peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil})
+	a.peers.add(&peerInfo{key: pc.Key, pid: pid, addr: addr, pending: pending, slot: true, incoming: pc.Conn != nil, utp: pc.UTP})
 }
 
 func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected) {
@@ -139,6 +140,7 @@ func (a *Actor) handlePeerConnected(ctx actor.Context, m *messages.PeerConnected
 		return
 	}
 	p.connected = true
+	p.utp = m.UTP
 	p.peerID = m.PeerID
 	p.since = time.Now()
 	if ap, ok := parseAddrPort(p.addr); ok {

@@ -49,8 +49,9 @@ func (a rateLimits) ensureRates() {
 
 // connectionFactor is the connection_limit_factor of an incoming
 // connection's classes (100 without a gate, or for an outgoing one: as in
-// libtorrent, only incoming connections get the factor).
-func (a rateLimits) connectionFactor(conn net.Conn) int {
+// libtorrent, only incoming connections get the factor); utp: conn is a
+// uTP connection (the class type filter's socket type).
+func (a rateLimits) connectionFactor(conn net.Conn, utp bool) int {
 	gate := a.cfg.Bandwidth
 	if gate == nil || conn == nil {
 		return 100
@@ -59,7 +60,7 @@ func (a rateLimits) connectionFactor(conn net.Conn) int {
 	if ap, err := netip.ParseAddrPort(conn.RemoteAddr().String()); err == nil {
 		addr = ap.Addr()
 	}
-	return gate.ConnectionLimitFactor(gate.ClassMask(addr, ratelimit.TCPSocket))
+	return gate.ConnectionLimitFactor(gate.ClassMask(addr, socketType(&peerInfo{utp: utp})))
 }
 
 // maxIncomingPeers is maxPeers for an incoming connection whose classes

@@ -103,7 +103,7 @@ func earliest(a, b time.Time) time.Time {
 // A finished torrent waits for peers to come, unless
 // seeding_outgoing_connections is set.
 func (a ticker) canConnectOut() bool {
-	return a.active() && a.set.Bool(settings.EnableOutgoingTCP) &&
+	return a.active() && (utpPeers{a.Actor}).canDialOut() &&
 		(!a.life.finished || a.set.Bool(settings.SeedingOutgoingConnections))
 }
 

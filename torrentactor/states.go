@@ -124,6 +124,8 @@ func (a *Actor) common(ctx actor.Context) {
 		a.handleConnectPeer(ctx, m)
 	case *messages.AttachPeer:
 		a.handleAttachPeer(ctx, m)
+	case *messages.PeerUTPFailed:
+		utpPeers{a}.connectFailed(m)
 	case *messages.PeerClosed:
 		a.handlePeerClosed(ctx, m)
 	case *messages.PeerStats:

@@ -60,6 +60,10 @@ type Peer struct {
 	// connection's ephemeral port.
 	ListenPortKnown bool
 	LastAttempt     time.Time // last outgoing connection attempt
+	// NoUTP: a uTP connection to it failed to connect; connect over TCP
+	// (libtorrent's supports_utp, inverted so that the zero value tries
+	// uTP first as libtorrent does).
+	NoUTP bool
 }
 
 // List is not safe for concurrent use; its owner (the torrent actor)

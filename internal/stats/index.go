@@ -7,7 +7,7 @@ type Index int
 
 // The metrics the engine fills. Every name is libtorrent 1.1's and means
 // what libtorrent's means (see indexNames); the ones whose feature does not
-// exist (uTP, DHT, SSL, SOCKS, i2p) or that we
+// exist (DHT, SSL, SOCKS, i2p) or that we
 // cannot count with libtorrent's meaning are absent.
 const (
 	// Peer connections and disconnects (peeractor, sessionactor's listener).
@@ -39,6 +39,8 @@ const (
 	PeerConnectionAttempts
 	PeerIncomingConnections
 	PeerNumTCPPeers
+	PeerNumUTPPeers
+	PeerErrorUTPPeers
 	PeerNumPeersHalfOpen
 	PeerNumPeersConnected
 	PeerNumPeersUpInterested
@@ -143,6 +145,27 @@ const (
 	DiskDiskHashTime
 	DiskDiskJobTime
 
+	// uTP: read off the session's uTP sockets when collected (each socket
+	// counts on its own goroutine). num_utp_deleted is absent: our sockets
+	// free a connection when it closes, they keep none pending delete.
+	UTPPacketLoss
+	UTPTimeout
+	UTPPacketsIn
+	UTPPacketsOut
+	UTPFastRetransmit
+	UTPPacketResend
+	UTPSamplesAboveTarget
+	UTPSamplesBelowTarget
+	UTPPayloadPktsIn
+	UTPPayloadPktsOut
+	UTPInvalidPktsIn
+	UTPRedundantPktsIn
+	UTPNumIdle
+	UTPNumSynSent
+	UTPNumConnected
+	UTPNumFinSent
+	UTPNumCloseWait
+
 	// NumIndexes is the number of metrics the engine fills.
 	NumIndexes
 )
@@ -177,6 +200,8 @@ var indexNames = [NumIndexes]string{
 	PeerConnectionAttempts:       "peer.connection_attempts",
 	PeerIncomingConnections:      "peer.incoming_connections",
 	PeerNumTCPPeers:              "peer.num_tcp_peers",
+	PeerNumUTPPeers:              "peer.num_utp_peers",
+	PeerErrorUTPPeers:            "peer.error_utp_peers",
 	PeerNumPeersHalfOpen:         "peer.num_peers_half_open",
 	PeerNumPeersConnected:        "peer.num_peers_connected",
 	PeerNumPeersUpInterested:     "peer.num_peers_up_interested",
@@ -270,4 +295,21 @@ var indexNames = [NumIndexes]string{
 	DiskDiskWriteTime:            "disk.disk_write_time",
 	DiskDiskHashTime:             "disk.disk_hash_time",
 	DiskDiskJobTime:              "disk.disk_job_time",
+	UTPPacketLoss:                "utp.utp_packet_loss",
+	UTPTimeout:                   "utp.utp_timeout",
+	UTPPacketsIn:                 "utp.utp_packets_in",
+	UTPPacketsOut:                "utp.utp_packets_out",
+	UTPFastRetransmit:            "utp.utp_fast_retransmit",
+	UTPPacketResend:              "utp.utp_packet_resend",
+	UTPSamplesAboveTarget:        "utp.utp_samples_above_target",
+	UTPSamplesBelowTarget:        "utp.utp_samples_below_target",
+	UTPPayloadPktsIn:             "utp.utp_payload_pkts_in",
+	UTPPayloadPktsOut:            "utp.utp_payload_pkts_out",
+	UTPInvalidPktsIn:             "utp.utp_invalid_pkts_in",
+	UTPRedundantPktsIn:           "utp.utp_redundant_pkts_in",
+	UTPNumIdle:                   "utp.num_utp_idle",
+	UTPNumSynSent:                "utp.num_utp_syn_sent",
+	UTPNumConnected:              "utp.num_utp_connected",
+	UTPNumFinSent:                "utp.num_utp_fin_sent",
+	UTPNumCloseWait:              "utp.num_utp_close_wait",
 }
