@@ -23,6 +23,11 @@ func testSettings() SettingsPack {
 	p.SetBool(EnableLSD, false)
 	p.SetInt(AlertMask, int(CategoryAll))
 	p.SetInt(AlertQueueSize, 100000)
+	// Outgoing connections go over TCP only: the fake peers and the
+	// TCP-only libtorrent peers of most tests answer no uTP SYN, and each
+	// connect would first wait out the SYN's timeouts (utp_session_test.go
+	// tests uTP, and uTP first, between sessions).
+	p.SetBool(EnableOutgoingUTP, false)
 	return p
 }
 

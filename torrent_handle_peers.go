@@ -31,6 +31,7 @@ const (
 	PeerSnubbed            = messages.PeerSnubbed
 	PeerUploadOnly         = messages.PeerUploadOnly
 	PeerEndgameMode        = messages.PeerEndgameMode
+	PeerUTPSocket          = messages.PeerUTPSocket
 )
 
 // PeerSourceFlags say where a peer was learnt of (libtorrent's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"time"
 
 	"github.com/actorrent/actorrent/internal/settings"
 )
@@ -44,11 +45,21 @@ func (o outgoing) tryUTP() (netip.AddrPort, bool) {
 	return ap, err == nil // a host name goes over TCP, which resolves it
 }
 
+// utpConnectTimeout bounds a uTP connect: the SYN and its resends, each
+// waiting up to utp_connect_timeout (libtorrent gives up on a SYN after
+// utp_syn_resends timeouts), within peer_connect_timeout. A peer that
+// does not speak uTP answers nothing, and this is how long the fallback
+// to TCP waits for that.
+func utpConnectTimeout(set *settings.Snapshot) time.Duration {
+	syn := time.Duration(set.Int(settings.UTPConnectTimeout)) * time.Millisecond * time.Duration(set.Int(settings.UTPSynResends)+1)
+	return min(syn, set.Seconds(settings.PeerConnectTimeout))
+}
+
 // connect returns the connection and whether it is over uTP.
 func (o outgoing) connect(parent context.Context) (net.Conn, bool, error) {
 	timeout := o.set.Seconds(settings.PeerConnectTimeout)
 	if ap, ok := o.tryUTP(); ok {
-		ctx, cancel := context.WithTimeout(parent, timeout)
+		ctx, cancel := context.WithTimeout(parent, utpConnectTimeout(o.set))
 		conn, err := o.cfg.DialUTP(ctx, ap)
 		cancel()
 		if err == nil {

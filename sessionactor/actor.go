@@ -67,6 +67,8 @@ type Actor struct {
 	listeners []*actor.PID
 	addrs     []string
 	lsd       *actor.PID // the LSD actor while it runs (lsd.go)
+	// utp are the uTP sockets beside the TCP listeners (utp_sockets.go).
+	utp *utpSockets
 
 	torrents map[messages.InfoHash]*entry
 	order    []messages.InfoHash
@@ -171,6 +173,7 @@ func New(cfg Config) *actor.Props {
 			connectBudget: actors.NewBudget(cfg.Settings.Int(settings.ConnectionSpeed)),
 			byPID:         map[string]messages.InfoHash{},
 			stopping:      map[string]bool{},
+			utp:           &utpSockets{},
 		}
 	}, actor.WithGuardian(cfg.Supervision.Strategy(supervisor.KindSession)))
 	return cfg.Supervision.Configure(supervisor.KindSession, props)
@@ -262,5 +265,6 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.stopQueueTimer()
 		turningOver{a}.stop()
 		a.stopBandwidth()
+		a.utp.closeAll()
 	}
 }

@@ -37,6 +37,7 @@ func (a *Actor) maybeFinishClose(ctx actor.Context) {
 	if !a.closing || len(a.stopping) > 0 || a.closer == nil {
 		return
 	}
+	a.utp.closeAll() // every torrent, so every peer, has stopped
 	ctx.Send(a.closer, &messages.Ack{})
 	a.closer = nil
 }

@@ -52,15 +52,21 @@ func (a *Actor) filtersChanged(ctx actor.Context) {
 }
 
 // refuseIncoming posts peer_blocked for an incoming connection the
-// session closes because it does not accept TCP connections (libtorrent
-// posts it with no torrent: the session refuses before any torrent sees
-// the peer). Connections closed for other reasons (an unknown torrent, a
-// closing session) are not blocked peers.
+// session closes because it does not accept connections of its transport
+// (enable_incoming_tcp, enable_incoming_utp; libtorrent posts it with no
+// torrent: the session refuses before any torrent sees the peer).
+// Connections closed for other reasons (an unknown torrent, a closing
+// session) are not blocked peers.
 func (a *Actor) refuseIncoming(ctx actor.Context, m *messages.IncomingConnection) {
-	if !a.set.Bool(settings.EnableIncomingTCP) {
-		a.post(ctx, &messages.PeerBlockedAlert{
-			PeerAlertHeader: messages.PeerHeader(messages.InfoHash{}, m.Conn.RemoteAddr().String(), [20]byte{}), Reason: messages.BlockedTCPDisabled})
+	if (utpTransport{a}).incomingEnabled(m.UTP) {
+		return
 	}
+	reason := messages.BlockedTCPDisabled
+	if m.UTP {
+		reason = messages.BlockedUTPDisabled
+	}
+	a.post(ctx, &messages.PeerBlockedAlert{
+		PeerAlertHeader: messages.PeerHeader(messages.InfoHash{}, m.Conn.RemoteAddr().String(), [20]byte{}), Reason: reason})
 }
 
 // newFilteredHTTP is the HTTP tracker client of the announces the IP

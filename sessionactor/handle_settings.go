@@ -61,6 +61,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 		a.pumpQueue(ctx)
 	}
 	a.applyBandwidthSettings(old)
+	utpTransport{a}.settingsChanged(old)
 	ctx.Send(a.disk, msg)
 	lsdControl{a}.settingsChanged(ctx, old, msg)
 	for _, e := range a.torrents {

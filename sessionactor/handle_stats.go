@@ -31,6 +31,7 @@ func (a *Actor) collectStats(ctx actor.Context, done func(values []int64, at tim
 	// on disk: what libtorrent counts in queued_write_bytes (and compares
 	// with max_queued_disk_bytes, as the credit's limit does).
 	values[stats.DiskQueuedWriteBytes] = a.credit.Used()
+	fillUTPStats(values, a.utp.status())
 	if a.disk == nil {
 		done(values, time.Now())
 		return
@@ -88,15 +89,11 @@ func fillDiskStats(v []int64, r *messages.CacheStatus) {
 // router lets peers in.
 func countIncoming(c *stats.Counters, remote net.Addr) {
 	c.Inc(stats.PeerIncomingConnections)
-	ta, ok := remote.(*net.TCPAddr)
-	if !ok {
+	ap, err := netip.ParseAddrPort(remote.String()) // TCP or UDP (uTP)
+	if err != nil {
 		return
 	}
-	ip, ok := netip.AddrFromSlice(ta.IP)
-	if !ok {
-		return
-	}
-	ip = ip.Unmap()
+	ip := ap.Addr().Unmap()
 	if !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() {
 		c.Set(stats.NetHasIncomingConnections, 1)
 	}

@@ -18,15 +18,16 @@ const (
 )
 
 // listen opens every listen interface (here, in Started, so that the
-// session's first answer already knows its addresses) and gives each
-// socket to a listener child that accepts on it.
+// session's first answer already knows its addresses): its TCP listener
+// and its uTP socket on the same port (utp_sockets.go), each given to a
+// listener child that accepts on it.
 func (a *Actor) listen(ctx actor.Context) {
 	for _, iface := range splitList(a.set.Str(settings.ListenInterfaces)) {
 		if _, _, err := net.SplitHostPort(iface); err != nil {
 			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Endpoint: iface, Error: err, Operation: opParseAddr})
 			continue
 		}
-		l, err := net.Listen("tcp", iface)
+		l, sock, udpErr, err := listenPair(iface, socketConfig(a.set))
 		if err != nil {
 			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Endpoint: iface, Error: err, Operation: opBind})
 			continue
@@ -35,6 +36,11 @@ func (a *Actor) listen(ctx actor.Context) {
 		a.post(ctx, &messages.ListenSucceededAlert{AlertHeader: messages.Now(), Endpoint: l.Addr().String()})
 		props := newListener(listenerConfig{socket: l, session: ctx.Self(), alerts: a.alerts, sup: a.cfg.Supervision, counters: a.counters})
 		a.listeners = append(a.listeners, ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindListener, props)))
+		if sock == nil {
+			a.post(ctx, &messages.ListenFailedAlert{AlertHeader: messages.Now(), Endpoint: iface, Error: udpErr, Operation: opBind, SockType: sockUDP})
+			continue
+		}
+		utpTransport{a}.opened(ctx, sock)
 	}
 }
 
@@ -45,6 +51,7 @@ func (a *Actor) relisten(ctx actor.Context, done func()) {
 	a.listeners, a.addrs = nil, nil
 	a.incoming = false // session_status: reset with the listen port, as libtorrent
 	a.stopEach(ctx, old, func() {
+		a.utp.closeAll() // after their listeners: the connections on them end
 		a.listen(ctx)
 		if len(a.addrs) > 0 {
 			if _, p, err := net.SplitHostPort(a.addrs[0]); err == nil {
@@ -77,6 +84,8 @@ func splitList(s string) []string {
 }
 
 // closeListeners stops accepting (Close, and the session's own Stopping).
+// The uTP sockets stay open until the torrents have stopped (their peers'
+// connections close as they end): maybeFinishClose closes them.
 func (a *Actor) closeListeners(ctx actor.Context) {
 	for _, pid := range a.listeners {
 		ctx.Stop(pid)
@@ -86,12 +95,12 @@ func (a *Actor) closeListeners(ctx actor.Context) {
 
 func (a *Actor) handleIncoming(ctx actor.Context, m *messages.IncomingConnection) {
 	e := a.torrents[m.Handshake.InfoHash]
-	if e == nil || a.closing || !a.set.Bool(settings.EnableIncomingTCP) {
+	if e == nil || a.closing || !(utpTransport{a}).incomingEnabled(m.UTP) {
 		a.refuseIncoming(ctx, m)
 		m.Conn.Close()
 		return
 	}
-	ctx.Send(e.pid, &messages.AttachPeer{Conn: m.Conn, Handshake: m.Handshake})
+	ctx.Send(e.pid, &messages.AttachPeer{Conn: m.Conn, Handshake: m.Handshake, UTP: m.UTP})
 }
 
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/stats"
+	"github.com/actorrent/actorrent/internal/utp"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
@@ -26,7 +27,11 @@ type listenerConfig struct {
 	// address, is where a restarted listener listens again (the port
 	// peers and trackers know). Only the listener's incarnations touch
 	// them, one after the other.
-	socket   net.Listener
+	socket net.Listener
+	// utp, for a uTP listener, is the session's uTP socket: each
+	// incarnation accepts on a view of it (Listener); socket and bound
+	// are then unused. The session owns and closes the socket.
+	utp      *utp.Socket
 	bound    string
 	session  *actor.PID
 	alerts   *actor.PID
@@ -87,7 +92,9 @@ func (l *listener) Receive(ctx actor.Context) {
 // handleStarted takes the session's socket, or (after a restart) listens
 // again on its address, and starts accepting.
 func (l *listener) handleStarted(ctx actor.Context) {
-	if l.cfg.socket != nil {
+	if l.cfg.utp != nil {
+		l.socket = l.cfg.utp.Listener()
+	} else if l.cfg.socket != nil {
 		l.socket, l.cfg.socket = l.cfg.socket, nil
 	} else {
 		addr := l.cfg.bound
@@ -115,13 +122,17 @@ func (l *listener) handleAccepted(ctx actor.Context, m *accepted) {
 	}
 	l.pending++
 	countIncoming(l.cfg.counters, m.conn.RemoteAddr())
+	st, overUTP := socketTypeTCP, l.cfg.utp != nil
+	if overUTP {
+		st = socketTypeUTP
+	}
 	ctx.Send(l.cfg.alerts, &messages.PostAlert{Alert: &messages.IncomingConnectionAlert{
-		AlertHeader: messages.Now(), Endpoint: m.conn.RemoteAddr().String(), SocketType: 1}})
+		AlertHeader: messages.Now(), Endpoint: m.conn.RemoteAddr().String(), SocketType: st}})
 	root, self, session, sup := ctx.ActorSystem().Root, ctx.Self(), l.cfg.session, l.cfg.sup
 	go func() {
 		defer root.Send(self, &handshakeDone{})
 		defer supervisor.Recover(root, self, supervisor.SiteHandshake)
-		readHandshake(m.conn, root, session, sup)
+		readHandshake(m.conn, overUTP, root, session, sup)
 	}()
 }
 
@@ -157,7 +168,7 @@ func acceptLoop(s net.Listener, root *actor.RootContext, self *actor.PID, sup *s
 }
 
 // readHandshake reads an incoming handshake, bounded by handshakeTimeout.
-func readHandshake(conn net.Conn, root *actor.RootContext, session *actor.PID, sup *supervisor.Supervision) {
+func readHandshake(conn net.Conn, overUTP bool, root *actor.RootContext, session *actor.PID, sup *supervisor.Supervision) {
 	handed := false
 	defer func() {
 		if !handed {
@@ -172,5 +183,5 @@ func readHandshake(conn net.Conn, root *actor.RootContext, session *actor.PID, s
 	sup.Inject(supervisor.KindListener, supervisor.SiteHandshake, string(supervisor.SiteHandshake))
 	_ = conn.SetDeadline(time.Time{})
 	handed = true
-	root.Send(session, &messages.IncomingConnection{Conn: conn, Handshake: hs})
+	root.Send(session, &messages.IncomingConnection{Conn: conn, Handshake: hs, UTP: overUTP})
 }

@@ -56,6 +56,7 @@ func (a *Actor) sessionStatus() *messages.SessionStatus {
 		TotalFailedBytes: s.failed, TotalRedundantBytes: s.redundant,
 		TotalIPOverheadUpload: s.ipUp, TotalIPOverheadDownload: s.ipDown,
 		NumTorrents:        len(a.torrents),
+		UTPStats:           a.utp.status(),
 		ListenAddrs:        append([]string(nil), a.addrs...),
 		TotalTrackerUpload: s.trackerUp, TotalTrackerDownload: s.trackerDown,
 		AllowedUploadSlots: a.set.Int(settings.UnchokeSlotsLimit),

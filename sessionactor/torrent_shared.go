@@ -32,6 +32,7 @@ func (a *Actor) torrentShared(self *actor.PID) *torrentactor.Shared {
 		UploadSlots:   a.uploadSlots,
 		Bandwidth:     a.bw,
 		Counters:      a.counters,
+		DialUTP:       a.utp.dial,
 		IPFilter:      a.filters.ip,
 		PortFilter:    a.filters.port,
 		Log:           a.log,
