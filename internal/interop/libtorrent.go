@@ -40,8 +40,9 @@ type Options struct {
 	SeedMode bool
 	// KeepSeeding keeps a downloader running after it finished.
 	KeepSeeding bool
-	// UTP enables uTP in and out (default: TCP only).
-	UTP bool
+	// UTP enables uTP in and out (default: TCP only); UTPOnly enables it
+	// and turns TCP off both ways (enable_*_tcp false).
+	UTP, UTPOnly bool
 	// Timeout bounds a download (default 120 s in the script).
 	Timeout time.Duration
 	// Stderr receives the script's stderr as well as Log; nil means Log only.
@@ -155,9 +156,12 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	if o.LSD {
 		args = append(args, "--lsd")
 	}
-	if o.UTP {
+	switch {
+	case o.UTPOnly:
+		args = append(args, "--utp-only")
+	case o.UTP:
 		args = append(args, "--utp")
-	} else {
+	default:
 		args = append(args, "--no-utp")
 	}
 	if o.Timeout > 0 {

@@ -17,7 +17,11 @@ Modes:
 saves fast-resume data (with the info dict) there once seeding and says
 "resume_saved". Every state change is a "state" line.
 Common: --listen 127.0.0.1:0, --tracker URL (extra trackers), --tracker-only,
-        --utp / --no-utp (default: TCP only).
+        --utp / --no-utp (default: TCP only), --utp-only (uTP in and out,
+        TCP off both ways).
+Alert lines carry socket_type where libtorrent's alert has one (2.0's
+socket_type_t: tcp 0, utp 3); progress lines count the connected peers
+by transport (tcp_peers, utp_peers: peer_info's utp_socket flag).
 A running peer exits 0 when stdin reaches EOF or on SIGTERM/SIGINT.
 """
 
@@ -116,6 +120,7 @@ def parse_args(argv):
     p.add_argument("--utp", dest="utp", action="store_true")
     p.add_argument("--no-utp", dest="utp", action="store_false")
     p.set_defaults(utp=False)
+    p.add_argument("--utp-only", action="store_true")
     # create mode
     p.add_argument("--path")
     p.add_argument("--out")
@@ -162,10 +167,10 @@ def make_session(args):
         "allow_multiple_connections_per_ip": True,
         "announce_to_all_tiers": True,
         "announce_to_all_trackers": True,
-        "enable_incoming_utp": args.utp,
-        "enable_outgoing_utp": args.utp,
-        "enable_incoming_tcp": True,
-        "enable_outgoing_tcp": True,
+        "enable_incoming_utp": args.utp or args.utp_only,
+        "enable_outgoing_utp": args.utp or args.utp_only,
+        "enable_incoming_tcp": not args.utp_only,
+        "enable_outgoing_tcp": not args.utp_only,
         "alert_mask": int(mask),
         "stop_tracker_timeout": 1,
         "user_agent": "actorrent-interop/libtorrent-" + lt.__version__,
@@ -268,13 +273,33 @@ def report_alerts(ses):
         elif kind == "save_resume_data":
             _saved_resume.append(lt.write_resume_data_buf(a.params))
         elif (a.category() & lt.alert.category_t.error_notification) or kind in INTERESTING_ALERTS:
-            emit({"event": "alert", "type": kind, "message": a.message()})
+            ev = {"event": "alert", "type": kind, "message": a.message()}
+            if hasattr(a, "socket_type"):
+                ev["socket_type"] = int(a.socket_type)
+            emit(ev)
     return alerts
 
 
 def usage_fields():
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return {"max_rss_kib": ru.ru_maxrss, "cpu_seconds": ru.ru_utime + ru.ru_stime}
+
+
+# peer_info's utp_socket flag (17_bit), which the bindings do not name.
+UTP_SOCKET = 1 << 17
+
+
+def transport_fields(h):
+    """The connected peers (handshake done) by transport."""
+    tcp = utp = 0
+    for pi in h.get_peer_info():
+        if pi.flags & (lt.peer_info.connecting | lt.peer_info.handshake):
+            continue
+        if pi.flags & UTP_SOCKET:
+            utp += 1
+        else:
+            tcp += 1
+    return {"tcp_peers": tcp, "utp_peers": utp}
 
 
 def watch_peer(h, port, last):
@@ -331,6 +356,7 @@ def run_peer(args):
             last_progress = now
             ev = {"event": "progress"}
             ev.update(status_fields(st))
+            ev.update(transport_fields(h))
             emit(ev)
         if args.mode == "seed":
             if not seeding_said and st.state == lt.torrent_status.seeding:

@@ -25,6 +25,7 @@ func TestScriptArgs(t *testing.T) {
 		{"flags", Options{Torrent: "t", Save: "s", SeedMode: true, KeepSeeding: true, UTP: true},
 			[]string{"--seed-mode", "--keep-seeding", "--utp"}, "--no-utp", nil},
 		{"lsd", Options{Torrent: "t", Save: "s", LSD: true}, []string{"--lsd"}, "", nil},
+		{"utp only", Options{Torrent: "t", Save: "s", UTPOnly: true, UTP: true}, []string{"--utp-only"}, "--no-utp", nil},
 		{"timeout", Options{Torrent: "t", Save: "s", Timeout: 1500 * time.Millisecond}, []string{"--timeout", "1.500"}, "", nil},
 		{"trackers", Options{Torrent: "t", Save: "s", Trackers: []string{"udp://127.0.0.1:1"}},
 			[]string{"--tracker", "udp://127.0.0.1:1"}, "", nil},
