@@ -81,9 +81,15 @@ func eachFault(t *testing.T, kind supervisor.Kind, action supervisor.Action, cas
 // alert it posts.
 func faultSession(t *testing.T, plan supervisor.Plan) (*Session, *alertLog) {
 	t.Helper()
+	return faultSessionWith(t, plan, testSettings())
+}
+
+// faultSessionWith is faultSession with settings (min_reconnect_time set
+// to a second).
+func faultSessionWith(t *testing.T, plan supervisor.Plan, settings SettingsPack) (*Session, *alertLog) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	settings := testSettings()
 	settings.SetInt(MinReconnectTime, 1)
 	s, err := NewSession(ctx, settings, WithFaults(plan))
 	if err != nil {
