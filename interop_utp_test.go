@@ -135,27 +135,32 @@ func utpToLibtorrent(ctx context.Context, t *testing.T, it interopTorrent) {
 	}
 }
 
-// checkLibtorrentUTP: the libtorrent peer had its connection over uTP
-// (utp_peers in its progress lines) and never one over TCP; incoming: it
-// accepted it (incoming_connection of uTP's socket type).
+// checkLibtorrentUTP: the libtorrent peer had its connection over uTP and
+// never one over TCP: its progress lines (every half second) count no TCP
+// peer, and every alert with a socket type (incoming_connection,
+// peer_disconnected) says uTP; incoming: it accepted the connection.
 func checkLibtorrentUTP(t *testing.T, p *interop.Libtorrent, incoming bool) {
 	t.Helper()
 	sawUTP, sawIncoming := false, false
 	for _, ev := range p.Events() {
-		switch {
-		case ev.Event == "progress":
+		switch ev.Event {
+		case "progress":
 			tcp, _ := ev.Raw["tcp_peers"].(float64)
 			utp, _ := ev.Raw["utp_peers"].(float64)
 			if tcp != 0 {
 				t.Errorf("libtorrent had %v TCP peers", tcp)
 			}
 			sawUTP = sawUTP || utp > 0
-		case ev.Event == "alert" && ev.Type == "incoming_connection":
-			st, _ := ev.Raw["socket_type"].(float64)
-			if st != ltSocketTypeUTP {
-				t.Errorf("libtorrent accepted a connection of socket type %v: %s", st, ev.Message)
+		case "alert":
+			st, ok := ev.Raw["socket_type"].(float64)
+			if !ok {
+				continue
 			}
-			sawIncoming = true
+			if st != ltSocketTypeUTP {
+				t.Errorf("libtorrent's %s has socket type %v: %s", ev.Type, st, ev.Message)
+			}
+			sawUTP = true
+			sawIncoming = sawIncoming || ev.Type == "incoming_connection"
 		}
 	}
 	if !sawUTP {

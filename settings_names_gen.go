@@ -206,25 +206,25 @@ const (
 	ConnectionsLimit IntSetting = "connections_limit"
 	// ConnectionsSlack: extra incoming connections accepted above the limit to replace others. Default 10.
 	ConnectionsSlack IntSetting = "connections_slack"
-	// UTPTargetDelay: ms; uTP LEDBAT target queuing delay (not acted on yet: no uTP yet: the engine speaks TCP only). Default 100.
+	// UTPTargetDelay: ms; uTP LEDBAT target queuing delay. Default 100.
 	UTPTargetDelay IntSetting = "utp_target_delay"
-	// UTPGainFactor: bytes; max cwnd growth per RTT (not acted on yet: no uTP yet: the engine speaks TCP only). Default 3000.
+	// UTPGainFactor: bytes; max cwnd growth per RTT. Default 3000.
 	UTPGainFactor IntSetting = "utp_gain_factor"
-	// UTPMinTimeout: ms; minimum uTP timeout (not acted on yet: no uTP yet: the engine speaks TCP only). Default 500.
+	// UTPMinTimeout: ms; minimum uTP timeout. Default 500.
 	UTPMinTimeout IntSetting = "utp_min_timeout"
-	// UTPSynResends: SYN retransmits before giving up (not acted on yet: no uTP yet: the engine speaks TCP only). Default 2.
+	// UTPSynResends: SYN retransmits before giving up. Default 2.
 	UTPSynResends IntSetting = "utp_syn_resends"
-	// UTPFinResends: FIN retransmits before giving up (not acted on yet: no uTP yet: the engine speaks TCP only). Default 2.
+	// UTPFinResends: FIN retransmits before giving up. Default 2.
 	UTPFinResends IntSetting = "utp_fin_resends"
-	// UTPNumResends: data retransmits before closing (not acted on yet: no uTP yet: the engine speaks TCP only). Default 3.
+	// UTPNumResends: data retransmits before closing. Default 3.
 	UTPNumResends IntSetting = "utp_num_resends"
-	// UTPConnectTimeout: ms; initial SYN timeout (doubles per retry) (not acted on yet: no uTP yet: the engine speaks TCP only). Default 3000.
+	// UTPConnectTimeout: ms; initial SYN timeout (doubles per retry). Default 3000.
 	UTPConnectTimeout IntSetting = "utp_connect_timeout"
-	// UTPDelayedAck: ms; uTP delayed ACK (not acted on yet: no uTP yet: the engine speaks TCP only). Default 0.
+	// UTPDelayedAck: ms; uTP delayed ACK. Default 0.
 	UTPDelayedAck IntSetting = "utp_delayed_ack"
-	// UTPLossMultiplier: %; cwnd multiplier on packet loss (not acted on yet: no uTP yet: the engine speaks TCP only). Default 50.
+	// UTPLossMultiplier: %; cwnd multiplier on packet loss. Default 50.
 	UTPLossMultiplier IntSetting = "utp_loss_multiplier"
-	// MixedModeAlgorithm: bandwidth_mixed_algo_t; TCP vs uTP balancing (not acted on yet: no uTP yet: the engine speaks TCP only). Default 1.
+	// MixedModeAlgorithm: bandwidth_mixed_algo_t; TCP vs uTP balancing (each second: prefer_tcp leaves the tcp class unthrottled, peer_proportional throttles it to its share). Default 1.
 	MixedModeAlgorithm IntSetting = "mixed_mode_algorithm"
 	// ListenQueueSize: listen() backlog (not acted on yet: sockets: not configurable yet (Go's net package picks the backlog, the TOS and the local port)). Default 5.
 	ListenQueueSize IntSetting = "listen_queue_size"
@@ -292,7 +292,7 @@ const (
 	WebSeedNameLookupRetry IntSetting = "web_seed_name_lookup_retry"
 	// CloseFileInterval: s; periodically close the oldest open file (0 = off) (not acted on yet: no periodic file closing yet: file_pool_size bounds open files). Default 0.
 	CloseFileInterval IntSetting = "close_file_interval"
-	// UTPCwndReduceTimer: ms; minimum gap between cwnd reductions on loss (not acted on yet: no uTP yet: the engine speaks TCP only). Default 100.
+	// UTPCwndReduceTimer: ms; minimum gap between cwnd reductions on loss. Default 100.
 	UTPCwndReduceTimer IntSetting = "utp_cwnd_reduce_timer"
 )
 
@@ -363,9 +363,9 @@ const (
 	StrictEndGameMode BoolSetting = "strict_end_game_mode"
 	// BroadcastLSD: local service discovery also uses broadcast (every 8th announce) (not acted on yet: LSD: multicast only). Default true.
 	BroadcastLSD BoolSetting = "broadcast_lsd"
-	// EnableOutgoingUTP: make outgoing uTP connections (not acted on yet: no uTP yet: the engine speaks TCP only). Default true.
+	// EnableOutgoingUTP: make outgoing uTP connections. Default true.
 	EnableOutgoingUTP BoolSetting = "enable_outgoing_utp"
-	// EnableIncomingUTP: accept incoming uTP connections (not acted on yet: no uTP yet: the engine speaks TCP only). Default true.
+	// EnableIncomingUTP: accept incoming uTP connections. Default true.
 	EnableIncomingUTP BoolSetting = "enable_incoming_utp"
 	// EnableOutgoingTCP: make outgoing TCP connections. Default true.
 	EnableOutgoingTCP BoolSetting = "enable_outgoing_tcp"
@@ -379,7 +379,7 @@ const (
 	AnonymousMode BoolSetting = "anonymous_mode"
 	// ReportWebSeedDownloads: count web-seed bytes in tracker reports and stats (not acted on yet: no web seeds yet). Default true.
 	ReportWebSeedDownloads BoolSetting = "report_web_seed_downloads"
-	// RateLimitUTP: apply rate limits to uTP connections (not acted on yet: no uTP yet: the engine speaks TCP only). Default true.
+	// RateLimitUTP: apply rate limits to uTP connections. Default true.
 	RateLimitUTP BoolSetting = "rate_limit_utp"
 	// AnnounceDoubleNat: send the intermediate (double-NAT) IP as &ip= (not acted on yet: no port mapping yet). Default false.
 	AnnounceDoubleNat BoolSetting = "announce_double_nat"

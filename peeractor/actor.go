@@ -72,6 +72,9 @@ type Config struct {
 	TorrentRates [2]*ratelimit.Channel
 	// Counters is the session's stats counter block (nil: none).
 	Counters *stats.Counters
+	// Activity counts the session's peers moving data by transport
+	// (mixed_mode_algorithm; nil: not counted).
+	Activity *actors.Activity
 	// ListenPort is ours, told in the extension handshake ("p": how the
 	// remote's other peers reach us through PEX); 0: not told.
 	// UploadOnly: we download nothing (BEP 21's upload_only: finished, or
@@ -146,10 +149,11 @@ type Actor struct {
 	stats       statCounters
 	lastReceive time.Time
 	lastSend    time.Time
-	gauges      peerGauges // num_tcp_peers, half-open, connected
-	flags       flagGauges // interested and unchoked gauges
-	ip          peerIP     // IP overhead since the last report
-	totals      peerTotals // for peer_info (handle_peer_info.go)
+	gauges      peerGauges            // num_tcp_peers, half-open, connected
+	act         actors.ActivityHolder // Config.Activity: moving data, by transport
+	flags       flagGauges            // interested and unchoked gauges
+	ip          peerIP                // IP overhead since the last report
+	totals      peerTotals            // for peer_info (handle_peer_info.go)
 }
 
 // New returns the props of a peer actor.

@@ -34,6 +34,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	now := time.Now()
 	a.lastReceive, a.lastSend = now, now
 	a.utp = m.utp
+	a.act = actors.NewActivityHolder(a.cfg.Activity, m.utp)
 	a.bw.connect(a.cfg, m.conn.RemoteAddr(), socketType(m.utp), a.set)
 	a.w = newWriter()
 	a.w.bw, a.w.ctx = &a.bw, a.readerCtx
@@ -100,6 +101,7 @@ func (a *Actor) handleStopping(ctx actor.Context) {
 	}
 	a.gauges.release()
 	a.flags.release()
+	a.act.Release()
 	if a.cancelTicker != nil {
 		a.cancelTicker()
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
@@ -77,6 +78,9 @@ func (a *Actor) handleTick(ctx actor.Context) {
 	}
 	a.reportStats(ctx)
 	(alerting{a}).warnRequestLimit(ctx)
+	// mixed_mode_algorithm's count of the peers moving data, by transport
+	a.act.Set(ratelimit.Download, len(a.outstanding) > 0)
+	a.act.Set(ratelimit.Upload, len(a.requests)+a.uploading > 0)
 
 	if idle := a.set.Seconds(settings.PeerTimeout); now.Sub(a.lastReceive) > idle {
 		a.fail(ctx, fmt.Errorf("%w (%s)", ErrInactive, idle), false)

@@ -67,8 +67,10 @@ type Actor struct {
 	listeners []*actor.PID
 	addrs     []string
 	lsd       *actor.PID // the LSD actor while it runs (lsd.go)
-	// utp are the uTP sockets beside the TCP listeners (utp_sockets.go).
-	utp *utpSockets
+	// utp are the uTP sockets beside the TCP listeners (utp_sockets.go);
+	// mixed is mixed_mode_algorithm's state (mixed_mode.go).
+	utp   *utpSockets
+	mixed mixedState
 
 	torrents map[messages.InfoHash]*entry
 	order    []messages.InfoHash
@@ -155,6 +157,7 @@ func New(cfg Config) *actor.Props {
 		cfg.Settings = settings.Default()
 	}
 	counters := stats.NewCounters()
+	activity := actors.NewActivity() // outlives a restart, as counters
 	// One pool for the session's torrents, made with the props so that a
 	// resumed session actor keeps it; closed when the session stops.
 	pool := actors.NewWorkerPool(torrentWorkers(), torrentQueue, mailboxThroughput)
@@ -174,6 +177,7 @@ func New(cfg Config) *actor.Props {
 			byPID:         map[string]messages.InfoHash{},
 			stopping:      map[string]bool{},
 			utp:           &utpSockets{},
+			mixed:         mixedState{activity: activity},
 		}
 	}, actor.WithGuardian(cfg.Supervision.Strategy(supervisor.KindSession)))
 	return cfg.Supervision.Configure(supervisor.KindSession, props)
@@ -226,6 +230,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleQueueWake(ctx, m)
 	case *turnoverWake:
 		turningOver{a}.round(ctx)
+	case *mixedModeTick:
+		mixedMode{a}.tick()
 	case *messages.PauseSession:
 		a.handlePauseSession(ctx, true)
 	case *messages.ResumeSession:
@@ -265,6 +271,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.stopQueueTimer()
 		turningOver{a}.stop()
 		a.stopBandwidth()
+		mixedMode{a}.stop()
 		a.utp.closeAll()
 	}
 }

@@ -38,8 +38,9 @@ func tickInterval(s *settings.Snapshot) time.Duration {
 // limits, local_upload_rate_limit and local_download_rate_limit
 // (deprecated) the local class's, ignore_limits_on_local_network
 // (deprecated) resets the class filter to the default with or without
-// the local networks in the local class, and tick_interval is how often
-// the gate hands out quota at the least. Only changed settings are
+// the local networks in the local class, tick_interval is how often the
+// gate hands out quota at the least, and rate_limit_utp (deprecated) keeps
+// uTP peers in or out of the global and local classes (mixed_mode.go). Only changed settings are
 // applied, so a class set with SetPeerClass keeps its limits until the
 // setting itself changes. rate_limit_ip_overhead reaches the peers with
 // the settings.
@@ -69,6 +70,9 @@ func (a *Actor) applyBandwidthSettings(old *settings.Snapshot) {
 	}
 	if changed(settings.TickInterval) {
 		a.bw.SetTickInterval(tickInterval(s))
+	}
+	if on := s.Bool(settings.RateLimitUTP); old == nil && !on || old != nil && old.Bool(settings.RateLimitUTP) != on {
+		a.bw.SetTypeFilter(rateLimitUTP(a.bw.TypeFilter(), on))
 	}
 }
 

@@ -27,6 +27,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	lsdControl{a}.start(ctx)
 	a.startTrackers(ctx)
 	turningOver{a}.arm(ctx, firstTurnover)
+	mixedMode{a}.start(ctx)
 }
 
 // handleAddTorrent adds a torrent (or finds the one already there) and

@@ -33,6 +33,7 @@ func (a *Actor) torrentShared(self *actor.PID) *torrentactor.Shared {
 		Bandwidth:     a.bw,
 		Counters:      a.counters,
 		DialUTP:       a.utp.dial,
+		Activity:      a.mixed.activity,
 		IPFilter:      a.filters.ip,
 		PortFilter:    a.filters.port,
 		Log:           a.log,

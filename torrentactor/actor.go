@@ -91,8 +91,10 @@ type Config struct {
 	// Counters is the session's stats counter block (nil: none); the
 	// torrent's peers count on it too.
 	Counters *stats.Counters
-	// DialUTP connects over the session's uTP socket (nil: no uTP).
-	DialUTP peeractor.DialFunc
+	// DialUTP connects over the session's uTP socket (nil: no uTP);
+	// Activity counts the peers moving data by transport (nil: none).
+	DialUTP  peeractor.DialFunc
+	Activity *actors.Activity
 	// Prealloc, when set, is the torrent's memory, allocated by the
 	// goroutine that added it (prealloc.go); nil: New allocates.
 	Prealloc *Prealloc
@@ -128,8 +130,10 @@ type Shared struct {
 	Bandwidth     *actors.Bandwidth
 	Counters      *stats.Counters
 	// DialUTP connects over the session's uTP socket (nil: none); the
-	// torrent hands it to its peers (utp_peers.go).
-	DialUTP peeractor.DialFunc
+	// torrent hands it to its peers (utp_peers.go), and Activity, the
+	// count of peers moving data by transport (mixed_mode_algorithm).
+	DialUTP  peeractor.DialFunc
+	Activity *actors.Activity
 	// TrackerBase is the announcer's configuration but for a torrent's
 	// tiers and tracker id (torrentConfig.trackers).
 	TrackerBase TrackerConfig
@@ -142,7 +146,7 @@ func (c *Config) shared() *Shared {
 		Credit: c.Credit, ConnectBudget: c.ConnectBudget, Connections: c.Connections, UploadSlots: c.UploadSlots,
 		Log: c.Log, IPFilter: c.IPFilter, PortFilter: c.PortFilter, PeerProps: c.PeerProps,
 		Supervision: c.Supervision, Bandwidth: c.Bandwidth, Counters: c.Counters, TrackerBase: c.Trackers,
-		DialUTP: c.DialUTP,
+		DialUTP: c.DialUTP, Activity: c.Activity,
 	}
 	s.TrackerBase.Tiers, s.TrackerBase.TrackerID = nil, ""
 	return s
