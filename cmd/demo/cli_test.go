@@ -182,6 +182,8 @@ func TestUsageErrors(t *testing.T) {
 		{"download", "-o", filepath.Join(dir, "d"), "-peer", "noport", "x.torrent"},
 		{"download", "-o", filepath.Join(dir, "d"), "-timeout", "soon", "x.torrent"},
 		{"download", "-o", filepath.Join(dir, "d"), "-listen", "::::", "x.torrent"},
+		{"download", "-o", filepath.Join(dir, "d"), "-transport", "quic", "x.torrent"},
+		{"seed", "-transport", "", "x.torrent", dir},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(args, &stdout, &stderr)

@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const downloadSynopsis = "demo download [-listen ADDR] [-peer HOST:PORT]... [-lsd] [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
+const downloadSynopsis = "demo download [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
 	"[-http ADDR] [-seed] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
@@ -22,6 +22,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	fs := newFlagSet("download", downloadSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
+	addTransportFlag(fs, set)
 	addIPFilterFlag(fs, set)
 	addLSDFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)

@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-lsd] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
+const seedSynopsis = "demo seed [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
 	"[-super-seed] [-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
@@ -21,6 +21,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	superSeed := fs.Bool("super-seed", false, "super seed (BEP 16): tell each peer of one piece at a time, the rarest, so that every piece uploaded is new to the swarm")
 	set := addSettingsFlags(fs)
+	addTransportFlag(fs, set)
 	addIPFilterFlag(fs, set)
 	addLSDFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
