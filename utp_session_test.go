@@ -146,3 +146,49 @@ func TestUTPRefusedFallsBackToTCP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// listen_interfaces applied at runtime closes the uTP socket with its TCP
+// listener and opens a new pair: a uTP-only peer then gets in at the new
+// address, and the old one answers no more.
+func TestUTPRelisten(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ti, src, seeder := utpSeed(ctx, t, utpOnly())
+	before, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p SettingsPack
+	p.SetStr(ListenInterfaces, "127.0.0.2:0")
+	if err := seeder.ApplySettings(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	after, err := seeder.ListenAddrs(ctx)
+	if err != nil || len(after) != 1 {
+		t.Fatal(after, err)
+	}
+	lp := utpOnly()
+	lp.SetInt(PeerConnectTimeout, 2) // the old address answers nothing: give up on it soon
+	lp.SetInt(UTPConnectTimeout, 500)
+	leecher := newTestSessionWith(t, lp)
+	dst := t.TempDir()
+	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{before[0], after[0]} {
+		if err := lh.ConnectPeer(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pi := waitPeerInfo(ctx, t, lh, "over uTP", func(pi PeerInfo) bool {
+		return pi.Flags&PeerUTPSocket != 0 && pi.Flags&(PeerConnecting|PeerHandshake) == 0
+	})
+	if pi.IP != after[0] {
+		t.Fatalf("connected to %s, the new address is %s", pi.IP, after[0])
+	}
+	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(filepath.Join(src, "u"), filepath.Join(dst, "u")); err != nil {
+		t.Fatal(err)
+	}
+}
