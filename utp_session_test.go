@@ -192,3 +192,59 @@ func TestUTPRelisten(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// enable_incoming_utp applied at runtime: off, the seed's socket refuses
+// a uTP-only peer's SYN and the attempt ends without a connection; on
+// again, the peer gets in and downloads.
+func TestUTPIncomingToggledLive(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ti, src, seeder := utpSeed(ctx, t, utpOnly())
+	addrs, err := seeder.ListenAddrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toggle := func(on bool) {
+		var p SettingsPack
+		p.SetBool(EnableIncomingUTP, on)
+		if err := seeder.ApplySettings(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	toggle(false)
+	leecher := newTestSessionWith(t, utpOnly())
+	dst := t.TempDir()
+	lh, err := leecher.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lh.ConnectPeer(ctx, addrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	ended := FindMetricIdx("peer.disconnected_peers")
+	for {
+		values, err := leecher.SessionStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if values[ended] > 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the refused uTP attempt never ended")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if st, _ := lh.Status(ctx); st.NumPeers != 0 || st.TotalPayloadDownload != 0 {
+		t.Fatalf("with incoming uTP off: %d peers, %d bytes", st.NumPeers, st.TotalPayloadDownload)
+	}
+	toggle(true)
+	if err := lh.ConnectPeer(ctx, addrs[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	if err := sameTree(filepath.Join(src, "u"), filepath.Join(dst, "u")); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,7 +25,7 @@ type utpFailed struct{}
 
 // outgoing is one outgoing connect as libtorrent makes it: over uTP first
 // when enable_outgoing_utp is on, the session has a uTP socket and the
-// peer list does not know the peer to lack uTP; when that connect fails,
+// peer list does not know the peer to lack uTP (tryUTP); when that connect fails,
 // over TCP at once (libtorrent's fast reconnect) if enable_outgoing_tcp
 // is on. Each attempt has peer_connect_timeout of its own.
 type outgoing struct {
@@ -36,9 +36,13 @@ type outgoing struct {
 	failedUTP, fellBack func()
 }
 
-// tryUTP reports whether the first attempt is over uTP, and to where.
+// tryUTP reports whether the first attempt is over uTP, and to where. A
+// peer known to lack uTP is still tried over it when TCP may not dial (as
+// libtorrent's connect_to_peer: uTP when !enable_outgoing_tcp or the peer
+// supports it).
 func (o outgoing) tryUTP() (netip.AddrPort, bool) {
-	if o.cfg.DialUTP == nil || o.cfg.NoUTP || !o.set.Bool(settings.EnableOutgoingUTP) {
+	if o.cfg.DialUTP == nil || !o.set.Bool(settings.EnableOutgoingUTP) ||
+		o.cfg.NoUTP && o.set.Bool(settings.EnableOutgoingTCP) {
 		return netip.AddrPort{}, false
 	}
 	ap, err := netip.ParseAddrPort(o.cfg.Addr)

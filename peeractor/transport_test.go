@@ -57,6 +57,7 @@ func TestOutgoingTransport(t *testing.T) {
 		{name: "uTP fails, TCP at once", wantUTPTried: true, wantFailed: true},
 		{name: "uTP fails, TCP off", values: noTCP, wantUTPTried: true, wantFailed: true, wantUTP: true, wantErr: true},
 		{name: "peer lacks uTP", utpOK: true, noUTP: true},
+		{name: "peer lacks uTP, TCP off: uTP all the same", values: noTCP, utpOK: true, noUTP: true, wantUTPTried: true, wantUTP: true},
 		{name: "outgoing uTP off", utpOK: true, values: map[string]any{"enable_outgoing_utp": false}},
 		{name: "a host name goes over TCP", utpOK: true, hostName: true},
 		{name: "both off", values: map[string]any{"enable_outgoing_tcp": false, "enable_outgoing_utp": false}, wantErr: true},
