@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/actors"
+	"github.com/actorrent/actorrent/internal/ratelimit"
 	"github.com/actorrent/actorrent/internal/wire"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/asynkron/protoactor-go/actor"
@@ -154,4 +155,28 @@ func TestUTPConnection(t *testing.T) {
 		sys.Shutdown()
 		time.Sleep(sys.Config.DeadLetterThrottleInterval + time.Second)
 	})
+}
+
+// A uTP peer's classes are looked up as the utp socket type: it is not in
+// the tcp class, and a type filter that keeps uTP out of the global class
+// (rate_limit_utp off) leaves it unlimited where a TCP peer is limited.
+func TestUTPPeerClasses(t *testing.T) {
+	gate := actors.NewBandwidth(0)
+	defer gate.Close()
+	if err := gate.SetClassLimit(ratelimit.GlobalClass, ratelimit.Download, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	f := gate.TypeFilter()
+	f.Disallow(ratelimit.UTPSocket, ratelimit.GlobalClass)
+	gate.SetTypeFilter(f)
+	remote := &net.UDPAddr{IP: net.ParseIP(internet), Port: 6881}
+	var tcp, utp peerBandwidth
+	tcp.connect(Config{Bandwidth: gate}, remote, socketType(false), nil)
+	utp.connect(Config{Bandwidth: gate}, remote, socketType(true), nil)
+	if tcp.mask != ratelimit.Mask(ratelimit.GlobalClass, ratelimit.TCPClass) || !tcp.limited(ratelimit.Download) {
+		t.Fatalf("TCP peer: classes %#x, limited %v", tcp.mask, tcp.limited(ratelimit.Download))
+	}
+	if utp.mask != 0 || utp.limited(ratelimit.Download) {
+		t.Fatalf("uTP peer: classes %#x, limited %v", utp.mask, utp.limited(ratelimit.Download))
+	}
 }
