@@ -32,7 +32,10 @@ func TestDownloadFromLibtorrent(t *testing.T) {
 	if err := interop.CreateTorrentWithLibtorrent(ctx, filepath.Join(f.src, "pl"), ltTorrent, testPieceSize, nil); err != nil {
 		t.Fatal(err)
 	}
-	lt, err := interop.StartSeeder(ctx, interop.Options{Torrent: ltTorrent, Save: f.src})
+	// uTP on, as libtorrent's default: the demo (uTP first by default)
+	// downloads over it. A TCP-only seed would answer no SYN, and each
+	// connect would wait out the SYN's timeouts before TCP.
+	lt, err := interop.StartSeeder(ctx, interop.Options{Torrent: ltTorrent, Save: f.src, UTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}

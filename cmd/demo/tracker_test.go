@@ -66,7 +66,7 @@ func TestDownloadMagnetFromLibtorrentThroughTracker(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	ot := interop.OpentrackerForTest(ctx, t, [20]byte(ti.InfoHash()))
-	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: f.torrent, Save: f.src, Trackers: []string{ot.HTTPAnnounceURL()}})
+	seeder, err := interop.StartSeeder(ctx, interop.Options{Torrent: f.torrent, Save: f.src, Trackers: []string{ot.HTTPAnnounceURL()}, UTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
