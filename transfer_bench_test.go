@@ -10,7 +10,14 @@ import (
 // BenchmarkTransferLoopback moves a 256 MiB torrent (1 MiB pieces) from one
 // session to another over TCP on 127.0.0.1; it is the quick pprof target for
 // the hot path (make bench compares with libtorrent).
-func BenchmarkTransferLoopback(b *testing.B) {
+func BenchmarkTransferLoopback(b *testing.B) { benchTransfer(b, testSettings()) }
+
+// BenchmarkTransferLoopbackUTP is the same over uTP alone (TCP off both
+// ways).
+func BenchmarkTransferLoopbackUTP(b *testing.B) { benchTransfer(b, utpOnly()) }
+
+// benchTransfer moves the torrent between two sessions with settings p.
+func benchTransfer(b *testing.B, p SettingsPack) {
 	const size = 256 << 20
 	src := b.TempDir()
 	t := &testing.T{}
@@ -21,7 +28,7 @@ func BenchmarkTransferLoopback(b *testing.B) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	seeder, err := NewSession(ctx, testSettings())
+	seeder, err := NewSession(ctx, p)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,7 +49,7 @@ func BenchmarkTransferLoopback(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dst := b.TempDir()
-		leecher, err := NewSession(ctx, testSettings())
+		leecher, err := NewSession(ctx, p)
 		if err != nil {
 			b.Fatal(err)
 		}
