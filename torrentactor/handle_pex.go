@@ -148,6 +148,9 @@ func (a pexing) sendable() []pex.Peer {
 		if p.stats.IsSeed {
 			f |= pex.FlagSeed
 		}
+		if p.utp {
+			f |= pex.FlagUTP // as libtorrent's ut_pex: connected over uTP
+		}
 		out = append(out, pex.Peer{Addr: ap, Flags: f})
 	}
 	return out
