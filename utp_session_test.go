@@ -17,6 +17,19 @@ func utpOnly() SettingsPack {
 	return p
 }
 
+// slowUpload holds s's torrent ti to 1 MiB/s up: a download from it lasts
+// a few seconds, long enough to look at the connection.
+func slowUpload(ctx context.Context, t *testing.T, s *Session, ti *TorrentInfo) {
+	t.Helper()
+	h, ok, err := s.FindTorrent(ctx, ti.InfoHash())
+	if err != nil || !ok {
+		t.Fatalf("find torrent: %v %v", ok, err)
+	}
+	if err := h.SetUploadLimit(ctx, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // utpSeed seeds a multi-file payload from a session with settings.
 func utpSeed(ctx context.Context, t *testing.T, p SettingsPack) (*TorrentInfo, string, *Session) {
 	t.Helper()
@@ -43,6 +56,7 @@ func TestUTPOnlyBetweenSessions(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ti, src, seeder := utpSeed(ctx, t, utpOnly())
+	slowUpload(ctx, t, seeder, ti)
 	seen, err := seeder.Subscribe(ctx, CategoryAll)
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +77,10 @@ func TestUTPOnlyBetweenSessions(t *testing.T) {
 	pi := waitPeerInfo(ctx, t, lh, "over uTP", func(pi PeerInfo) bool { return pi.Flags&PeerUTPSocket != 0 })
 	if pi.Flags&PeerOutgoingConnection == 0 {
 		t.Errorf("flags %#x: the leecher's connection is not outgoing", pi.Flags)
+	}
+	// The seed uploads at 1 MiB/s: the connection lasts a few seconds.
+	if st, err := leecher.Status(ctx); err != nil || st.UTPStats.NumConnected == 0 {
+		t.Errorf("while connected: utp_status %+v, %v", st.UTPStats, err)
 	}
 	waitFor(ctx, t, lh, "finished", func(s TorrentStatus) bool { return s.IsFinished })
 	if err := sameTree(filepath.Join(src, "u"), filepath.Join(dst, "u")); err != nil {
@@ -91,7 +109,7 @@ func TestUTPOnlyBetweenSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.UTPStats.PacketsIn == 0 || st.UTPStats.PayloadPktsIn == 0 || st.UTPStats.NumConnected+st.UTPStats.NumCloseWait+st.UTPStats.NumFinSent == 0 {
+	if st.UTPStats.PacketsIn == 0 || st.UTPStats.PayloadPktsIn == 0 || st.UTPStats.PacketsOut == 0 {
 		t.Errorf("the leecher's utp_status %+v", st.UTPStats)
 	}
 	values, err := leecher.SessionStats(ctx)
@@ -120,6 +138,7 @@ func TestUTPRefusedFallsBackToTCP(t *testing.T) {
 	sp := testSettings()
 	sp.SetBool(EnableIncomingUTP, false)
 	ti, src, seeder := utpSeed(ctx, t, sp)
+	slowUpload(ctx, t, seeder, ti)
 	lp := testSettings()
 	lp.SetBool(EnableOutgoingUTP, true)
 	leecher := newTestSessionWith(t, lp)
@@ -154,6 +173,7 @@ func TestUTPRelisten(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ti, src, seeder := utpSeed(ctx, t, utpOnly())
+	slowUpload(ctx, t, seeder, ti)
 	before, err := seeder.ListenAddrs(ctx)
 	if err != nil {
 		t.Fatal(err)
