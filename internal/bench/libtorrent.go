@@ -16,9 +16,14 @@ const seederStartTimeout = 3 * time.Minute
 // waits until it seeds. It checks the files rather than using seed mode, so
 // that hashing on first request does not slow only the first download.
 func startSeeder(ctx context.Context, p payload) (*interop.Libtorrent, error) {
+	return startSeederWith(ctx, interop.Options{Torrent: p.torrent, Save: p.dir})
+}
+
+// startSeederWith is startSeeder with the seeder's options spelled out.
+func startSeederWith(ctx context.Context, o interop.Options) (*interop.Libtorrent, error) {
 	ctx, cancel := context.WithTimeout(ctx, seederStartTimeout)
 	defer cancel()
-	s, err := interop.StartSeeder(ctx, interop.Options{Torrent: p.torrent, Save: p.dir})
+	s, err := interop.StartSeeder(ctx, o)
 	if err != nil {
 		return nil, fmt.Errorf("bench: seeder: %w", err)
 	}
@@ -37,13 +42,13 @@ func startSeeder(ctx context.Context, p payload) (*interop.Libtorrent, error) {
 // finished seconds too). CPU and peak RSS come from the script's
 // getrusage(RUSAGE_SELF) at "finished": libtorrent's threads live in that
 // one process.
-func runLibtorrent(ctx context.Context, c config, p payload, seeder string, saveDir string, run int) (result, error) {
+func runLibtorrent(ctx context.Context, c config, tr transfer, p payload, seeder string, saveDir string, run int) (result, error) {
 	r := result{side: sideLibtorrent, run: run}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout+exitGrace)
 	defer cancel()
 	start := time.Now()
 	d, err := interop.StartDownloader(ctx, interop.Options{
-		Torrent: p.torrent, Save: saveDir, Peers: []string{seeder}, Timeout: c.timeout,
+		Torrent: p.torrent, Save: saveDir, Peers: []string{seeder}, Timeout: c.timeout, UTPOnly: tr.utpOnly,
 	})
 	if err != nil {
 		return r, fmt.Errorf("%w: libtorrent run %d: %w", ErrDownload, run, err)

@@ -39,10 +39,17 @@
 // seeder, ours and libtorrent's: the seeder's CPU seconds per million
 // messages, and (hostile_storms_rss) its peak anonymous memory growth.
 //
+// utp_download_from_lt, utp_vs_tcp_ours and utp_download_from_lt_lossy
+// (utp.go): downloads over uTP only, from a uTP-only libtorrent seeder
+// (ours against libtorrent's downloader; the lossy one through udprelay)
+// and ours to ours against TCP. Until `demo download` has -transport,
+// they print libtorrent's side only.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
 //	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib,
-//	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers,hostile_storms_cpu]
+//	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers,hostile_storms_cpu,
+//	    utp_download_from_lt,utp_vs_tcp_ours,utp_download_from_lt_lossy]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -151,6 +158,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := benchUTP(ctx, c, demo, work, stdout, stderr); err != nil {
+		return err
+	}
 	return benchRecheck(ctx, c, demo, p, work, stdout)
 }
 
@@ -175,7 +185,7 @@ func benchDownload(ctx context.Context, c config, demo string, p payload, work s
 				continue
 			}
 			cpu0 := cpuTime(seederPID)
-			r, err := download(ctx, c, side, demo, p, seeder.Addr(), filepath.Join(work, fmt.Sprintf("dl-%s-%d", side, i)), i)
+			r, err := download(ctx, c, transfer{line: lineDownload}, side, demo, p, seeder.Addr(), filepath.Join(work, fmt.Sprintf("dl-%s-%d", side, i)), i)
 			if cpu0 > 0 {
 				r.seeder = cpuTime(seederPID) - cpu0 // verification included, but the seeder idles then
 			}
@@ -192,14 +202,32 @@ func benchDownload(ctx context.Context, c config, demo string, p payload, work s
 			results = append(results, r)
 		}
 	}
-	for _, l := range summary(results, p.size) {
+	for _, l := range summary(lineDownload, results, p.size) {
 		fmt.Fprintln(stdout, l)
 	}
 	return nil
 }
 
+// transfer is what differs between the download lines: download_tcp_1gib
+// runs both downloaders as they are; the uTP lines give the demo
+// "-transport utp" and the libtorrent downloader uTP only.
+type transfer struct {
+	line     string   // the bench line, for profile names
+	demoArgs []string // extra `demo download` flags
+	utpOnly  bool     // the libtorrent downloader speaks uTP only
+}
+
+// profile is the file name of our run's CPU profile (download_tcp_1gib
+// keeps the names it always had).
+func (tr transfer) profile(run int) string {
+	if tr.line == lineDownload {
+		return fmt.Sprintf("ours-%d.prof", run)
+	}
+	return fmt.Sprintf("%s-ours-%d.prof", tr.line, run)
+}
+
 // download runs one side once, verifies the file and removes saveDir.
-func download(ctx context.Context, c config, side, demo string, p payload, seeder, saveDir string, run int) (result, error) {
+func download(ctx context.Context, c config, tr transfer, side, demo string, p payload, seeder, saveDir string, run int) (result, error) {
 	defer func() {
 		_ = os.RemoveAll(saveDir)
 		syscall.Sync() // start the next run from a quiet disk
@@ -212,9 +240,9 @@ func download(ctx context.Context, c config, side, demo string, p payload, seede
 	}
 	var err error
 	if side == sideOurs {
-		r, err = runOurs(ctx, c, demo, p, seeder, saveDir, run)
+		r, err = runOurs(ctx, c, tr, demo, p, seeder, saveDir, run)
 	} else {
-		r, err = runLibtorrent(ctx, c, p, seeder, saveDir, run)
+		r, err = runLibtorrent(ctx, c, tr, p, seeder, saveDir, run)
 	}
 	if err != nil {
 		return r, err

@@ -51,15 +51,16 @@ var summaryRE = regexp.MustCompile(`downloaded (\d+) bytes in ([0-9.]+) ?s`)
 // libtorrent the same way, so both include process start-up (Go runtime
 // versus Python and the libtorrent import) and session shutdown. CPU time
 // and peak RSS are the child's own, from wait4's rusage.
-func runOurs(ctx context.Context, c config, bin string, p payload, seeder, saveDir string, run int) (result, error) {
+func runOurs(ctx context.Context, c config, tr transfer, bin string, p payload, seeder, saveDir string, run int) (result, error) {
 	r := result{side: sideOurs, run: run}
 	if err := os.MkdirAll(saveDir, 0o755); err != nil {
 		return r, fmt.Errorf("bench: ours: %w", err)
 	}
 	args := []string{"download", "-resume-dir", "", "-listen", "127.0.0.1:0", "-peer", seeder, "-o", saveDir, "-timeout", c.timeout.String()}
 	if c.cpuProfile != "" {
-		args = append(args, "-cpuprofile", filepath.Join(c.cpuProfile, fmt.Sprintf("ours-%d.prof", run)))
+		args = append(args, "-cpuprofile", filepath.Join(c.cpuProfile, tr.profile(run)))
 	}
+	args = append(args, tr.demoArgs...)
 	args = append(args, p.torrent)
 
 	ctx, cancel := context.WithTimeout(ctx, c.timeout+exitGrace)

@@ -63,8 +63,14 @@ func median(xs []float64) float64 {
 // benchLine formats "name: ours=X unit libtorrent=Y unit ratio=R" with
 // ratio = ours/libtorrent to 2 decimals; a NaN side or ratio prints n/a.
 func benchLine(name, unit string, decimals int, ours, lt float64) string {
-	return fmt.Sprintf("%s: ours=%s libtorrent=%s ratio=%s", name,
-		fmtValue(ours, decimals, unit), fmtValue(lt, decimals, unit), fmtRatio(ours, lt))
+	return pairLine(name, sideOurs, sideLibtorrent, unit, decimals, ours, lt)
+}
+
+// pairLine is benchLine for any two sides: "name: a=X unit b=Y unit
+// ratio=R" with ratio = a/b.
+func pairLine(name, aName, bName, unit string, decimals int, a, b float64) string {
+	return fmt.Sprintf("%s: %s=%s %s=%s ratio=%s", name,
+		aName, fmtValue(a, decimals, unit), bName, fmtValue(b, decimals, unit), fmtRatio(a, b))
 }
 
 // fmtValue is "v unit" with decimals, or n/a for NaN and infinities.
@@ -83,9 +89,10 @@ func fmtRatio(a, b float64) string {
 	return "n/a"
 }
 
-// summary returns the three bench lines, medians over each side's runs,
-// then a "#" line of peak anonymous memory.
-func summary(results []result, size int64) []string {
+// summary returns the three bench lines called name, name_cpu and
+// name_rss, medians over each side's runs, then a "#" line of peak
+// anonymous memory.
+func summary(name string, results []result, size int64) []string {
 	var rate, cpu, rss, anon [2][]float64 // index 0 ours, 1 libtorrent
 	for _, r := range results {
 		i := 0
@@ -101,11 +108,11 @@ func summary(results []result, size int64) []string {
 		}
 	}
 	return []string{
-		benchLine("download_tcp_1gib", "MiB/s", 1, median(rate[0]), median(rate[1])),
-		benchLine("download_tcp_1gib_cpu", "s/GiB", 2, median(cpu[0]), median(cpu[1])),
-		benchLine("download_tcp_1gib_rss", "MiB", 1, median(rss[0]), median(rss[1])),
+		benchLine(name, "MiB/s", 1, median(rate[0]), median(rate[1])),
+		benchLine(name+"_cpu", "s/GiB", 2, median(cpu[0]), median(cpu[1])),
+		benchLine(name+"_rss", "MiB", 1, median(rss[0]), median(rss[1])),
 		// A detail line: max RSS counts the file pages libtorrent maps, so
 		// this shows the memory each process owns (see sampleAnon).
-		"# " + benchLine("download_tcp_1gib_anon", "MiB", 1, median(anon[0]), median(anon[1])),
+		"# " + benchLine(name+"_anon", "MiB", 1, median(anon[0]), median(anon[1])),
 	}
 }

@@ -68,7 +68,7 @@ func TestSummary(t *testing.T) {
 		"download_tcp_1gib_rss: ours=200.0 MiB libtorrent=50.0 MiB ratio=4.00",
 		"# download_tcp_1gib_anon: ours=30.0 MiB libtorrent=20.0 MiB ratio=1.50", // unknown (0) samples skipped
 	}
-	got := summary(res, size)
+	got := summary(lineDownload, res, size)
 	if len(got) != len(want) {
 		t.Fatalf("summary: %d lines, want %d: %q", len(got), len(want), got)
 	}
