@@ -12,6 +12,11 @@
 //	})
 //	defer r.Close()
 //	// clients send to r.Addr() instead of target
+//
+// It costs four system calls and two goroutine hand-offs a datagram:
+// about 50 MB/s of 1400-byte datagrams on a loaded 2-core machine
+// (BenchmarkRelayForward), far above what 1% loss leaves a uTP transfer
+// but below an unimpaired one, which it would slow down.
 package udprelay
 
 import (
@@ -28,6 +33,7 @@ const (
 	defaultMaxClients     = 256
 	defaultMaxQueued      = 1 << 16
 	defaultMaxQueuedBytes = 64 << 20
+	defaultSocketBuffer   = 4 << 20
 	inboxCap              = 4096 // datagrams read but not yet decided on, per direction
 	maxDatagram           = 1 << 16
 )
@@ -49,6 +55,11 @@ type Config struct {
 	// held datagrams (default 65536 and 64 MiB); beyond, datagrams are
 	// dropped and counted in DirStats.Overflow.
 	MaxQueued, MaxQueuedBytes int
+	// SocketBuffer is asked of the kernel for every socket's receive and
+	// send buffers (default 4 MiB; Linux caps it at rmem_max/wmem_max):
+	// the kernel's default would drop a fast sender's bursts, a loss
+	// nobody asked for and no counter shows.
+	SocketBuffer int
 }
 
 // Relay forwards datagrams between its clients and the target.
@@ -85,7 +96,7 @@ func New(cfg Config) (*Relay, error) {
 	if err := cfg.Down.validate(); err != nil {
 		return nil, fmt.Errorf("Down: %w", err)
 	}
-	if cfg.MaxClients < 0 || cfg.MaxQueued < 0 || cfg.MaxQueuedBytes < 0 {
+	if cfg.MaxClients < 0 || cfg.MaxQueued < 0 || cfg.MaxQueuedBytes < 0 || cfg.SocketBuffer < 0 {
 		return nil, fmt.Errorf("%w: negative bound", ErrBadConfig)
 	}
 	if !cfg.Listen.IsValid() {
@@ -100,10 +111,14 @@ func New(cfg Config) (*Relay, error) {
 	if cfg.MaxQueuedBytes == 0 {
 		cfg.MaxQueuedBytes = defaultMaxQueuedBytes
 	}
+	if cfg.SocketBuffer == 0 {
+		cfg.SocketBuffer = defaultSocketBuffer
+	}
 	ln, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(cfg.Listen))
 	if err != nil {
 		return nil, fmt.Errorf("udprelay: listen: %w", err)
 	}
+	setBuffers(ln, cfg.SocketBuffer)
 	r := &Relay{cfg: cfg, ln: ln, stop: make(chan struct{}), clients: map[netip.AddrPort]*client{}}
 	r.up = newLink(cfg.Up, cfg.Seed, 1, inboxCap, cfg.MaxQueued, cfg.MaxQueuedBytes, &r.upStats, func(d datagram) error {
 		_, err := d.c.conn.Write(d.b)
@@ -192,6 +207,7 @@ func (r *Relay) client(from netip.AddrPort) (*client, bool) {
 		r.refused.Add(1)
 		return nil, false
 	}
+	setBuffers(conn, r.cfg.SocketBuffer)
 	c := &client{addr: from, conn: conn}
 	r.clients[from] = c
 	r.wg.Add(1)
@@ -212,6 +228,13 @@ func (r *Relay) readTarget(c *client) {
 		}
 		r.down.enqueue(datagram{b: clone(buf[:n]), c: c})
 	}
+}
+
+// setBuffers asks for n-byte socket buffers; the kernel may give less,
+// which only makes the relay what the kernel allows.
+func setBuffers(c *net.UDPConn, n int) {
+	_ = c.SetReadBuffer(n)
+	_ = c.SetWriteBuffer(n)
 }
 
 func clone(b []byte) []byte { return append(make([]byte, 0, len(b)), b...) }

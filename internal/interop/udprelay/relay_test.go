@@ -28,7 +28,7 @@ type target struct {
 	got  chan received
 }
 
-func startTarget(t *testing.T, echo bool) *target {
+func startTarget(t testing.TB, echo bool) *target {
 	t.Helper()
 	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -64,7 +64,7 @@ func startTarget(t *testing.T, echo bool) *target {
 func (tg *target) addr() netip.AddrPort { return tg.conn.LocalAddr().(*net.UDPAddr).AddrPort() }
 
 // next returns the next datagram the target read.
-func (tg *target) next(t *testing.T) received {
+func (tg *target) next(t testing.TB) received {
 	t.Helper()
 	select {
 	case r := <-tg.got:
@@ -75,7 +75,7 @@ func (tg *target) next(t *testing.T) received {
 	}
 }
 
-func startRelay(t *testing.T, cfg Config) *Relay {
+func startRelay(t testing.TB, cfg Config) *Relay {
 	t.Helper()
 	r, err := New(cfg)
 	if err != nil {
@@ -86,7 +86,7 @@ func startRelay(t *testing.T, cfg Config) *Relay {
 }
 
 // dialRelay is a client of r.
-func dialRelay(t *testing.T, r *Relay) *net.UDPConn {
+func dialRelay(t testing.TB, r *Relay) *net.UDPConn {
 	t.Helper()
 	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(r.Addr()))
 	if err != nil {
