@@ -325,3 +325,26 @@ func TestCloseTwice(t *testing.T) {
 		t.Fatal(fmt.Errorf("second Close: %w", err))
 	}
 }
+
+// TestCloseDiscardsQueued: Close does not wait for delayed datagrams (the
+// goroutines' end is goleak's to check).
+func TestCloseDiscardsQueued(t *testing.T) {
+	tg := startTarget(t, false)
+	r, err := New(Config{Target: tg.addr(), Up: Impairment{Delay: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dialRelay(t, r)
+	for i := range 10 {
+		if _, err := c.Write(seqDatagram(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the datagrams to be queued", func() bool { return r.Stats().Up.Queued == 10 })
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats().Up; st.Forwarded != 0 || st.Delayed != 10 {
+		t.Fatalf("stats %+v; want 10 delayed, none forwarded", st)
+	}
+}
