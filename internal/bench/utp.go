@@ -32,9 +32,9 @@ import (
 //     to ours over TCP, ratio uTP/TCP; the goal is 0.7 or more.
 //
 // The payload is min(-size, 256 MiB) (16 MiB lossy): libtorrent's uTP
-// runs at about 13 MiB/s with default buffers, and under 1% loss and
-// 40 ms of round trip at about 0.6 MiB/s (measured here), so 1 GiB would
-// take minutes a run.
+// runs at about 5 MiB/s with default buffers, and under 1% loss and
+// 40 ms of round trip at about 0.6 MiB/s (measured here, 2026-12-06), so
+// 1 GiB would take minutes a run.
 const (
 	lineUTPFromLT      = "utp_download_from_lt"
 	lineUTPFromLTLossy = "utp_download_from_lt_lossy"
