@@ -54,7 +54,8 @@ func utpFromLT(line string) transfer {
 
 // benchUTP prints the uTP lines that -lines asks for.
 func benchUTP(ctx context.Context, c config, demo, work string, stdout, stderr io.Writer) error {
-	fromLT, lossy, vsTCP := c.runsLine(lineUTPFromLT), c.runsLine(lineUTPFromLTLossy), c.runsLine(lineUTPvsTCP)
+	// utp_vs_tcp_ours is ours alone: -only libtorrent leaves it out.
+	fromLT, lossy, vsTCP := c.runsLine(lineUTPFromLT), c.runsLine(lineUTPFromLTLossy), c.runsLine(lineUTPvsTCP) && c.wants(sideOurs)
 	if !fromLT && !lossy && !vsTCP {
 		return nil
 	}
