@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"testing"
 	"time"
 )
@@ -47,10 +48,15 @@ func newTestSessionWith(t *testing.T, settings SettingsPack) *Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		// A minute: CI runs this package's parallel tests under -race on
+		// two loaded cores, where one Close was once seen past 20 s (with
+		// a test body that took 100× its usual time); a Close that hangs
+		// leaves every goroutine's stack in the log to say where.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := s.Close(ctx); err != nil {
 			t.Errorf("close: %v", err)
+			_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
 		}
 	})
 	return s
