@@ -144,8 +144,18 @@ func utpConfig(s *settings.Snapshot) utp.Config {
 	c.DelayedAck = ms(settings.UTPDelayedAck)
 	c.LossMultiplier = s.Int(settings.UTPLossMultiplier)
 	c.CwndReduceTimer = ms(settings.UTPCwndReduceTimer)
+	// 4 MiB windows each way rather than libtorrent's 1 MiB receive
+	// buffer: between two of ours on loopback, 256 MiB went at 289 MiB/s
+	// with 1 MiB (0.59 of TCP) and 423 MiB/s with 4 MiB (0.75); the
+	// queueing LEDBAT allows fills a 1 MiB window well before 100 ms.
+	// The rings grow only as data waits in them, and an idle connection
+	// gives them back, so a quiet peer costs no more.
+	c.ReceiveBuffer, c.SendBuffer = utpWindow, utpWindow
 	return c
 }
+
+// utpWindow is a uTP connection's receive and send buffer (utpConfig).
+const utpWindow = 4 << 20
 
 // socketConfig is a new uTP socket's configuration: the connections'
 // settings; the socket's buffers, size and backlog are the utp package's

@@ -85,10 +85,13 @@ func TestUTPConfigFromSettings(t *testing.T) {
 	want.SynResends, want.FinResends, want.NumResends = 4, 3, 5
 	want.ConnectTimeout, want.DelayedAck = 2*time.Second, 20*time.Millisecond
 	want.LossMultiplier, want.CwndReduceTimer = 70, 50*time.Millisecond
+	want.ReceiveBuffer, want.SendBuffer = utpWindow, utpWindow
 	if c != want {
 		t.Fatalf("config %+v\nwant %+v", c, want)
 	}
-	if utpConfig(settings.Default()) != utp.DefaultConfig() {
+	def := utp.DefaultConfig()
+	def.ReceiveBuffer, def.SendBuffer = utpWindow, utpWindow
+	if utpConfig(settings.Default()) != def {
 		t.Fatal("the default settings are not libtorrent's uTP defaults")
 	}
 }
