@@ -28,11 +28,18 @@ const (
 	// KindLSD is the session's local service discovery actor: the
 	// multicast socket and its reader goroutine.
 	KindLSD Kind = "lsd"
+	// KindDHT is the session's DHT node (dhtactor): the anacrolix/dht
+	// server, its bootstrap and table maintenance goroutines, the
+	// announce schedule.
+	KindDHT Kind = "dht"
+	// KindDHTLookup is one DHT traversal (get_peers, announce) with the
+	// goroutine that runs it.
+	KindDHTLookup Kind = "dht_lookup"
 )
 
 // Kinds lists every actor kind, in a fixed order.
 func Kinds() []Kind {
-	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener, KindLSD}
+	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener, KindLSD, KindDHT, KindDHTLookup}
 }
 
 func (k Kind) valid() bool {
@@ -71,6 +78,10 @@ const (
 	// SiteDispatch: a goroutine delivering alerts to the user's function
 	// or channel (kind alert).
 	SiteDispatch Site = "dispatch"
+	// SiteBootstrap: the DHT node's bootstrap goroutine; SiteTraversal: a
+	// DHT lookup's traversal goroutine.
+	SiteBootstrap Site = "bootstrap"
+	SiteTraversal Site = "traversal"
 )
 
 // sitesOf lists the goroutine sites of each kind (SiteReceive is every
@@ -84,6 +95,8 @@ var sitesOf = map[Kind][]Site{
 	KindAnnouncer:  {SiteAnnounce, SiteScrape},
 	KindListener:   {SiteAccept, SiteHandshake},
 	KindLSD:        {SiteReader},
+	KindDHT:        {SiteBootstrap},
+	KindDHTLookup:  {SiteTraversal},
 }
 
 // Sites lists the sites of a kind: SiteReceive first, then the goroutines

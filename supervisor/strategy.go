@@ -61,6 +61,9 @@ func (b backoff) delay(n int) time.Duration {
 //     address.
 //   - lsd: restarted after a backoff; it opens its multicast socket again
 //     and the session gives it the torrents to announce.
+//   - dht: restarted after an exponential backoff with a new server on a
+//     new socket; its announce schedule and node id are kept.
+//   - dht lookup: stopped; the dht node schedules the torrent again.
 var policies = map[Kind]policy{
 	KindSession:    {directive: actor.ResumeDirective},
 	KindAlert:      {directive: actor.ResumeDirective},
@@ -74,6 +77,9 @@ var policies = map[Kind]policy{
 		backoff: backoff{Initial: 100 * time.Millisecond, Max: 30 * time.Second, Window: 30 * time.Second}},
 	KindLSD: {directive: actor.RestartDirective,
 		backoff: backoff{Initial: 500 * time.Millisecond, Max: time.Minute, Window: time.Minute}},
+	KindDHT: {directive: actor.RestartDirective,
+		backoff: backoff{Initial: 500 * time.Millisecond, Max: time.Minute, Window: 2 * time.Minute}},
+	KindDHTLookup: {directive: actor.StopDirective},
 }
 
 // Strategy is the supervisor strategy for children of kind k.
