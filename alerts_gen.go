@@ -57,6 +57,35 @@ type CacheFlushedAlert struct {
 	torrentRef
 }
 
+// DHTAnnounceAlert: a node announced to ours that it has InfoHash, at
+// IP and Port.
+type DHTAnnounceAlert = messages.DHTAnnounceAlert
+
+// DHTBootstrapAlert: the DHT node's first bootstrap ended (its routing
+// table is as full as the nodes it could reach make it).
+type DHTBootstrapAlert = messages.DHTBootstrapAlert
+
+// DHTErrorAlert: the DHT failed at Operation: a router's name did not
+// resolve (DHTOpHostnameLookup), or the node could not start or lost its
+// socket (DHTOpUnknown).
+type DHTErrorAlert = messages.DHTErrorAlert
+
+// DHTGetPeersAlert: a node asked ours for the peers of InfoHash.
+type DHTGetPeersAlert = messages.DHTGetPeersAlert
+
+// DHTReplyAlert: a DHT lookup for the torrent found NumPeers peers
+// (libtorrent's dht_reply_alert, a tracker alert with no URL).
+//
+// The fields are messages.DHTReplyAlert's; Handle is the torrent's.
+type DHTReplyAlert struct {
+	messages.DHTReplyAlert
+	torrentRef
+}
+
+// DHTStatsAlert answers PostDHTStats: the running lookups and the routing
+// table's buckets.
+type DHTStatsAlert = messages.DHTStatsAlert
+
 // ExternalIPAlert: the session's view of its external address changed,
 // decided from what peers say they see (libtorrent's ip_voter).
 type ExternalIPAlert = messages.ExternalIPAlert
@@ -503,6 +532,18 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return BlockTimeoutAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.CacheFlushedAlert:
 		return CacheFlushedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.DHTAnnounceAlert:
+		return *a
+	case *messages.DHTBootstrapAlert:
+		return *a
+	case *messages.DHTErrorAlert:
+		return *a
+	case *messages.DHTGetPeersAlert:
+		return *a
+	case *messages.DHTReplyAlert:
+		return DHTReplyAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.DHTStatsAlert:
+		return *a
 	case *messages.ExternalIPAlert:
 		return *a
 	case *messages.FastresumeRejectedAlert:
@@ -618,6 +659,12 @@ var alertTypes = []Alert{
 	BlockFinishedAlert{},
 	BlockTimeoutAlert{},
 	CacheFlushedAlert{},
+	DHTAnnounceAlert{},
+	DHTBootstrapAlert{},
+	DHTErrorAlert{},
+	DHTGetPeersAlert{},
+	DHTReplyAlert{},
+	DHTStatsAlert{},
 	ExternalIPAlert{},
 	FastresumeRejectedAlert{},
 	FaultInjectedAlert{},

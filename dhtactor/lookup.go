@@ -1,0 +1,114 @@
+package dhtactor
+
+import (
+	"net/netip"
+
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/supervisor"
+	"github.com/anacrolix/dht/v2"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// lookupConfig is one torrent's lookup: get_peers through the DHT toward
+// its info-hash, then announce_peer to the closest nodes that answered.
+type lookupConfig struct {
+	srv     *dht.Server
+	ih      messages.InfoHash
+	torrent *actor.PID
+	alerts  *actor.PID
+	sup     *supervisor.Supervision
+	port    int
+	implied bool
+	probe   *Probe
+	parent  *actor.PID
+}
+
+// lookup runs the traversal on a goroutine, which sends what the nodes
+// answer as messages; it hands new peers to the torrent as they come and
+// tells its parent how it went when the traversal ends.
+type lookup struct {
+	cfg  lookupConfig
+	ann  *dht.Announce
+	seen map[netip.AddrPort]bool
+}
+
+type (
+	peersFound     struct{ peers []netip.AddrPort }
+	traversalEnded struct{}
+)
+
+func newLookup(cfg lookupConfig) *actor.Props {
+	return actor.PropsFromProducer(func() actor.Actor { return &lookup{cfg: cfg, seen: map[netip.AddrPort]bool{}} })
+}
+
+func (l *lookup) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		l.start(ctx)
+	case *peersFound:
+		l.handlePeers(ctx, m)
+	case *traversalEnded:
+		l.end(ctx)
+	case *messages.GoroutineFailed:
+		panic(m) // stopped; the parent sees Terminated and reschedules
+	case *actor.Stopping:
+		if l.ann != nil {
+			l.ann.Close()
+			l.cfg.probe.setLookup(l.cfg.ih, nil)
+		}
+	}
+}
+
+func (l *lookup) start(ctx actor.Context) {
+	c := l.cfg
+	ann, err := c.srv.AnnounceTraversal(c.ih, dht.AnnouncePeer(dht.AnnouncePeerOpts{Port: c.port, ImpliedPort: c.implied}))
+	if err != nil { // no node to start from (the table is still empty)
+		ctx.Send(c.parent, &lookupDone{ih: c.ih, incarnat: c.srv})
+		ctx.Stop(ctx.Self())
+		return
+	}
+	l.ann = ann
+	c.probe.setLookup(c.ih, ann)
+	root, self := ctx.ActorSystem().Root, ctx.Self()
+	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteTraversal)
+		c.sup.Inject(supervisor.KindDHTLookup, supervisor.SiteTraversal, "get_peers")
+		for pv := range ann.Peers {
+			if len(pv.Peers) == 0 {
+				continue
+			}
+			peers := make([]netip.AddrPort, 0, len(pv.Peers))
+			for _, p := range pv.Peers {
+				if ip, ok := netip.AddrFromSlice(p.IP); ok && p.Port > 0 && p.Port < 65536 {
+					peers = append(peers, netip.AddrPortFrom(ip.Unmap(), uint16(p.Port)))
+				}
+			}
+			root.Send(self, &peersFound{peers: peers})
+		}
+		root.Send(self, &traversalEnded{})
+	}()
+}
+
+// handlePeers gives the torrent the peers it was not given yet.
+func (l *lookup) handlePeers(ctx actor.Context, m *peersFound) {
+	var fresh []netip.AddrPort
+	for _, p := range m.peers {
+		if !l.seen[p] {
+			l.seen[p] = true
+			fresh = append(fresh, p)
+		}
+	}
+	if len(fresh) > 0 && l.cfg.torrent != nil {
+		ctx.Send(l.cfg.torrent, &messages.DHTPeers{InfoHash: l.cfg.ih, Peers: fresh})
+	}
+}
+
+// end posts dht_reply and tells the parent.
+func (l *lookup) end(ctx actor.Context) {
+	c := l.cfg
+	ok := l.ann.TraversalStats().NumResponses > 0
+	ctx.Send(c.alerts, &messages.PostAlert{Alert: &messages.DHTReplyAlert{
+		TrackerAlertHeader: messages.TrackerHeader(c.ih, ""), NumPeers: len(l.seen)}})
+	ctx.Send(c.parent, &lookupDone{ih: c.ih, ok: ok, peers: len(l.seen), incarnat: c.srv})
+	ctx.Stop(ctx.Self())
+}
