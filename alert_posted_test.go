@@ -29,6 +29,8 @@ var libtorrentAlertCategories = map[string]AlertCategory{
 	"block_timeout": CategoryBlockProgress | CategoryPeer, "block_finished": CategoryBlockProgress,
 	"block_downloading": CategoryBlockProgress, "unwanted_block": CategoryPeer, "storage_moved": CategoryStorage,
 	"stats": CategoryStats, "session_stats": CategoryStats, "state_update": CategoryStatus,
+	"dht_reply": CategoryTracker, "dht_announce": CategoryDHT, "dht_get_peers": CategoryDHT,
+	"dht_bootstrap": CategoryDHT, "dht_error": CategoryError | CategoryDHT, "dht_stats": CategoryStats,
 	"storage_moved_failed": CategoryStorage, "torrent_deleted": CategoryStorage,
 	"torrent_delete_failed": CategoryStorage | CategoryError, "save_resume_data": CategoryStorage,
 	"save_resume_data_failed": CategoryStorage | CategoryError, "torrent_paused": CategoryStatus,

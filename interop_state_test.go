@@ -91,7 +91,16 @@ func TestInteropLoadStateFromLibtorrent(t *testing.T) {
 				switch name {
 				case "user_agent", "peer_fingerprint":
 					want = before[name]
-				case "dht_max_peers_reply", "max_web_seed_connections":
+				case "dht_max_peers_reply":
+					dset, err := s.GetDHTSettings(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Contains(res.AppliedDHT, name) || dset.MaxPeersReply != want {
+						t.Errorf("%s: AppliedDHT %v, MaxPeersReply %d, libtorrent saved %v", name, res.AppliedDHT, dset.MaxPeersReply, want)
+					}
+					continue
+				case "max_web_seed_connections":
 					if !slices.Contains(ignoredKeys(t, res), name) && !slices.Contains(ignoredKeys(t, res), "settings."+name) {
 						t.Errorf("%s not reported: %v", name, res.Ignored)
 					}

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/actorrent/actorrent/internal/dhtstate"
 	"github.com/actorrent/actorrent/internal/sessionstate"
 	"github.com/actorrent/actorrent/internal/settings"
+	"github.com/actorrent/actorrent/messages"
 )
 
 // SaveStateFlags select the parts of the session state that SaveState
@@ -66,6 +69,10 @@ type LoadStateResult struct {
 	// Applied lists the settings the state set (some may have had the
 	// value already), sorted.
 	Applied []string
+	// AppliedDHT lists the dht_settings fields the state set (the "dht"
+	// dict's, and 2.0's dht_ names in "settings"), by settings_pack name,
+	// sorted: they went to SetDHTSettings.
+	AppliedDHT []string
 	// Ignored lists what the state held that LoadState did not apply,
 	// and why; entries that could not be read at all are listed whatever
 	// the flags. libtorrent skips the same entries silently.
@@ -86,29 +93,10 @@ func (e IgnoredStateEntry) String() string { return e.Key + ": " + e.Reason }
 
 // dhtSettingsDefaults are libtorrent 2.0.8's values for the 18 fields of
 // 1.x's dht_settings, which save_state writes under "dht" (as the settings
-// "dht_" + field). This engine has no DHT and no such settings yet, so
-// SaveState writes them as a libtorrent session with default DHT settings
-// does. Settings that the table gains later take over (see stateSettings).
-var dhtSettingsDefaults = map[string]sessionstate.Value{
-	"dht_max_peers_reply":          sessionstate.IntValue(100),
-	"dht_search_branching":         sessionstate.IntValue(5),
-	"dht_max_fail_count":           sessionstate.IntValue(20),
-	"dht_max_torrents":             sessionstate.IntValue(2000),
-	"dht_max_dht_items":            sessionstate.IntValue(700),
-	"dht_max_peers":                sessionstate.IntValue(500),
-	"dht_max_torrent_search_reply": sessionstate.IntValue(20),
-	"dht_restrict_routing_ips":     sessionstate.BoolValue(true),
-	"dht_restrict_search_ips":      sessionstate.BoolValue(true),
-	"dht_extended_routing_table":   sessionstate.BoolValue(true),
-	"dht_aggressive_lookups":       sessionstate.BoolValue(true),
-	"dht_privacy_lookups":          sessionstate.BoolValue(false),
-	"dht_enforce_node_id":          sessionstate.BoolValue(false),
-	"dht_ignore_dark_internet":     sessionstate.BoolValue(true),
-	"dht_block_timeout":            sessionstate.IntValue(300),
-	"dht_block_ratelimit":          sessionstate.IntValue(5),
-	"dht_read_only":                sessionstate.BoolValue(false),
-	"dht_item_lifetime":            sessionstate.IntValue(0),
-}
+// "dht_" + field): DefaultDHTSettings. They are the defaults SaveState
+// compares "settings" with, so that the dict's fields are never written
+// twice.
+var dhtSettingsDefaults = dhtstate.DefaultSettings().Values()
 
 // clientSettings are set by the client software, not by its users:
 // libtorrent's load_state leaves them alone, and so does LoadState.
@@ -126,11 +114,11 @@ var clientSettings = []string{"user_agent", "peer_fingerprint"}
 //     SETTINGS.md), a setting left at ours is not written, so a libtorrent
 //     that loads the state keeps its own default, and the other way round.
 //     The dict is written, empty, even when nothing differs.
-//   - "dht" (SaveDHTSettings): 1.x's DHT settings dict, written as
-//     libtorrent writes it even with its DHT off. The engine has no DHT
-//     settings yet: the dict holds libtorrent's defaults.
-//   - "dht state" (SaveDHTState): never. There is no DHT yet, and
-//     libtorrent too writes it only while its DHT runs.
+//   - "dht" (SaveDHTSettings): 1.x's DHT settings dict (GetDHTSettings),
+//     written as libtorrent writes it even with its DHT off.
+//   - "dht state" (SaveDHTState): the DHT's node id (under the address
+//     its socket is bound to) and the nodes of its routing table, written
+//     only while the DHT runs, as libtorrent.
 //
 // SaveProxy, SaveI2PProxy, SaveEncryptionSettings, SaveAsMap and SaveFeeds
 // add nothing, as in libtorrent 2.0.8. Keys come out sorted, so the same
@@ -140,7 +128,23 @@ func (s *Session) SaveState(ctx context.Context, flags SaveStateFlags) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	st := sessionstate.ForSave(stateSettings(cur.values), stateDefaults(), nil)
+	dhtSet, err := s.GetDHTSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var dht *sessionstate.DHTState
+	if flags&SaveDHTState != 0 {
+		r, err := s.request(ctx, &messages.GetDHTState{})
+		if err != nil {
+			return nil, err
+		}
+		dht = r.(*messages.GetDHTStateReply).State
+	}
+	values := stateSettings(cur.values)
+	for k, v := range dhtSet.Values() {
+		values[k] = v
+	}
+	st := sessionstate.ForSave(values, stateDefaults(), dht)
 	out, err := sessionstate.Encode(st, sessionstate.Flags(flags&saveStateFlagsKnown))
 	if err != nil {
 		// Every value comes from the validated settings table: a bug.
@@ -162,12 +166,13 @@ func (s *Session) SaveState(ctx context.Context, flags SaveStateFlags) ([]byte, 
 //
 // It is lenient as libtorrent is, and reports what it skips in the
 // result's Ignored instead of failing: settings this engine does not have
-// (libtorrent 2.0's names that 1.0's table lacks; the "dht" dict's fields,
-// reported only when they differ from libtorrent's defaults, which is what
-// the engine does anyway), values of the wrong type or out of a setting's
-// range, user_agent and peer_fingerprint (which libtorrent's load_state
-// leaves alone too: they name the client software), and "dht state" (no
-// DHT yet). Other root keys (plugin state, 2.0's "extensions" and IP
+// (libtorrent 2.0's names that 1.0's table lacks), values of the wrong
+// type or out of a setting's range, and user_agent and peer_fingerprint
+// (which libtorrent's load_state leaves alone too: they name the client
+// software). The "dht" dict's fields (and "settings"' dht_ fields of
+// 2.0) go to SetDHTSettings; "dht state" (with SaveDHTState) gives the
+// DHT its node id for its next start and its nodes to contact (at once
+// when it runs). Other root keys (plugin state, 2.0's "extensions" and IP
 // filter) are not read, as load_state does not read them, and not
 // reported.
 //
@@ -198,19 +203,17 @@ func (s *Session) LoadState(ctx context.Context, data []byte, flags ...SaveState
 			}
 		}
 	}
-	if st.DHTStateToLoad(sf) != nil {
-		res.Ignored = append(res.Ignored, IgnoredStateEntry{Key: strconv.QuoteToASCII("dht state"), Reason: "this engine has no DHT yet"})
-	}
 	var pack SettingsPack
 	load := st.SettingsToLoad(sf)
+	dhtVals := map[string]sessionstate.Value{}
 	for _, name := range sortedNames(load) {
 		v := load[name]
+		if dhtstate.IsField(name) {
+			dhtVals[name] = v
+			continue
+		}
 		if _, known := settings.Lookup(name); !known {
-			// A "dht" field at libtorrent's default is what the engine
-			// does anyway: nothing is lost, nothing to report.
-			if d, ok := dhtSettingsDefaults[name]; !ok || d != v {
-				res.Ignored = append(res.Ignored, ignoredSetting(name, "not a setting of this engine"))
-			}
+			res.Ignored = append(res.Ignored, ignoredSetting(name, "not a setting of this engine"))
 			continue
 		}
 		if err := pack.SetByName(name, goValue(v)); err != nil {
@@ -221,6 +224,28 @@ func (s *Session) LoadState(ctx context.Context, data []byte, flags ...SaveState
 	}
 	if err := s.ApplySettings(ctx, pack); err != nil {
 		return LoadStateResult{}, err
+	}
+	if len(dhtVals) > 0 {
+		dhtSet, err := s.GetDHTSettings(ctx)
+		if err != nil {
+			return LoadStateResult{}, err
+		}
+		applied := dhtSet.Apply(dhtVals)
+		for _, name := range sortedNames(dhtVals) {
+			if !slices.Contains(applied, name) {
+				res.Ignored = append(res.Ignored, ignoredSetting(name, "not of the setting's type"))
+			}
+		}
+		if err := s.SetDHTSettings(ctx, dhtSet); err != nil {
+			return LoadStateResult{}, err
+		}
+		res.AppliedDHT = applied
+		sort.Strings(res.AppliedDHT)
+	}
+	if dht := st.DHTStateToLoad(sf); dht != nil {
+		if _, err := s.request(ctx, &messages.LoadDHTState{State: dht}); err != nil {
+			return LoadStateResult{}, err
+		}
 	}
 	return res, nil
 }

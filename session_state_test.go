@@ -254,17 +254,15 @@ func TestLoadStateFlags(t *testing.T) {
 		applied []string
 		ignored []string
 	}{
-		{"default is all", nil, []string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"},
-			[]string{"dht state", "dht_max_peers_reply"}},
-		{"all", []SaveStateFlags{SaveStateAll}, []string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"},
-			[]string{"dht state", "dht_max_peers_reply"}},
+		{"default is all", nil, []string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"}, nil},
+		{"all", []SaveStateFlags{SaveStateAll}, []string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"}, nil},
 		{"zero", []SaveStateFlags{0}, encryption, nil},
-		{"settings", []SaveStateFlags{SaveSettings}, settingsPart, []string{"dht_max_peers_reply"}},
-		{"dht settings", []SaveStateFlags{SaveDHTSettings}, settingsPart, []string{"dht_max_peers_reply"}},
-		{"dht state", []SaveStateFlags{SaveDHTState}, encryption, []string{"dht state"}},
+		{"settings", []SaveStateFlags{SaveSettings}, settingsPart, nil},
+		{"dht settings", []SaveStateFlags{SaveDHTSettings}, settingsPart, nil},
+		{"dht state", []SaveStateFlags{SaveDHTState}, encryption, nil},
 		{"proxy", []SaveStateFlags{SaveProxy}, []string{"out_enc_policy", "proxy_hostname", "proxy_port"}, nil},
 		{"or-ed", []SaveStateFlags{SaveSettings, SaveProxy},
-			[]string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"}, []string{"dht_max_peers_reply"}},
+			[]string{"connections_limit", "out_enc_policy", "proxy_hostname", "proxy_port"}, nil},
 		{"encryption flag changes nothing", []SaveStateFlags{SaveEncryptionSettings}, encryption, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

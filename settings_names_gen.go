@@ -27,7 +27,7 @@ const (
 	I2PHostname StrSetting = "i2p_hostname"
 	// PeerFingerprint: peer-id prefix; 20+ bytes = whole peer-id [1.0: session(fingerprint) ctor arg]. Default "-AR0001-".
 	PeerFingerprint StrSetting = "peer_fingerprint"
-	// DHTBootstrapNodes: comma-separated host:port fallback DHT nodes [1.0: session::add_dht_router()] (not acted on yet: no DHT yet). Default "dht.libtorrent.org:25401".
+	// DHTBootstrapNodes: comma-separated host:port fallback DHT nodes [1.0: session::add_dht_router()]. Default "dht.libtorrent.org:25401".
 	DHTBootstrapNodes StrSetting = "dht_bootstrap_nodes"
 )
 
@@ -122,7 +122,7 @@ const (
 	ActiveSeeds IntSetting = "active_seeds"
 	// ActiveChecking: queue: max torrents checking at once. Default 1.
 	ActiveChecking IntSetting = "active_checking"
-	// ActiveDHTLimit: max torrents announced to DHT (not acted on yet: no DHT yet). Default 88.
+	// ActiveDHTLimit: max DHT lookups (get_peers and announce) run at once; -1: no limit. Default 88.
 	ActiveDHTLimit IntSetting = "active_dht_limit"
 	// ActiveTrackerLimit: max torrents announced to trackers (not acted on yet: trackers: not honoured yet). Default 1600.
 	ActiveTrackerLimit IntSetting = "active_tracker_limit"
@@ -168,7 +168,7 @@ const (
 	MaxSuggestPieces IntSetting = "max_suggest_pieces"
 	// LocalServiceAnnounceInterval: s; LSD announce period. Default 300.
 	LocalServiceAnnounceInterval IntSetting = "local_service_announce_interval"
-	// DHTAnnounceInterval: s; DHT announce period (not acted on yet: no DHT yet). Default 900.
+	// DHTAnnounceInterval: s; DHT announce period. Default 900.
 	DHTAnnounceInterval IntSetting = "dht_announce_interval"
 	// UdpTrackerTokenExpiry: s; UDP tracker connection id lifetime (not acted on yet: trackers: not honoured yet). Default 60.
 	UdpTrackerTokenExpiry IntSetting = "udp_tracker_token_expiry"
@@ -196,7 +196,7 @@ const (
 	LocalUploadRateLimit IntSetting = "local_upload_rate_limit"
 	// LocalDownloadRateLimit: bytes/s; LAN download limit. Default 0.
 	LocalDownloadRateLimit IntSetting = "local_download_rate_limit"
-	// DHTUploadRateLimit: bytes/s; DHT traffic limit (not acted on yet: no DHT yet). Default 4000.
+	// DHTUploadRateLimit: bytes/s; DHT traffic limit. Default 4000.
 	DHTUploadRateLimit IntSetting = "dht_upload_rate_limit"
 	// UnchokeSlotsLimit: max unchoked peers in session (fixed_slots choker; -1: all); peers of ignore_unchoke_slots classes (the local class by default) take none. Default 8.
 	UnchokeSlotsLimit IntSetting = "unchoke_slots_limit"
@@ -305,7 +305,7 @@ const (
 	SendRedundantHave BoolSetting = "send_redundant_have"
 	// LazyBitfields: as seed, send an incomplete bitfield then fill in with HAVEs (not acted on yet: deprecated in libtorrent 2.0, which ignores it: we, like it, always send our whole bitfield (or have_all)). Default false.
 	LazyBitfields BoolSetting = "lazy_bitfields"
-	// UseDHTAsFallback: use DHT only when all trackers have failed (not acted on yet: no DHT yet). Default false.
+	// UseDHTAsFallback: use DHT only when all trackers have failed (not acted on yet: DHT: every started torrent uses the DHT, trackers or not). Default false.
 	UseDHTAsFallback BoolSetting = "use_dht_as_fallback"
 	// UPnPIgnoreNonrouters: ignore UPnP replies from devices other than our gateway (not acted on yet: no port mapping yet). Default false.
 	UPnPIgnoreNonrouters BoolSetting = "upnp_ignore_nonrouters"
@@ -423,7 +423,7 @@ const (
 	EnableNATPMP BoolSetting = "enable_natpmp"
 	// EnableLSD: run local service discovery [1.0: start_lsd()/stop_lsd()]. Default true.
 	EnableLSD BoolSetting = "enable_lsd"
-	// EnableDHT: run the DHT node [1.0: start_dht()/stop_dht()] (not acted on yet: no DHT yet). Default true.
+	// EnableDHT: run the DHT node [1.0: start_dht()/stop_dht()]. Default false.
 	EnableDHT BoolSetting = "enable_dht"
 	// PreferRC4: with allowed_enc_level=both, prefer RC4 over plaintext [1.0: pe_settings.prefer_rc4] (not acted on yet: no encryption (MSE/PE) yet: every connection is plaintext). Default false.
 	PreferRC4 BoolSetting = "prefer_rc4"

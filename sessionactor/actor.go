@@ -47,6 +47,9 @@ type Config struct {
 	// LSDGroup is where local service discovery announces (zero: BEP
 	// 14's group; tests give another port).
 	LSDGroup netip.AddrPort
+	// DHTQueryResendDelay, when set, is the DHT's wait before it sends a
+	// query again (tests on loopback; the library's default is 2 s).
+	DHTQueryResendDelay time.Duration
 }
 
 // Actor is the session actor.
@@ -107,6 +110,8 @@ type Actor struct {
 	// session_status (stats.go).
 	updates  statusUpdates
 	incoming bool
+	// dht is the DHT's state and actor (handle_dht.go).
+	dht dhtSession
 }
 
 // trackerSetup is what every torrent's announcer shares: the clients (own
@@ -262,6 +267,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleTerminated(ctx, m)
 	case *messages.CloseSession:
 		a.handleClose(ctx, ctx.Sender())
+	case *messages.StartDHT, *messages.StopDHT, *messages.IsDHTRunning, *messages.AddDHTNode,
+		*messages.SetDHTSettings, *messages.GetDHTSettings, *messages.GetDHTState, *messages.LoadDHTState,
+		*messages.PostDHTStats, *messages.ForceDHTAnnounce, *messages.DHTTorrentWanted:
+		dhtControl{a}.receive(ctx, m)
 	case *messages.CreatePeerClass, *messages.DeletePeerClass, *messages.GetPeerClass, *messages.SetPeerClass,
 		*messages.SetPeerClassFilter, *messages.GetPeerClassFilter, *messages.SetPeerClassTypeFilter, *messages.GetPeerClassTypeFilter:
 		a.handlePeerClass(ctx, m)

@@ -21,6 +21,8 @@ func (a *Actor) kindOf(child *actor.PID) supervisor.Kind {
 		return supervisor.KindDisk
 	case a.lsd != nil && child.Equal(a.lsd):
 		return supervisor.KindLSD
+	case dhtControl{a}.isChild(child):
+		return supervisor.KindDHT
 	}
 	for _, l := range a.listeners {
 		if child.Equal(l) {

@@ -56,6 +56,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 	a.credit.SetLimit(int64(s.Int(settings.MaxQueuedDiskBytes)))
 	a.connectBudget.SetRate(s.Int(settings.ConnectionSpeed))
 	a.trackerSettingsChanged(old)
+	dhtControl{a}.settingsChanged(ctx, old)
 	if queueSettings(old) != queueSettings(s) {
 		a.q.SetSettings(time.Now(), queueSettings(s))
 		a.pumpQueue(ctx)

@@ -28,6 +28,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.startTrackers(ctx)
 	turningOver{a}.arm(ctx, firstTurnover)
 	mixedMode{a}.start(ctx)
+	dhtControl{a}.init(ctx)
 }
 
 // handleAddTorrent adds a torrent (or finds the one already there) and
@@ -139,6 +140,7 @@ func (a *Actor) handleRemoveTorrent(ctx actor.Context, m *messages.RemoveTorrent
 	}
 	a.forget(m.InfoHash)
 	lsdControl{a}.removed(ctx, m.InfoHash)
+	dhtControl{a}.forgetTorrent(ctx, m.InfoHash)
 	a.queueChanged(ctx)
 	a.stopping[e.pid.Id] = true
 	readding{a}.removing(m.InfoHash, e.pid.Id)
@@ -165,6 +167,7 @@ func (a *Actor) forget(ih messages.InfoHash) {
 
 func (a *Actor) handleTerminated(ctx actor.Context, m *actor.Terminated) {
 	if ih, ok := a.byPID[m.Who.Id]; ok {
+		dhtControl{a}.forgetTorrent(ctx, ih)
 		a.forget(ih) // a torrent that stopped on its own
 		lsdControl{a}.removed(ctx, ih)
 		a.queueChanged(ctx)

@@ -93,5 +93,6 @@ func (a *Actor) sessionStatus() *messages.SessionStatus {
 	}
 	// connections the slots do not see (a test's torrents without them)
 	r.NumPeers = max(r.NumPeers, peers)
+	dhtControl{a}.status(r)
 	return r
 }

@@ -22,6 +22,7 @@ type trackers struct{ *Actor }
 type trackerState struct {
 	pid        *actor.PID
 	announcing bool // StartAnnouncing sent, StopAnnouncing not since
+	dht        bool // DHTTorrentWanted{Want} sent, not undone since (handle_dht.go)
 	sent       messages.AnnounceStats
 	summary    messages.TrackerSummary
 	// traffic since the last session report
@@ -57,6 +58,8 @@ func (a trackers) trackerMessage(ctx actor.Context) bool {
 		}
 	case *messages.TrackerPeers:
 		a.handleTrackerPeers(ctx, m)
+	case *messages.DHTPeers:
+		dhtAnnouncing{a.Actor}.handlePeers(ctx, m)
 	case *messages.TrackerSummary:
 		a.trk.summary = *m
 	case *messages.TrackerTraffic:
@@ -110,6 +113,7 @@ func (a trackers) ensureAnnouncer(ctx actor.Context) bool {
 // announces while it is active after its check (not paused, failed or
 // being removed). Call it after every such change.
 func (a trackers) syncAnnouncing(ctx actor.Context) {
+	dhtAnnouncing{a.Actor}.sync(ctx) // the DHT follows the same rule
 	// A torrent added by info-hash announces through the check that
 	// follows its metadata: stopping there would tell the trackers it left.
 	want := a.active() && (!a.life.checking() || a.meta.enabled)

@@ -1,0 +1,115 @@
+package actorrent
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+
+	"github.com/actorrent/actorrent/internal/dhtstate"
+	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/sessionactor"
+)
+
+// DHTSettings are libtorrent 1.0's dht_settings (session::set_dht_settings).
+// The DHT is anacrolix/dht's: MaxTorrents, MaxPeers, EnforceNodeID and
+// ReadOnly are honoured; the other fields are kept, saved and loaded but
+// change nothing (each field's comment says why).
+type DHTSettings = messages.DHTSettings
+
+// DefaultDHTSettings are libtorrent's defaults.
+func DefaultDHTSettings() DHTSettings { return dhtstate.DefaultSettings() }
+
+// ErrDHTNotRunning: a DHT request (AddDHTNode, ForceDHTAnnounce) came
+// while the DHT does not run.
+var ErrDHTNotRunning = sessionactor.ErrDHTNotRunning
+
+// StartDHT starts the DHT node (start_dht; the enable_dht setting, off by
+// default, does the same). It binds UDP on the first listen address and
+// its port (port 0 if that is taken, with a DHTErrorAlert saying so),
+// bootstraps from dht_bootstrap_nodes, AddDHTRouter's routers and the
+// nodes of a loaded state, and every started torrent that is not private
+// then looks up peers and announces itself (with implied_port when the
+// DHT has the listen port), every dht_announce_interval. Starting a
+// running DHT does nothing.
+func (s *Session) StartDHT(ctx context.Context) error {
+	return s.dhtRequest(ctx, &messages.StartDHT{})
+}
+
+// StopDHT stops the DHT node; it returns once the node's socket is
+// closed. Its node id and nodes are kept for the next StartDHT.
+func (s *Session) StopDHT(ctx context.Context) error {
+	return s.dhtRequest(ctx, &messages.StopDHT{})
+}
+
+// IsDHTRunning reports whether the DHT node runs (is_dht_running).
+func (s *Session) IsDHTRunning(ctx context.Context) (bool, error) {
+	r, err := s.request(ctx, &messages.IsDHTRunning{})
+	if err != nil {
+		return false, err
+	}
+	return r.(*messages.IsDHTRunningReply).Running, nil
+}
+
+// AddDHTNode gives the running DHT a node to contact (add_dht_node): it
+// is pinged and kept if it answers. host may be a name (resolved on a
+// goroutine; a failure is a DHTErrorAlert).
+func (s *Session) AddDHTNode(ctx context.Context, host string, port int) error {
+	return s.dhtRequest(ctx, &messages.AddDHTNode{Addr: net.JoinHostPort(host, strconv.Itoa(port))})
+}
+
+// AddDHTRouter adds a router (add_dht_router): a node the DHT starts from
+// while its routing table is empty, never kept in it. It is kept for later
+// starts too.
+func (s *Session) AddDHTRouter(ctx context.Context, host string, port int) error {
+	return s.dhtRequest(ctx, &messages.AddDHTNode{Addr: net.JoinHostPort(host, strconv.Itoa(port)), Router: true})
+}
+
+// SetDHTSettings replaces the DHT's settings (set_dht_settings); a running
+// node whose honoured settings changed starts again with them.
+func (s *Session) SetDHTSettings(ctx context.Context, set DHTSettings) error {
+	return s.dhtRequest(ctx, &messages.SetDHTSettings{Settings: set})
+}
+
+// GetDHTSettings returns the DHT's settings (get_dht_settings).
+func (s *Session) GetDHTSettings(ctx context.Context) (DHTSettings, error) {
+	r, err := s.request(ctx, &messages.GetDHTSettings{})
+	if err != nil {
+		return DHTSettings{}, err
+	}
+	return r.(*messages.GetDHTSettingsReply).Settings, nil
+}
+
+// PostDHTStats asks for a DHTStatsAlert (post_dht_stats): the running
+// lookups and the routing table's buckets (both empty while the DHT does
+// not run).
+func (s *Session) PostDHTStats(ctx context.Context) error {
+	_, err := s.request(ctx, &messages.PostDHTStats{})
+	return err
+}
+
+// ForceDHTAnnounce makes the torrent look up peers on the DHT and announce
+// itself now (force_dht_announce). A torrent that does not use the DHT now
+// (paused, private, checking) is left alone.
+func (h TorrentHandle) ForceDHTAnnounce(ctx context.Context) error {
+	if h.s == nil {
+		return ErrInvalidHandle
+	}
+	return h.s.dhtRequest(ctx, &messages.ForceDHTAnnounce{InfoHash: h.ih})
+}
+
+// dhtRequest sends a DHT request and returns its error.
+func (s *Session) dhtRequest(ctx context.Context, msg any) error {
+	r, err := s.request(ctx, msg)
+	if err != nil {
+		return err
+	}
+	rep, ok := r.(*messages.DHTReply)
+	if !ok {
+		return nil
+	}
+	if errors.Is(rep.Err, messages.ErrTorrentNotFound) {
+		return ErrInvalidHandle
+	}
+	return rep.Err
+}
