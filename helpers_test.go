@@ -37,13 +37,13 @@ func newTestSession(t *testing.T) *Session {
 	return newTestSessionWith(t, testSettings())
 }
 
-// newTestSessionWith starts a session with settings, closed at the end of
-// the test.
-func newTestSessionWith(t *testing.T, settings SettingsPack) *Session {
+// newTestSessionWith starts a session with settings (and opts), closed at
+// the end of the test.
+func newTestSessionWith(t *testing.T, settings SettingsPack, opts ...Option) *Session {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := NewSession(ctx, settings)
+	s, err := NewSession(ctx, settings, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,6 +160,13 @@ func (a *Actor) Receive(ctx actor.Context) {
 		panic(m.err) // restarted on a new socket
 	case *actor.Terminated:
 		a.lookupTerminated(ctx, m.Who)
+	case *messages.MessageFailed:
+		// A torrent's registration is state the schedule must not lose:
+		// the restarted node takes it again (once: a failure on a
+		// MessageFailed is not handed back). Requests are answered.
+		if w, ok := m.Message.(*messages.DHTTorrentWanted); ok {
+			a.handleWanted(ctx, w)
+		}
 	case *messages.GoroutineFailed:
 		panic(m) // the bootstrap goroutine failed: start again
 	case *actor.Restarting, *actor.Stopping:

@@ -2,6 +2,7 @@ package dhtactor
 
 import (
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/actorrent/actorrent/messages"
@@ -33,7 +34,12 @@ func (a *Actor) runDue(ctx actor.Context) {
 	if a.srv == nil {
 		return
 	}
-	a.maybeBootstrap(ctx)
+	// Lookups wait until the node has somewhere to start from (a router
+	// resolved, a node known): one started before would fail at once and
+	// wait its retry for nothing.
+	if a.maybeBootstrap(ctx); a.bootstrap == bootstrapNone {
+		return
+	}
 	now := time.Now()
 	for _, ih := range a.sh.sched.Due(now) {
 		a.startLookup(ctx, ih)
@@ -58,19 +64,25 @@ func (a *Actor) startLookup(ctx actor.Context, ih messages.InfoHash) {
 	if u, ok := a.conn.LocalAddr().(*net.UDPAddr); ok && (port == 0 || u.Port == port) {
 		port, implied = u.Port, true
 	}
+	var self netip.AddrPort
+	if ip := localIP(a.conn.LocalAddr()); ip.IsValid() && !ip.IsUnspecified() {
+		self = netip.AddrPortFrom(ip, uint16(port))
+	}
 	props := newLookup(lookupConfig{
 		srv: a.srv, ih: ih, torrent: a.sh.torrents[ih], alerts: cfg.Alerts, sup: cfg.Supervision,
-		port: port, implied: implied, probe: cfg.Probe, parent: ctx.Self(),
+		port: port, implied: implied, self: self, probe: cfg.Probe, parent: ctx.Self(),
 	})
 	a.lookups[ih] = ctx.Spawn(cfg.Supervision.Configure(supervisor.KindDHTLookup, props))
 }
 
 // handleLookupDone reschedules the torrent and starts what became due.
 func (a *Actor) handleLookupDone(ctx actor.Context, m *lookupDone) {
-	if m.incarnat != a.srv || a.lookups[m.ih] == nil {
+	pid := a.lookups[m.ih]
+	if m.incarnat != a.srv || pid == nil {
 		return // a lookup of an earlier server, or of a torrent gone
 	}
 	delete(a.lookups, m.ih)
+	ctx.Stop(pid)
 	a.sh.sched.Done(m.ih, time.Now(), m.ok, m.peers)
 	a.maybeBootstrap(ctx)
 	a.runDue(ctx)

@@ -19,17 +19,21 @@ type lookupConfig struct {
 	sup     *supervisor.Supervision
 	port    int
 	implied bool
-	probe   *Probe
-	parent  *actor.PID
+	// self is our own announce as others store it, when the socket's
+	// address is specific: a lookup does not count it as a peer.
+	self   netip.AddrPort
+	probe  *Probe
+	parent *actor.PID
 }
 
 // lookup runs the traversal on a goroutine, which sends what the nodes
 // answer as messages; it hands new peers to the torrent as they come and
 // tells its parent how it went when the traversal ends.
 type lookup struct {
-	cfg  lookupConfig
-	ann  *dht.Announce
-	seen map[netip.AddrPort]bool
+	cfg   lookupConfig
+	ann   *dht.Announce
+	stats *lookupStats
+	seen  map[netip.AddrPort]bool
 }
 
 type (
@@ -64,19 +68,15 @@ func (l *lookup) start(ctx actor.Context) {
 	ann, err := c.srv.AnnounceTraversal(c.ih, dht.AnnouncePeer(dht.AnnouncePeerOpts{Port: c.port, ImpliedPort: c.implied}))
 	if err != nil { // no node to start from (the table is still empty)
 		ctx.Send(c.parent, &lookupDone{ih: c.ih, incarnat: c.srv})
-		ctx.Stop(ctx.Self())
 		return
 	}
-	l.ann = ann
-	c.probe.setLookup(c.ih, ann)
+	l.ann, l.stats = ann, &lookupStats{ann: ann}
+	c.probe.setLookup(c.ih, l.stats)
 	root, self := ctx.ActorSystem().Root, ctx.Self()
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteTraversal)
 		c.sup.Inject(supervisor.KindDHTLookup, supervisor.SiteTraversal, "get_peers")
-		for pv := range ann.Peers {
-			if len(pv.Peers) == 0 {
-				continue
-			}
+		for pv := range ann.Peers { // one a node's answer
 			peers := make([]netip.AddrPort, 0, len(pv.Peers))
 			for _, p := range pv.Peers {
 				if ip, ok := netip.AddrFromSlice(p.IP); ok && p.Port > 0 && p.Port < 65536 {
@@ -91,8 +91,12 @@ func (l *lookup) start(ctx actor.Context) {
 
 // handlePeers gives the torrent the peers it was not given yet.
 func (l *lookup) handlePeers(ctx actor.Context, m *peersFound) {
+	l.stats.responses.Add(1)
 	var fresh []netip.AddrPort
 	for _, p := range m.peers {
+		if p == l.cfg.self {
+			continue
+		}
 		if !l.seen[p] {
 			l.seen[p] = true
 			fresh = append(fresh, p)
@@ -103,12 +107,13 @@ func (l *lookup) handlePeers(ctx actor.Context, m *peersFound) {
 	}
 }
 
-// end posts dht_reply and tells the parent.
+// end posts dht_reply and tells the parent, which stops the lookup. (Were
+// it to stop itself, its Terminated, a system message, could reach the
+// parent before lookupDone and read as a failure.)
 func (l *lookup) end(ctx actor.Context) {
 	c := l.cfg
-	ok := l.ann.TraversalStats().NumResponses > 0
+	ok := l.stats.responses.Load() > 0
 	ctx.Send(c.alerts, &messages.PostAlert{Alert: &messages.DHTReplyAlert{
 		TrackerAlertHeader: messages.TrackerHeader(c.ih, ""), NumPeers: len(l.seen)}})
 	ctx.Send(c.parent, &lookupDone{ih: c.ih, ok: ok, peers: len(l.seen), incarnat: c.srv})
-	ctx.Stop(ctx.Self())
 }

@@ -3,6 +3,7 @@ package dhtactor
 import (
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/actorrent/actorrent/internal/dhtstate"
@@ -23,7 +24,7 @@ type Probe struct {
 	conn    *guardedConn
 	store   *dhtstate.PeerStore
 	local   netip.Addr
-	lookups map[messages.InfoHash]*dht.Announce
+	lookups map[messages.InfoHash]*lookupStats
 	// rates: the counters at the last sample
 	at             time.Time
 	lastUp, lastDn int64
@@ -37,7 +38,7 @@ func (p *Probe) setServer(srv *dht.Server, conn *guardedConn, store *dhtstate.Pe
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.srv, p.conn, p.store, p.local = srv, conn, store, local
-	p.lookups = map[messages.InfoHash]*dht.Announce{}
+	p.lookups = map[messages.InfoHash]*lookupStats{}
 	p.at, p.lastUp, p.lastDn, p.upRate, p.dnRate = time.Time{}, 0, 0, 0, 0
 }
 
@@ -49,7 +50,16 @@ func (p *Probe) clearServer(srv *dht.Server) {
 	}
 }
 
-func (p *Probe) setLookup(ih messages.InfoHash, a *dht.Announce) {
+// lookupStats is what the probe knows of a running lookup: the
+// addresses its traversal tried (read atomically from the library), and
+// the responses the lookup counted. (The library's TraversalStats copies
+// its counters without atomics: a data race.)
+type lookupStats struct {
+	ann       *dht.Announce
+	responses atomic.Int32
+}
+
+func (p *Probe) setLookup(ih messages.InfoHash, a *lookupStats) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.lookups == nil {
@@ -92,10 +102,10 @@ func (p *Probe) Status(now time.Time) messages.DHTStatus {
 		s.RoutingTable = append(s.RoutingTable, messages.DHTRoutingBucket{NumNodes: b.Nodes})
 	}
 	for _, a := range p.lookups {
-		ts := a.TraversalStats()
+		tried, answered := int(a.ann.NumContacted()), int(a.responses.Load())
 		s.ActiveRequests = append(s.ActiveRequests, messages.DHTLookup{
-			Type: "get_peers", Responses: int(ts.NumResponses), BranchFactor: 3,
-			OutstandingRequests: max(int(ts.NumAddrsTried)-int(ts.NumResponses), 0),
+			Type: "get_peers", Responses: answered, BranchFactor: 3,
+			OutstandingRequests: max(tried-answered, 0),
 		})
 	}
 	up, dn := p.conn.up.Load(), p.conn.down.Load()

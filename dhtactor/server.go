@@ -136,7 +136,10 @@ func (a *Actor) stop() {
 		a.sh.nodes = nodes
 	}
 	a.sh.cfg.Probe.clearServer(a.srv)
-	a.srv.Close() // closes a.conn, which ends the read loop
+	a.srv.Close() // marks it closed, then closes a.conn on a goroutine
+	// Closed here too, so that the port is free when a restarted node
+	// binds it again (Close is once only).
+	a.conn.Close()
 	a.srv = nil
 }
 
@@ -186,7 +189,7 @@ func (a *Actor) handleUpkeep(ctx actor.Context) {
 	if a.srv == nil {
 		return
 	}
-	a.maybeBootstrap(ctx)
+	a.runDue(ctx) // bootstraps if it can, then runs what is due
 	if a.bootstrap == bootstrapNone {
 		root, self := ctx.ActorSystem().Root, ctx.Self()
 		if a.upkeep != nil {
