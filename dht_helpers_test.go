@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dhtNodeSettings: a test session with the DHT on, listening (TCP and
@@ -20,11 +21,18 @@ func dhtNodeSettings(ip string, routers ...string) SettingsPack {
 	return p
 }
 
+// withDHTResendDelay shortens the DHT's query resend wait: the queries a
+// closed node had in flight end within it (goleak waits about 2 s; the
+// library's default is 2 s).
+func withDHTResendDelay(d time.Duration) Option {
+	return func(o *sessionOptions) { o.dhtResendDelay = d }
+}
+
 // dhtNode starts a DHT session on ip and returns it with its DHT's
 // address (the listen port, which the DHT's UDP socket shares).
 func dhtNode(ctx context.Context, t *testing.T, ip string, routers ...string) (*Session, string) {
 	t.Helper()
-	s := newTestSessionWith(t, dhtNodeSettings(ip, routers...))
+	s := newTestSessionWith(t, dhtNodeSettings(ip, routers...), withDHTResendDelay(300*time.Millisecond))
 	addrs, err := s.ListenAddrs(ctx)
 	if err != nil || len(addrs) == 0 {
 		t.Fatalf("listen addrs %v, %v", addrs, err)

@@ -32,7 +32,7 @@ func TestFaultDHTRestartsAndTorrentsStillGetPeers(t *testing.T) {
 			ss, addrs := dhtSwarm(ctx, t, base, 2)
 			tc.rule.Action = supervisor.ActionPanic
 			leecher := newTestSessionWith(t, dhtNodeSettings(fmt.Sprintf("127.0.%d.1", base+2), addrs[0]),
-				WithFaults(supervisor.Plan{Seed: 1, Rules: []supervisor.Rule{tc.rule}}))
+				WithFaults(supervisor.Plan{Seed: 1, Rules: []supervisor.Rule{tc.rule}}), withDHTResendDelay(300*time.Millisecond))
 			ti, src, _ := trackerFixture(t)
 			sh, err := ss[1].AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
 			if err != nil {

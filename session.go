@@ -8,6 +8,7 @@ import (
 	"github.com/actorrent/actorrent/torrentactor/announcer"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/settings"
@@ -48,6 +49,9 @@ type sessionOptions struct {
 	// lsdGroup replaces BEP 14's multicast group (tests: a port of their
 	// own, so that they hear no other process's announces).
 	lsdGroup netip.AddrPort
+	// dhtResendDelay shortens the DHT's query resend wait (tests: the
+	// queries a closed node had in flight end sooner).
+	dhtResendDelay time.Duration
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The
@@ -85,9 +89,10 @@ func NewSession(ctx context.Context, pack SettingsPack, opts ...Option) (*Sessio
 		Notify:      s.notify,
 		Log:         o.log,
 		Supervision: sup,
-		// nil unless a test set it
-		TrackerClient: o.trackers,
-		LSDGroup:      o.lsdGroup,
+		// nil and zero unless a test set them
+		TrackerClient:       o.trackers,
+		LSDGroup:            o.lsdGroup,
+		DHTQueryResendDelay: o.dhtResendDelay,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran. A
