@@ -61,6 +61,14 @@ type Options struct {
 	// BEP 14's group is host-wide: run it in a network namespace of the
 	// test's own.
 	LSD bool
+	// DHTBootstrap turns libtorrent's DHT on, bootstrapping from these
+	// host:port nodes, and puts the torrent on it (a seeder announces, a
+	// downloader looks up peers). Listen should then be an address of its
+	// own (127.0.N.1): libtorrent keeps one DHT node per /24 in its
+	// routing table and lookups (dht_restrict_routing_ips and _search_ips).
+	DHTBootstrap []string
+	// Listen is the IP to listen on (default 127.0.0.1), port 0.
+	Listen string
 }
 
 // Libtorrent is one running lt_peer.py process.
@@ -70,6 +78,7 @@ type Libtorrent struct {
 	dir    string // temp dir holding the script
 	stdin  io.WriteCloser
 	stderr *TailBuffer
+	host   string // the IP it listens on
 	port   int
 
 	mu      sync.Mutex
@@ -114,7 +123,14 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	if o.UploadLimit < 0 || o.DownloadLimit < 0 || o.Timeout < 0 {
 		return nil, fmt.Errorf("%w: negative limit or timeout", ErrBadOptions)
 	}
-	args := []string{mode, "--save", o.Save, "--listen", "127.0.0.1:0"}
+	listen := "127.0.0.1"
+	if o.Listen != "" {
+		if net.ParseIP(o.Listen) == nil {
+			return nil, fmt.Errorf("%w: listen %q is not an IP", ErrBadOptions, o.Listen)
+		}
+		listen = o.Listen
+	}
+	args := []string{mode, "--save", o.Save, "--listen", net.JoinHostPort(listen, "0")}
 	if o.Torrent != "" {
 		args = append(args, "--torrent", o.Torrent)
 	} else {
@@ -128,6 +144,12 @@ func scriptArgs(mode string, o Options) ([]string, error) {
 	}
 	if len(o.Peers) == 0 {
 		args = append(args, "--tracker-only")
+	}
+	for _, n := range o.DHTBootstrap {
+		if _, _, err := net.SplitHostPort(n); err != nil {
+			return nil, fmt.Errorf("%w: DHT node %q: %v", ErrBadOptions, n, err)
+		}
+		args = append(args, "--dht-bootstrap", n)
 	}
 	for _, t := range o.Trackers {
 		args = append(args, "--tracker", t)
@@ -196,7 +218,12 @@ func start(ctx context.Context, mode string, o Options) (*Libtorrent, error) {
 	if err != nil {
 		return nil, err
 	}
+	host := "127.0.0.1"
+	if o.Listen != "" {
+		host = o.Listen
+	}
 	l := &Libtorrent{
+		host:    host,
 		dir:     dir,
 		stderr:  &TailBuffer{},
 		cursor:  map[string]int{},
@@ -275,7 +302,7 @@ func (l *Libtorrent) record(line string) {
 
 // Addr is the address the process listens on, "127.0.0.1:PORT".
 func (l *Libtorrent) Addr() string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(l.port))
+	return net.JoinHostPort(l.host, strconv.Itoa(l.port))
 }
 
 // Port is the port the process listens on.

@@ -18,7 +18,10 @@ saves fast-resume data (with the info dict) there once seeding and says
 "resume_saved". Every state change is a "state" line.
 Common: --listen 127.0.0.1:0, --tracker URL (extra trackers), --tracker-only,
         --utp / --no-utp (default: TCP only), --utp-only (uTP in and out,
-        TCP off both ways).
+        TCP off both ways),
+        --dht-bootstrap HOST:PORT (repeatable: the DHT on, bootstrapping from
+        them, and the torrent on the DHT; listen then on an address of its
+        own, 127.0.N.1, as libtorrent keeps one DHT node per /24).
 Alert lines carry socket_type where libtorrent's alert has one (2.0's
 socket_type_t: tcp 0, utp 3); progress lines count the connected peers
 by transport (tcp_peers, utp_peers: peer_info's utp_socket flag).
@@ -59,6 +62,10 @@ INTERESTING_ALERTS = {
     "peer_connect",
     "incoming_connection",
     "lsd_peer",
+    "dht_reply",
+    "dht_announce",
+    "dht_get_peers",
+    "dht_bootstrap",
 }
 
 _out_lock = threading.Lock()
@@ -129,6 +136,7 @@ def parse_args(argv):
     p.add_argument("--resume-in")
     p.add_argument("--resume-out")
     p.add_argument("--watch-peer", type=int, default=0)
+    p.add_argument("--dht-bootstrap", action="append", default=[])
     return p.parse_args(argv)
 
 
@@ -179,6 +187,12 @@ def make_session(args):
         # Announce every 2 s (one torrent): a test need not catch the
         # announce at the torrent's start.
         settings["local_service_announce_interval"] = 2
+    if args.dht_bootstrap:
+        settings["enable_dht"] = True
+        settings["dht_bootstrap_nodes"] = ",".join(args.dht_bootstrap)
+        # Quick lookups on a handful of loopback nodes.
+        settings["dht_announce_interval"] = 10
+        settings["alert_mask"] = int(mask | lt.alert.category_t.dht_notification)
     if args.upload_limit > 0:
         settings["upload_rate_limit"] = args.upload_limit
     if args.download_limit > 0:
@@ -230,9 +244,10 @@ def add_torrent(ses, args):
     flags = atp.flags
     flags &= ~lt.torrent_flags.auto_managed
     flags &= ~lt.torrent_flags.paused
-    flags |= lt.torrent_flags.disable_dht
     if not args.lsd:
         flags |= lt.torrent_flags.disable_lsd
+    if not args.dht_bootstrap:
+        flags |= lt.torrent_flags.disable_dht
     if args.seed_mode:
         flags |= lt.torrent_flags.seed_mode
     atp.flags = flags
