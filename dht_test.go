@@ -47,3 +47,27 @@ func TestDHTTrackerlessMagnetDownloads(t *testing.T) {
 		t.Logf("the router saw neither announces nor get_peers: %v", seen)
 	}
 }
+
+// A DHT of two: the seeder is the first node (no router), the leecher
+// starts from it. Neither has a third node to store its announce: each
+// finds the other in what the other announced to it.
+func TestDHTOfTwoNodes(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	seeder, router := dhtNode(ctx, t, "127.0.46.1")
+	ti, src, _ := trackerFixture(t)
+	sh, err := seeder.AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, sh, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	leecher, _ := dhtNode(ctx, t, "127.0.47.1", router)
+	dst := t.TempDir()
+	h, err := leecher.AddTorrent(ctx, AddTorrentParams{URL: "magnet:?xt=urn:btih:" + ti.InfoHash().String(), SavePath: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "finished", func(s TorrentStatus) bool { return s.IsFinished })
+	checkSameTree(t, filepath.Join(src, "t"), filepath.Join(dst, "t"))
+}

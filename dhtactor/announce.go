@@ -70,7 +70,7 @@ func (a *Actor) startLookup(ctx actor.Context, ih messages.InfoHash) {
 	}
 	props := newLookup(lookupConfig{
 		srv: a.srv, ih: ih, torrent: a.sh.torrents[ih], alerts: cfg.Alerts, sup: cfg.Supervision,
-		port: port, implied: implied, self: self, probe: cfg.Probe, parent: ctx.Self(),
+		port: port, implied: implied, self: self, store: a.sh.store, probe: cfg.Probe, parent: ctx.Self(),
 	})
 	a.lookups[ih] = ctx.Spawn(cfg.Supervision.Configure(supervisor.KindDHTLookup, props))
 }

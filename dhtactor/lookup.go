@@ -3,9 +3,12 @@ package dhtactor
 import (
 	"net/netip"
 
+	"github.com/actorrent/actorrent/internal/dhtstate"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/anacrolix/dht/v2"
+	"github.com/anacrolix/dht/v2/krpc"
+	"github.com/anacrolix/torrent/metainfo"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -21,7 +24,10 @@ type lookupConfig struct {
 	implied bool
 	// self is our own announce as others store it, when the socket's
 	// address is specific: a lookup does not count it as a peer.
-	self   netip.AddrPort
+	self netip.AddrPort
+	// store holds what other nodes announced to ours: its peers of the
+	// torrent are peers too (in a DHT of two, the only ones).
+	store  *dhtstate.PeerStore
 	probe  *Probe
 	parent *actor.PID
 }
@@ -72,28 +78,30 @@ func (l *lookup) start(ctx actor.Context) {
 	}
 	l.ann, l.stats = ann, &lookupStats{ann: ann}
 	c.probe.setLookup(c.ih, l.stats)
+	if c.store != nil {
+		l.give(ctx, nodeAddrs(c.store.GetPeers(metainfo.Hash(c.ih))))
+	}
 	root, self := ctx.ActorSystem().Root, ctx.Self()
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteTraversal)
 		c.sup.Inject(supervisor.KindDHTLookup, supervisor.SiteTraversal, "get_peers")
 		for pv := range ann.Peers { // one a node's answer
-			peers := make([]netip.AddrPort, 0, len(pv.Peers))
-			for _, p := range pv.Peers {
-				if ip, ok := netip.AddrFromSlice(p.IP); ok && p.Port > 0 && p.Port < 65536 {
-					peers = append(peers, netip.AddrPortFrom(ip.Unmap(), uint16(p.Port)))
-				}
-			}
-			root.Send(self, &peersFound{peers: peers})
+			root.Send(self, &peersFound{peers: nodeAddrs(pv.Peers)})
 		}
 		root.Send(self, &traversalEnded{})
 	}()
 }
 
-// handlePeers gives the torrent the peers it was not given yet.
+// handlePeers counts a node's answer and gives its peers.
 func (l *lookup) handlePeers(ctx actor.Context, m *peersFound) {
 	l.stats.responses.Add(1)
+	l.give(ctx, m.peers)
+}
+
+// give hands the torrent the peers it was not given yet.
+func (l *lookup) give(ctx actor.Context, peers []netip.AddrPort) {
 	var fresh []netip.AddrPort
-	for _, p := range m.peers {
+	for _, p := range peers {
 		if p == l.cfg.self {
 			continue
 		}
@@ -116,4 +124,15 @@ func (l *lookup) end(ctx actor.Context) {
 	ctx.Send(c.alerts, &messages.PostAlert{Alert: &messages.DHTReplyAlert{
 		TrackerAlertHeader: messages.TrackerHeader(c.ih, ""), NumPeers: len(l.seen)}})
 	ctx.Send(c.parent, &lookupDone{ih: c.ih, ok: ok, peers: len(l.seen), incarnat: c.srv})
+}
+
+// nodeAddrs converts the library's peer addresses, dropping unusable ones.
+func nodeAddrs(in []krpc.NodeAddr) []netip.AddrPort {
+	out := make([]netip.AddrPort, 0, len(in))
+	for _, p := range in {
+		if ip, ok := netip.AddrFromSlice(p.IP); ok && p.Port > 0 && p.Port < 65536 {
+			out = append(out, netip.AddrPortFrom(ip.Unmap(), uint16(p.Port)))
+		}
+	}
+	return out
 }

@@ -144,8 +144,9 @@ func (a *Actor) stop() {
 }
 
 // upkeepEvery is how often a node that could not bootstrap yet (no
-// router, no node known) tries again.
-const upkeepEvery = time.Minute
+// router, no node known) looks again: the first node of a DHT learns of
+// others only when they ping it. (A check of its table; nothing is sent.)
+const upkeepEvery = 10 * time.Second
 
 // maybeBootstrap starts the bootstrap on a goroutine once the node has
 // somewhere to start from. (The library's bootstrap leaks its traversal

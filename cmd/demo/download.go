@@ -11,18 +11,21 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const downloadSynopsis = "demo download [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
+const downloadSynopsis = "demo download [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-dht] [-dht-bootstrap HOST:PORT,...] [-peer HOST:PORT]... [-ip-filter FILE] [-timeout D] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] " +
 	"[-http ADDR] [-seed] [-resume-dir DIR] [-resume-interval D] [-v] [-cpuprofile FILE] [-memprofile FILE] -o SAVE_PATH TORRENT_OR_MAGNET"
 
 // runDownload downloads a torrent into SAVE_PATH from the given peers and
 // those its trackers return, and returns once every piece is verified on
 // disk. In place of a .torrent file it takes a magnet link: the metadata
-// then comes from the peers its tr= trackers and x.pe name (and -peer).
+// then comes from the peers its tr= trackers and x.pe name (and -peer),
+// and from the DHT's (-dht; a trackerless magnet with -dht-bootstrap uses
+// it by default).
 func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlagSet("download", downloadSynopsis, stdout)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	set := addSettingsFlags(fs)
 	addTransportFlag(fs, set)
+	dht := addDHTFlags(fs)
 	addIPFilterFlag(fs, set)
 	addLSDFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
@@ -56,21 +59,26 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			return usageErrorf("download: -peer %q: %v", p, err)
 		}
 	}
+	if err := dht.check("download"); err != nil {
+		return err
+	}
 	// Parse before anything touches the disk: a bad torrent writes nothing.
 	var ti *actorrent.TorrentInfo
 	var ih actorrent.InfoHash
 	uri := ""
 	if isMagnet(pos[0]) {
-		mp, _, err := actorrent.ParseMagnetURI(pos[0])
+		mp, pe, err := actorrent.ParseMagnetURI(pos[0])
 		if err != nil {
 			return usageErrorf("download: %v", err)
 		}
 		uri, ih = pos[0], mp.InfoHash
+		dht.applyTo(set, len(mp.Trackers) > 0 || len(pe) > 0 || len(peers) > 0)
 	} else {
 		if ti, err = actorrent.LoadTorrentFile(pos[0]); err != nil {
 			return err
 		}
 		ih = ti.InfoHash()
+		dht.applyTo(set, len(ti.Trackers()) > 0 || len(peers) > 0)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"github.com/actorrent/actorrent"
 )
 
-const seedSynopsis = "demo seed [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
+const seedSynopsis = "demo seed [-listen ADDR] [-transport tcp|utp|both] [-lsd] [-dht] [-dht-bootstrap HOST:PORT,...] [-ip-filter FILE] [-up-limit BYTES] [-down-limit BYTES] [-metrics ADDR] [-resume-dir DIR] [-resume-interval D] " +
 	"[-super-seed] [-cpuprofile FILE] [-memprofile FILE] TORRENT SAVE_PATH"
 
 // runSeed checks a torrent's files in SAVE_PATH and seeds them until
@@ -22,6 +22,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	superSeed := fs.Bool("super-seed", false, "super seed (BEP 16): tell each peer of one piece at a time, the rarest, so that every piece uploaded is new to the swarm")
 	set := addSettingsFlags(fs)
 	addTransportFlag(fs, set)
+	dht := addDHTFlags(fs)
 	addIPFilterFlag(fs, set)
 	addLSDFlag(fs, set)
 	limits := addLimitFlags(fs.FlagSet)
@@ -38,10 +39,14 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if err := checkListen(*listen); err != nil {
 		return err
 	}
+	if err := dht.check("seed"); err != nil {
+		return err
+	}
 	ti, err := actorrent.LoadTorrentFile(pos[0])
 	if err != nil {
 		return err
 	}
+	dht.applyTo(set, len(ti.Trackers()) > 0)
 	savePath := pos[1]
 	if fi, err := os.Stat(savePath); err != nil {
 		return fmt.Errorf("save path: %w", err)
