@@ -222,6 +222,13 @@ func (s *Session) LoadState(ctx context.Context, data []byte, flags ...SaveState
 		}
 		res.Applied = append(res.Applied, name)
 	}
+	// "dht state" first, as load_state: a DHT that enable_dht starts
+	// now starts with its node id.
+	if dht := st.DHTStateToLoad(sf); dht != nil {
+		if _, err := s.request(ctx, &messages.LoadDHTState{State: dht}); err != nil {
+			return LoadStateResult{}, err
+		}
+	}
 	if err := s.ApplySettings(ctx, pack); err != nil {
 		return LoadStateResult{}, err
 	}
@@ -241,11 +248,6 @@ func (s *Session) LoadState(ctx context.Context, data []byte, flags ...SaveState
 		}
 		res.AppliedDHT = applied
 		sort.Strings(res.AppliedDHT)
-	}
-	if dht := st.DHTStateToLoad(sf); dht != nil {
-		if _, err := s.request(ctx, &messages.LoadDHTState{State: dht}); err != nil {
-			return LoadStateResult{}, err
-		}
 	}
 	return res, nil
 }

@@ -129,6 +129,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		a.start(ctx)
+	case *Ready:
+		ctx.Respond(&Ready{})
 	case *messages.DHTTorrentWanted:
 		a.handleWanted(ctx, m)
 	case *messages.ForceDHTAnnounce:
@@ -178,6 +180,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
 	ctx.Send(a.sh.cfg.Alerts, &messages.PostAlert{Alert: al})
 }
+
+// Ready is answered (with a Ready) once the node has started: its socket
+// is open and the probe reads it. StartDHT waits for it.
+type Ready struct{}
 
 // dhtParams carries new settings (SetParams).
 type dhtParams struct{ p dhtstate.Params }

@@ -52,7 +52,7 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
 	case *messages.StartDHT:
 		a.start(ctx)
-		ctx.Respond(&messages.DHTReply{})
+		a.whenStarted(ctx, ctx.Sender())
 	case *messages.StopDHT:
 		a.stop(ctx, ctx.Sender(), nil)
 	case *messages.IsDHTRunning:
@@ -144,6 +144,24 @@ func (a dhtControl) start(ctx actor.Context) {
 	d.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindDHT, props))
 }
 
+// dhtStartWait bounds the wait for a starting node (one that fails to
+// open its socket retries after its backoff).
+const dhtStartWait = 5 * time.Second
+
+// whenStarted answers caller once the dht actor has started (or failed
+// to within dhtStartWait).
+func (a dhtControl) whenStarted(ctx actor.Context, caller *actor.PID) {
+	if caller == nil {
+		return
+	}
+	if a.dht.pid == nil {
+		ctx.Send(caller, &messages.DHTReply{Err: ErrDHTNotRunning})
+		return
+	}
+	f := ctx.RequestFuture(a.dht.pid, &dhtactor.Ready{}, dhtStartWait)
+	ctx.ReenterAfter(f, func(any, error) { ctx.Send(caller, &messages.DHTReply{}) })
+}
+
 // stop stops the dht actor, keeping its state for the next start, and
 // answers caller (if any) and runs then once it has stopped.
 func (a dhtControl) stop(ctx actor.Context, caller *actor.PID, then func()) {
@@ -186,9 +204,7 @@ func (a dhtControl) setSettings(ctx actor.Context, s dhtstate.Settings) {
 	}
 	a.stop(ctx, nil, func() {
 		a.start(ctx)
-		if caller != nil {
-			ctx.Send(caller, &messages.DHTReply{})
-		}
+		a.whenStarted(ctx, caller)
 	})
 }
 

@@ -1,0 +1,186 @@
+package actorrent
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/actorrent/actorrent/internal/sessionstate"
+)
+
+// The DHT is off by default; StartDHT, StopDHT and enable_dht turn it on
+// and off at runtime; requests that need it fail clearly without it.
+func TestDHTStartStop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	p := testSettings()
+	p.SetStr(DHTBootstrapNodes, "") // no router: nothing leaves this machine
+	s := newTestSessionWith(t, p, withDHTResendDelay(300*time.Millisecond))
+	running := func(want bool) {
+		t.Helper()
+		if on, err := s.IsDHTRunning(ctx); err != nil || on != want {
+			t.Fatalf("IsDHTRunning = %v, %v; want %v", on, err, want)
+		}
+	}
+	running(false)
+	if err := s.AddDHTNode(ctx, "127.0.0.1", 6881); !errors.Is(err, ErrDHTNotRunning) {
+		t.Errorf("AddDHTNode without a DHT: %v", err)
+	}
+	if err := s.AddDHTRouter(ctx, "127.0.0.1", 6881); err != nil {
+		t.Errorf("AddDHTRouter without a DHT (kept for later): %v", err)
+	}
+	if st, _ := s.Status(ctx); st.DHTNodes != 0 || st.TotalDHTUpload != 0 || st.DHTRoutingTable != nil {
+		t.Errorf("status without a DHT: %+v", st)
+	}
+	if err := s.StartDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running(true)
+	if err := s.StartDHT(ctx); err != nil { // again: nothing
+		t.Fatal(err)
+	}
+	if err := s.AddDHTNode(ctx, "127.0.0.1", 1); err != nil {
+		t.Errorf("AddDHTNode: %v", err)
+	}
+	if err := s.PostDHTStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitAlert(ctx, t, s, "dht_stats", func(a Alert) bool { _, ok := a.(DHTStatsAlert); return ok })
+	if err := s.StopDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running(false)
+	var on SettingsPack
+	on.SetBool(EnableDHT, true)
+	if err := s.ApplySettings(ctx, on); err != nil {
+		t.Fatal(err)
+	}
+	running(true)
+	var off SettingsPack
+	off.SetBool(EnableDHT, false)
+	if err := s.ApplySettings(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	// The stop is under way when ApplySettings returns; StopDHT waits for it.
+	if err := s.StopDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running(false)
+	if err := (TorrentHandle{}).ForceDHTAnnounce(ctx); !errors.Is(err, ErrInvalidHandle) {
+		t.Errorf("ForceDHTAnnounce on an invalid handle: %v", err)
+	}
+}
+
+// dht_settings round-trip through SetDHTSettings, SaveState and
+// LoadState; the DHT's node id and nodes are saved while it runs and a
+// session that loads them starts its DHT with that id.
+func TestDHTSettingsAndStateRoundTrip(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	ss, _ := dhtSwarm(ctx, t, 81, 2)
+	a := ss[1]
+	set, err := a.GetDHTSettings(ctx)
+	if err != nil || set != DefaultDHTSettings() {
+		t.Fatalf("GetDHTSettings = %+v, %v", set, err)
+	}
+	set.MaxPeersReply, set.ReadOnly = 33, true
+	if err := a.SetDHTSettings(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.GetDHTSettings(ctx); got != set {
+		t.Fatalf("after SetDHTSettings: %+v", got)
+	}
+	if on, _ := a.IsDHTRunning(ctx); !on {
+		t.Fatal("a read-only change stopped the DHT")
+	}
+	// Wait until it knows its router, so that the state has a node.
+	for {
+		if st, _ := a.Status(ctx); st.DHTNodes > 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no DHT node in the table")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	data, err := a.SaveState(ctx, SaveStateAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sessionstate.Decode(data, nil)
+	if err != nil || st.DHT == nil || len(st.DHT.NodeIDs) != 1 || len(st.DHT.Nodes) == 0 {
+		t.Fatalf("saved dht state %+v, %v", st.DHT, err)
+	}
+	if st.DHTSettings["dht_max_peers_reply"].Int != 33 || !st.DHTSettings["dht_read_only"].Bool {
+		t.Errorf("saved dht dict %v", st.DHTSettings)
+	}
+	if want := netip.MustParseAddr("127.0.82.1"); st.DHT.NodeIDs[0].Addr != want {
+		t.Errorf("node id saved for %v, want %v", st.DHT.NodeIDs[0].Addr, want)
+	}
+
+	p := testSettings()
+	p.SetStr(ListenInterfaces, "127.0.82.1:0")
+	p.SetStr(DHTBootstrapNodes, "")
+	b := newTestSessionWith(t, p, withDHTResendDelay(300*time.Millisecond))
+	res, err := b.LoadState(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.AppliedDHT) != 18 {
+		t.Errorf("AppliedDHT = %v", res.AppliedDHT)
+	}
+	if got, _ := b.GetDHTSettings(ctx); got != set {
+		t.Errorf("loaded dht settings %+v, want %+v", got, set)
+	}
+	if err := b.StartDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := b.SaveState(ctx, SaveDHTState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2, err := sessionstate.Decode(again, nil)
+	if err != nil || st2.DHT == nil || st2.DHT.NodeIDs[0].ID != st.DHT.NodeIDs[0].ID {
+		t.Fatalf("the loaded node id was not used: %+v, %v", st2.DHT, err)
+	}
+}
+
+// A private torrent (BEP 27) is never on the DHT: its peers come from
+// its trackers only.
+func TestDHTPrivateTorrentIsNotAnnounced(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	ss, _ := dhtSwarm(ctx, t, 86, 2)
+	dir := t.TempDir()
+	writePayload(t, dir, map[string]int64{"p/a.bin": 100 << 10}, 3)
+	ti, err := CreateTorrent(filepath.Join(dir, "p"), CreateTorrentOptions{PieceSize: 16 << 10, Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ss[1].AddTorrent(ctx, AddTorrentParams{TI: ti, SavePath: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, h, "seeding", func(s TorrentStatus) bool { return s.IsSeeding })
+	if err := h.ForceDHTAnnounce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// An open torrent added after it: its lookup ending is the event
+	// after which the private one's would have ended too, had it one.
+	open, src, _ := trackerFixture(t)
+	oh, err := ss[1].AddTorrent(ctx, AddTorrentParams{TI: open, SavePath: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitAlert(ctx, t, ss[1], "the open torrent's dht_reply", func(a Alert) bool {
+		r, ok := a.(DHTReplyAlert)
+		if ok && r.TorrentHandle().InfoHash() == ti.InfoHash() {
+			t.Errorf("a private torrent looked up peers on the DHT")
+		}
+		return ok && r.TorrentHandle().InfoHash() == oh.InfoHash()
+	})
+}
