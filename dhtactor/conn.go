@@ -5,6 +5,9 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+
+	"github.com/anacrolix/dht/v2/krpc"
+	"github.com/anacrolix/torrent/bencode"
 )
 
 // guardedConn is the DHT server's socket. anacrolix/dht's read loop
@@ -15,7 +18,12 @@ import (
 // actor (onFail, once), which fails and is restarted, and the read then
 // blocks until the actor has closed the server: the library sees the
 // error only once its server is closed, and returns quietly. It also
-// counts the DHT's traffic for session_status.
+// counts the DHT's traffic for session_status, and drops packets that are
+// not KRPC messages before the library sees them: the library logs each
+// such packet on the process's stderr (through anacrolix/log's global
+// logger), which a node sending garbage would turn into a flood of log
+// lines. (Decoding twice costs little: a DHT node gets tens of packets a
+// second.)
 type guardedConn struct {
 	net.PacketConn
 	onFail   func(error)
@@ -23,6 +31,7 @@ type guardedConn struct {
 	closed   chan struct{}
 	close    sync.Once
 	up, down atomic.Int64
+	dropped  atomic.Int64 // packets that were not KRPC
 }
 
 func newGuardedConn(c net.PacketConn, onFail func(error)) *guardedConn {
@@ -30,6 +39,28 @@ func newGuardedConn(c net.PacketConn, onFail func(error)) *guardedConn {
 }
 
 func (g *guardedConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	for {
+		n, addr, err := g.read(b)
+		if err != nil || isKRPC(b[:n]) {
+			return n, addr, err
+		}
+		g.dropped.Add(1)
+	}
+}
+
+// isKRPC reports whether p decodes as a KRPC message (trailing bytes
+// allowed, as the library allows them).
+func isKRPC(p []byte) bool {
+	if len(p) < 2 || p[0] != 'd' {
+		return false
+	}
+	var m krpc.Msg
+	err := bencode.Unmarshal(p, &m)
+	var trailing bencode.ErrUnusedTrailingBytes
+	return err == nil || errors.As(err, &trailing)
+}
+
+func (g *guardedConn) read(b []byte) (int, net.Addr, error) {
 	n, addr, err := g.PacketConn.ReadFrom(b)
 	if err == nil {
 		g.down.Add(int64(n))
