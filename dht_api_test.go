@@ -184,3 +184,40 @@ func TestDHTPrivateTorrentIsNotAnnounced(t *testing.T) {
 		return ok && r.TorrentHandle().InfoHash() == oh.InfoHash()
 	})
 }
+
+// A new listen address moves the DHT there (its socket, what it
+// announces), with the same node id.
+func TestDHTFollowsTheListenAddress(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	s, _ := dhtNode(ctx, t, "127.0.88.1")
+	idOn := func(want string) [20]byte {
+		t.Helper()
+		data, err := s.SaveState(ctx, SaveDHTState)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := sessionstate.Decode(data, nil)
+		if err != nil || st.DHT == nil || len(st.DHT.NodeIDs) != 1 {
+			t.Fatalf("dht state %+v, %v", st.DHT, err)
+		}
+		if got := st.DHT.NodeIDs[0].Addr; got != netip.MustParseAddr(want) {
+			t.Fatalf("DHT on %v, want %v", got, want)
+		}
+		return st.DHT.NodeIDs[0].ID
+	}
+	before := idOn("127.0.88.1")
+	var p SettingsPack
+	p.SetStr(ListenInterfaces, "127.0.89.1:0")
+	if err := s.ApplySettings(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// The move is under way when ApplySettings returns; StartDHT returns
+	// once the DHT runs again.
+	if err := s.StartDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := idOn("127.0.89.1"); after != before {
+		t.Errorf("node id %x, was %x", after, before)
+	}
+}

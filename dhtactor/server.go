@@ -94,6 +94,7 @@ func (a *Actor) start(ctx actor.Context) {
 	routers := append(append([]string(nil), cfg.Params.Routers...), cfg.Routers...)
 	rl := a.routers
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteBootstrap)
 		rl.resolve(bctx, routers, func(err error) { root.Send(self, &routerFailed{err: err}) })
 		root.Send(self, &upkeep{})
 	}()
@@ -211,6 +212,7 @@ func (a *Actor) handleAddNode(ctx actor.Context, m *messages.AddDHTNode) {
 	}
 	srv, root, self := a.srv, ctx.ActorSystem().Root, ctx.Self()
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteBootstrap)
 		c, cancel := context.WithTimeout(context.Background(), resolveTimeout)
 		defer cancel()
 		aps, err := resolve(c, m.Addr)
@@ -244,6 +246,7 @@ func (a *Actor) resolveRouters(ctx actor.Context) {
 	routers := append(append([]string(nil), a.sh.cfg.Params.Routers...), a.sh.cfg.Routers...)
 	root, self, rl := ctx.ActorSystem().Root, ctx.Self(), a.routers
 	go func() {
+		defer supervisor.Recover(root, self, supervisor.SiteBootstrap)
 		c, cancel := context.WithTimeout(context.Background(), resolveTimeout)
 		defer cancel()
 		rl.resolve(c, routers, func(err error) { root.Send(self, &routerFailed{err: err}) })

@@ -229,6 +229,16 @@ func (a dhtControl) settingsChanged(ctx actor.Context, old *settings.Snapshot) {
 	}
 }
 
+// listenChanged moves a running DHT to the new listen address and port
+// (its socket and what it announces): it starts again there, its node id
+// and nodes kept.
+func (a dhtControl) listenChanged(ctx actor.Context) {
+	if a.dht.pid == nil {
+		return
+	}
+	a.stop(ctx, nil, func() { a.start(ctx) })
+}
+
 // forgetTorrent: a torrent that ended wants nothing more.
 func (a dhtControl) forgetTorrent(ctx actor.Context, ih messages.InfoHash) {
 	if _, ok := a.dht.torrents[ih]; !ok {

@@ -36,6 +36,7 @@ func (a *Actor) handleApplySettings(ctx actor.Context, m *messages.ApplySettings
 	caller := ctx.Sender()
 	a.relisten(ctx, func() {
 		lsdControl{a}.restart(ctx) // the new addresses and ports
+		dhtControl{a}.listenChanged(ctx)
 		if caller != nil {
 			ctx.Send(caller, &messages.ApplySettingsReply{})
 		}
