@@ -83,6 +83,13 @@ func (l *lookup) start(ctx actor.Context) {
 	}
 	root, self := ctx.ActorSystem().Root, ctx.Self()
 	go func() {
+		// The library's traversal waits for its Peers to be read: drained
+		// to the end whatever happens here (a panic recovered included),
+		// or it never stops.
+		defer func() {
+			for range ann.Peers {
+			}
+		}()
 		defer supervisor.Recover(root, self, supervisor.SiteTraversal)
 		c.sup.Inject(supervisor.KindDHTLookup, supervisor.SiteTraversal, "get_peers")
 		for pv := range ann.Peers { // one a node's answer
