@@ -94,8 +94,8 @@ type (
 		err error
 		srv *dht.Server
 	}
-	upkeep struct{}
-	lookupDone    struct {
+	upkeep     struct{}
+	lookupDone struct {
 		ih       messages.InfoHash
 		ok       bool
 		peers    int
