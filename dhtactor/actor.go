@@ -24,8 +24,8 @@ import (
 // Config sets up a DHT node.
 type Config struct {
 	// Socket opens the node's UDP socket; it is called at every start
-	// (a restarted node opens a new one). Bound tells the node what the
-	// socket is (sessionactor/dht_socket.go).
+	// (a restarted node opens a new one). The session's choice of it is
+	// sessionactor/dht_socket.go.
 	Socket func() (net.PacketConn, error)
 	// ListenPort is the session's TCP listen port, what the node
 	// announces; when the socket has that port the announce says
@@ -94,12 +94,13 @@ type (
 		err error
 		srv *dht.Server
 	}
-	upkeep     struct{}
+	upkeep struct{}
+	// lookupDone: a lookup of server srv ended; ok: a node answered.
 	lookupDone struct {
-		ih       messages.InfoHash
-		ok       bool
-		peers    int
-		incarnat *dht.Server
+		ih    messages.InfoHash
+		ok    bool
+		peers int
+		srv   *dht.Server
 	}
 	// routerFailed: a router's name did not resolve.
 	routerFailed struct{ err error }

@@ -78,7 +78,7 @@ func (a *Actor) startLookup(ctx actor.Context, ih messages.InfoHash) {
 // handleLookupDone reschedules the torrent and starts what became due.
 func (a *Actor) handleLookupDone(ctx actor.Context, m *lookupDone) {
 	pid := a.lookups[m.ih]
-	if m.incarnat != a.srv || pid == nil {
+	if m.srv != a.srv || pid == nil {
 		return // a lookup of an earlier server, or of a torrent gone
 	}
 	delete(a.lookups, m.ih)
@@ -93,7 +93,7 @@ func (a *Actor) handleLookupDone(ctx actor.Context, m *lookupDone) {
 func (a *Actor) lookupTerminated(ctx actor.Context, pid *actor.PID) {
 	for ih, p := range a.lookups {
 		if p.Equal(pid) {
-			a.handleLookupDone(ctx, &lookupDone{ih: ih, incarnat: a.srv})
+			a.handleLookupDone(ctx, &lookupDone{ih: ih, srv: a.srv})
 			return
 		}
 	}

@@ -73,7 +73,7 @@ func (l *lookup) start(ctx actor.Context) {
 	c := l.cfg
 	ann, err := c.srv.AnnounceTraversal(c.ih, dht.AnnouncePeer(dht.AnnouncePeerOpts{Port: c.port, ImpliedPort: c.implied}))
 	if err != nil { // no node to start from (the table is still empty)
-		ctx.Send(c.parent, &lookupDone{ih: c.ih, incarnat: c.srv})
+		ctx.Send(c.parent, &lookupDone{ih: c.ih, srv: c.srv})
 		return
 	}
 	l.ann, l.stats = ann, &lookupStats{ann: ann}
@@ -130,7 +130,7 @@ func (l *lookup) end(ctx actor.Context) {
 	ok := l.stats.responses.Load() > 0
 	ctx.Send(c.alerts, &messages.PostAlert{Alert: &messages.DHTReplyAlert{
 		TrackerAlertHeader: messages.TrackerHeader(c.ih, ""), NumPeers: len(l.seen)}})
-	ctx.Send(c.parent, &lookupDone{ih: c.ih, ok: ok, peers: len(l.seen), incarnat: c.srv})
+	ctx.Send(c.parent, &lookupDone{ih: c.ih, ok: ok, peers: len(l.seen), srv: c.srv})
 }
 
 // nodeAddrs converts the library's peer addresses, dropping unusable ones.
