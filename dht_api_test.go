@@ -69,6 +69,22 @@ func TestDHTStartStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	running(false)
+	// Off then on at once: the new node waits for the old one's socket,
+	// and gets the listen port (no dht_error about a taken port).
+	if err := s.ApplySettings(ctx, on); err != nil {
+		t.Fatal(err)
+	}
+	running(true)
+	if err := s.ApplySettings(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartDHT(ctx); err != nil {
+		t.Fatal(err)
+	}
+	running(true)
+	if seen, _ := alertCounts(ctx, t, s); seen["dht_error"] != 0 {
+		t.Errorf("alerts %v", seen)
+	}
 	if err := (TorrentHandle{}).ForceDHTAnnounce(ctx); !errors.Is(err, ErrInvalidHandle) {
 		t.Errorf("ForceDHTAnnounce on an invalid handle: %v", err)
 	}

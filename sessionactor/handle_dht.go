@@ -32,6 +32,8 @@ type dhtSession struct {
 	torrents map[messages.InfoHash]*actor.PID
 	// resendDelay is the dht actor's QueryResendDelay (tests).
 	resendDelay time.Duration
+	// stopping is the stop under way, if any.
+	stopping *actor.Future
 }
 
 // ErrDHTNotRunning: a DHT request came while the DHT does not run.
@@ -51,8 +53,11 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 	d := &a.dht
 	switch m := msg.(type) {
 	case *messages.StartDHT:
-		a.start(ctx)
-		a.whenStarted(ctx, ctx.Sender())
+		caller := ctx.Sender()
+		a.afterStop(ctx, func() {
+			a.start(ctx)
+			a.whenStarted(ctx, caller)
+		})
 	case *messages.StopDHT:
 		a.stop(ctx, ctx.Sender(), nil)
 	case *messages.IsDHTRunning:
@@ -175,7 +180,7 @@ func (a dhtControl) stop(ctx actor.Context, caller *actor.PID, then func()) {
 		}
 	}
 	if d.pid == nil {
-		done()
+		a.afterStop(ctx, done) // a stop under way: answered once it ended
 		return
 	}
 	if st := d.probe.State(); st != nil {
@@ -184,7 +189,25 @@ func (a dhtControl) stop(ctx actor.Context, caller *actor.PID, then func()) {
 	pid := d.pid
 	d.pid = nil
 	// StopFuture gives up after its own timeout: done runs either way.
-	ctx.ReenterAfter(ctx.StopFuture(pid), func(any, error) { done() })
+	f := ctx.StopFuture(pid)
+	d.stopping = f
+	ctx.ReenterAfter(f, func(any, error) {
+		if d.stopping == f {
+			d.stopping = nil
+		}
+		done()
+	})
+}
+
+// afterStop runs f once a stop under way has ended (at once without one):
+// a node started while the last one still holds the port would have to
+// take another.
+func (a dhtControl) afterStop(ctx actor.Context, f func()) {
+	if a.dht.stopping == nil {
+		f()
+		return
+	}
+	ctx.ReenterAfter(a.dht.stopping, func(any, error) { f() })
 }
 
 // setSettings takes new dht_settings; a running node whose honoured
@@ -213,7 +236,7 @@ func (a dhtControl) settingsChanged(ctx actor.Context, old *settings.Snapshot) {
 	s := a.set
 	if on := s.Bool(settings.EnableDHT); on != old.Bool(settings.EnableDHT) {
 		if on {
-			a.start(ctx)
+			a.afterStop(ctx, func() { a.start(ctx) })
 		} else {
 			a.stop(ctx, nil, nil)
 		}
