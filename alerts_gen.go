@@ -73,6 +73,15 @@ type DHTErrorAlert = messages.DHTErrorAlert
 // DHTGetPeersAlert: a node asked ours for the peers of InfoHash.
 type DHTGetPeersAlert = messages.DHTGetPeersAlert
 
+// DHTImmutableItemAlert answers DHTGetItem for an immutable item: Item is
+// the bencoded value stored under Target (nil: none was found).
+type DHTImmutableItemAlert = messages.DHTImmutableItemAlert
+
+// DHTPutAlert: a DHTPutItem of an immutable item ended; NumSuccess is how
+// many nodes were asked to store it (the library does not say which of
+// them did; 0: no node was reachable).
+type DHTPutAlert = messages.DHTPutAlert
+
 // DHTReplyAlert: a DHT lookup for the torrent found NumPeers peers
 // (libtorrent's dht_reply_alert, a tracker alert with no URL).
 //
@@ -540,6 +549,10 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return *a
 	case *messages.DHTGetPeersAlert:
 		return *a
+	case *messages.DHTImmutableItemAlert:
+		return *a
+	case *messages.DHTPutAlert:
+		return *a
 	case *messages.DHTReplyAlert:
 		return DHTReplyAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.DHTStatsAlert:
@@ -663,6 +676,8 @@ var alertTypes = []Alert{
 	DHTBootstrapAlert{},
 	DHTErrorAlert{},
 	DHTGetPeersAlert{},
+	DHTImmutableItemAlert{},
+	DHTPutAlert{},
 	DHTReplyAlert{},
 	DHTStatsAlert{},
 	ExternalIPAlert{},

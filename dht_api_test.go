@@ -237,3 +237,42 @@ func TestDHTFollowsTheListenAddress(t *testing.T) {
 		t.Errorf("node id %x, was %x", after, before)
 	}
 }
+
+// BEP 44 immutable items: one node puts an item, another gets it by its
+// target; an unknown target answers with no item; bad items are refused.
+func TestDHTImmutableItems(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	ss, _ := dhtSwarm(ctx, t, 91, 4)
+	item := []byte("d4:name5:actor4:sizei42ee")
+	target, err := ss[1].DHTPutItem(ctx, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := waitAlert(ctx, t, ss[1], "dht_put", func(a Alert) bool { _, ok := a.(DHTPutAlert); return ok }).(DHTPutAlert)
+	if put.Target != target || put.NumSuccess == 0 {
+		t.Fatalf("put %+v, target %x", put, target)
+	}
+	if err := ss[3].DHTGetItem(ctx, target); err != nil {
+		t.Fatal(err)
+	}
+	got := waitAlert(ctx, t, ss[3], "dht_immutable_item", func(a Alert) bool { _, ok := a.(DHTImmutableItemAlert); return ok }).(DHTImmutableItemAlert)
+	if got.Target != target || string(got.Item) != string(item) {
+		t.Fatalf("got %+v", got)
+	}
+	if err := ss[3].DHTGetItem(ctx, [20]byte{9}); err != nil {
+		t.Fatal(err)
+	}
+	none := waitAlert(ctx, t, ss[3], "dht_immutable_item", func(a Alert) bool {
+		i, ok := a.(DHTImmutableItemAlert)
+		return ok && i.Target == [20]byte{9}
+	}).(DHTImmutableItemAlert)
+	if none.Item != nil {
+		t.Errorf("an item for a target nobody stored: %q", none.Item)
+	}
+	for _, bad := range [][]byte{nil, []byte("x"), []byte("i1ei2e"), make([]byte, 1001)} {
+		if _, err := ss[1].DHTPutItem(ctx, bad); !errors.Is(err, ErrInvalidParams) {
+			t.Errorf("DHTPutItem(%q...): %v", bad[:min(len(bad), 8)], err)
+		}
+	}
+}

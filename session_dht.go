@@ -2,10 +2,13 @@ package actorrent
 
 import (
 	"context"
+	"crypto/sha1"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 
+	"github.com/actorrent/actorrent/internal/bencodex"
 	"github.com/actorrent/actorrent/internal/dhtstate"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/sessionactor"
@@ -112,4 +115,29 @@ func (s *Session) dhtRequest(ctx context.Context, msg any) error {
 		return ErrInvalidHandle
 	}
 	return rep.Err
+}
+
+// maxDHTItem is BEP 44's limit on an item's bencoded value.
+const maxDHTItem = 1000
+
+// DHTGetItem looks up the immutable item (BEP 44) stored under target, the
+// SHA-1 of its bencoding (dht_get_item); the answer is a
+// DHTImmutableItemAlert, with a nil Item when no node had it.
+func (s *Session) DHTGetItem(ctx context.Context, target [20]byte) error {
+	return s.dhtRequest(ctx, &messages.DHTGetItem{Target: target})
+}
+
+// DHTPutItem stores an immutable item (BEP 44) on the DHT (dht_put_item):
+// item is one bencoded value of at most 1000 bytes. It returns the item's
+// target, the key DHTGetItem finds it by; a DHTPutAlert says when the
+// nodes closest to it were asked to store it. Mutable items are not
+// supported yet.
+func (s *Session) DHTPutItem(ctx context.Context, item []byte) ([20]byte, error) {
+	if len(item) == 0 || len(item) > maxDHTItem {
+		return [20]byte{}, fmt.Errorf("%w: a DHT item is 1 to %d bytes, not %d", ErrInvalidParams, maxDHTItem, len(item))
+	}
+	if n, err := bencodex.Scan(item, bencodex.Limits{}); err != nil || n != len(item) {
+		return [20]byte{}, fmt.Errorf("%w: a DHT item is one bencoded value", ErrInvalidParams)
+	}
+	return sha1.Sum(item), s.dhtRequest(ctx, &messages.DHTPutItem{Item: append([]byte(nil), item...)})
 }

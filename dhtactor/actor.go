@@ -149,6 +149,10 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleLoadState(m)
 	case *dhtParams:
 		a.applyParams(ctx, m.p)
+	case *messages.DHTGetItem:
+		a.startItem(ctx, itemOp{get: true, target: m.Target})
+	case *messages.DHTPutItem:
+		a.startItem(ctx, itemOp{target: itemTarget(m.Item), item: m.Item})
 	case *messages.PostDHTStats:
 		s := a.sh.cfg.Probe.Status(time.Now())
 		a.post(ctx, &messages.DHTStatsAlert{AlertHeader: messages.Now(), ActiveRequests: s.ActiveRequests, RoutingTable: s.RoutingTable})
@@ -175,6 +179,17 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		a.stop()
 	}
+}
+
+// startItem spawns a BEP 44 get or put (an answer alert with nothing in
+// it while the node has no server).
+func (a *Actor) startItem(ctx actor.Context, op itemOp) {
+	cfg := a.sh.cfg
+	op.srv, op.alerts, op.sup = a.srv, cfg.Alerts, cfg.Supervision
+	if a.srv == nil {
+		return
+	}
+	ctx.Spawn(cfg.Supervision.Configure(supervisor.KindDHTLookup, newItemOp(op)))
 }
 
 // post sends an alert to the alert actor.

@@ -108,3 +108,40 @@ func (a DHTErrorAlert) Message() string {
 func (a DHTStatsAlert) Message() string {
 	return fmt.Sprintf("DHT stats: reqs: %d buckets: %d", len(a.ActiveRequests), len(a.RoutingTable))
 }
+
+// DHTImmutableItemAlert answers DHTGetItem for an immutable item: Item is
+// the bencoded value stored under Target (nil: none was found).
+type DHTImmutableItemAlert struct {
+	AlertHeader
+	Target [20]byte
+	Item   []byte
+}
+
+// DHTPutAlert: a DHTPutItem of an immutable item ended; NumSuccess is how
+// many nodes were asked to store it (the library does not say which of
+// them did; 0: no node was reachable).
+type DHTPutAlert struct {
+	AlertHeader
+	Target     [20]byte
+	NumSuccess int
+}
+
+func (DHTImmutableItemAlert) Type() int { return 74 }
+func (DHTPutAlert) Type() int           { return 76 }
+
+func (DHTImmutableItemAlert) Category() AlertCategory { return CategoryError | CategoryDHT }
+func (DHTPutAlert) Category() AlertCategory           { return CategoryDHT }
+
+func (DHTImmutableItemAlert) What() string { return "dht_immutable_item" }
+func (DHTPutAlert) What() string           { return "dht_put" }
+
+// DHTImmutableItemAlert answers a request: never dropped.
+func (DHTImmutableItemAlert) Discardable() bool { return false }
+func (DHTPutAlert) Discardable() bool           { return true }
+
+func (a DHTImmutableItemAlert) Message() string {
+	return fmt.Sprintf("DHT immutable item %x [ %q ]", a.Target, a.Item)
+}
+func (a DHTPutAlert) Message() string {
+	return fmt.Sprintf("DHT put complete (success=%d hash=%x)", a.NumSuccess, a.Target)
+}

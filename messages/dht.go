@@ -95,3 +95,12 @@ type DHTStatus struct {
 	UploadRate, DownloadRate   int
 	TotalUpload, TotalDownload int64
 }
+
+// DHTGetItem looks up the immutable item stored under Target (BEP 44);
+// the answer is a DHTImmutableItemAlert. Reply: DHTReply.
+type DHTGetItem struct{ Target [20]byte }
+
+// DHTPutItem stores an immutable item (Item: one bencoded value of at
+// most 1000 bytes) on the nodes closest to its target, the SHA-1 of Item;
+// a DHTPutAlert says when it is done. Reply: DHTReply.
+type DHTPutItem struct{ Item []byte }

@@ -83,6 +83,8 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 			ctx.Send(d.pid, m)
 		}
 		ctx.Respond(&messages.DHTReply{})
+	case *messages.DHTGetItem, *messages.DHTPutItem:
+		a.forward(ctx, m, false)
 	case *messages.ForceDHTAnnounce:
 		if a.torrents[m.InfoHash] == nil {
 			ctx.Respond(&messages.DHTReply{Err: messages.ErrTorrentNotFound})
