@@ -2,7 +2,10 @@ package actorrent
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,4 +75,57 @@ func checkDHTPeer(ctx context.Context, t *testing.T, h TorrentHandle, addr strin
 		}
 	}
 	t.Logf("peer %s no longer connected (peers %d)", addr, len(peers))
+}
+
+// BEP 44 immutable items with libtorrent 2.0.8 on a loopback DHT: an item
+// libtorrent puts we get, and one we put libtorrent gets.
+func TestInteropDHTImmutableItems(t *testing.T) {
+	needInterop(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	ss, addrs := dhtSwarm(ctx, t, 101, 2)
+
+	theirs := []byte("d3:key5:valuee")
+	lt, err := interop.StartDHTNode(ctx, interop.DHTNodeOptions{Listen: "127.0.103.1", Bootstrap: addrs[:1], PutItem: theirs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopPeerAtEnd(t, "dht node", lt)
+	ev, err := lt.WaitEvent(ctx, "item_put")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := sha1.Sum(theirs)
+	if ev.Raw["target"] != hex.EncodeToString(target[:]) {
+		t.Fatalf("libtorrent put %v, want target %x", ev.Raw, target)
+	}
+	if err := ss[1].DHTGetItem(ctx, target); err != nil {
+		t.Fatal(err)
+	}
+	got := waitAlert(ctx, t, ss[1], "dht_immutable_item", func(a Alert) bool { _, ok := a.(DHTImmutableItemAlert); return ok }).(DHTImmutableItemAlert)
+	if string(got.Item) != string(theirs) {
+		t.Fatalf("we got %q, libtorrent put %q", got.Item, theirs)
+	}
+
+	ours := []byte("l4:fromi2ee")
+	ourTarget, err := ss[0].DHTPutItem(ctx, ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitAlert(ctx, t, ss[0], "dht_put", func(a Alert) bool { _, ok := a.(DHTPutAlert); return ok })
+	lt2, err := interop.StartDHTNode(ctx, interop.DHTNodeOptions{Listen: "127.0.104.1", Bootstrap: addrs[:1], GetItem: &ourTarget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopPeerAtEnd(t, "dht node", lt2)
+	ev, err = lt2.WaitEvent(ctx, "item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// libtorrent posts the item only if its SHA-1 is the target: the
+	// bytes are ours.
+	if ev.Raw["target"] != hex.EncodeToString(ourTarget[:]) || !strings.Contains(ev.Message, "'from'") {
+		t.Fatalf("libtorrent got %v, we put %q", ev.Raw, ours)
+	}
 }

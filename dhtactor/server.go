@@ -67,6 +67,7 @@ func (a *Actor) start(ctx actor.Context) {
 				AlertHeader: messages.Now(), IP: addr.Unmap(), Port: port, InfoHash: messages.InfoHash(ih)}})
 		},
 		OnQuery: func(q *krpc.Msg, _ net.Addr) bool {
+			fixImmutablePut(q)
 			if q.Q == "get_peers" && q.A != nil {
 				root.Send(alerts, &messages.PostAlert{Alert: &messages.DHTGetPeersAlert{
 					AlertHeader: messages.Now(), InfoHash: messages.InfoHash(q.A.InfoHash)}})
@@ -251,6 +252,17 @@ func (a *Actor) resolveRouters(ctx actor.Context) {
 		defer cancel()
 		rl.resolve(c, routers, func(err error) { root.Send(self, &routerFailed{err: err}) })
 	}()
+}
+
+// fixImmutablePut gives an immutable item's put (BEP 44: no key, no seq)
+// the seq 0 the library insists on: without it the library answers
+// libtorrent's immutable puts with "expected seq argument" and stores
+// nothing.
+func fixImmutablePut(q *krpc.Msg) {
+	if q.Q == "put" && q.A != nil && q.A.Seq == nil && q.A.K == ([32]byte{}) {
+		zero := int64(0)
+		q.A.Seq = &zero
+	}
 }
 
 // addNode pings a node (the server adds it when it answers).

@@ -214,13 +214,19 @@ func start(ctx context.Context, mode string, o Options) (*Libtorrent, error) {
 	if err != nil {
 		return nil, err
 	}
+	return launch(ctx, mode, args, o.Listen, o.Stderr)
+}
+
+// launch runs lt_peer.py with args and returns once it listens on listen
+// (an IP; empty: 127.0.0.1).
+func launch(ctx context.Context, mode string, args []string, listen string, stderr io.Writer) (*Libtorrent, error) {
 	dir, script, err := writeScript()
 	if err != nil {
 		return nil, err
 	}
 	host := "127.0.0.1"
-	if o.Listen != "" {
-		host = o.Listen
+	if listen != "" {
+		host = listen
 	}
 	l := &Libtorrent{
 		host:    host,
@@ -233,8 +239,8 @@ func start(ctx context.Context, mode string, o Options) (*Libtorrent, error) {
 	l.cmd = exec.Command(Python, append([]string{"-u", script}, args...)...)
 	l.cmd.SysProcAttr = procAttr()
 	l.cmd.Stderr = l.stderr
-	if o.Stderr != nil {
-		l.cmd.Stderr = io.MultiWriter(l.stderr, o.Stderr)
+	if stderr != nil {
+		l.cmd.Stderr = io.MultiWriter(l.stderr, stderr)
 	}
 	if l.stdin, err = l.cmd.StdinPipe(); err != nil {
 		_ = os.RemoveAll(dir)
