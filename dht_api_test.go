@@ -29,6 +29,9 @@ func TestDHTStartStop(t *testing.T) {
 	if err := s.AddDHTNode(ctx, "127.0.0.1", 6881); !errors.Is(err, ErrDHTNotRunning) {
 		t.Errorf("AddDHTNode without a DHT: %v", err)
 	}
+	if err := s.DHTGetItem(ctx, [20]byte{1}); !errors.Is(err, ErrDHTNotRunning) {
+		t.Errorf("DHTGetItem without a DHT: %v", err)
+	}
 	if err := s.AddDHTRouter(ctx, "127.0.0.1", 6881); err != nil {
 		t.Errorf("AddDHTRouter without a DHT (kept for later): %v", err)
 	}
