@@ -72,7 +72,10 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 	case *messages.GetDHTSettings:
 		ctx.Respond(&messages.GetDHTSettingsReply{Settings: d.settings})
 	case *messages.GetDHTState:
-		ctx.Respond(&messages.GetDHTStateReply{State: d.probe.State()})
+		// A node spawned but not started yet (enable_dht at NewSession)
+		// has its state once it has: asked after its Ready.
+		caller := ctx.Sender()
+		a.afterReady(ctx, func() { ctx.Send(caller, &messages.GetDHTStateReply{State: d.probe.State()}) })
 	case *messages.LoadDHTState:
 		d.state = m.State
 		a.forward(ctx, m, true)
@@ -165,8 +168,17 @@ func (a dhtControl) whenStarted(ctx actor.Context, caller *actor.PID) {
 		ctx.Send(caller, &messages.DHTReply{Err: ErrDHTNotRunning})
 		return
 	}
-	f := ctx.RequestFuture(a.dht.pid, &dhtactor.Ready{}, dhtStartWait)
-	ctx.ReenterAfter(f, func(any, error) { ctx.Send(caller, &messages.DHTReply{}) })
+	a.afterReady(ctx, func() { ctx.Send(caller, &messages.DHTReply{}) })
+}
+
+// afterReady runs f once the running dht actor has started (or within
+// dhtStartWait), at once without one.
+func (a dhtControl) afterReady(ctx actor.Context, f func()) {
+	if a.dht.pid == nil {
+		f()
+		return
+	}
+	ctx.ReenterAfter(ctx.RequestFuture(a.dht.pid, &dhtactor.Ready{}, dhtStartWait), func(any, error) { f() })
 }
 
 // stop stops the dht actor, keeping its state for the next start, and
