@@ -143,7 +143,7 @@ func (a dhtControl) start(ctx actor.Context) {
 	}
 	root, alerts := ctx.ActorSystem().Root, a.alerts
 	props := dhtactor.New(dhtactor.Config{
-		Socket: dhtSocket(a.addrs, func(al messages.Alert) {
+		Socket: dhtSocket(a.utp, a.addrs, func(al messages.Alert) {
 			root.Send(alerts, &messages.PostAlert{Alert: al})
 		}),
 		ListenPort: port, Alerts: a.alerts, Supervision: a.cfg.Supervision,

@@ -94,6 +94,23 @@ func (u *utpSockets) closeAll() {
 	}
 }
 
+// at is the uTP socket on the listen address addr (its TCP listener's
+// IP and port), nil when there is none.
+func (u *utpSockets) at(addr string) *utp.Socket {
+	want, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return nil
+	}
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	for _, s := range u.socks {
+		if ua, ok := s.Addr().(*net.UDPAddr); ok && ua.AddrPort() == want {
+			return s
+		}
+	}
+	return nil
+}
+
 // each calls f with every socket.
 func (u *utpSockets) each(f func(*utp.Socket)) {
 	u.mu.RLock()
