@@ -58,6 +58,7 @@ type shared struct {
 	sched    *dhtstate.Schedule
 	torrents map[messages.InfoHash]*actor.PID
 	store    *dhtstate.PeerStore
+	items    *dhtstate.ItemStore
 }
 
 // Actor is one incarnation of the DHT node.
@@ -117,6 +118,7 @@ func New(cfg Config) *actor.Props {
 		sched:    dhtstate.NewSchedule(cfg.Params.AnnounceInterval, cfg.Params.ActiveLimit),
 		torrents: map[messages.InfoHash]*actor.PID{},
 		store:    dhtstate.NewPeerStore(cfg.Settings.MaxTorrents, cfg.Settings.MaxPeers),
+		items:    dhtstate.NewItemStore(cfg.Settings.MaxDHTItems),
 	}
 	for ih, pid := range cfg.Torrents {
 		sh.torrents[ih] = pid

@@ -12,7 +12,6 @@ import (
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/anacrolix/dht/v2"
-	"github.com/anacrolix/dht/v2/bep44"
 	"github.com/anacrolix/dht/v2/krpc"
 	alog "github.com/anacrolix/log"
 	"github.com/anacrolix/torrent/metainfo"
@@ -55,7 +54,7 @@ func (a *Actor) start(ctx actor.Context) {
 		NoSecurity:    !cfg.Settings.EnforceNodeID,
 		StartingNodes: a.routers.starting,
 		PeerStore:     sh.store,
-		Store:         bep44.NewMemory(),
+		Store:         sh.items,
 		Exp:           2 * time.Hour,
 		SendLimiter:   a.limiter,
 		Logger:        quiet,

@@ -23,7 +23,8 @@ type Settings struct {
 	// MaxTorrents: honoured, the info-hashes our node stores peers for
 	// (PeerStore); the oldest is dropped past it.
 	MaxTorrents int
-	// MaxDHTItems: no-op (BEP 44 items are not served yet).
+	// MaxDHTItems: honoured, the BEP 44 items our node stores for others
+	// (ItemStore); the oldest is dropped past it.
 	MaxDHTItems int
 	// MaxPeers: honoured, the peers stored per info-hash (2.0's
 	// dht_max_peers; 1.0 had a fixed 5000).
