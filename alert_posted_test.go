@@ -31,7 +31,7 @@ var libtorrentAlertCategories = map[string]AlertCategory{
 	"stats": CategoryStats, "session_stats": CategoryStats, "state_update": CategoryStatus,
 	"dht_reply": CategoryTracker, "dht_announce": CategoryDHT, "dht_get_peers": CategoryDHT,
 	"dht_bootstrap": CategoryDHT, "dht_error": CategoryError | CategoryDHT, "dht_stats": CategoryStats,
-	"dht_immutable_item": CategoryError | CategoryDHT, "dht_put": CategoryDHT,
+	"dht_immutable_item": CategoryError | CategoryDHT, "dht_mutable_item": CategoryError | CategoryDHT, "dht_put": CategoryDHT,
 	"storage_moved_failed": CategoryStorage, "torrent_deleted": CategoryStorage,
 	"torrent_delete_failed": CategoryStorage | CategoryError, "save_resume_data": CategoryStorage,
 	"save_resume_data_failed": CategoryStorage | CategoryError, "torrent_paused": CategoryStatus,

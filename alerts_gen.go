@@ -77,9 +77,16 @@ type DHTGetPeersAlert = messages.DHTGetPeersAlert
 // the bencoded value stored under Target (nil: none was found).
 type DHTImmutableItemAlert = messages.DHTImmutableItemAlert
 
-// DHTPutAlert: a DHTPutItem of an immutable item ended; NumSuccess is how
-// many nodes were asked to store it (the library does not say which of
-// them did; 0: no node was reachable).
+// DHTMutableItemAlert answers DHTGetItem for a mutable item: the item
+// with the highest seq found under Key and Salt, with its Signature; Item
+// is its bencoded value (nil, with Seq 0: none was found).
+type DHTMutableItemAlert = messages.DHTMutableItemAlert
+
+// DHTPutAlert: a DHTPutItem ended. NumSuccess is how many of the nodes
+// closest to the target stored the item (0: none was reachable, or all
+// refused it: a mutable put whose CAS or Seq they did not accept). Target
+// is the item's; a mutable put also has its PublicKey, Signature, Salt and
+// Seq.
 type DHTPutAlert = messages.DHTPutAlert
 
 // DHTReplyAlert: a DHT lookup for the torrent found NumPeers peers
@@ -551,6 +558,8 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return *a
 	case *messages.DHTImmutableItemAlert:
 		return *a
+	case *messages.DHTMutableItemAlert:
+		return *a
 	case *messages.DHTPutAlert:
 		return *a
 	case *messages.DHTReplyAlert:
@@ -677,6 +686,7 @@ var alertTypes = []Alert{
 	DHTErrorAlert{},
 	DHTGetPeersAlert{},
 	DHTImmutableItemAlert{},
+	DHTMutableItemAlert{},
 	DHTPutAlert{},
 	DHTReplyAlert{},
 	DHTStatsAlert{},

@@ -2,6 +2,7 @@ package actorrent
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha1"
 	"errors"
 	"fmt"
@@ -130,14 +131,79 @@ func (s *Session) DHTGetItem(ctx context.Context, target [20]byte) error {
 // DHTPutItem stores an immutable item (BEP 44) on the DHT (dht_put_item):
 // item is one bencoded value of at most 1000 bytes. It returns the item's
 // target, the key DHTGetItem finds it by; a DHTPutAlert says when the
-// nodes closest to it were asked to store it. Mutable items are not
-// supported yet.
+// nodes closest to it were asked to store it.
 func (s *Session) DHTPutItem(ctx context.Context, item []byte) ([20]byte, error) {
-	if len(item) == 0 || len(item) > maxDHTItem {
-		return [20]byte{}, fmt.Errorf("%w: a DHT item is 1 to %d bytes, not %d", ErrInvalidParams, maxDHTItem, len(item))
-	}
-	if n, err := bencodex.Scan(item, bencodex.Limits{}); err != nil || n != len(item) {
-		return [20]byte{}, fmt.Errorf("%w: a DHT item is one bencoded value", ErrInvalidParams)
+	if err := checkDHTItem(item); err != nil {
+		return [20]byte{}, err
 	}
 	return sha1.Sum(item), s.dhtRequest(ctx, &messages.DHTPutItem{Item: append([]byte(nil), item...)})
+}
+
+// checkDHTItem: an item is one bencoded value of 1 to 1000 bytes.
+func checkDHTItem(item []byte) error {
+	if len(item) == 0 || len(item) > maxDHTItem {
+		return fmt.Errorf("%w: a DHT item is 1 to %d bytes, not %d", ErrInvalidParams, maxDHTItem, len(item))
+	}
+	if n, err := bencodex.Scan(item, bencodex.Limits{}); err != nil || n != len(item) {
+		return fmt.Errorf("%w: a DHT item is one bencoded value", ErrInvalidParams)
+	}
+	return nil
+}
+
+// maxDHTSalt is BEP 44's limit on a mutable item's salt.
+const maxDHTSalt = 64
+
+// DHTMutableItem is a mutable item (BEP 44) to put: Item, one bencoded
+// value of at most 1000 bytes, signed with Key under Salt (at most 64
+// bytes; several items of one key are told apart by it) with sequence
+// number Seq, which must be higher than the one of the item it replaces.
+// CAS, when not zero, is compare-and-swap: a node stores the item only if
+// the one it holds has seq CAS (the seq read by DHTGetMutableItem), so
+// that two writers cannot overwrite each other unseen.
+type DHTMutableItem struct {
+	Key  ed25519.PrivateKey
+	Salt []byte
+	Seq  int64
+	CAS  int64
+	Item []byte
+}
+
+// DHTPutMutableItem stores a mutable item (BEP 44) on the DHT
+// (libtorrent's dht_put_item with a key): it returns the item's target,
+// SHA-1(public key + salt); a DHTPutAlert says how many of the nodes
+// closest to it stored it (none when they all refused its Seq or CAS).
+func (s *Session) DHTPutMutableItem(ctx context.Context, it DHTMutableItem) ([20]byte, error) {
+	if err := checkDHTItem(it.Item); err != nil {
+		return [20]byte{}, err
+	}
+	if len(it.Key) != ed25519.PrivateKeySize {
+		return [20]byte{}, fmt.Errorf("%w: an ed25519 private key is %d bytes, not %d", ErrInvalidParams, ed25519.PrivateKeySize, len(it.Key))
+	}
+	if len(it.Salt) > maxDHTSalt {
+		return [20]byte{}, fmt.Errorf("%w: a DHT item's salt is at most %d bytes, not %d", ErrInvalidParams, maxDHTSalt, len(it.Salt))
+	}
+	if it.Seq < 0 || it.CAS < 0 {
+		return [20]byte{}, fmt.Errorf("%w: a DHT item's seq and cas are not negative", ErrInvalidParams)
+	}
+	var pub [32]byte
+	copy(pub[:], it.Key.Public().(ed25519.PublicKey))
+	return DHTMutableTarget(pub, it.Salt), s.dhtRequest(ctx, &messages.DHTPutItem{
+		Item: append([]byte(nil), it.Item...), Key: append(ed25519.PrivateKey(nil), it.Key...),
+		Salt: append([]byte(nil), it.Salt...), Seq: it.Seq, CAS: it.CAS})
+}
+
+// DHTGetMutableItem looks up the mutable item (BEP 44) of the public key
+// and salt (libtorrent's dht_get_item with a key); the answer is a
+// DHTMutableItemAlert with the item of the highest seq found that key
+// signed, or a nil Item when no node had one.
+func (s *Session) DHTGetMutableItem(ctx context.Context, key [32]byte, salt []byte) error {
+	if len(salt) > maxDHTSalt {
+		return fmt.Errorf("%w: a DHT item's salt is at most %d bytes, not %d", ErrInvalidParams, maxDHTSalt, len(salt))
+	}
+	return s.dhtRequest(ctx, &messages.DHTGetItem{Key: key, Salt: append([]byte(nil), salt...)})
+}
+
+// DHTMutableTarget is a mutable item's target: SHA-1(key + salt).
+func DHTMutableTarget(key [32]byte, salt []byte) [20]byte {
+	return sha1.Sum(append(key[:], salt...))
 }

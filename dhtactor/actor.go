@@ -151,10 +151,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handleLoadState(m)
 	case *dhtParams:
 		a.applyParams(ctx, m.p)
-	case *messages.DHTGetItem:
-		a.startItem(ctx, itemOp{get: true, target: m.Target})
-	case *messages.DHTPutItem:
-		a.startItem(ctx, itemOp{target: itemTarget(m.Item), item: m.Item})
+	case *messages.DHTGetItem, *messages.DHTPutItem:
+		a.startItem(ctx, itemOp{req: m})
 	case *messages.PostDHTStats:
 		s := a.sh.cfg.Probe.Status(time.Now())
 		a.post(ctx, &messages.DHTStatsAlert{AlertHeader: messages.Now(), ActiveRequests: s.ActiveRequests, RoutingTable: s.RoutingTable})
@@ -183,8 +181,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 	}
 }
 
-// startItem spawns a BEP 44 get or put (an answer alert with nothing in
-// it while the node has no server).
+// startItem spawns a BEP 44 get or put (nothing while the node has no
+// server).
 func (a *Actor) startItem(ctx actor.Context, op itemOp) {
 	cfg := a.sh.cfg
 	op.srv, op.alerts, op.sup = a.srv, cfg.Alerts, cfg.Supervision

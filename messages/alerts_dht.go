@@ -117,31 +117,63 @@ type DHTImmutableItemAlert struct {
 	Item   []byte
 }
 
-// DHTPutAlert: a DHTPutItem of an immutable item ended; NumSuccess is how
-// many nodes were asked to store it (the library does not say which of
-// them did; 0: no node was reachable).
+// DHTMutableItemAlert answers DHTGetItem for a mutable item: the item
+// with the highest seq found under Key and Salt, with its Signature; Item
+// is its bencoded value (nil, with Seq 0: none was found).
+type DHTMutableItemAlert struct {
+	AlertHeader
+	Key       [32]byte
+	Signature [64]byte
+	Seq       int64
+	Salt      []byte
+	Item      []byte
+}
+
+// DHTPutAlert: a DHTPutItem ended. NumSuccess is how many of the nodes
+// closest to the target stored the item (0: none was reachable, or all
+// refused it: a mutable put whose CAS or Seq they did not accept). Target
+// is the item's; a mutable put also has its PublicKey, Signature, Salt and
+// Seq.
 type DHTPutAlert struct {
 	AlertHeader
 	Target     [20]byte
+	PublicKey  [32]byte
+	Signature  [64]byte
+	Salt       []byte
+	Seq        int64
 	NumSuccess int
 }
 
 func (DHTImmutableItemAlert) Type() int { return 74 }
+func (DHTMutableItemAlert) Type() int   { return 75 }
 func (DHTPutAlert) Type() int           { return 76 }
 
 func (DHTImmutableItemAlert) Category() AlertCategory { return CategoryError | CategoryDHT }
+func (DHTMutableItemAlert) Category() AlertCategory   { return CategoryError | CategoryDHT }
 func (DHTPutAlert) Category() AlertCategory           { return CategoryDHT }
 
 func (DHTImmutableItemAlert) What() string { return "dht_immutable_item" }
+func (DHTMutableItemAlert) What() string   { return "dht_mutable_item" }
 func (DHTPutAlert) What() string           { return "dht_put" }
 
-// DHTImmutableItemAlert answers a request: never dropped.
+// The item alerts answer a request: never dropped.
 func (DHTImmutableItemAlert) Discardable() bool { return false }
+func (DHTMutableItemAlert) Discardable() bool   { return false }
 func (DHTPutAlert) Discardable() bool           { return true }
 
 func (a DHTImmutableItemAlert) Message() string {
 	return fmt.Sprintf("DHT immutable item %x [ %q ]", a.Target, a.Item)
 }
+func (a DHTMutableItemAlert) Message() string {
+	return fmt.Sprintf("DHT mutable item (key=%x salt=%q seq=%d) [ %q ]", a.Key, a.Salt, a.Seq, a.Item)
+}
+
+// Message is libtorrent 1.1's: the target of an immutable put, the key,
+// signature, salt and seq of a mutable one.
 func (a DHTPutAlert) Message() string {
-	return fmt.Sprintf("DHT put complete (success=%d hash=%x)", a.NumSuccess, a.Target)
+	if a.PublicKey == ([32]byte{}) {
+		return fmt.Sprintf("DHT put complete (success=%d hash=%x)", a.NumSuccess, a.Target)
+	}
+	return fmt.Sprintf("DHT put complete (success=%d key=%x sig=%x salt=%q seq=%d)",
+		a.NumSuccess, a.PublicKey, a.Signature, a.Salt, a.Seq)
 }

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"crypto/ed25519"
 	"net/netip"
 
 	"github.com/actorrent/actorrent/internal/dhtstate"
@@ -96,11 +97,26 @@ type DHTStatus struct {
 	TotalUpload, TotalDownload int64
 }
 
-// DHTGetItem looks up the immutable item stored under Target (BEP 44);
-// the answer is a DHTImmutableItemAlert. Reply: DHTReply.
-type DHTGetItem struct{ Target [20]byte }
+// DHTGetItem looks up a BEP 44 item: the immutable item stored under
+// Target, or, when Key is set, the mutable item of that public key and
+// Salt (its target is SHA-1(Key+Salt); Target is not used). The answer is
+// a DHTImmutableItemAlert or a DHTMutableItemAlert. Reply: DHTReply.
+type DHTGetItem struct {
+	Target [20]byte
+	Key    [32]byte
+	Salt   []byte
+}
 
-// DHTPutItem stores an immutable item (Item: one bencoded value of at
-// most 1000 bytes) on the nodes closest to its target, the SHA-1 of Item;
-// a DHTPutAlert says when it is done. Reply: DHTReply.
-type DHTPutItem struct{ Item []byte }
+// DHTPutItem stores a BEP 44 item (Item: one bencoded value of at most
+// 1000 bytes) on the nodes closest to its target: an immutable item when
+// Key is nil (its target is the SHA-1 of Item); else a mutable one, signed
+// with Key, under Salt (at most 64 bytes) with sequence number Seq, and,
+// when CAS is not zero, stored by a node only if the seq of the item it
+// holds is CAS. A DHTPutAlert says when it is done. Reply: DHTReply.
+type DHTPutItem struct {
+	Item []byte
+	Key  ed25519.PrivateKey
+	Salt []byte
+	Seq  int64
+	CAS  int64
+}
