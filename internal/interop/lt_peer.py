@@ -14,8 +14,14 @@ Modes:
   create    --path P --out F --piece-size N [--tracker URL]... [--hybrid]
   info      --torrent F
   dht       --dht-bootstrap HOST:PORT... [--put-item HEX] [--get-item HEX]
+            [--put-mutable STR --key-seed HEX --key HEX] [--get-mutable HEX]
+            [--salt HEX] [--min-seq N]
             a DHT node with no torrent: puts a bencoded immutable item
-            ("item_put" once done) and/or gets one by target ("item")
+            ("item_put" once done) and/or gets one by target ("item");
+            puts the string STR as a mutable item of the ed25519 key made
+            from the seed (public key --key) under --salt ("item_put" with
+            seq), and/or gets the mutable item of public key HEX and --salt
+            until its seq is at least --min-seq ("mutable_item")
 --resume-in adds the torrent with that fast-resume file; --resume-out
 saves fast-resume data (with the info dict) there once seeding and says
 "resume_saved". Every state change is a "state" line.
@@ -32,6 +38,7 @@ A running peer exits 0 when stdin reaches EOF or on SIGTERM/SIGINT.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -142,6 +149,12 @@ def parse_args(argv):
     p.add_argument("--dht-bootstrap", action="append", default=[])
     p.add_argument("--put-item")
     p.add_argument("--get-item")
+    p.add_argument("--put-mutable")
+    p.add_argument("--key-seed")
+    p.add_argument("--key")
+    p.add_argument("--get-mutable")
+    p.add_argument("--salt", default="")
+    p.add_argument("--min-seq", type=int, default=1)
     return p.parse_args(argv)
 
 
@@ -469,29 +482,51 @@ def run_info(args):
     return 0
 
 
+def libtorrent_secret_key(seed):
+    """libtorrent's 64-byte ed25519 secret key of a seed: SHA-512 of the
+    seed, clamped (ed25519_create_keypair); the binding has no keypair
+    function, and Go's private key (seed + public key) is another format."""
+    sk = bytearray(hashlib.sha512(seed).digest())
+    sk[0] &= 248
+    sk[31] &= 63
+    sk[31] |= 64
+    return bytes(sk)
+
+
 def run_dht(args):
-    """A DHT node with no torrent, for BEP 44 immutable items."""
+    """A DHT node with no torrent, for BEP 44 items."""
     if not args.dht_bootstrap:
         fail("dht needs --dht-bootstrap")
     ses = make_session(args)
-    put_done = args.put_item is None
-    got = args.get_item is None
+    salt = bytes.fromhex(args.salt)
+    put_done = args.put_item is None and args.put_mutable is None
+    got = args.get_item is None and args.get_mutable is None
     put_at = time.monotonic() + 1.0  # after the bootstrap has started
     next_get = time.monotonic() + 1.0
     deadline = time.monotonic() + args.timeout
     while not _stop.is_set() and time.monotonic() < deadline:
         now = time.monotonic()
-        if args.put_item is not None and put_at is not None and now >= put_at:
+        if put_at is not None and now >= put_at:
             put_at = None
-            ses.dht_put_immutable_item(lt.bdecode(bytes.fromhex(args.put_item)))
+            if args.put_item is not None:
+                ses.dht_put_immutable_item(lt.bdecode(bytes.fromhex(args.put_item)))
+            if args.put_mutable is not None:
+                # The binding puts the string as the item's value, with
+                # seq one more than the highest it found.
+                ses.dht_put_mutable_item(libtorrent_secret_key(bytes.fromhex(args.key_seed)),
+                                         bytes.fromhex(args.key), args.put_mutable.encode(), salt)
         if not got and now >= next_get:
             next_get = now + 2.0
-            ses.dht_get_immutable_item(lt.sha1_hash(bytes.fromhex(args.get_item)))
+            if args.get_item is not None:
+                ses.dht_get_immutable_item(lt.sha1_hash(bytes.fromhex(args.get_item)))
+            else:
+                ses.dht_get_mutable_item(bytes.fromhex(args.get_mutable), salt)
         for a in report_alerts(ses):
             kind = a.what()
             if kind == "dht_put":
                 put_done = True
-                emit({"event": "item_put", "target": str(a.target), "num_success": getattr(a, "num_success", 0)})
+                emit({"event": "item_put", "target": str(a.target), "num_success": getattr(a, "num_success", 0),
+                      "seq": int(a.seq)})
             elif kind == "dht_immutable_item" and str(a.target) == args.get_item:
                 # libtorrent posts it only for a value whose SHA-1 is the
                 # target: the bytes are the ones put. (The binding cannot
@@ -499,7 +534,15 @@ def run_dht(args):
                 # entry"; its text is in the message.)
                 got = True
                 emit({"event": "item", "target": str(a.target), "message": a.message()})
-        if put_done and got and args.put_item is None and args.get_item is not None:
+            elif kind == "dht_mutable_item" and args.get_mutable is not None and a.authoritative \
+                    and a.seq >= args.min_seq:
+                # libtorrent checked the signature; the value's text is in
+                # the message (the entry again cannot be converted).
+                got = True
+                emit({"event": "mutable_item", "seq": int(a.seq), "salt": bytes(a.salt, "latin-1").hex()
+                      if isinstance(a.salt, str) else bytes(a.salt).hex(), "message": a.message()})
+        if put_done and got and args.put_item is None and args.put_mutable is None and not (
+                args.get_item is None and args.get_mutable is None):
             break
         time.sleep(0.1)
     return 0
