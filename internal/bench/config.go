@@ -29,7 +29,7 @@ const (
 
 var allLines = []string{lineDownload, lineRecheckSingle, lineRecheckMulti, lineIPFilter, lineRateLimit,
 	lineScaleAdd, lineScaleIdle, lineScaleStatus, lineScaleClose, lineSeedToLT, lineSwarmRateLimited, lineSwarm20,
-	lineStorms, lineUTPFromLT, lineUTPvsTCP, lineUTPFromLTLossy}
+	lineStorms, lineUTPFromLT, lineUTPvsTCP, lineUTPFromLTLossy, lineDHTMagnet}
 
 // config is the parsed command line.
 type config struct {

@@ -45,11 +45,15 @@
 // and ours to ours against TCP. Until `demo download` has -transport,
 // they print libtorrent's side only.
 //
+// dht_trackerless_magnet_20 (dht.go): seconds to the metadata and to the
+// whole file of a trackerless magnet download through a 20-node loopback
+// DHT, from a libtorrent seeder, ours against libtorrent's downloader.
+//
 //	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
 //	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib,
 //	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers,hostile_storms_cpu,
-//	    utp_download_from_lt,utp_vs_tcp_ours,utp_download_from_lt_lossy]
+//	    utp_download_from_lt,utp_vs_tcp_ours,utp_download_from_lt_lossy,dht_trackerless_magnet_20]
 //	    [-dir DIR] [-cpuprofile DIR] [-timeout 10m] [-demo BIN] [-no-prime]
 package main
 
@@ -159,6 +163,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}
 	if err := benchUTP(ctx, c, demo, work, stdout, stderr); err != nil {
+		return err
+	}
+	if err := benchDHT(ctx, c, demo, work, stdout); err != nil {
 		return err
 	}
 	return benchRecheck(ctx, c, demo, p, work, stdout)
