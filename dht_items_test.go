@@ -79,6 +79,12 @@ func TestDHTMutableItems(t *testing.T) {
 		t.Errorf("a put with a lower seq was stored by %d nodes", put.NumSuccess)
 	}
 	check("refused puts", 2, "6:second")
+	// The item stored came with CAS 1: a CAS of its seq is what counts
+	// (the library alone would compare with the 1 and refuse this).
+	if put := putMutable(ctx, t, ss[2], DHTMutableItem{Key: priv, Salt: salt, Seq: 3, CAS: 2, Item: []byte("5:third")}); put.NumSuccess == 0 {
+		t.Fatalf("a put with the stored seq as CAS, the stored item put with another CAS: %+v", put)
+	}
+	check("second CAS put", 3, "5:third")
 
 	if none := getMutable(ctx, t, ss[3], pub, []byte("other")); none.Item != nil || none.Seq != 0 {
 		t.Errorf("an item for a salt nobody used: %+v", none)

@@ -123,15 +123,16 @@ const maxDHTItem = 1000
 
 // DHTGetItem looks up the immutable item (BEP 44) stored under target, the
 // SHA-1 of its bencoding (dht_get_item); the answer is a
-// DHTImmutableItemAlert, with a nil Item when no node had it.
+// DHTImmutableItemAlert, with a nil Item when no node had it. Mutable items
+// are DHTGetMutableItem's.
 func (s *Session) DHTGetItem(ctx context.Context, target [20]byte) error {
 	return s.dhtRequest(ctx, &messages.DHTGetItem{Target: target})
 }
 
 // DHTPutItem stores an immutable item (BEP 44) on the DHT (dht_put_item):
 // item is one bencoded value of at most 1000 bytes. It returns the item's
-// target, the key DHTGetItem finds it by; a DHTPutAlert says when the
-// nodes closest to it were asked to store it.
+// target, the key DHTGetItem finds it by; a DHTPutAlert says how many of
+// the nodes closest to it stored it. Mutable items are DHTPutMutableItem's.
 func (s *Session) DHTPutItem(ctx context.Context, item []byte) ([20]byte, error) {
 	if err := checkDHTItem(item); err != nil {
 		return [20]byte{}, err
