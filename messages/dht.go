@@ -71,8 +71,9 @@ type PostDHTStats struct{}
 type ForceDHTAnnounce struct{ InfoHash InfoHash }
 
 // DHTTorrentWanted: a torrent started (Want) or stopped wanting peers
-// from the DHT (torrent → session → dht actor). Torrent is its actor,
-// where DHTPeers go.
+// from the DHT (torrent → session → dht actor), and so from LSD too (the
+// session's LSD actor announces the torrents that want them). Torrent is
+// its actor, where DHTPeers go.
 type DHTTorrentWanted struct {
 	InfoHash InfoHash
 	Torrent  *actor.PID

@@ -106,6 +106,7 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 		if d.pid != nil {
 			ctx.Send(d.pid, m)
 		}
+		lsdControl{a.Actor}.wanted(ctx, m.InfoHash, m.Want) // LSD follows the same rule
 	}
 }
 

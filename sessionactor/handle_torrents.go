@@ -90,7 +90,6 @@ func (a *Actor) handleAddTorrent(ctx actor.Context, m *messages.AddTorrent) {
 	a.torrents[ih] = &entry{pid: pid, qpos: tc.QueuePos, private: m.Info != nil && m.Info.Info.Private}
 	a.order = append(a.order, ih)
 	a.byPID[pid.Id] = ih
-	lsdControl{a}.added(ctx, ih)
 	reply(ih, nil)
 	if messages.AlertCategory(a.set.Int(settings.AlertMask))&messages.CategoryStatus != 0 { // none built for nothing
 		a.post(ctx, &messages.TorrentAddedAlert{TorrentAlertHeader: messages.TorrentHeader(ih)})

@@ -90,7 +90,7 @@ func (a lsdControl) message(ctx actor.Context, m any) {
 		}
 		var add []messages.InfoHash
 		for _, ih := range a.order {
-			if !a.torrents[ih].private {
+			if _, ok := a.dht.torrents[ih]; ok && !a.torrents[ih].private {
 				add = append(add, ih)
 			}
 		}
@@ -102,11 +102,19 @@ func (a lsdControl) message(ctx actor.Context, m any) {
 	}
 }
 
-// added and removed keep the LSD actor's torrents in step with the
-// registry.
-func (a lsdControl) added(ctx actor.Context, ih messages.InfoHash) {
-	if a.lsd != nil && !a.torrents[ih].private {
+// wanted and removed keep the LSD actor's torrents in step with the
+// torrents that want peers. A torrent announces on LSD by the rule it
+// announces to trackers and the DHT by (messages.DHTTorrentWanted: it
+// runs, its files are checked, it is not private), as libtorrent's
+// lsd_announce skips paused torrents and private ones (a magnet found
+// private once its metadata came stops here too).
+func (a lsdControl) wanted(ctx actor.Context, ih messages.InfoHash, want bool) {
+	switch {
+	case a.lsd == nil:
+	case want && !a.torrents[ih].private:
 		ctx.Send(a.lsd, &messages.LSDTorrents{Add: []messages.InfoHash{ih}})
+	case !want:
+		ctx.Send(a.lsd, &messages.LSDTorrents{Remove: []messages.InfoHash{ih}})
 	}
 }
 
