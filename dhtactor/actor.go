@@ -8,6 +8,7 @@ package dhtactor
 
 import (
 	"context"
+	"github.com/actorrent/actorrent/actors"
 	"net"
 	"net/netip"
 	"time"
@@ -47,6 +48,9 @@ type Config struct {
 	// QueryResendDelay is the wait before a query is sent again (zero:
 	// the library's 2 s); tests on loopback shorten it.
 	QueryResendDelay time.Duration
+	// Port is where the node says its UDP port while it runs (0 when it
+	// stops): the peers send it in BEP 5's PORT message.
+	Port *actors.DHTPort
 }
 
 // shared is what outlives the actor's incarnations: the configuration,

@@ -85,6 +85,9 @@ func (a *Actor) start(ctx actor.Context) {
 	a.srv = srv
 	sh.id = srv.ID()
 	cfg.Probe.setServer(srv, a.conn, sh.store, local)
+	if u, ok := pc.LocalAddr().(*net.UDPAddr); ok {
+		cfg.Port.Set(u.Port)
+	}
 	for _, n := range sh.nodes {
 		addNode(srv, n)
 	}
@@ -137,6 +140,7 @@ func (a *Actor) stop() {
 		a.sh.nodes = nodes
 	}
 	a.sh.cfg.Probe.clearServer(a.srv)
+	a.sh.cfg.Port.Set(0)
 	a.srv.Close() // marks it closed, then closes a.conn on a goroutine
 	// Closed here too, so that the port is free when a restarted node
 	// binds it again (Close is once only).

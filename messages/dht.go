@@ -80,6 +80,11 @@ type DHTTorrentWanted struct {
 	Want     bool
 }
 
+// DHTNodeFromPeer is a DHT node a peer told us of in BEP 5's PORT
+// message: its IP and the port it sent (peer → torrent → session → dht
+// actor, as add_dht_node).
+type DHTNodeFromPeer struct{ Addr netip.AddrPort }
+
 // DHTPeers are peers a DHT lookup found for a torrent (dht actor →
 // torrent): they go to its peer list with source dht.
 type DHTPeers struct {

@@ -75,6 +75,10 @@ type Config struct {
 	// Activity counts the session's peers moving data by transport
 	// (mixed_mode_algorithm; nil: not counted).
 	Activity *actors.Activity
+	// DHTPort is the session's DHT node's port (nil or 0: no DHT): we set
+	// BEP 5's reserved bit and send PORT to a peer that sets it too
+	// (dht_port.go).
+	DHTPort *actors.DHTPort
 	// ListenPort is ours, told in the extension handshake ("p": how the
 	// remote's other peers reach us through PEX); 0: not told.
 	// UploadOnly: we download nothing (BEP 21's upload_only: finished, or

@@ -57,6 +57,7 @@ func (a *Actor) ourHandshake() wire.Handshake {
 	hs.Reserved[wire.ReservedExtensionByte] |= wire.ReservedExtensionBit
 	// BEP 6: the fast extension (fast.go), on when the remote sets it too.
 	hs.Reserved[wire.ReservedFastByte] |= wire.ReservedFastBit
+	dhtPorting{a}.mark(&hs) // BEP 5, while the session runs a DHT node (dht_port.go)
 	return hs
 }
 

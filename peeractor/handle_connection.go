@@ -57,6 +57,7 @@ func (a *Actor) handleConnected(ctx actor.Context, m *connected) {
 	if m.hs.SupportsExtended() {
 		a.sendExtHandshake()
 	}
+	dhtPorting{a}.sendPort(m.hs) // BEP 5 (dht_port.go)
 	a.startReader(ctx)
 	a.cancelTicker = actors.SendRepeatedly(ctx, tickInterval, tickInterval, self, &tick{})
 }

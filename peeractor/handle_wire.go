@@ -66,8 +66,8 @@ func (a *Actor) handleInbound(ctx actor.Context, in *inbound) {
 		err = a.handlePiece(ctx, int(m.Index), int(m.Begin), m.Block)
 	case wire.Suggest, wire.HaveAll, wire.HaveNone, wire.Reject, wire.AllowedFast:
 		err = (fastExt{a}).handleFastMessage(ctx, m) // fast.go
-	default:
-		// Port is not negotiated; a peer may still send it harmlessly.
+	case wire.Port:
+		dhtPorting{a}.received(ctx, m.Port) // BEP 5 (dht_port.go)
 	}
 	if err != nil {
 		a.fail(ctx, err, true)

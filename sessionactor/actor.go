@@ -270,7 +270,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.StartDHT, *messages.StopDHT, *messages.IsDHTRunning, *messages.AddDHTNode,
 		*messages.SetDHTSettings, *messages.GetDHTSettings, *messages.GetDHTState, *messages.LoadDHTState,
 		*messages.PostDHTStats, *messages.ForceDHTAnnounce, *messages.DHTTorrentWanted,
-		*messages.DHTGetItem, *messages.DHTPutItem:
+		*messages.DHTGetItem, *messages.DHTPutItem, *messages.DHTNodeFromPeer:
 		dhtControl{a}.receive(ctx, m)
 	case *messages.CreatePeerClass, *messages.DeletePeerClass, *messages.GetPeerClass, *messages.SetPeerClass,
 		*messages.SetPeerClassFilter, *messages.GetPeerClassFilter, *messages.SetPeerClassTypeFilter, *messages.GetPeerClassTypeFilter:

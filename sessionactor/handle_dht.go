@@ -2,6 +2,7 @@ package sessionactor
 
 import (
 	"errors"
+	"github.com/actorrent/actorrent/actors"
 	"net"
 	"slices"
 	"strconv"
@@ -34,6 +35,9 @@ type dhtSession struct {
 	resendDelay time.Duration
 	// stopping is the stop under way, if any.
 	stopping *actor.Future
+	// port is the node's UDP port while it runs, which every peer reads
+	// (torrentShared: BEP 5's PORT message).
+	port actors.DHTPort
 }
 
 // ErrDHTNotRunning: a DHT request came while the DHT does not run.
@@ -62,6 +66,10 @@ func (a dhtControl) receive(ctx actor.Context, msg any) {
 		a.stop(ctx, ctx.Sender(), nil)
 	case *messages.IsDHTRunning:
 		ctx.Respond(&messages.IsDHTRunningReply{Running: d.pid != nil})
+	case *messages.DHTNodeFromPeer:
+		if d.pid != nil {
+			ctx.Send(d.pid, &messages.AddDHTNode{Addr: m.Addr.String()})
+		}
 	case *messages.AddDHTNode:
 		if m.Router {
 			d.routers = append(d.routers, m.Addr)
@@ -150,7 +158,7 @@ func (a dhtControl) start(ctx actor.Context) {
 		ListenPort: port, Alerts: a.alerts, Supervision: a.cfg.Supervision,
 		Params: dhtstate.ParamsOf(a.set), Settings: d.settings, State: d.state,
 		Routers: append([]string(nil), d.routers...), Torrents: torrents, Probe: d.probe,
-		QueryResendDelay: d.resendDelay,
+		QueryResendDelay: d.resendDelay, Port: &d.port,
 	})
 	d.pid = ctx.Spawn(a.cfg.Supervision.Configure(supervisor.KindDHT, props))
 }

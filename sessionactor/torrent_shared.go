@@ -34,6 +34,7 @@ func (a *Actor) torrentShared(self *actor.PID) *torrentactor.Shared {
 		Counters:      a.counters,
 		DialUTP:       a.utp.dial,
 		Activity:      a.mixed.activity,
+		DHTPort:       &a.dht.port,
 		IPFilter:      a.filters.ip,
 		PortFilter:    a.filters.port,
 		Log:           a.log,

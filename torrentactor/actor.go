@@ -92,9 +92,11 @@ type Config struct {
 	// torrent's peers count on it too.
 	Counters *stats.Counters
 	// DialUTP connects over the session's uTP socket (nil: no uTP);
-	// Activity counts the peers moving data by transport (nil: none).
+	// Activity counts the peers moving data by transport (nil: none);
+	// DHTPort is the DHT node's port, for the peers' BEP 5 PORT (nil: none).
 	DialUTP  peeractor.DialFunc
 	Activity *actors.Activity
+	DHTPort  *actors.DHTPort
 	// Prealloc, when set, is the torrent's memory, allocated by the
 	// goroutine that added it (prealloc.go); nil: New allocates.
 	Prealloc *Prealloc
@@ -134,6 +136,9 @@ type Shared struct {
 	// count of peers moving data by transport (mixed_mode_algorithm).
 	DialUTP  peeractor.DialFunc
 	Activity *actors.Activity
+	// DHTPort is the session's DHT node's port, read by the peers as they
+	// shake hands (BEP 5's reserved bit and PORT message).
+	DHTPort *actors.DHTPort
 	// TrackerBase is the announcer's configuration but for a torrent's
 	// tiers and tracker id (torrentConfig.trackers).
 	TrackerBase TrackerConfig
@@ -146,7 +151,7 @@ func (c *Config) shared() *Shared {
 		Credit: c.Credit, ConnectBudget: c.ConnectBudget, Connections: c.Connections, UploadSlots: c.UploadSlots,
 		Log: c.Log, IPFilter: c.IPFilter, PortFilter: c.PortFilter, PeerProps: c.PeerProps,
 		Supervision: c.Supervision, Bandwidth: c.Bandwidth, Counters: c.Counters, TrackerBase: c.Trackers,
-		DialUTP: c.DialUTP, Activity: c.Activity,
+		DialUTP: c.DialUTP, Activity: c.Activity, DHTPort: c.DHTPort,
 	}
 	s.TrackerBase.Tiers, s.TrackerBase.TrackerID = nil, ""
 	return s

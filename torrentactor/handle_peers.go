@@ -110,7 +110,7 @@ func (a *Actor) spawnPeerTaken(ctx actor.Context, pc peeractor.Config) {
 	rateLimits{a}.ensureRates()
 	pc.Bandwidth, pc.TorrentRates = a.cfg.Bandwidth, a.rates
 	pc.Counters = a.cfg.Counters
-	pc.DialUTP, pc.Activity = a.cfg.DialUTP, a.cfg.Activity
+	pc.DialUTP, pc.Activity, pc.DHTPort = a.cfg.DialUTP, a.cfg.Activity, a.cfg.DHTPort
 	pc.ListenPort = uint16(a.cfg.TrackerBase.Port)
 	// Share mode never says upload_only: it stays with the seeds.
 	pc.ShareMode = sharing{a}.on()

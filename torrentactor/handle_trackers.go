@@ -60,6 +60,8 @@ func (a trackers) trackerMessage(ctx actor.Context) bool {
 		a.handleTrackerPeers(ctx, m)
 	case *messages.DHTPeers:
 		dhtAnnouncing{a.Actor}.handlePeers(ctx, m)
+	case *messages.DHTNodeFromPeer:
+		ctx.Send(a.cfg.Session, m) // a peer's BEP 5 PORT, for the session's DHT node
 	case *messages.TrackerSummary:
 		a.trk.summary = *m
 	case *messages.TrackerTraffic:

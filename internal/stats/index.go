@@ -95,7 +95,7 @@ const (
 	SesNumIncomingExtended
 	SesNumIncomingPex
 
-	// Wire messages sent, by type: only the types we send (no DHT port or fast extension yet).
+	// Wire messages sent, by type.
 	SesNumOutgoingChoke
 	SesNumOutgoingUnchoke
 	SesNumOutgoingInterested
@@ -105,6 +105,7 @@ const (
 	SesNumOutgoingRequest
 	SesNumOutgoingPiece
 	SesNumOutgoingCancel
+	SesNumOutgoingDHTPort
 	SesNumOutgoingExtHandshake
 	SesNumOutgoingMetadata
 	SesNumOutgoingExtended
@@ -258,6 +259,7 @@ var indexNames = [NumIndexes]string{
 	SesNumOutgoingRequest:        "ses.num_outgoing_request",
 	SesNumOutgoingPiece:          "ses.num_outgoing_piece",
 	SesNumOutgoingCancel:         "ses.num_outgoing_cancel",
+	SesNumOutgoingDHTPort:        "ses.num_outgoing_dht_port",
 	SesNumOutgoingExtHandshake:   "ses.num_outgoing_ext_handshake",
 	SesNumOutgoingMetadata:       "ses.num_outgoing_metadata",
 	SesNumOutgoingExtended:       "ses.num_outgoing_extended",

@@ -65,7 +65,7 @@ func TestFilledMetricsAreLibtorrents(t *testing.T) {
 func TestAbsentMetrics(t *testing.T) {
 	absentPrefixes := []string{"utp.num_utp_deleted", "dht.", "sock_bufs.", "peer.num_ssl", "peer.num_socks5",
 		"peer.num_i2p", "peer.num_http_proxy", "peer.error_rc4", "peer.error_encrypted",
-		"ses.num_outgoing_dht_port", "ses.num_loaded_torrents", "ses.num_pinned_torrents",
+		"ses.num_loaded_torrents", "ses.num_pinned_torrents",
 		"ses.torrent_evicted_counter", "net.on_"}
 	for _, m := range libtorrentMetrics {
 		for _, p := range absentPrefixes {
