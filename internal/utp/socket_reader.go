@@ -59,20 +59,42 @@ func (q *rxQueue) init() {
 	q.room = make(chan struct{}, 1)
 }
 
-// push copies datagrams into the batch being filled, waiting while it is
-// full. It reports false when stop closed first.
-func (q *rxQueue) push(b []byte, from netip.AddrPort, stop <-chan struct{}) bool {
+// push copies the datagrams of b, seg bytes each (the last may be
+// shorter; seg <= 0: b is one datagram), into the batch being filled,
+// waiting while it is full. A GRO read holds up to 44 loopback datagrams:
+// they go in under one lock and one wakeup of the owner, not one each.
+// It reports false when stop closed first.
+func (q *rxQueue) push(b []byte, seg int, from netip.AddrPort, stop <-chan struct{}) bool {
+	// left counts the datagrams still to go, so that an empty datagram
+	// is passed on like any other.
+	left := 1
+	if seg > 0 && len(b) > seg {
+		left = (len(b) + seg - 1) / seg
+	} else {
+		seg = len(b)
+	}
 	for {
 		q.mu.Lock()
-		if q.cur.fits(len(b)) {
-			q.cur.buf = append(q.cur.buf, b...)
+		moved := false
+		for left > 0 {
+			d := b[:min(seg, len(b))]
+			if !q.cur.fits(len(d)) {
+				break
+			}
+			q.cur.buf = append(q.cur.buf, d...)
 			q.cur.ends = append(q.cur.ends, len(q.cur.buf))
 			q.cur.from = append(q.cur.from, from)
-			q.mu.Unlock()
-			signal(q.ready)
-			return true
+			b = b[len(d):]
+			left--
+			moved = true
 		}
 		q.mu.Unlock()
+		if moved {
+			signal(q.ready)
+		}
+		if left == 0 {
+			return true
+		}
 		select {
 		case <-q.room:
 		case <-stop:
@@ -108,9 +130,10 @@ func (q *rxQueue) giveBack(b *rxBatch) {
 
 // batchIO reads and writes many datagrams per system call.
 type batchIO interface {
-	// read waits for datagrams and hands each to deliver; it returns an
-	// error once the socket is closed (or deliver refused).
-	read(deliver func(b []byte, from netip.AddrPort) bool, drops func(uint32)) error
+	// read waits for datagrams and hands each read to deliver: b holds
+	// datagrams of seg bytes each (a GRO read; seg <= 0: one datagram).
+	// It returns an error once the socket is closed (or deliver refused).
+	read(deliver func(b []byte, seg int, from netip.AddrPort) bool, drops func(uint32)) error
 	// write sends out, counting DATA packets and failures in n.
 	write(out []outDatagram, n *counters)
 }
@@ -119,7 +142,7 @@ type batchIO interface {
 func (s *Socket) readLoop() {
 	defer close(s.readerDone)
 	if s.bio != nil {
-		deliver := func(b []byte, from netip.AddrPort) bool { return s.rx.push(b, from, s.closing) }
+		deliver := func(b []byte, seg int, from netip.AddrPort) bool { return s.rx.push(b, seg, from, s.closing) }
 		drops := func(d uint32) { s.kernelDrops.Store(uint64(d)) }
 		for {
 			if err := s.bio.read(deliver, drops); err != nil {
@@ -145,7 +168,7 @@ func (s *Socket) readLoop() {
 		if d, ok := kernelDrops(oob[:oobn]); ok {
 			s.kernelDrops.Store(uint64(d))
 		}
-		if !s.rx.push(buf[:n], unmapAddrPort(from), s.closing) {
+		if !s.rx.push(buf[:n], 0, unmapAddrPort(from), s.closing) {
 			return
 		}
 	}

@@ -258,7 +258,7 @@ func (x *linuxIO) fill(out []outDatagram, n *counters) int {
 
 // read waits for datagrams, reads up to rxBatchMsgs of them in one
 // recvmmsg and hands each to deliver, GRO reads cut by segment size.
-func (x *linuxIO) read(deliver func(b []byte, from netip.AddrPort) bool, drops func(uint32)) error {
+func (x *linuxIO) read(deliver func(b []byte, seg int, from netip.AddrPort) bool, drops func(uint32)) error {
 	for i := range x.rmsgs {
 		m := &x.rmsgs[i]
 		m.hdr = unix.Msghdr{}
@@ -306,16 +306,8 @@ func (x *linuxIO) read(deliver func(b []byte, from netip.AddrPort) bool, drops f
 			}
 			oob = oob[next:]
 		}
-		b := x.rbufs[i][:m.n]
-		if seg <= 0 {
-			seg = len(b)
-		}
-		for len(b) > 0 {
-			d := b[:min(seg, len(b))]
-			b = b[len(d):]
-			if !deliver(d, from) {
-				return net.ErrClosed
-			}
+		if m.n > 0 && !deliver(x.rbufs[i][:m.n], seg, from) {
+			return net.ErrClosed
 		}
 	}
 	return nil
