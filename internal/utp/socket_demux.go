@@ -38,7 +38,7 @@ func (o *ownerState) demux(b []byte, from netip.AddrPort, now time.Time) {
 		if typ == TypeSyn {
 			id++ // a SYN carries the initiator's recv id; we key by ours
 		}
-		if e := o.conns[connKey{from, id}]; e != nil {
+		if e := o.lookup(connKey{from, id}); e != nil {
 			o.deliver(e, b, now)
 			return
 		}
@@ -67,6 +67,20 @@ func (o *ownerState) demux(b []byte, from netip.AddrPort, now time.Time) {
 	if p.Type != TypeReset {
 		o.sendReset(p.ConnID, p.AckNr, p.SeqNr, from, now)
 	}
+}
+
+// lookup finds a connection by key. A read batch is mostly runs of
+// packets for one connection, so the last one found is tried first: that
+// skips hashing the key (an address and a port) for most packets.
+func (o *ownerState) lookup(k connKey) *entry {
+	if e := o.last; e != nil && e.key == k {
+		return e
+	}
+	e := o.conns[k]
+	if e != nil {
+		o.last = e
+	}
+	return e
 }
 
 // deliver hands a packet to its connection.

@@ -39,6 +39,7 @@ type counters struct {
 type ownerState struct {
 	s        *Socket
 	conns    map[connKey]*entry
+	last     *entry // the connection lookup found last; never one removed
 	timers   timerHeap
 	timer    *time.Timer
 	timerAt  time.Time
@@ -197,6 +198,9 @@ func (o *ownerState) collect(e *entry) {
 // already queued.
 func (o *ownerState) remove(e *entry) {
 	delete(o.conns, e.key)
+	if o.last == e {
+		o.last = nil
+	}
 	o.unschedule(e)
 	o.ended = addStats(o.ended, e.c.Stats())
 	e.st.e = nil
@@ -277,6 +281,7 @@ func (o *ownerState) shutdown() {
 		e.st.e = nil
 	}
 	clear(o.conns)
+	o.last = nil
 	s.pc.SetWriteDeadline(time.Now().Add(time.Second))
 	o.sendOut()
 	for _, v := range *s.claimers.Load() {
