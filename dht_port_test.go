@@ -42,5 +42,33 @@ func TestDHTNodesMeetThroughPeerPortMessages(t *testing.T) {
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
+		// Each node pinged the other or was pinged by it (the library
+		// takes a node that pinged it without pinging back), and the
+		// dht.* metrics count it; PORT went both ways.
+		want := []string{"dht.dht_messages_in", "dht.dht_messages_out", "dht.dht_bytes_in", "dht.dht_bytes_out",
+			"ses.num_outgoing_dht_port", "ses.num_incoming_dht_port"}
+		for {
+			v, err := s.SessionStats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			missing := ""
+			for _, m := range want {
+				if v[FindMetricIdx(m)] <= 0 {
+					missing = m
+				}
+			}
+			if v[FindMetricIdx("dht.dht_ping_in")]+v[FindMetricIdx("dht.dht_ping_out")] <= 0 {
+				missing = "dht.dht_ping_in and _out"
+			}
+			if missing == "" {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("the %s's %s is still 0", name, missing)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
 	}
 }

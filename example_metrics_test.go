@@ -16,8 +16,8 @@ import (
 
 // Reading metrics: look each one up by libtorrent's name once, ask the
 // session to post its values, and read them off the session_stats alert
-// (posted whatever the alert mask). A metric of a feature the engine does
-// not have is absent (-1), not zero.
+// (posted whatever the alert mask). A metric the engine cannot count with
+// libtorrent's meaning is absent (-1), not zero.
 func ExampleSession_PostSessionStats() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -52,7 +52,7 @@ func ExampleSession_PostSessionStats() {
 	seeding := actorrent.FindMetricIdx("ses.num_seeding_torrents")
 	checking := actorrent.FindMetricIdx("ses.num_checking_torrents")
 	peers := actorrent.FindMetricIdx("peer.num_peers_connected")
-	fmt.Println("dht.dht_nodes:", actorrent.FindMetricIdx("dht.dht_nodes"))
+	fmt.Println("dht.dht_invalid_get:", actorrent.FindMetricIdx("dht.dht_invalid_get"))
 	if err := s.PostSessionStats(ctx); err != nil {
 		fmt.Println(err)
 		return
@@ -66,7 +66,7 @@ func ExampleSession_PostSessionStats() {
 		}
 	}
 	// Output:
-	// dht.dht_nodes: -1
+	// dht.dht_invalid_get: -1
 	// ses.num_seeding_torrents: 1
 	// peer.num_peers_connected: 0
 	// ses.num_checking_torrents: 0

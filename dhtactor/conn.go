@@ -32,17 +32,26 @@ type guardedConn struct {
 	close    sync.Once
 	up, down atomic.Int64
 	dropped  atomic.Int64 // packets that were not KRPC
+	// traffic counts the KRPC messages (the Probe's, across restarts).
+	traffic *traffic
 }
 
-func newGuardedConn(c net.PacketConn, onFail func(error)) *guardedConn {
-	return &guardedConn{PacketConn: c, onFail: onFail, closed: make(chan struct{})}
+func newGuardedConn(c net.PacketConn, t *traffic, onFail func(error)) *guardedConn {
+	if t == nil {
+		t = &traffic{}
+	}
+	return &guardedConn{PacketConn: c, traffic: t, onFail: onFail, closed: make(chan struct{})}
 }
 
 func (g *guardedConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, addr, err := g.read(b)
-		if err != nil || isKRPC(b[:n]) {
+		if err != nil {
 			return n, addr, err
+		}
+		if m, ok := decodeKRPC(b[:n]); ok {
+			g.traffic.received(&m, n)
+			return n, addr, nil
 		}
 		g.dropped.Add(1)
 	}
@@ -51,13 +60,19 @@ func (g *guardedConn) ReadFrom(b []byte) (int, net.Addr, error) {
 // isKRPC reports whether p decodes as a KRPC message (trailing bytes
 // allowed, as the library allows them).
 func isKRPC(p []byte) bool {
-	if len(p) < 2 || p[0] != 'd' {
-		return false
-	}
+	_, ok := decodeKRPC(p)
+	return ok
+}
+
+// decodeKRPC decodes p as a KRPC message.
+func decodeKRPC(p []byte) (krpc.Msg, bool) {
 	var m krpc.Msg
+	if len(p) < 2 || p[0] != 'd' {
+		return m, false
+	}
 	err := bencode.Unmarshal(p, &m)
 	var trailing bencode.ErrUnusedTrailingBytes
-	return err == nil || errors.As(err, &trailing)
+	return m, err == nil || errors.As(err, &trailing)
 }
 
 func (g *guardedConn) read(b []byte) (int, net.Addr, error) {
@@ -79,6 +94,7 @@ func (g *guardedConn) read(b []byte) (int, net.Addr, error) {
 func (g *guardedConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	n, err := g.PacketConn.WriteTo(b, addr)
 	g.up.Add(int64(n))
+	g.traffic.sent(b, n, err)
 	return n, err
 }
 

@@ -23,21 +23,24 @@ type Probe struct {
 	srv     *dht.Server
 	conn    *guardedConn
 	store   *dhtstate.PeerStore
+	items   *dhtstate.ItemStore
 	local   netip.Addr
 	lookups map[messages.InfoHash]*lookupStats
 	// rates: the counters at the last sample
 	at             time.Time
 	lastUp, lastDn int64
 	upRate, dnRate int
+	// traffic is the node's message counts, kept across its restarts.
+	traffic traffic
 }
 
 // NewProbe returns a probe of a DHT that does not run.
 func NewProbe() *Probe { return &Probe{} }
 
-func (p *Probe) setServer(srv *dht.Server, conn *guardedConn, store *dhtstate.PeerStore, local netip.Addr) {
+func (p *Probe) setServer(srv *dht.Server, conn *guardedConn, store *dhtstate.PeerStore, items *dhtstate.ItemStore, local netip.Addr) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.srv, p.conn, p.store, p.local = srv, conn, store, local
+	p.srv, p.conn, p.store, p.items, p.local = srv, conn, store, items, local
 	p.lookups = map[messages.InfoHash]*lookupStats{}
 	p.at, p.lastUp, p.lastDn, p.upRate, p.dnRate = time.Time{}, 0, 0, 0, 0
 }
@@ -46,8 +49,52 @@ func (p *Probe) clearServer(srv *dht.Server) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.srv == srv {
-		p.srv, p.conn, p.store, p.lookups = nil, nil, nil, nil
+		p.srv, p.conn, p.store, p.items, p.lookups = nil, nil, nil, nil, nil
 	}
+}
+
+// trafficOf is where a node's socket counts its messages (nil probe:
+// nowhere kept).
+func (p *Probe) trafficOf() *traffic {
+	if p == nil {
+		return nil
+	}
+	return &p.traffic
+}
+
+// Metrics are the node's dht.* session stats, libtorrent's: the gauges
+// while it runs (routing table nodes, replacement nodes, stored torrents,
+// peers and items, RPCs in flight) and its message counts since the
+// session began.
+type Metrics struct {
+	Nodes, NodeCache, Torrents, Peers int64
+	ImmutableItems, MutableItems      int64
+	AllocatedObservers                int64
+	Traffic                           TrafficCounts
+}
+
+// Metrics reads the node's metrics.
+func (p *Probe) Metrics() Metrics {
+	if p == nil {
+		return Metrics{Traffic: (&traffic{}).counts()}
+	}
+	m := Metrics{Traffic: p.traffic.counts()}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.srv == nil {
+		return m
+	}
+	st := p.srv.Stats()
+	m.Nodes, m.NodeCache = int64(st.GoodNodes), int64(st.Nodes-st.GoodNodes)
+	m.AllocatedObservers = int64(st.OutstandingTransactions)
+	if p.store != nil {
+		m.Torrents, m.Peers = int64(p.store.NumTorrents()), int64(p.store.NumPeers())
+	}
+	if p.items != nil {
+		im, mu := p.items.Counts()
+		m.ImmutableItems, m.MutableItems = int64(im), int64(mu)
+	}
+	return m
 }
 
 // lookupStats is what the probe knows of a running lookup: the

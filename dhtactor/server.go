@@ -38,7 +38,7 @@ func (a *Actor) start(ctx actor.Context) {
 		panic(fmt.Errorf("dht: open socket: %w", err))
 	}
 	root, self, alerts := ctx.ActorSystem().Root, ctx.Self(), cfg.Alerts
-	a.conn = newGuardedConn(pc, func(err error) { root.Send(self, &connFailed{err: err}) })
+	a.conn = newGuardedConn(pc, cfg.Probe.trafficOf(), func(err error) { root.Send(self, &connFailed{err: err}) })
 	local := localIP(pc.LocalAddr())
 	if sh.id == ([20]byte{}) {
 		sh.id, _ = dhtstate.IDFor(cfg.State, local)
@@ -84,7 +84,7 @@ func (a *Actor) start(ctx actor.Context) {
 	}
 	a.srv = srv
 	sh.id = srv.ID()
-	cfg.Probe.setServer(srv, a.conn, sh.store, local)
+	cfg.Probe.setServer(srv, a.conn, sh.store, sh.items, local)
 	if u, ok := pc.LocalAddr().(*net.UDPAddr); ok {
 		cfg.Port.Set(u.Port)
 	}

@@ -32,6 +32,7 @@ func (a *Actor) collectStats(ctx actor.Context, done func(values []int64, at tim
 	// with max_queued_disk_bytes, as the credit's limit does).
 	values[stats.DiskQueuedWriteBytes] = a.credit.Used()
 	fillUTPStats(values, a.utp.status())
+	fillDHTStats(values, a.dht.probe.Metrics())
 	if a.disk == nil {
 		done(values, time.Now())
 		return

@@ -110,6 +110,21 @@ func (s *ItemStore) Del(t bep44.Target) error {
 	return nil
 }
 
+// Counts is how many immutable and mutable items are stored
+// (dht.dht_immutable_data, dht.dht_mutable_data).
+func (s *ItemStore) Counts() (immutable, mutable int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, i := range s.items {
+		if i.K == ([32]byte{}) {
+			immutable++
+		} else {
+			mutable++
+		}
+	}
+	return immutable, mutable
+}
+
 // Len is how many items are stored.
 func (s *ItemStore) Len() int {
 	s.mu.Lock()

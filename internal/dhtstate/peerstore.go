@@ -72,6 +72,18 @@ func (s *PeerStore) GetPeers(ih metainfo.Hash) []krpc.NodeAddr {
 	return out
 }
 
+// NumPeers is how many peers are stored, over every info-hash
+// (dht.dht_peers).
+func (s *PeerStore) NumPeers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range s.torrents {
+		n += len(t.peers)
+	}
+	return n
+}
+
 // NumTorrents is how many info-hashes have peers stored (dht_torrents).
 func (s *PeerStore) NumTorrents() int {
 	s.mu.Lock()

@@ -146,6 +146,35 @@ const (
 	DiskDiskHashTime
 	DiskDiskJobTime
 
+	// DHT: read off the session's DHT node when collected (its socket
+	// counts the messages; the gauges are its table and stores). The
+	// invalid_* counters are absent: the library answers bad requests
+	// without telling us.
+	DHTNodes
+	DHTNodeCache
+	DHTTorrents
+	DHTPeers
+	DHTImmutableData
+	DHTMutableData
+	DHTAllocatedObservers
+	DHTMessagesIn
+	DHTMessagesOut
+	DHTMessagesOutDropped
+	DHTBytesIn
+	DHTBytesOut
+	DHTPingIn
+	DHTPingOut
+	DHTFindNodeIn
+	DHTFindNodeOut
+	DHTGetPeersIn
+	DHTGetPeersOut
+	DHTAnnouncePeerIn
+	DHTAnnouncePeerOut
+	DHTGetIn
+	DHTGetOut
+	DHTPutIn
+	DHTPutOut
+
 	// uTP: read off the session's uTP sockets when collected (each socket
 	// counts on its own goroutine). num_utp_deleted is absent: our sockets
 	// free a connection when it closes, they keep none pending delete.
@@ -309,6 +338,30 @@ var indexNames = [NumIndexes]string{
 	UTPPayloadPktsOut:            "utp.utp_payload_pkts_out",
 	UTPInvalidPktsIn:             "utp.utp_invalid_pkts_in",
 	UTPRedundantPktsIn:           "utp.utp_redundant_pkts_in",
+	DHTNodes:                     "dht.dht_nodes",
+	DHTNodeCache:                 "dht.dht_node_cache",
+	DHTTorrents:                  "dht.dht_torrents",
+	DHTPeers:                     "dht.dht_peers",
+	DHTImmutableData:             "dht.dht_immutable_data",
+	DHTMutableData:               "dht.dht_mutable_data",
+	DHTAllocatedObservers:        "dht.dht_allocated_observers",
+	DHTMessagesIn:                "dht.dht_messages_in",
+	DHTMessagesOut:               "dht.dht_messages_out",
+	DHTMessagesOutDropped:        "dht.dht_messages_out_dropped",
+	DHTBytesIn:                   "dht.dht_bytes_in",
+	DHTBytesOut:                  "dht.dht_bytes_out",
+	DHTPingIn:                    "dht.dht_ping_in",
+	DHTPingOut:                   "dht.dht_ping_out",
+	DHTFindNodeIn:                "dht.dht_find_node_in",
+	DHTFindNodeOut:               "dht.dht_find_node_out",
+	DHTGetPeersIn:                "dht.dht_get_peers_in",
+	DHTGetPeersOut:               "dht.dht_get_peers_out",
+	DHTAnnouncePeerIn:            "dht.dht_announce_peer_in",
+	DHTAnnouncePeerOut:           "dht.dht_announce_peer_out",
+	DHTGetIn:                     "dht.dht_get_in",
+	DHTGetOut:                    "dht.dht_get_out",
+	DHTPutIn:                     "dht.dht_put_in",
+	DHTPutOut:                    "dht.dht_put_out",
 	UTPNumIdle:                   "utp.num_utp_idle",
 	UTPNumSynSent:                "utp.num_utp_syn_sent",
 	UTPNumConnected:              "utp.num_utp_connected",

@@ -63,7 +63,7 @@ func TestFilledMetricsAreLibtorrents(t *testing.T) {
 // TestAbsentMetrics: the features the engine does not have are absent,
 // not zero, and unknown names are -1.
 func TestAbsentMetrics(t *testing.T) {
-	absentPrefixes := []string{"utp.num_utp_deleted", "dht.", "sock_bufs.", "peer.num_ssl", "peer.num_socks5",
+	absentPrefixes := []string{"utp.num_utp_deleted", "dht.dht_invalid_", "sock_bufs.", "peer.num_ssl", "peer.num_socks5",
 		"peer.num_i2p", "peer.num_http_proxy", "peer.error_rc4", "peer.error_encrypted",
 		"ses.num_loaded_torrents", "ses.num_pinned_torrents",
 		"ses.torrent_evicted_counter", "net.on_"}
@@ -74,7 +74,7 @@ func TestAbsentMetrics(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"", "net", "net.recv_bytes.x", "dht.dht_nodes", "ses.num_outgoing_hash_request"} {
+	for _, name := range []string{"", "net", "net.recv_bytes.x", "dht.dht_invalid_get", "ses.num_outgoing_hash_request"} {
 		if got := FindMetricIdx(name); got != -1 {
 			t.Errorf("FindMetricIdx(%q) = %d, want -1", name, got)
 		}
