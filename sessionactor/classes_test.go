@@ -38,7 +38,7 @@ func (s *testSession) classFilter() *ipfilter.IPFilter {
 // changes.
 func TestRateLimitSettingsSetClassLimits(t *testing.T) {
 	sys := actors.NewSystem(nil)
-	defer sys.Shutdown()
+	t.Cleanup(sys.Shutdown) // after the session's own cleanup (startSession), which closes it
 	set, err := settings.Default().With(map[string]any{"upload_rate_limit": 1000, "local_download_rate_limit": 3000})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestRateLimitSettingsSetClassLimits(t *testing.T) {
 // to everything global, and on again to the default.
 func TestIgnoreLimitsOnLocalNetwork(t *testing.T) {
 	sys := actors.NewSystem(nil)
-	defer sys.Shutdown()
+	t.Cleanup(sys.Shutdown) // after the session's own cleanup (startSession), which closes it
 	s := startSession(t, sys, Config{})
 	lo, lan := netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("192.168.0.9")
 	global, local := ratelimit.Mask(ratelimit.GlobalClass), ratelimit.Mask(ratelimit.LocalClass)
@@ -96,7 +96,7 @@ func TestIgnoreLimitsOnLocalNetwork(t *testing.T) {
 // The class messages: create, set, get, delete, and both filters.
 func TestPeerClassMessages(t *testing.T) {
 	sys := actors.NewSystem(nil)
-	defer sys.Shutdown()
+	t.Cleanup(sys.Shutdown) // after the session's own cleanup (startSession), which closes it
 	s := startSession(t, sys, Config{})
 	r := request(t, sys, s.pid, &messages.CreatePeerClass{Label: "slow"}).(*messages.PeerClassReply)
 	if r.Err != nil || r.ID <= ratelimit.LocalClass {

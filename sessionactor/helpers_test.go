@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -70,6 +71,7 @@ func startSession(t *testing.T, sys *actor.ActorSystem, cfg Config) *testSession
 		defer cancel()
 		if _, err := actors.Request(ctx, sys.Root, s.pid, &messages.CloseSession{}); err != nil {
 			t.Errorf("close session: %v", err)
+			_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
 		}
 		_ = sys.Root.StopFuture(s.pid).Wait()
 	})
