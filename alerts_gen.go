@@ -310,6 +310,20 @@ type PieceFinishedAlert struct {
 	torrentRef
 }
 
+// PortmapAlert: a gateway mapped (or renewed) a port for us
+// (libtorrent's portmap_alert). Mapping is the index AddPortMapping
+// returned, or the listen port's own; MapType says NAT-PMP (0) or UPnP
+// (1).
+type PortmapAlert = messages.PortmapAlert
+
+// PortmapErrorAlert: a gateway refused a mapping, or none was found
+// (libtorrent's portmap_error_alert); it is tried again after a backoff.
+type PortmapErrorAlert = messages.PortmapErrorAlert
+
+// PortmapLogAlert: what the port mapper did, for debugging (libtorrent's
+// portmap_log_alert): the gateway found, a mapping deleted.
+type PortmapLogAlert = messages.PortmapLogAlert
+
 // ReadPieceAlert carries a piece read for TorrentHandle.ReadPiece, or for
 // a deadline set with alert_when_available (SetPieceDeadline). Buffer is
 // the piece's bytes, the alert's own; Error is set when it could not be
@@ -616,6 +630,12 @@ func (s *Session) convertAlert(m messages.Alert) Alert {
 		return PerformanceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.PieceFinishedAlert:
 		return PieceFinishedAlert{*a, s.torrentRef(a.InfoHash)}
+	case *messages.PortmapAlert:
+		return *a
+	case *messages.PortmapErrorAlert:
+		return *a
+	case *messages.PortmapLogAlert:
+		return *a
 	case *messages.ReadPieceAlert:
 		return ReadPieceAlert{*a, s.torrentRef(a.InfoHash)}
 	case *messages.SaveResumeDataAlert:
@@ -715,6 +735,9 @@ var alertTypes = []Alert{
 	PeerUnsnubbedAlert{},
 	PerformanceAlert{},
 	PieceFinishedAlert{},
+	PortmapAlert{},
+	PortmapErrorAlert{},
+	PortmapLogAlert{},
 	ReadPieceAlert{},
 	SaveResumeDataAlert{},
 	SaveResumeDataFailedAlert{},

@@ -35,11 +35,14 @@ const (
 	// KindDHTLookup is one DHT traversal (get_peers, announce) with the
 	// goroutine that runs it.
 	KindDHTLookup Kind = "dht_lookup"
+	// KindPortmap is the session's port mapper (portmapactor): UPnP and
+	// NAT-PMP gateways, with the goroutines that discover and ask them.
+	KindPortmap Kind = "portmap"
 )
 
 // Kinds lists every actor kind, in a fixed order.
 func Kinds() []Kind {
-	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener, KindLSD, KindDHT, KindDHTLookup}
+	return []Kind{KindSession, KindAlert, KindTorrent, KindPeer, KindDisk, KindDiskWorker, KindAnnouncer, KindListener, KindLSD, KindDHT, KindDHTLookup, KindPortmap}
 }
 
 func (k Kind) valid() bool {
@@ -82,6 +85,10 @@ const (
 	// DHT lookup's traversal goroutine.
 	SiteBootstrap Site = "bootstrap"
 	SiteTraversal Site = "traversal"
+	// SiteDiscover: the port mapper's search for a gateway; SiteMap: a
+	// request to a gateway (add, renew or delete a mapping).
+	SiteDiscover Site = "discover"
+	SiteMap      Site = "map"
 )
 
 // sitesOf lists the goroutine sites of each kind (SiteReceive is every
@@ -97,6 +104,7 @@ var sitesOf = map[Kind][]Site{
 	KindLSD:        {SiteReader},
 	KindDHT:        {SiteBootstrap},
 	KindDHTLookup:  {SiteTraversal},
+	KindPortmap:    {SiteDiscover, SiteMap},
 }
 
 // Sites lists the sites of a kind: SiteReceive first, then the goroutines

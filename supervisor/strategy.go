@@ -64,6 +64,8 @@ func (b backoff) delay(n int) time.Duration {
 //   - dht: restarted after an exponential backoff with a new server on a
 //     new socket; its announce schedule and node id are kept.
 //   - dht lookup: stopped; the dht node schedules the torrent again.
+//   - portmap: restarted after a backoff; it finds the gateways again
+//     and makes every mapping again (their indices kept).
 var policies = map[Kind]policy{
 	KindSession:    {directive: actor.ResumeDirective},
 	KindAlert:      {directive: actor.ResumeDirective},
@@ -80,6 +82,8 @@ var policies = map[Kind]policy{
 	KindDHT: {directive: actor.RestartDirective,
 		backoff: backoff{Initial: 500 * time.Millisecond, Max: time.Minute, Window: 2 * time.Minute}},
 	KindDHTLookup: {directive: actor.StopDirective},
+	KindPortmap: {directive: actor.RestartDirective,
+		backoff: backoff{Initial: 500 * time.Millisecond, Max: time.Minute, Window: 2 * time.Minute}},
 }
 
 // Strategy is the supervisor strategy for children of kind k.
