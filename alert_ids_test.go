@@ -27,6 +27,7 @@ var libtorrentAlertIDs = map[string]int{
 	"unwanted_block": 32, "performance": 9, "cache_flushed": 58,
 	"state_update": 68, "peer_unsnubbed": 20, "peer_snubbed": 21,
 	"lsd_peer": 60, "lsd_error": 82,
+	"portmap_error": 50, "portmap": 51, "portmap_log": 52,
 	"dht_reply": 16, "dht_announce": 55, "dht_get_peers": 56, "dht_bootstrap": 62, "dht_error": 73, "dht_stats": 83,
 	"dht_immutable_item": 74, "dht_mutable_item": 75, "dht_put": 76,
 }

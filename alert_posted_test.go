@@ -42,6 +42,7 @@ var libtorrentAlertCategories = map[string]AlertCategory{
 	"peer_blocked": CategoryIPBlock, "cache_flushed": CategoryStorage, "trackerid": CategoryStatus,
 	"torrent_error": CategoryError | CategoryStatus, "incoming_connection": CategoryPeer,
 	"lsd_peer": CategoryPeer, "lsd_error": CategoryError,
+	"portmap_error": CategoryPortMapping | CategoryError, "portmap": CategoryPortMapping, "portmap_log": CategoryPortMapping,
 	"add_torrent": CategoryStatus, "alerts_dropped": CategoryError,
 	"actor_failed": CategoryError, "fault_injected": CategoryDebug,
 	"peer_snubbed": CategoryPeer, "peer_unsnubbed": CategoryPeer,

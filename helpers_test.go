@@ -22,6 +22,11 @@ func testSettings() SettingsPack {
 	// of other tests (and processes) that have the same torrent. The LSD
 	// tests turn it on with a group of their own (lsd_test.go).
 	p.SetBool(EnableLSD, false)
+	// Port mapping asks the network's gateway (SSDP multicast, NAT-PMP
+	// to the default route): never in a test. The portmap tests give
+	// fake gateways on loopback (portmap_test.go).
+	p.SetBool(EnableUPnP, false)
+	p.SetBool(EnableNATPMP, false)
 	p.SetInt(AlertMask, int(CategoryAll))
 	p.SetInt(AlertQueueSize, 100000)
 	// Outgoing connections go over TCP only: the fake peers and the

@@ -13,6 +13,7 @@ import (
 	"github.com/actorrent/actorrent/actors"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/portmapactor"
 	"github.com/actorrent/actorrent/sessionactor"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
@@ -52,6 +53,9 @@ type sessionOptions struct {
 	// dhtResendDelay shortens the DHT's query resend wait (tests: the
 	// queries a closed node had in flight end sooner).
 	dhtResendDelay time.Duration
+	// portmap finds the gateways for port mapping (tests: fakes on
+	// loopback; nil: the network's).
+	portmap portmapactor.Discoverer
 }
 
 // WithLogger routes the engine's logs (and protoactor's) to log. The
@@ -93,6 +97,7 @@ func NewSession(ctx context.Context, pack SettingsPack, opts ...Option) (*Sessio
 		TrackerClient:       o.trackers,
 		LSDGroup:            o.lsdGroup,
 		DHTQueryResendDelay: o.dhtResendDelay,
+		PortmapDiscoverer:   o.portmap,
 	}
 	s.pid = s.root.Spawn(sessionactor.New(cfg))
 	// The first request returns once Started (and so listening) ran. A

@@ -417,9 +417,9 @@ const (
 	UseDiskCachePool BoolSetting = "use_disk_cache_pool"
 	// AnnounceCryptoSupport: add &supportcrypt=1 to HTTP announces when encryption is accepted (not acted on yet: no encryption (MSE/PE) yet: every connection is plaintext). Default true.
 	AnnounceCryptoSupport BoolSetting = "announce_crypto_support"
-	// EnableUPnP: run UPnP port mapping [1.0: start_upnp()/stop_upnp()] (not acted on yet: no port mapping yet). Default true.
+	// EnableUPnP: run UPnP port mapping of the listen port (TCP and UDP, for listen addresses that are not loopback) and AddPortMapping's [1.0: start_upnp()/stop_upnp()]. Default true.
 	EnableUPnP BoolSetting = "enable_upnp"
-	// EnableNATPMP: run NAT-PMP port mapping [1.0: start_natpmp()/stop_natpmp()] (not acted on yet: no port mapping yet). Default true.
+	// EnableNATPMP: run NAT-PMP port mapping of the listen port (TCP and UDP, for listen addresses that are not loopback) and AddPortMapping's [1.0: start_natpmp()/stop_natpmp()]. Default true.
 	EnableNATPMP BoolSetting = "enable_natpmp"
 	// EnableLSD: run local service discovery [1.0: start_lsd()/stop_lsd()]. Default true.
 	EnableLSD BoolSetting = "enable_lsd"

@@ -16,6 +16,7 @@ import (
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/internal/stats"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/portmapactor"
 	"github.com/actorrent/actorrent/supervisor"
 	"github.com/actorrent/actorrent/torrentactor"
 	"github.com/asynkron/protoactor-go/actor"
@@ -50,6 +51,9 @@ type Config struct {
 	// DHTQueryResendDelay, when set, is the DHT's wait before it sends a
 	// query again (tests on loopback; the library's default is 2 s).
 	DHTQueryResendDelay time.Duration
+	// PortmapDiscoverer finds the gateways for port mapping (nil: the
+	// network's, by SSDP and the default route; tests give fakes).
+	PortmapDiscoverer portmapactor.Discoverer
 }
 
 // Actor is the session actor.
@@ -70,6 +74,7 @@ type Actor struct {
 	listeners []*actor.PID
 	addrs     []string
 	lsd       *actor.PID // the LSD actor while it runs (lsd.go)
+	portmap   *actor.PID // the port mapper until the session closes (portmap.go)
 	// utp are the uTP sockets beside the TCP listeners (utp_sockets.go);
 	// mixed is mixed_mode_algorithm's state (mixed_mode.go).
 	utp   *utpSockets
@@ -224,6 +229,8 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.handlePostTorrentUpdates(ctx, m)
 	case *messages.LSDReady, *messages.LSDPeer:
 		lsdControl{a}.message(ctx, m)
+	case *messages.AddPortMapping, *messages.DeletePortMapping:
+		portmapControl{a}.request(ctx, m)
 	case *messages.ListenAddrs:
 		ctx.Respond(&messages.ListenAddrsReply{Addrs: append([]string(nil), a.addrs...)})
 	case *messages.PopAlerts, *messages.CountAlerts, *messages.SubscribeAlerts, *messages.UnsubscribeAlerts,

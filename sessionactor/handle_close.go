@@ -22,6 +22,7 @@ func (a *Actor) handleClose(ctx actor.Context, closer *actor.PID) {
 	a.closer = closer
 	a.closeListeners(ctx)
 	lsdControl{a}.close(ctx)
+	portmapControl{a}.close(ctx)
 	// Every torrent stops at once, in parallel; the registry and the
 	// queue are dropped whole (forgetting them one by one costs n²).
 	for _, ih := range a.order {

@@ -21,6 +21,8 @@ func (a *Actor) kindOf(child *actor.PID) supervisor.Kind {
 		return supervisor.KindDisk
 	case a.lsd != nil && child.Equal(a.lsd):
 		return supervisor.KindLSD
+	case portmapControl{a}.isChild(child):
+		return supervisor.KindPortmap
 	case dhtControl{a}.isChild(child):
 		return supervisor.KindDHT
 	}

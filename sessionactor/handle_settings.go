@@ -36,6 +36,7 @@ func (a *Actor) handleApplySettings(ctx actor.Context, m *messages.ApplySettings
 	caller := ctx.Sender()
 	a.relisten(ctx, func() {
 		lsdControl{a}.restart(ctx) // the new addresses and ports
+		portmapControl{a}.update(ctx)
 		dhtControl{a}.listenChanged(ctx)
 		if caller != nil {
 			ctx.Send(caller, &messages.ApplySettingsReply{})
@@ -66,6 +67,7 @@ func (a *Actor) settingsChanged(ctx actor.Context, old *settings.Snapshot, chang
 	utpTransport{a}.settingsChanged(old)
 	ctx.Send(a.disk, msg)
 	lsdControl{a}.settingsChanged(ctx, old, msg)
+	portmapControl{a}.settingsChanged(ctx, old)
 	for _, e := range a.torrents {
 		ctx.Send(e.pid, msg)
 	}

@@ -25,6 +25,7 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	a.startBandwidth()
 	a.listen(ctx)
 	lsdControl{a}.start(ctx)
+	portmapControl{a}.start(ctx)
 	a.startTrackers(ctx)
 	turningOver{a}.arm(ctx, firstTurnover)
 	mixedMode{a}.start(ctx)

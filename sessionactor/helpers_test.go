@@ -63,6 +63,12 @@ func startSession(t *testing.T, sys *actor.ActorSystem, cfg Config) *testSession
 			t.Fatal(err)
 		}
 	}
+	if cfg.PortmapDiscoverer == nil {
+		// Only a test with fake gateways maps ports.
+		if set, err = set.With(map[string]any{"enable_upnp": false, "enable_natpmp": false}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg.Settings = set
 	copy(cfg.PeerID[:], fmt.Sprintf("-TS0000-%012d", sessionSeq.Add(1)))
 	s := &testSession{t: t, sys: sys, pid: sys.Root.Spawn(New(cfg))}

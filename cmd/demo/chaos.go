@@ -96,6 +96,8 @@ func (cs *chaosSession) open(ctx context.Context, plan supervisor.Plan, ti *acto
 	sp.SetInt(actorrent.AlertMask, int(actorrent.CategoryError))
 	sp.SetInt(actorrent.MinReconnectTime, 1) // a dropped peer is dialed again soon
 	sp.SetBool(actorrent.EnableLSD, false)   // the swarm is wired by address
+	sp.SetBool(actorrent.EnableUPnP, false)  // no gateway asked
+	sp.SetBool(actorrent.EnableNATPMP, false)
 	// Every peer of the chaos swarm is at 127.0.0.1.
 	sp.SetBool(actorrent.AllowMultipleConnectionsPerIP, true)
 	s, err := survive(ctx, func() (*actorrent.Session, error) {

@@ -82,7 +82,9 @@ func openCheckSession(ctx context.Context, threads int) (*actorrent.Session, err
 	sp := actorrent.DefaultSettings()
 	sp.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
 	sp.SetInt(actorrent.AlertMask, int(alertMask))
-	sp.SetBool(actorrent.EnableLSD, false) // no peers
+	sp.SetBool(actorrent.EnableLSD, false)  // no peers
+	sp.SetBool(actorrent.EnableUPnP, false) // no gateway asked
+	sp.SetBool(actorrent.EnableNATPMP, false)
 	if threads > 0 {
 		sp.SetInt(actorrent.HashingThreads, threads)
 	}

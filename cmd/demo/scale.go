@@ -182,6 +182,8 @@ func scaleSettings() actorrent.SettingsPack {
 	p.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
 	p.SetBool(actorrent.EnableDHT, false)
 	p.SetBool(actorrent.EnableLSD, false)
+	p.SetBool(actorrent.EnableUPnP, false) // no gateway asked
+	p.SetBool(actorrent.EnableNATPMP, false)
 	p.SetBool(actorrent.EnableUPnP, false)
 	p.SetBool(actorrent.EnableNATPMP, false)
 	return p

@@ -34,6 +34,11 @@ func openSessionWith(ctx context.Context, listen string, mask actorrent.AlertCat
 	sp.SetInt(actorrent.AlertMask, int(mask))
 	// LSD only when asked (-lsd): see addLSDFlag.
 	sp.SetBool(actorrent.EnableLSD, false)
+	// No port mapping either unless asked (-set enable_upnp=true,
+	// -set enable_natpmp=true): the demo runs on loopback and on test
+	// machines, where asking the network's gateway is not wanted.
+	sp.SetBool(actorrent.EnableUPnP, false)
+	sp.SetBool(actorrent.EnableNATPMP, false)
 	if onLoopback(listen) {
 		// Every peer on this machine connects from 127.0.0.1: one
 		// connection per IP (libtorrent's default) would leave a seed
