@@ -16,13 +16,16 @@ demo:
 
 # Real peers for the interop tests: libtorrent 2.0.8 (Debian's
 # python3-libtorrent, importable only by /usr/bin/python3), opentracker,
-# aria2 (aria2c) and Transmission (transmission-cli).
+# aria2 (aria2c), Transmission (transmission-cli), and miniupnpd with
+# nftables (the real IGD and NAT-PMP gateway of the port mapping test; the
+# -nftables package alone: no service, no debconf).
 deps:
 	@if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || ! command -v opentracker >/dev/null 2>&1 || \
-		! command -v aria2c >/dev/null 2>&1 || ! command -v transmission-cli >/dev/null 2>&1; then \
-		echo "installing python3-libtorrent, opentracker, aria2 and transmission-cli"; \
+		! command -v aria2c >/dev/null 2>&1 || ! command -v transmission-cli >/dev/null 2>&1 || \
+		! command -v miniupnpd >/dev/null 2>&1 || ! command -v nft >/dev/null 2>&1; then \
+		echo "installing python3-libtorrent, opentracker, aria2, transmission-cli, miniupnpd-nftables and nftables"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-libtorrent opentracker aria2 transmission-cli >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-libtorrent opentracker aria2 transmission-cli miniupnpd-nftables nftables >/dev/null; \
 	fi
 
 vet:

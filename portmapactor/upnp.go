@@ -144,16 +144,18 @@ func discoverUPnP(ctx context.Context) (Gateway, error) {
 	return nil, fmt.Errorf("UPnP: %w: %w", errNoGateway, errors.Join(errs...))
 }
 
-// localAddr is our address towards the IGD: the one SSDP found it from,
-// or (a device given by URL) the one the kernel routes to it from (a UDP
-// "connect" sends nothing).
+// localAddr is our address towards the IGD: the one the kernel routes
+// to it from (a UDP "connect" sends nothing), which is also where our
+// SOAP requests come from; IGDs in secure mode (miniupnpd's default) map
+// only to the address that asks. The address SSDP found it from is the
+// fallback.
 func localAddr(sc *goupnp.ServiceClient) (net.IP, error) {
-	if ip := sc.LocalAddr(); ip != nil {
-		return ip, nil
-	}
 	host := sc.Location.Hostname()
 	c, err := net.Dial("udp", net.JoinHostPort(host, "1900"))
 	if err != nil {
+		if ip := sc.LocalAddr(); ip != nil {
+			return ip, nil
+		}
 		return nil, fmt.Errorf("no local address towards the gateway %s: %w", host, err)
 	}
 	defer c.Close()
