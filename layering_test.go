@@ -17,7 +17,7 @@ func TestLayering(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	actorPkgs := []string{"actors", "sessionactor", "torrentactor", "torrentactor/announcer", "peeractor", "diskactor", "dhtactor", "lsdactor", "supervisor"}
+	actorPkgs := []string{"actors", "sessionactor", "torrentactor", "torrentactor/announcer", "peeractor", "diskactor", "dhtactor", "lsdactor", "portmapactor", "supervisor"}
 	isActor := func(p string) bool {
 		for _, a := range actorPkgs {
 			if p == mod+"/"+a {

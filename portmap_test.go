@@ -133,37 +133,45 @@ func TestPortMappingSettingsLive(t *testing.T) {
 	gw.wait(ctx, t, "mapped on the IGD again", both)
 }
 
-// The port mapper fails on a request to a gateway (an injected panic in
-// its goroutine): it is restarted after a backoff and makes the mappings
-// again, under the same index.
+// The port mapper fails (an injected panic in its Receive, on a gateway
+// found; or in the goroutine of a request to a gateway): it is restarted
+// after a backoff, finds the gateways again and makes the mappings again,
+// under the same index.
 func TestFaultPortmapRestartsAndMapsAgain(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	gw := newFakeGateways(t)
-	plan := supervisor.Plan{Rules: []supervisor.Rule{{Kind: supervisor.KindPortmap, Site: supervisor.SiteMap, Nth: 1, Action: supervisor.ActionPanic}}}
-	s, log := portmapSession(t, gw, WithFaults(plan))
-	idx, err := s.AddPortMapping(ctx, PortmapTCP, 7200, 7200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := log.wait(ctx, t, "actor_failed of portmap", func(a Alert) bool {
-		f, ok := a.(ActorFailedAlert)
-		return ok && f.Kind == string(supervisor.KindPortmap)
-	}).(ActorFailedAlert)
-	if f.Directive != "restart" || !f.Injected {
-		t.Fatalf("actor_failed = %+v", f)
-	}
-	gw.wait(ctx, t, "mapped on both after the restart", func(igd, pmp map[fakegw.Key]fakegw.Entry) bool {
-		k := fakegw.Key{Protocol: "TCP", External: 7200}
-		return igd[k].Internal == 7200 && pmp[k].Internal == 7200
-	})
-	for _, tr := range []PortmapTransport{PortmapUPnP, PortmapNATPMP} {
-		log.wait(ctx, t, "portmap of "+tr.String(), func(a Alert) bool {
-			p, ok := a.(PortmapAlert)
-			return ok && p.MapType == tr && p.Mapping == idx
+	for _, c := range []faultCase{
+		{"receive", supervisor.Rule{Message: "discovered", Nth: 1}},
+		{"map", supervisor.Rule{Site: supervisor.SiteMap, Nth: 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			gw := newFakeGateways(t)
+			c.rule.Kind, c.rule.Action = supervisor.KindPortmap, supervisor.ActionPanic
+			s, log := portmapSession(t, gw, WithFaults(supervisor.Plan{Rules: []supervisor.Rule{c.rule}}))
+			idx, err := s.AddPortMapping(ctx, PortmapTCP, 7200, 7200)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := log.wait(ctx, t, "actor_failed of portmap", func(a Alert) bool {
+				f, ok := a.(ActorFailedAlert)
+				return ok && f.Kind == string(supervisor.KindPortmap)
+			}).(ActorFailedAlert)
+			if f.Directive != "restart" || !f.Injected {
+				t.Fatalf("actor_failed = %+v", f)
+			}
+			gw.wait(ctx, t, "mapped on both after the restart", func(igd, pmp map[fakegw.Key]fakegw.Entry) bool {
+				k := fakegw.Key{Protocol: "TCP", External: 7200}
+				return igd[k].Internal == 7200 && pmp[k].Internal == 7200
+			})
+			for _, tr := range []PortmapTransport{PortmapUPnP, PortmapNATPMP} {
+				log.wait(ctx, t, "portmap of "+tr.String(), func(a Alert) bool {
+					p, ok := a.(PortmapAlert)
+					return ok && p.MapType == tr && p.Mapping == idx
+				})
+			}
+			if err := s.DeletePortMapping(ctx, idx); err != nil {
+				t.Fatalf("the index is kept across the restart: %v", err)
+			}
 		})
-	}
-	if err := s.DeletePortMapping(ctx, idx); err != nil {
-		t.Fatalf("the index is kept across the restart: %v", err)
 	}
 }

@@ -3,13 +3,13 @@ package portmapactor
 import (
 	"context"
 	"net/netip"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/actorrent/actorrent/actors"
-	"github.com/actorrent/actorrent/internal/portmap"
 	"github.com/actorrent/actorrent/messages"
 	"github.com/actorrent/actorrent/portmapactor/fakegw"
 	"github.com/asynkron/protoactor-go/actor"
@@ -73,29 +73,17 @@ func (m *mapper) request(msg any) any {
 	return r
 }
 
-// waitFor waits (20 s at most) until cond holds, looking whenever a
-// gateway answered or an alert came.
+// waitFor waits (20 s at most) until cond holds, looking again whenever
+// one of wake is signalled (a gateway answered, an alert came).
 func waitFor(t *testing.T, what string, cond func() bool, wake ...<-chan struct{}) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
+	cases := []reflect.SelectCase{{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(deadline)}}
+	for _, w := range wake {
+		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(w)})
+	}
 	for !cond() {
-		// Each wake channel is a signal; a reflect-free select on up to
-		// three of them plus the deadline.
-		var a, b, c <-chan struct{}
-		if len(wake) > 0 {
-			a = wake[0]
-		}
-		if len(wake) > 1 {
-			b = wake[1]
-		}
-		if len(wake) > 2 {
-			c = wake[2]
-		}
-		select {
-		case <-a:
-		case <-b:
-		case <-c:
-		case <-deadline:
+		if i, _, _ := reflect.Select(cases); i == 0 {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
@@ -151,5 +139,3 @@ var (
 	tcp6881 = fakegw.Key{Protocol: "TCP", External: 6881}
 	udp6881 = fakegw.Key{Protocol: "UDP", External: 6881}
 )
-
-var _ = portmap.TCP
