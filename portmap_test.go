@@ -175,3 +175,27 @@ func TestFaultPortmapRestartsAndMapsAgain(t *testing.T) {
 		})
 	}
 }
+
+// Close deletes the session's mappings from the gateways before it
+// returns, as libtorrent's session does.
+func TestCloseDeletesPortMappings(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	gw := newFakeGateways(t)
+	s, _ := portmapSession(t, gw)
+	for _, p := range []int{7300, 7301} {
+		if _, err := s.AddPortMapping(ctx, PortmapTCP, p, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gw.wait(ctx, t, "mapped on both", func(igd, pmp map[fakegw.Key]fakegw.Entry) bool { return len(igd) == 2 && len(pmp) == 2 })
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if igd, pmp := gw.igd.Mappings(), gw.pmp.Mappings(); len(igd)+len(pmp) != 0 {
+		t.Fatalf("after Close the gateways hold IGD %v, NAT-PMP %v", igd, pmp)
+	}
+	if _, err := s.AddPortMapping(ctx, PortmapTCP, 7302, 7302); !errors.Is(err, ErrSessionClosed) {
+		t.Fatalf("AddPortMapping after Close: %v", err)
+	}
+}

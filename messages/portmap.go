@@ -17,6 +17,11 @@ type PortmapConfig struct {
 	UPnP, NATPMP bool
 }
 
+// ClosePortmap (session → portmap actor): the session closes. The
+// mapper deletes its mappings from the gateways (waiting a few seconds
+// at most for their answers) and stops itself.
+type ClosePortmap struct{}
+
 // AddPortMapping (facade → session → portmap actor) asks the gateways to
 // forward External to Local (add_port_mapping); answered with
 // AddPortMappingReply.

@@ -46,6 +46,9 @@ type shared struct {
 	listen map[portmap.Mapping]int // the listen ports' mappings, by index
 	next   int                     // the next index to give
 	extIP  [2]netip.Addr           // the external address each gateway reported last
+	// closing: the session closes (a mapper restarted after a failure
+	// while closing closes at once too).
+	closing bool
 }
 
 // Actor is one incarnation of the port mapper.
@@ -64,11 +67,23 @@ type Actor struct {
 	timer       *time.Timer
 	wakeAt      time.Time
 	retries     [2]*time.Timer // the next search after a failed one
+	// closing: ClosePortmap came; the mapper stops once its deletes
+	// are answered (closeWait of them left) or closeTimeout passed.
+	closing   bool
+	closeWait int
+	// inflight counts the requests out whose results will come back
+	// (done), whatever their generation.
+	inflight int
 }
+
+// closeTimeout bounds how long a closing session waits for its gateways
+// to answer the deletes.
+const closeTimeout = 3 * time.Second
 
 // Messages of the actor to itself.
 type (
 	wake       struct{}
+	closeDone  struct{}
 	rediscover struct {
 		tr  portmap.Transport
 		gen int
@@ -107,8 +122,14 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *actor.Started:
 		a.handleStarted(ctx)
 	case *messages.PortmapConfig:
-		a.sh.conf = *m
-		a.apply(ctx)
+		if !a.closing {
+			a.sh.conf = *m
+			a.apply(ctx)
+		}
+	case *messages.ClosePortmap:
+		a.handleClose(ctx)
+	case *closeDone:
+		ctx.Stop(ctx.Self())
 	case *messages.AddPortMapping:
 		a.handleAdd(ctx, m)
 	case *messages.DeletePortMapping:
@@ -116,7 +137,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *discovered:
 		a.handleDiscovered(ctx, m)
 	case *rediscover:
-		if m.gen == a.gen[m.tr] {
+		if m.gen == a.gen[m.tr] && !a.closing {
 			a.retries[m.tr] = nil
 			a.apply(ctx)
 		}
@@ -143,10 +164,19 @@ func (a *Actor) handleStarted(ctx actor.Context) {
 	for m, i := range a.sh.listen {
 		a.table.Put(i, m)
 	}
+	if a.sh.closing {
+		// Failed while closing: nothing found yet, nothing to delete.
+		ctx.Stop(ctx.Self())
+		return
+	}
 	a.apply(ctx)
 }
 
 func (a *Actor) handleAdd(ctx actor.Context, m *messages.AddPortMapping) {
+	if a.closing {
+		ctx.Respond(&messages.AddPortMappingReply{Index: -1, Err: errClosing})
+		return
+	}
 	if m.Protocol != portmap.TCP && m.Protocol != portmap.UDP || m.Local == 0 {
 		ctx.Respond(&messages.AddPortMappingReply{Index: -1,
 			Err: fmt.Errorf("portmap: invalid mapping %v %d→%d", m.Protocol, m.External, m.Local)})
@@ -160,6 +190,9 @@ func (a *Actor) handleAdd(ctx actor.Context, m *messages.AddPortMapping) {
 	ctx.Respond(&messages.AddPortMappingReply{Index: i})
 	a.apply(ctx)
 }
+
+// errClosing answers requests that come as the session closes.
+var errClosing = errors.New("portmap: the session is closing")
 
 func (a *Actor) handleDelete(ctx actor.Context, m *messages.DeletePortMapping) {
 	if _, ok := a.sh.user[m.Index]; !ok {
@@ -222,147 +255,6 @@ func (a *Actor) applyListen() {
 	}
 }
 
-// turnOff forgets a transport's gateway; what it has mapped is deleted,
-// on goroutines whose results nobody waits for.
-func (a *Actor) turnOff(ctx actor.Context, tr portmap.Transport) {
-	if a.gw[tr] == nil && !a.discovering[tr] && a.retries[tr] == nil {
-		return // off already
-	}
-	a.gen[tr]++
-	a.discovering[tr], a.searchFails[tr] = false, 0
-	if a.retries[tr] != nil {
-		a.retries[tr].Stop()
-		a.retries[tr] = nil
-	}
-	gw := a.gw[tr]
-	a.gw[tr] = nil
-	for _, d := range a.table.SetActive(tr, false) {
-		a.request(ctx, gw, d, -1) // generation -1: no result is taken
-	}
-}
-
-// discover searches for tr's gateway on a goroutine.
-func (a *Actor) discover(ctx actor.Context, tr portmap.Transport) {
-	a.discovering[tr] = true
-	root, self, gen, c, sup := ctx.ActorSystem().Root, ctx.Self(), a.gen[tr], a.ctx, a.sh.Sup
-	disc := a.sh.Discoverer
-	go func() {
-		defer supervisor.Recover(root, self, supervisor.SiteDiscover)
-		sup.Inject(supervisor.KindPortmap, supervisor.SiteDiscover, tr.String())
-		d := &discovered{tr: tr, gen: gen}
-		dctx, cancel := context.WithTimeout(c, 10*time.Second)
-		defer cancel()
-		d.gw, d.err = disc.Discover(dctx, tr)
-		if d.err == nil {
-			// An IGD that cannot say its address still maps ports.
-			d.ext, _ = d.gw.ExternalIP(dctx)
-		}
-		root.Send(self, d)
-	}()
-}
-
-func (a *Actor) handleDiscovered(ctx actor.Context, m *discovered) {
-	if m.gen != a.gen[m.tr] {
-		return // turned off since
-	}
-	a.discovering[m.tr] = false
-	if m.err != nil {
-		if errors.Is(m.err, context.Canceled) {
-			return
-		}
-		a.searchFails[m.tr]++
-		a.post(ctx, &messages.PortmapErrorAlert{AlertHeader: messages.Now(), Mapping: -1, MapType: m.tr, Error: m.err})
-		a.retryDiscover(ctx, m.tr)
-		return
-	}
-	a.searchFails[m.tr] = 0
-	a.gw[m.tr] = m.gw
-	a.post(ctx, &messages.PortmapLogAlert{AlertHeader: messages.Now(), MapType: m.tr, Msg: "found " + m.gw.Describe()})
-	if m.ext.IsValid() && m.ext != a.sh.extIP[m.tr] {
-		// The gateway's word on our address (libtorrent's source_router):
-		// posted as it is, not put to the peers' vote.
-		a.sh.extIP[m.tr] = m.ext
-		a.post(ctx, &messages.ExternalIPAlert{AlertHeader: messages.Now(), ExternalAddress: m.ext})
-	}
-	a.table.SetActive(m.tr, true)
-	a.run(ctx)
-}
-
-// retryDiscover searches again after the policy's backoff.
-func (a *Actor) retryDiscover(ctx actor.Context, tr portmap.Transport) {
-	d := a.sh.Policy.RetryInitial
-	for i := 1; i < a.searchFails[tr] && d < a.sh.Policy.RetryMax; i++ {
-		d *= 2
-	}
-	d = min(d, a.sh.Policy.RetryMax)
-	root, self, msg := ctx.ActorSystem().Root, ctx.Self(), &rediscover{tr: tr, gen: a.gen[tr]}
-	a.retries[tr] = time.AfterFunc(d, func() { root.Send(self, msg) })
-}
-
-// run sends the requests that are due and arms the timer for the next.
-func (a *Actor) run(ctx actor.Context) {
-	acts, next := a.table.Due(time.Now())
-	for _, act := range acts {
-		a.request(ctx, a.gw[act.Transport], act, a.gen[act.Transport])
-	}
-	a.arm(ctx, next)
-}
-
-// request asks gw for act on a goroutine; the result comes back as done.
-func (a *Actor) request(ctx actor.Context, gw Gateway, act portmap.Action, gen int) {
-	root, self, sup := ctx.ActorSystem().Root, ctx.Self(), a.sh.Sup
-	c := a.ctx
-	if gen < 0 {
-		// A delete as a transport is turned off or the mapper stops: it
-		// must not be cancelled with the incarnation.
-		c = context.Background()
-	}
-	go func() {
-		defer supervisor.Recover(root, self, supervisor.SiteMap)
-		sup.Inject(supervisor.KindPortmap, supervisor.SiteMap, act.Mapping.Protocol.String())
-		rctx, cancel := context.WithTimeout(c, 10*time.Second)
-		defer cancel()
-		var r portmap.Result
-		if act.Op == portmap.OpDelete {
-			r.Err = gw.Delete(rctx, act.Mapping)
-		} else {
-			r.External, r.Lease, r.Err = gw.Add(rctx, act.Mapping, act.Lease)
-		}
-		if gen >= 0 {
-			root.Send(self, &done{gen: gen, gw: gw, act: act, res: r})
-		}
-	}()
-}
-
-func (a *Actor) handleDone(ctx actor.Context, m *done) {
-	tr := m.act.Transport
-	if m.gen != a.gen[tr] {
-		// Made as the transport was turned off: undone, unless it is on
-		// again (and then wants the mapping too).
-		if off := a.gw[tr] == nil && !a.discovering[tr]; off && m.act.Op == portmap.OpAdd && m.res.Err == nil {
-			a.request(ctx, m.gw, portmap.Action{Index: m.act.Index, Transport: tr, Op: portmap.OpDelete, Mapping: m.act.Mapping}, -1)
-		}
-		return
-	}
-	if errors.Is(m.res.Err, context.Canceled) {
-		return
-	}
-	a.table.Done(m.act, m.res, time.Now())
-	hdr := messages.Now()
-	switch {
-	case m.act.Op == portmap.OpDelete:
-		a.post(ctx, &messages.PortmapLogAlert{AlertHeader: hdr, MapType: m.act.Transport,
-			Msg: fmt.Sprintf("deleted mapping %d (%s %d→%d)", m.act.Index, m.act.Mapping.Protocol, m.act.Mapping.External, m.act.Mapping.Local)})
-	case m.res.Err != nil:
-		a.post(ctx, &messages.PortmapErrorAlert{AlertHeader: hdr, Mapping: m.act.Index, MapType: m.act.Transport, Error: m.res.Err})
-	default:
-		ext, _ := a.table.External(m.act.Index, m.act.Transport)
-		a.post(ctx, &messages.PortmapAlert{AlertHeader: hdr, Mapping: m.act.Index, ExternalPort: int(ext),
-			MapType: m.act.Transport, Protocol: m.act.Mapping.Protocol})
-	}
-	a.run(ctx)
-}
-
 // arm sets the wake-up timer to at (zero: none), unless it is set for then.
 func (a *Actor) arm(ctx actor.Context, at time.Time) {
 	if at.IsZero() || at.Equal(a.wakeAt) {
@@ -383,10 +275,10 @@ func (a *Actor) post(ctx actor.Context, al messages.Alert) {
 }
 
 // close ends the incarnation: its goroutines are cancelled and its
-// timers stopped. The mappings are left on the gateways: a restarted
-// mapper renews them, and those of a stopped session run out with their
-// lease (libtorrent deletes them as it closes; a gateway that does not
-// answer would hold the session's Close).
+// timers stopped. The mappings are left on the gateways (a restarted
+// mapper renews them; a closing session deleted them first,
+// handleClose; those of a mapper stopped otherwise run out with their
+// lease).
 func (a *Actor) close() {
 	if a.cancel != nil {
 		a.cancel()

@@ -25,7 +25,8 @@ var errNoPortmap = errors.New("port mapping: the session is closing")
 // added.
 type portmapControl struct{ *Actor }
 
-// start spawns the port mapper (once the session listens).
+// start spawns the port mapper (once the session listens; it lives until
+// the session closes).
 func (a portmapControl) start(ctx actor.Context) {
 	if a.portmap != nil || a.closing {
 		return
@@ -70,7 +71,7 @@ func (a portmapControl) settingsChanged(ctx actor.Context, old *settings.Snapsho
 // request hands AddPortMapping and DeletePortMapping to the mapper, which
 // answers the caller.
 func (a portmapControl) request(ctx actor.Context, m any) {
-	if a.portmap == nil {
+	if a.portmap == nil || a.closing {
 		switch m.(type) {
 		case *messages.AddPortMapping:
 			ctx.Respond(&messages.AddPortMappingReply{Index: -1, Err: errNoPortmap})
@@ -82,13 +83,12 @@ func (a portmapControl) request(ctx actor.Context, m any) {
 	ctx.Forward(a.portmap)
 }
 
-// close stops the mapper as the session closes; Close is answered once it
-// has stopped (its goroutines cancelled).
+// close has the mapper delete its mappings from the gateways and stop
+// as the session closes; Close is answered once it has stopped.
 func (a portmapControl) close(ctx actor.Context) {
 	if a.portmap != nil {
 		a.stopping[a.portmap.Id] = true
-		ctx.Stop(a.portmap)
-		a.portmap = nil
+		ctx.Send(a.portmap, &messages.ClosePortmap{}) // a.portmap stays: its failures are still its kind's
 	}
 }
 
