@@ -1,5 +1,17 @@
 package actorrent
 
+// Port mapping (UPnP IGD and NAT-PMP). enable_upnp and enable_natpmp are
+// on by default, as in libtorrent: a session listening on an address that
+// is not loopback has its gateway forward the listen port, TCP and UDP,
+// found by SSDP multicast (an IGD offering WANIPConnection:2, :1 or
+// WANPPPConnection:1) and at the default route's gateway (NAT-PMP). A
+// session that listens on loopback only asks nothing of the network until
+// AddPortMapping is called, and the project's tests and demo turn both
+// settings off. Results come as PortmapAlert, PortmapErrorAlert,
+// PortmapLogAlert and ExternalIPAlert (the gateway's external address);
+// leases are renewed at two thirds, refusals retried with a backoff, and
+// Close deletes the mappings.
+
 import (
 	"context"
 	"fmt"
