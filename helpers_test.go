@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
 	"testing"
 	"time"
+
+	"github.com/actorrent/actorrent/portmapactor"
 )
 
 // testSettings listens on a free loopback port and queues every alert.
@@ -48,6 +51,11 @@ func newTestSessionWith(t *testing.T, settings SettingsPack, opts ...Option) *Se
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Port mapping finds no gateway, whatever the settings say (a test
+	// that applies every default listens on 0.0.0.0 with enable_upnp on):
+	// no test multicasts SSDP or asks the real gateway. The portmap tests
+	// give fake gateways (a later option wins).
+	opts = append([]Option{withPortmapDiscoverer(portmapactor.AtURLs("", netip.Addr{}))}, opts...)
 	s, err := NewSession(ctx, settings, opts...)
 	if err != nil {
 		t.Fatal(err)

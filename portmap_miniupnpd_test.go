@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent/internal/interop"
+	"github.com/actorrent/actorrent/portmapactor"
 )
 
 // The real IGD: Debian's miniupnpd (package miniupnpd-nftables, with
@@ -98,7 +99,8 @@ func TestPortMappingWithMiniupnpd(t *testing.T) {
 	set.SetStr(ListenInterfaces, "10.99.0.2:0")
 	set.SetBool(EnableUPnP, true)
 	set.SetBool(EnableNATPMP, true)
-	s := newTestSessionWith(t, set) // the default discoverer: the namespace's network
+	// The default discoverer: the namespace's network.
+	s := newTestSessionWith(t, set, withPortmapDiscoverer(portmapactor.Default))
 	log := &alertLog{wake: make(chan struct{}, 1)}
 	ch, err := s.Subscribe(context.Background(), CategoryAll)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -16,6 +17,7 @@ import (
 	"github.com/actorrent/actorrent/internal/metainfo"
 	"github.com/actorrent/actorrent/internal/settings"
 	"github.com/actorrent/actorrent/messages"
+	"github.com/actorrent/actorrent/portmapactor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -64,10 +66,12 @@ func startSession(t *testing.T, sys *actor.ActorSystem, cfg Config) *testSession
 		}
 	}
 	if cfg.PortmapDiscoverer == nil {
-		// Only a test with fake gateways maps ports.
+		// Only a test with fake gateways maps ports; the others find
+		// none even if they turn port mapping on.
 		if set, err = set.With(map[string]any{"enable_upnp": false, "enable_natpmp": false}); err != nil {
 			t.Fatal(err)
 		}
+		cfg.PortmapDiscoverer = portmapactor.AtURLs("", netip.Addr{})
 	}
 	cfg.Settings = set
 	copy(cfg.PeerID[:], fmt.Sprintf("-TS0000-%012d", sessionSeq.Add(1)))
