@@ -88,18 +88,22 @@ type (
 		tr  portmap.Transport
 		gen int
 	}
+	// discovered and done come from goroutines of one incarnation (from):
+	// those of an incarnation before a restart are ignored.
 	discovered struct {
-		tr  portmap.Transport
-		gen int
-		gw  Gateway
-		ext netip.Addr
-		err error
+		from *Actor
+		tr   portmap.Transport
+		gen  int
+		gw   Gateway
+		ext  netip.Addr
+		err  error
 	}
 	done struct {
-		gen int
-		gw  Gateway
-		act portmap.Action
-		res portmap.Result
+		from *Actor
+		gen  int
+		gw   Gateway
+		act  portmap.Action
+		res  portmap.Result
 	}
 )
 
@@ -135,14 +139,18 @@ func (a *Actor) Receive(ctx actor.Context) {
 	case *messages.DeletePortMapping:
 		a.handleDelete(ctx, m)
 	case *discovered:
-		a.handleDiscovered(ctx, m)
+		if m.from == a {
+			a.handleDiscovered(ctx, m)
+		}
 	case *rediscover:
 		if m.gen == a.gen[m.tr] && !a.closing {
 			a.retries[m.tr] = nil
 			a.apply(ctx)
 		}
 	case *done:
-		a.handleDone(ctx, m)
+		if m.from == a {
+			a.handleDone(ctx, m)
+		}
 	case *wake:
 		a.wakeAt = time.Time{}
 		a.run(ctx)

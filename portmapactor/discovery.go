@@ -38,7 +38,7 @@ func (a *Actor) discover(ctx actor.Context, tr portmap.Transport) {
 	go func() {
 		defer supervisor.Recover(root, self, supervisor.SiteDiscover)
 		sup.Inject(supervisor.KindPortmap, supervisor.SiteDiscover, tr.String())
-		d := &discovered{tr: tr, gen: gen}
+		d := &discovered{from: a, tr: tr, gen: gen}
 		dctx, cancel := context.WithTimeout(c, 10*time.Second)
 		defer cancel()
 		d.gw, d.err = disc.Discover(dctx, tr)

@@ -45,7 +45,7 @@ func (a *Actor) request(ctx actor.Context, gw Gateway, act portmap.Action, gen i
 			r.External, r.Lease, r.Err = gw.Add(rctx, act.Mapping, act.Lease)
 		}
 		if gen >= 0 {
-			root.Send(self, &done{gen: gen, gw: gw, act: act, res: r})
+			root.Send(self, &done{from: a, gen: gen, gw: gw, act: act, res: r})
 		}
 	}()
 }
