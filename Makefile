@@ -64,7 +64,7 @@ stress-test: stress-deps deps
 
 # Speed, side by side with libtorrent in one run (ratios are ours/libtorrent).
 bench: deps
-	$(GO) run ./internal/bench -runs $(BENCHRUNS)
+	$(GO) run ./cmd/bench -runs $(BENCHRUNS)
 	DEMO_KILL_RUNS=100 $(GO) test -count=1 -run '^TestKill9$$' -v ./cmd/demo
 
 # The demo swarm under injected faults (demo chaos), for seeds 1 to

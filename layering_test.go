@@ -27,8 +27,7 @@ func TestLayering(t *testing.T) {
 		return false
 	}
 	isPure := func(p string) bool {
-		return strings.HasPrefix(p, mod+"/internal/") && p != mod+"/internal/interop" &&
-			!strings.HasPrefix(p, mod+"/internal/bench")
+		return strings.HasPrefix(p, mod+"/internal/") && p != mod+"/internal/interop"
 	}
 	checked := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
@@ -49,7 +48,7 @@ func TestLayering(t *testing.T) {
 				bad = "messages imports only pure value types (and the PID type)"
 			case isActor(pkg) && imp == mod:
 				bad = "actors never import the facade"
-			case imp == mod && !strings.HasPrefix(pkg, mod+"/cmd/") && !strings.HasPrefix(pkg, mod+"/internal/bench"):
+			case imp == mod && !strings.HasPrefix(pkg, mod+"/cmd/"):
 				bad = "only programs import the facade"
 			}
 			if bad != "" {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/actorrent/actorrent"
-	"github.com/actorrent/actorrent/internal/bench/scalefmt"
+	"github.com/actorrent/actorrent/internal/scalefmt"
 )
 
 // demo scale add N SAVE | idle N SAVE SECONDS: our side of make bench's

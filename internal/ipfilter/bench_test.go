@@ -11,7 +11,7 @@ import (
 // benchList is a P2P list of n ranges in random order: mostly IPv4 ranges
 // of 1 to 65536 addresses, a tenth overlapping an earlier one, a twentieth
 // IPv6 (`make bench` measures a file of the same shape, see
-// internal/bench/ipfilter.go).
+// cmd/bench/ipfilter.go).
 func benchList(n int) []byte {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var b bytes.Buffer

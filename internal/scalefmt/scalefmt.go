@@ -1,6 +1,6 @@
 // Package scalefmt is the JSON object a scale child prints for make
 // bench's scale_* lines: `demo scale` (ours) and lt_scale.py
-// (libtorrent) write it with the same keys, internal/bench reads it.
+// (libtorrent) write it with the same keys, cmd/bench reads it.
 package scalefmt
 
 // Result is one child's figures; a field its mode does not measure is

@@ -13,8 +13,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/actorrent/actorrent/internal/bench/scalefmt"
 	"github.com/actorrent/actorrent/internal/interop"
+	"github.com/actorrent/actorrent/internal/scalefmt"
 )
 
 // The scale lines (issue 9, idle torrents cost nothing), each side in a

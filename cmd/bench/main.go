@@ -49,7 +49,7 @@
 // whole file of a trackerless magnet download through a 20-node loopback
 // DHT, from a libtorrent seeder, ours against libtorrent's downloader.
 //
-//	go run ./internal/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
+//	go run ./cmd/bench [-runs 3] [-size 1GiB] [-only ours|libtorrent]
 //	    [-lines download_tcp_1gib,recheck_1gib_single,recheck_1gib_multi,ipfilter_load_100k,ratelimit_2MBps,
 //	    scale_add_100k_paused,scale_idle_cpu_10k,scale_status_10k,scale_close_10k,seed_to_lt_256mib,
 //	    swarm_6_leechers_ratelimited,swarm_1_seed_20_leechers,hostile_storms_cpu,
