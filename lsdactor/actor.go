@@ -8,6 +8,7 @@ package lsdactor
 
 import (
 	"errors"
+	"github.com/actorrent/actorrent/actors"
 	"math/rand/v2"
 	"net/netip"
 	"time"
@@ -46,9 +47,8 @@ type Actor struct {
 	ifaces   []iface
 	schedule *lsd.Schedule
 	limiter  *lsd.Limiter
-	timer    *time.Timer
-	wakeAt   time.Time
-	lastErr  string // the last send error posted (posted once until it changes)
+	timer    actors.WakeTimer // the next thing due
+	lastErr  string           // the last send error posted (posted once until it changes)
 }
 
 // shared is what outlives a restart: the config (with the interval
@@ -117,7 +117,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 		a.cfg.Interval = time.Duration(m.Settings.Int(settings.LocalServiceAnnounceInterval)) * time.Second
 		a.schedule.SetInterval(a.cfg.Interval)
 	case *wake:
-		a.wakeAt = time.Time{}
+		a.timer.Fired()
 		a.announce(ctx)
 	case *heard:
 		a.handleHeard(ctx, m)
@@ -212,18 +212,9 @@ func (a *Actor) sendAll(ctx actor.Context, ihs []lsd.InfoHash) {
 	}
 }
 
-// arm sets the wake-up timer to at (zero: none), unless it is set for then.
-func (a *Actor) arm(ctx actor.Context, at time.Time) {
-	if at.IsZero() || at.Equal(a.wakeAt) {
-		return
-	}
-	if a.timer != nil {
-		a.timer.Stop() // a wake already sent is harmless: Due is idempotent
-	}
-	root, self := ctx.ActorSystem().Root, ctx.Self()
-	a.wakeAt = at
-	a.timer = time.AfterFunc(time.Until(at), func() { root.Send(self, &wake{}) })
-}
+// arm sets the wake-up timer to at (zero: none), unless it is set for
+// then (a wake already sent is harmless: Due is idempotent).
+func (a *Actor) arm(ctx actor.Context, at time.Time) { a.timer.Arm(ctx, at, &wake{}) }
 
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
 	if a.cfg.AlertsOn == nil || a.cfg.AlertsOn(al) {
@@ -233,10 +224,7 @@ func (a *Actor) post(ctx actor.Context, al messages.Alert) {
 
 // close closes the sockets (the reader ends) and stops the timer.
 func (a *Actor) close() {
-	if a.timer != nil {
-		a.timer.Stop()
-		a.timer = nil
-	}
+	a.timer.Stop()
 	if a.recv != nil {
 		a.recv.Close()
 		a.recv = nil

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/actorrent/actorrent/actors"
 	"net/netip"
 	"time"
 
@@ -64,9 +65,8 @@ type Actor struct {
 	gen         [2]int
 	ctx         context.Context // cancelled when the incarnation ends
 	cancel      context.CancelFunc
-	timer       *time.Timer
-	wakeAt      time.Time
-	retries     [2]*time.Timer // the next search after a failed one
+	timer       actors.WakeTimer // the next thing due
+	retries     [2]*time.Timer   // the next search after a failed one
 	// closing: ClosePortmap came; the mapper stops once its deletes
 	// are answered (closeWait of them left) or closeTimeout passed.
 	closing   bool
@@ -152,7 +152,7 @@ func (a *Actor) Receive(ctx actor.Context) {
 			a.handleDone(ctx, m)
 		}
 	case *wake:
-		a.wakeAt = time.Time{}
+		a.timer.Fired()
 		a.run(ctx)
 	case *messages.GoroutineFailed:
 		panic(m) // a discovery or request goroutine failed: fail, be restarted, map again
@@ -263,18 +263,9 @@ func (a *Actor) applyListen() {
 	}
 }
 
-// arm sets the wake-up timer to at (zero: none), unless it is set for then.
-func (a *Actor) arm(ctx actor.Context, at time.Time) {
-	if at.IsZero() || at.Equal(a.wakeAt) {
-		return
-	}
-	if a.timer != nil {
-		a.timer.Stop() // a wake already sent is harmless: Due is idempotent
-	}
-	root, self := ctx.ActorSystem().Root, ctx.Self()
-	a.wakeAt = at
-	a.timer = time.AfterFunc(time.Until(at), func() { root.Send(self, &wake{}) })
-}
+// arm sets the wake-up timer to at (zero: none), unless it is set for
+// then (a wake already sent is harmless: Due is idempotent).
+func (a *Actor) arm(ctx actor.Context, at time.Time) { a.timer.Arm(ctx, at, &wake{}) }
 
 func (a *Actor) post(ctx actor.Context, al messages.Alert) {
 	if a.sh.AlertsOn == nil || a.sh.AlertsOn(al) {
@@ -291,10 +282,7 @@ func (a *Actor) close() {
 	if a.cancel != nil {
 		a.cancel()
 	}
-	if a.timer != nil {
-		a.timer.Stop()
-		a.timer = nil
-	}
+	a.timer.Stop()
 	for i, t := range a.retries {
 		if t != nil {
 			t.Stop()

@@ -112,9 +112,6 @@ func (a *Actor) handleClose(ctx actor.Context) {
 		ctx.Stop(ctx.Self())
 		return
 	}
-	root, self := ctx.ActorSystem().Root, ctx.Self()
-	if a.timer != nil {
-		a.timer.Stop()
-	}
-	a.timer = time.AfterFunc(closeTimeout, func() { root.Send(self, &closeDone{}) })
+	a.timer.Stop()
+	a.timer.Arm(ctx, time.Now().Add(closeTimeout), &closeDone{})
 }
