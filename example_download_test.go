@@ -40,6 +40,7 @@ func exampleSwarm(ctx context.Context) (seed *actorrent.Session, addr, torrentFi
 	}
 	p := actorrent.DefaultSettings()
 	p.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
+	p.SetBool(actorrent.EnableLSD, false) // see newLeecher
 	seed, err = actorrent.NewSession(ctx, p)
 	if err != nil {
 		return nil, "", "", done, err
@@ -58,10 +59,16 @@ func exampleSwarm(ctx context.Context) (seed *actorrent.Session, addr, torrentFi
 
 // newLeecher makes a session that downloads on loopback. libtorrent's
 // default alert_mask has errors only: the status and storage categories
-// the examples follow are switched on.
+// the examples follow are switched on. LSD is off in these examples'
+// sessions: two sessions on one IP would find each other through it and
+// dial each other at the same moment as the leecher dials the seed, and
+// with one connection per IP (allow_multiple_connections_per_ip, off by
+// default) each refuses the other's, leaving the download to wait out
+// min_reconnect_time (60 s).
 func newLeecher(ctx context.Context) (*actorrent.Session, error) {
 	p := actorrent.DefaultSettings()
 	p.SetStr(actorrent.ListenInterfaces, "127.0.0.1:0")
+	p.SetBool(actorrent.EnableLSD, false)
 	p.SetInt(actorrent.AlertMask, int(actorrent.CategoryError|actorrent.CategoryStatus|actorrent.CategoryStorage))
 	return actorrent.NewSession(ctx, p)
 }
