@@ -126,7 +126,7 @@ func TestInteropSocketUpload(t *testing.T) {
 	const size = 64 << 20
 	dir := t.TempDir()
 	s := listenLoopback(t, SocketConfig{})
-	ih, lines := startPython(t, "lt_leech_big.py", dir, s.Addr().String(), strconv.Itoa(size))
+	ih, lines := startPython(t, "lt_leech.py", dir, s.Addr().String(), strconv.Itoa(size), "big")
 	data, err := os.ReadFile(filepath.Join(dir, "src", "g.bin"))
 	if err != nil {
 		t.Fatal(err)
